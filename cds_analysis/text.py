@@ -1,0 +1,153 @@
+"""Vietnamese text normalisation that never loses the original.
+
+Reports arrive in NFC or NFD, with old-style ('Hoà', 'Thuỷ') or new-style
+('Hòa', 'Thủy') tone marks and with no-break or zero-width spaces. Matching
+runs on one canonical form; evidence offsets must still point into the text
+as it was received. :class:`NormalizedText` keeps both and maps between them.
+
+Canonical form: NFC, the tone mark of open 'oa', 'oe', 'uy' syllables on the
+first vowel ('Hóa', 'Thủy', 'Khánh Hòa': the placement of the official lists
+of administrative units), every Unicode space as ' ', zero-width characters
+and soft hyphens dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+__all__ = ["NormalizedText", "normalize", "fold", "fold_key"]
+
+_TONES = set("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+_DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+_GLIDES = {"o": "ae", "u": "y"}  # open syllables whose tone placement varies
+
+
+def _is_space(ch: str) -> bool:
+    return ch not in "\n\r\t" and (ch.isspace() or unicodedata.category(ch) == "Zs")
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """Split into (start, end) spans of a base character and its combining marks."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or not unicodedata.combining(text[i]):
+            spans.append((start, i))
+            start = i
+    return spans
+
+
+def _retone(nfd: list[str]) -> list[str]:
+    """Move the tone of open 'oá', 'oè', 'uỷ' onto the first vowel ('óa', 'ỏe', 'ủy').
+
+    Works on NFD clusters so that only marks move and the cluster count (and
+    so the offset map) stays the same. After 'q' the 'u' belongs to the
+    consonant ('quý') and is left alone.
+    """
+    out = list(nfd)
+    for i in range(len(out) - 1):
+        first, second = out[i], out[i + 1]
+        glide = _GLIDES.get(first.lower())
+        if not glide or len(second) != 2 or second[0].lower() not in glide or second[1] not in _TONES:
+            continue
+        if i > 0 and out[i - 1][:1].lower() == "q":
+            continue
+        if i + 2 < len(out) and (out[i + 2][:1].isalpha()):
+            continue
+        out[i], out[i + 1] = first + second[1], second[0]
+    return out
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A text in canonical form together with the original it came from.
+
+    ``text`` is what rules match against; ``original`` is what evidence quotes.
+    ``to_original(start, end)`` turns a span of ``text`` into the span of
+    ``original`` that produced it.
+    """
+
+    original: str
+    text: str
+    _starts: tuple[int, ...] = field(repr=False)
+    _ends: tuple[int, ...] = field(repr=False)
+
+    @classmethod
+    def of(cls, original: str) -> "NormalizedText":
+        nfd: list[str] = []
+        owners: list[tuple[int, int]] = []
+        for s, e in _clusters(original):
+            cluster = original[s:e]
+            if cluster in _DROP:
+                continue
+            if len(cluster) == 1 and _is_space(cluster):
+                cluster = " "
+            nfd.append(unicodedata.normalize("NFD", cluster))
+            owners.append((s, e))
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        for cluster, (s, e) in zip(_retone(nfd), owners):
+            for ch in unicodedata.normalize("NFC", cluster):
+                pieces.append(ch)
+                starts.append(s)
+                ends.append(e)
+        return cls(original, "".join(pieces), tuple(starts), tuple(ends))
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map ``text[start:end]`` to the ``original`` span it came from."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span {start}:{end} outside text of length {len(self.text)}")
+        if start == end:
+            pos = self._starts[start] if start < len(self._starts) else len(self.original)
+            return pos, pos
+        return self._starts[start], self._ends[end - 1]
+
+    def from_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map an ``original`` span to the smallest covering span of ``text``."""
+        s = bisect.bisect_right(self._ends, start)
+        e = bisect.bisect_left(self._starts, end)
+        return s, max(s, e)
+
+    def evidence(self, start: int, end: int) -> tuple[str, int, int]:
+        """Original substring and offsets for a span of the normalised text."""
+        s, e = self.to_original(start, end)
+        return self.original[s:e], s, e
+
+
+def normalize(text: str) -> str:
+    """Canonical form of ``text`` (NFC, new-style tone marks, plain spaces)."""
+    return NormalizedText.of(text).text
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free form of ``text`` with the same length.
+
+    Position ``i`` of ``fold(t)`` corresponds to position ``i`` of ``t``, so a
+    match found in the folded text is a match in ``t``. 'đ' folds to 'd'.
+    """
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", ch)[0] if not unicodedata.combining(ch) else ch
+        low = base.lower()
+        out.append(low[0] if len(low) >= 1 else base)
+    return "".join(out)
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def fold_key(text: str) -> str:
+    """Matching key: canonical form, folded, punctuation-light, single spaces.
+
+    'huyen Hoang Hoa', 'Huyện Hoằng Hoá' and 'HUYỆN HOẰNG HÓA' share one key.
+    """
+    key = fold(normalize(text))
+    key = re.sub(r"[^\w\s]", " ", key)
+    return _SPACE_RUN.sub(" ", key).strip()
