@@ -22,7 +22,7 @@ def test_environment_mirrors_pyproject():
     wanted = {CONDA_NAME.get(k, k): v for k, v in wanted.items()}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
-    listed = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip")))
+    pinned = [_split(d) for d in env["dependencies"] if isinstance(d, str)]
+    listed = {k: v for k, v in pinned if k not in ("python", "pip")}
     assert listed == wanted
-    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
-    assert python.replace("python", "") == project["requires-python"]
+    assert dict(pinned)["python"] == project["requires-python"]
