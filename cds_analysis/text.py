@@ -123,21 +123,33 @@ def normalize(text: str) -> str:
     return NormalizedText.of(text).text
 
 
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    if unicodedata.combining(ch):
+        return ch
+    low = unicodedata.normalize("NFD", ch)[0].lower()
+    return low[0] if low else ch
+
+
+class _FoldTable(dict):
+    """``str.translate`` table for :func:`fold`, filled one character at a time."""
+
+    def __missing__(self, ordinal: int) -> str:
+        self[ordinal] = folded = _fold_char(chr(ordinal))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free form of ``text`` with the same length.
 
     Position ``i`` of ``fold(t)`` corresponds to position ``i`` of ``t``, so a
     match found in the folded text is a match in ``t``. 'đ' folds to 'd'.
     """
-    out = []
-    for ch in text:
-        if ch in "đĐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0] if not unicodedata.combining(ch) else ch
-        low = base.lower()
-        out.append(low[0] if len(low) >= 1 else base)
-    return "".join(out)
+    return text.translate(_FOLD)
 
 
 _SPACE_RUN = re.compile(r"\s+")
