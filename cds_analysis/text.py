@@ -61,6 +61,19 @@ def _retone(nfd: list[str]) -> list[str]:
     return out
 
 
+_DROP_OR_COMBINING = re.compile("[" + "".join(sorted(_DROP)) + "\u0300-\u036f]")
+_SPACES = {i: " " for i in range(0x3001) if chr(i) != " " and _is_space(chr(i))}
+# Old-style tone in composed text: 'oá' → 'óa', 'uỷ' → 'ủy' (same length).
+_TONED = {c: unicodedata.normalize("NFD", c) for c in "áàảãạéèẻẽẹýỳỷỹỵÁÀẢÃẠÉÈẺẼẸÝỲỶỸỴ"}
+_OLD_STYLE_NFC = re.compile(r"(?<![qQ])(?:([oO])([áàảãạéèẻẽẹÁÀẢÃẠÉÈẺẼẸ])|([uU])([ýỳỷỹỵÝỲỶỸỴ]))(?!\w)")
+
+
+def _retone_nfc(m: re.Match) -> str:
+    glide, toned = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    base, tone = _TONED[toned]
+    return unicodedata.normalize("NFC", glide + tone) + base
+
+
 @dataclass(frozen=True)
 class NormalizedText:
     """A text in canonical form together with the original it came from.
@@ -72,11 +85,14 @@ class NormalizedText:
 
     original: str
     text: str
-    _starts: tuple[int, ...] = field(repr=False)
-    _ends: tuple[int, ...] = field(repr=False)
+    _starts: tuple[int, ...] | None = field(repr=False)  # None: position i is position i
+    _ends: tuple[int, ...] | None = field(repr=False)
 
     @classmethod
     def of(cls, original: str) -> "NormalizedText":
+        if unicodedata.is_normalized("NFC", original) and not _DROP_OR_COMBINING.search(original):
+            # Common case: every change is one character for one, offsets stay put.
+            return cls(original, _OLD_STYLE_NFC.sub(_retone_nfc, original.translate(_SPACES)), None, None)
         nfd: list[str] = []
         owners: list[tuple[int, int]] = []
         for s, e in _clusters(original):
@@ -101,6 +117,8 @@ class NormalizedText:
         """Map ``text[start:end]`` to the ``original`` span it came from."""
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span {start}:{end} outside text of length {len(self.text)}")
+        if self._starts is None:
+            return start, end
         if start == end:
             pos = self._starts[start] if start < len(self._starts) else len(self.original)
             return pos, pos
@@ -108,6 +126,8 @@ class NormalizedText:
 
     def from_original(self, start: int, end: int) -> tuple[int, int]:
         """Map an ``original`` span to the smallest covering span of ``text``."""
+        if self._starts is None:
+            return start, end
         s = bisect.bisect_right(self._ends, start)
         e = bisect.bisect_left(self._starts, end)
         return s, max(s, e)

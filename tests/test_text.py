@@ -59,3 +59,14 @@ def test_every_span_maps_back_inside_the_original(original):
     for i in range(len(nt.text)):
         s, e = nt.to_original(i, i + 1)
         assert 0 <= s < e <= len(original)
+
+
+_VIETNAMESE = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯYđĐqhngtc \u00a0\u2009" + "".join("áàảãạốồổỗộýỳỷỹỵéè")
+
+
+@given(st.text(alphabet=st.sampled_from(list(_VIETNAMESE)), max_size=30))
+def test_composed_and_decomposed_inputs_normalise_alike(s):
+    composed = unicodedata.normalize("NFC", s)
+    assert normalize(composed) == normalize(unicodedata.normalize("NFD", s))
+    nt = NormalizedText.of(composed)
+    assert len(nt.text) == len(composed) and nt.to_original(0, len(nt.text)) == (0, len(composed))
