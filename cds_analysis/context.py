@@ -1,0 +1,617 @@
+"""Context rules: what place, level, period, status and indicator a number has.
+
+Each rule is written for the language of district reports, and each has a
+reach that follows how such reports are written:
+
+- place: a unit named in the number's own clause wins; otherwise the first
+  unit the sentence names; otherwise the last unit named before it, so an
+  opener such as 'Tại điểm cầu huyện Tư Nghĩa' holds until another place
+  takes over. Bare tier words ('huyện', 'toàn huyện', 'trên địa bàn tỉnh')
+  point at the last unit of that tier. Units listed after 'gồm' and a
+  bracketed parent ('xã Tịnh Long (TP.Quảng Ngãi)') are not subjects.
+- admin level: the tier words of the number's own noun phrase ('22 điểm cầu
+  tại các xã', '120 Tổ thôn, tổ dân phố', '100% xã, thị trấn'), else a
+  collective marker earlier in the clause ('Đối với cấp xã,', 'UBND các xã,
+  thị trấn ban hành'), else the level of the place.
+- period: a period at the head of a sentence holds for the sentence, one
+  inside a clause (or in brackets) for that clause; the narrower of nested
+  periods wins; an explicit period carries to the next sentence when that
+  sentence continues the same subject.
+- target: a goal word ('mục tiêu', 'phấn đấu', 'kế hoạch', 'sẽ', 'được
+  giao', 'chỉ đạo mỗi') before the number in its sentence, with no 'đã'
+  (done) between them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date
+
+from . import gazetteer, indicators, numbers, periods
+from .segments import Paragraph, Sentence, Span
+
+
+__all__ = [
+    "Place",
+    "PlaceContext",
+    "is_not_a_measure",
+    "evidence_span",
+    "period_for",
+    "is_target",
+    "indicator_for",
+    "carry_periods",
+    "share_fractions",
+    "share_subjects",
+]
+
+# ---------------------------------------------------------------------------
+# words
+
+_WORD = r"[\wÀ-ỹ]+"
+# Nouns that count things which are not measures of progress (tasks, steps…)
+# unless written as a fraction ('42/48 nhiệm vụ').
+_NOT_MEASURES = {
+    "nhiệm vụ", "giải pháp", "nội dung", "bước", "cấp", "lĩnh vực", "trụ cột", "nhóm giải pháp",
+    "chương trình", "đề án", "mục tiêu", "chỉ tiêu", "lần", "tuổi", "khâu", "đợt", "phần",
+    "thành phần", "loại", "nhóm nhiệm vụ", "quan điểm", "định hướng", "kiến nghị", "ý kiến",
+}
+_DURATIONS = {"ngày", "tháng", "năm", "tuần", "giờ", "phút", "giây", "ngày đêm", "quý", "buổi", "ngày làm việc"}
+_PEOPLE = {"cán bộ", "đại biểu", "người", "khách", "công chức", "viên chức", "học viên", "đồng chí", "người dân"}
+_ADMIN_NOUNS = {"xã", "phường", "thị trấn", "thôn", "địa phương", "huyện", "tổ dân phố", "bản", "ấp", "khu phố", "đơn vị"}
+_ATTENDANCE = re.compile(r"\b(tham dự|dự lễ|dự hội nghị|có mặt)\b", re.I)
+_EVENT = re.compile(r"\b(lễ phát động|lễ ra mắt|lễ khai trương|buổi lễ|hội nghị trực tuyến|tham dự lễ|tại lễ)\b", re.I)
+# Goal words whose reach is the rest of the sentence …
+_TARGET_CUE = re.compile(
+    r"\b(mục tiêu|phấn đấu|kế hoạch|sẽ|dự kiến|được giao|giao chỉ tiêu|chỉ đạo mỗi|chỉ đạo các|"
+    r"yêu cầu mỗi|yêu cầu các|định hướng|đề ra|đặt ra|nhằm đạt|cần đạt|phải đạt|tối thiểu mỗi|mỗi thành viên)\b",
+    re.I,
+)
+# … and 'chỉ tiêu 97%', whose reach is the number it stands before ('đạt 95%, vượt chỉ tiêu 92%').
+_LOCAL_TARGET = re.compile(r"\b(chỉ tiêu|kế hoạch|mục tiêu)(?: (?:là|đề ra|đặt ra|của tỉnh|năm \d{4}))?\s*(?:(?:là|đạt|khoảng|trên|tối thiểu)\s*)?$", re.I)
+_TARGET_AFTER = re.compile(r"^[^.;]{0,40}?\b(được (?:\w+ ){0,3}giao|phải hoàn thành|cần hoàn thành)\b", re.I)
+_DONE = re.compile(r"\b(đã|đạt được|kết quả)\b", re.I)
+_BASELINE = re.compile(r"(so với|so cùng kỳ|cùng kỳ)\s*$", re.I)
+_QUOTED = re.compile(r"[“\"]([^”\"\n]{1,60})[”\"]")
+# Phrases spanning tiers ('từ huyện đến xã', 'cấp huyện, cấp xã') name no single tier.
+_FROM_TO = re.compile(r"\btừ (?:cấp )?(?:tỉnh|huyện|xã|thị xã|trung ương)\b[^.;]{0,30}?\bđến (?:cấp )?(?:tỉnh|huyện|xã|thị xã|cơ sở|thôn)[\w, ]{0,20}", re.I)
+_BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện|xã)\b(?:(?:,| và) cấp xã\b)?", re.I)
+_CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra)\b", re.I)
+
+# Tier words in a number's noun phrase or earlier in its clause.
+_TIER = re.compile(
+    r"(?P<village>(?<![\wÀ-ỹ])(?:các |cấp |tại các |tại |của các )?(?:thôn|tổ dân phố|ấp|khu phố|làng)\b(?:, (?:tổ dân phố|khu phố|bản|làng))?)"
+    r"|(?P<commune>(?<![\wÀ-ỹ])(?:các |cấp |tại các |tại |của các |UBND các |UBND cấp )?(?<!thị )(?:xã|phường|thị trấn)\b(?:, (?:phường|thị trấn))*(?!\s+[A-ZĐ]))"
+    r"|(?P<localities>các địa phương|\d+ địa phương)"
+    r"|(?P<districts>(?:(?:UBND )?các |^\s*)(?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ]))"
+    r"|(?P<units>^\s*đơn vị\b)"
+    r"|(?P<district>(?:toàn|cấp|UBND cấp) (?:huyện|thị xã)\b|(?:tại|của) (?:UBND )?(?:huyện|thị xã)\b(?!\s+[A-ZĐ]))",
+)
+_LEVEL_OF_GROUP = {
+    "village": "village", "commune": "commune", "localities": "commune",
+    "districts": "district_collective", "district": "district", "units": "sub_units",
+}
+_CLAUSE_MARKER = re.compile(
+    r"(?P<commune>(?:(?i:đối với) |của |UBND |tại )?(?i:các|cấp) (?:xã|phường|thị trấn)\b(?:, (?:phường|thị trấn))*(?!\s+[A-ZĐ])|(?i:các) địa phương)"
+    r"|(?P<village>(?i:các|cấp) (?:thôn|tổ dân phố|bản|ấp|khu phố)\b)"
+    r"|(?P<district>(?i:toàn) huyện|(?i:toàn) thị xã|(?i:cấp) huyện)"
+)
+
+
+def _tier_words_of(level: str) -> str:
+    return {"commune": "các xã, thị trấn", "village": "các thôn, tổ dân phố", "district_collective": "các huyện, thị xã, thành phố"}[level]
+
+
+# ---------------------------------------------------------------------------
+# place
+
+
+@dataclass(frozen=True)
+class Place:
+    """The place a fact is about: a unit, or the lower units of a unit taken together."""
+
+    level: str
+    unit: gazetteer.Unit | None
+    collective: str | None = None  # the text's tier words ('các xã, phường') for a collective
+
+    @property
+    def label(self) -> str | None:
+        if self.unit is None:
+            return self.collective
+        return f"{self.collective} {self.unit.label}" if self.collective else self.unit.label
+
+    @property
+    def key(self) -> tuple:
+        return (self.level, self.unit.code if self.unit else None, self.collective)
+
+    def _tier(self, level: str) -> tuple[str | None, str | None]:
+        u = self.unit
+        if u is None:
+            return None, None
+        if level == "province":
+            return (u.name, u.code) if u.level == "province" else (u.province_name, u.province_code)
+        if level == "district":
+            if u.level == "district":
+                return u.label, u.code
+            if u.level == "commune" and u.district_code:
+                return _district_label(u), u.district_code
+            return None, None
+        if u.level == "commune":
+            return u.label, u.code
+        return None, None
+
+    province = property(lambda self: self._tier("province")[0])
+    province_code = property(lambda self: self._tier("province")[1])
+    district = property(lambda self: self._tier("district")[0])
+    district_code = property(lambda self: self._tier("district")[1])
+    commune = property(lambda self: self._tier("commune")[0])
+    commune_code = property(lambda self: self._tier("commune")[1])
+
+
+def _district_label(unit: gazetteer.Unit) -> str | None:
+    district = gazetteer.resolve(unit.district_name, level="district", province=unit.province_code) if unit.district_name else None
+    return district.label if district else unit.district_name
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A mention of a place in the text (named, or a bare tier word)."""
+
+    start: int
+    end: int
+    unit: gazetteer.Unit | None
+    tier: str | None = None  # for bare references: 'province' | 'district' | 'commune'
+    collective: str | None = None  # 'các địa phương trên địa bàn X' → commune collective
+
+
+_BARE_REF = re.compile(
+    r"(?P<province>\b(?:trên địa bàn|toàn|của|cả|cấp) tỉnh\b)(?!\s+[A-ZĐ])"
+    r"|(?P<district>(?<!\d )(?<!, )(?<!các )(?<!cấp )\b(?:toàn huyện|trên địa bàn huyện|UBND huyện|huyện|thị xã|toàn thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
+    r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
+)
+_COLLECTIVE_REF = re.compile(r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$")
+_ACTOR = re.compile(r"(UBND|Ủy ban nhân dân|Tỉnh ủy|Huyện ủy|Thủ tướng|Chủ tịch)\s*$")
+_LIST_OPENER = re.compile(r"\b(gồm|bao gồm|như)\s*:?\s*(?:các )?(?:xã|thị trấn|phường)?\s*$")
+_OPENER = re.compile(r"^\s*(?:Tại|Ở) (?:điểm cầu |buổi lễ tại )?")
+
+
+class PlaceContext:
+    """Places named in one document, in reading order, and the unit in focus at each point."""
+
+    def __init__(self, text: str, paragraphs: list[Paragraph], furniture: list[tuple[int, int]]):
+        self.text = text
+        first = [m for m in gazetteer.find_mentions(text) if not _in(furniture, m.start)]
+        self.province = _main_province(first)
+        code = self.province.code if self.province else None
+        named = [m for m in gazetteer.find_mentions(text, province=code) if m.unit is not None and not _in(furniture, m.start)]
+        self.district = _main_district(named)
+        sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
+        self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
+        self._starts = [r.start for r in self.refs]
+        self._paragraph_starts = [p.start for p in paragraphs]
+
+    # -- references -----------------------------------------------------
+    def _refs(self, named, furniture) -> list[_Ref]:
+        refs = [_Ref(m.start, m.end, m.unit) for m in named if not self._is_parent_aside(m.start)]
+        taken = [(r.start, r.end) for r in refs]
+        # A unit named once with its unit word is recognised bare later on ('Bình Đào đã …').
+        known = {}
+        for m in named:
+            if m.unit.level in ("district", "commune"):
+                known.setdefault(m.unit.name, m.unit)
+        for name, unit in known.items():
+            for hit in re.finditer(rf"(?<![\wÀ-ỹ.]){re.escape(name)}(?![\wÀ-ỹ])", self.text):
+                if not _overlaps(taken, hit.start(), hit.end()) and not _in(furniture, hit.start()) and not self._is_parent_aside(hit.start()):
+                    refs.append(_Ref(hit.start(), hit.end(), unit))
+        for hit in _BARE_REF.finditer(self.text):
+            if _overlaps(taken, hit.start(), hit.end()) or _in(furniture, hit.start()):
+                continue
+            refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
+        refs.sort(key=lambda r: r.start)
+        out = []
+        for ref in refs:
+            before = self.text[max(0, ref.start - 60):ref.start]
+            words = _COLLECTIVE_REF.search(before)
+            if words and ref.unit is not None:
+                ref = replace(ref, start=ref.start - (len(before) - words.start()), collective=words.group("words"))
+            if ref.unit is None and ref.tier == "province" and _ACTOR.search(self.text[max(0, ref.start - 20):ref.start]):
+                continue
+            out.append(ref)
+        return out
+
+    def _is_parent_aside(self, start: int) -> bool:
+        """'xã Tịnh Long (TP.Quảng Ngãi)': the bracketed unit only locates the one before it."""
+        return self.text[max(0, start - 1):start] == "(" and bool(re.search(r"[\wÀ-ỹ]\s*\($", self.text[max(0, start - 3):start]))
+
+    def _in_list(self, ref: _Ref, sentence_start: int) -> bool:
+        """Units enumerated after 'gồm' are members of a count, not the subject."""
+        before = self.text[sentence_start:ref.start]
+        if _LIST_OPENER.search(before):
+            return True
+        m = list(re.finditer(r"\b(gồm|bao gồm)\b", before))
+        return bool(m) and ";" not in before[m[-1].end():] and "." not in before[m[-1].end():]
+
+    def _refs_between(self, start: int, end: int) -> list[_Ref]:
+        i = bisect_right(self._starts, start - 1)
+        out = []
+        while i < len(self.refs) and self.refs[i].start < end:
+            out.append(self.refs[i])
+            i += 1
+        return out
+
+    # -- focus ------------------------------------------------------------
+    def _last_unit(self, before: int, level: str) -> gazetteer.Unit | None:
+        """The last unit of ``level`` named before ``before`` (a commune names its district too)."""
+        i = bisect_right(self._starts, before - 1) - 1
+        while i >= 0:
+            unit = self.refs[i].unit
+            if unit is not None:
+                if unit.level == level:
+                    return unit
+                if level == "district" and unit.level == "commune" and unit.district_code:
+                    return gazetteer.resolve(unit.district_code, level="district")
+            i -= 1
+        return self.district if level == "district" else None
+
+    def _unit_of(self, ref: _Ref) -> gazetteer.Unit | None:
+        if ref.unit is not None:
+            return ref.unit
+        if ref.tier == "province":
+            return self.province
+        return self._last_unit(ref.start, ref.tier)
+
+    def place_for(self, q: numbers.Quantity, sentence: Sentence, clause: Span, paragraph: Paragraph, neighbours) -> Place:
+        in_sentence = self._refs_between(sentence.start, q.number_start)
+        in_clause = [r for r in in_sentence if r.start >= clause.start]
+        if in_clause:
+            chosen = in_clause[-1]
+        elif in_sentence:
+            chosen = in_sentence[0]
+        else:
+            earlier = self._refs_between(0, sentence.start)
+            chosen = earlier[-1] if earlier else None
+        unit = self._unit_of(chosen) if chosen else None
+        # A collective ('các địa phương trên địa bàn X') holds for the rest of its paragraph.
+        collective = chosen.collective if chosen and chosen.start >= paragraph.start else None
+        if unit is None:
+            unit = self.district or self.province
+        level, words = _tier_of_quantity(self.text, q, clause, neighbours)
+        if level is None:
+            level, words = _clause_marker(self.text, q, clause, neighbours)
+        if level is None and collective:
+            level, words = "commune", collective
+        if level == "sub_units":
+            level = {"province": "district", "district": "commune", "commune": "village"}.get(unit.level if unit else "province")
+        return _place(unit, level, _collective_words(words))
+
+
+def _floor(starts: list[int], pos: int) -> int:
+    i = bisect_right(starts, pos) - 1
+    return starts[i] if i >= 0 else 0
+
+
+def _collective_words(words: str | None) -> str | None:
+    """'UBND các xã, thị trấn' → 'các xã, thị trấn'; '300 xã, phường' → 'các xã, phường'."""
+    if not words:
+        return None
+    words = re.sub(r"^(?:\d+ |UBND |tại |của |đối với )+", "", words.strip(" ,"))
+    if words.startswith("cấp "):
+        return words
+    return words if words.startswith("các ") else "các " + words
+
+
+def _place(unit: gazetteer.Unit | None, level: str | None, collective_words: str | None) -> Place:
+    own = unit.level if unit else "province"
+    if level is None or level == own:
+        return Place(own, unit)
+    if level == "district":
+        if own == "province":
+            return Place("district", unit, collective_words or "cấp huyện")
+        return Place(own, unit)
+    if level == "district_collective":
+        return Place("district", unit, collective_words or _tier_words_of("district_collective")) if own == "province" else Place(own, unit)
+    rank = {"province": 0, "district": 1, "commune": 2, "village": 3}
+    if rank[level] <= rank[own]:
+        return Place(own, unit)
+    return Place(level, unit, collective_words or _tier_words_of(level))
+
+
+def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
+    """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
+    end = min([o.number_start for o in neighbours if o.number_start > q.number_start] + [clause.end])
+    window = t[q.number_end:end]
+    window = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), window))
+    words = window.split()
+    limit = len(" ".join(words[:9]))
+    lead = window[: limit + (len(window) - len(window.lstrip()))]
+    m = _TIER.search(lead)
+    if m:
+        return _LEVEL_OF_GROUP[m.lastgroup], m.group().strip()
+    nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start - q.number_end < 80]
+    if nxt and re.search(r"\b(cho|dành cho)\s*$", t[q.number_end:nxt[0].number_start]) and _noun_after(t, nxt[0]) in ("xã", "địa phương", "thôn"):
+        return {"xã": "commune", "địa phương": "commune", "thôn": "village"}[_noun_after(t, nxt[0])], None
+    return None, None
+
+
+def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
+    """A collective marker earlier in the clause that no other number's noun phrase uses."""
+    before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), t[clause.start:q.number_start])
+    taken = [(o.number_start - clause.start, o.number_end - clause.start + 40) for o in neighbours if clause.start <= o.number_start < q.number_start]
+    found = None
+    for m in _CLAUSE_MARKER.finditer(before):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        found = m.lastgroup, m.group()
+    return found or (None, None)
+
+
+# ---------------------------------------------------------------------------
+# which numbers are facts
+
+
+def _noun_after(t: str, q: numbers.Quantity) -> str | None:
+    if q.unit_word:
+        return fold_noun(q.unit_word)
+    m = re.match(r"\s*(" + _WORD + r"(?: " + _WORD + r")?)", t[q.number_end:q.number_end + 40])
+    return fold_noun(m.group(1)) if m else None
+
+
+def fold_noun(word: str) -> str:
+    w = word.strip().lower()
+    for noun in sorted(_NOT_MEASURES | _DURATIONS | _PEOPLE | _ADMIN_NOUNS, key=len, reverse=True):
+        if w == noun or w.startswith(noun + " "):
+            return noun
+    return w.split(" ")[0] if w else w
+
+
+def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
+    """Numbers that are durations, names, crowds at an event, remainders or beneficiaries."""
+    noun = _noun_after(t, q)
+    fraction = q.denominator is not None
+    if q.unit == "count" and noun in _DURATIONS:
+        return True
+    if q.unit == "count" and noun in _NOT_MEASURES and not fraction:
+        return True
+    after = t[q.end:min(sentence.end, q.end + 60)]
+    if q.unit == "count" and noun in _PEOPLE and (_ATTENDANCE.search(after) or _ATTENDANCE.search(t[sentence.start:q.number_start])) and "thành viên" not in t[q.number_end:q.end + 15]:
+        return True
+    if re.match(r"^\s*(?:\S+\s){0,2}còn lại\b", t[q.number_end:q.number_end + 40]):
+        return True
+    if re.search(r"\bcòn lại\b", t[sentence.clause_at(q.number_start).start:q.number_start]):
+        return True  # 'Các tỉnh còn lại đều dưới 50%': a remainder group, not a place
+    if q.unit == "count" and noun in _ADMIN_NOUNS and not fraction and re.search(r"\b(cho|dành cho)\s*$", t[max(sentence.start, q.start - 12):q.start]):
+        return True
+    for m in _QUOTED.finditer(t, max(sentence.start, q.number_start - 60), min(sentence.end, q.number_end + 60)):
+        if m.start() < q.number_start and q.number_end <= m.end():
+            return True
+    if q.unit == "count" and not noun:
+        return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# evidence
+
+
+def evidence_span(t: str, q: numbers.Quantity, clause: Span, neighbours, cap: int) -> tuple[int, int]:
+    """The piece of the clause between the neighbouring numbers that holds this one."""
+    prev_end = max([o.end for o in neighbours if o.end <= q.start and o.start >= clause.start] + [clause.start])
+    next_start = min([o.start for o in neighbours if o.start >= q.end and o.start < clause.end] + [clause.end])
+    start, end = prev_end, next_start
+    text = t[start:end]
+    start += len(text) - len(text.lstrip(" ,;:–-"))
+    end -= len(text) - len(text.rstrip(" ,;:.–-"))
+    if end - start > cap:
+        start = max(start, q.start - cap // 2)
+        end = min(end, max(q.end, start + cap))
+    start = min(start, q.start)
+    end = max(end, q.end)
+    return start, end
+
+
+def share_subjects(t: str, facts) -> None:
+    """'đạt 75,3%, cao hơn chỉ tiêu 30%': a target set beside a result measures the same thing."""
+    for before, fact in zip(facts, facts[1:]):
+        if before.indicator != "other" and fact.quantity.unit == before.quantity.unit:
+            if _LOCAL_TARGET.search(t[before.quantity.end:fact.quantity.start]):
+                fact.indicator, fact.indicator_text = before.indicator, before.indicator_text
+
+
+def share_fractions(t: str, facts) -> None:
+    """'1.458/1.604 hồ sơ, đạt tỉ lệ 90,8%': the rate carries the fraction it was computed from."""
+    for before, fact in zip(facts, facts[1:]):
+        q, b = fact.quantity, before.quantity
+        if q.unit == "percent" and b.denominator is not None and q.numerator is None:
+            gap = t[b.end:q.number_start]
+            if len(gap) < 40 and ";" not in gap and re.search(r"\b(đạt|bằng|chiếm)\b", gap):
+                fact.quantity = replace(q, numerator=b.numerator, denominator=b.denominator)
+
+
+# ---------------------------------------------------------------------------
+# period
+
+
+def period_for(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, mentions, published: date | None,
+               target: bool = False, previous: Sentence | None = None):
+    """(period or None, whether a period word applied) for one number.
+
+    A result stated at an event ('… kết nối tới 13 điểm cầu' at a launch, or
+    'Trong đó, …' right after such a sentence) is as of the publication day.
+    """
+    head = sentence.clauses[0]
+    first_q = q.number_start
+    candidates = []
+    for m in mentions:
+        if not sentence.start <= m.start < sentence.end:
+            continue
+        if _BASELINE.search(t[max(sentence.start, m.start - 20):m.start]):
+            continue
+        bracketed = t[sentence.start:m.start].count("(") > t[sentence.start:m.start].count(")")
+        same_clause = clause.start <= m.start < clause.end
+        sentence_wide = head.start <= m.start < head.end and not bracketed and m.start < first_q
+        if same_clause or sentence_wide:
+            candidates.append(m)
+    if not candidates:
+        at_event = _EVENT.search(t[sentence.start:sentence.end]) or (
+            previous is not None and _CARRY_OPENER.search(t[sentence.start:sentence.end]) and _EVENT.search(t[previous.start:previous.end])
+        )
+        if published and at_event and not target:
+            return periods.Period(f"as_of {published.isoformat()}", published, published), True
+        return None, False
+    chosen = _narrowest_or_nearest(candidates, q)
+    return chosen.period, True
+
+
+def _narrowest_or_nearest(candidates, q):
+    with_period = [m for m in candidates if m.period is not None]
+    pool = with_period or candidates
+    nested = [m for m in pool if m.period and any(o is not m and o.period and o.period.start <= m.period.start and m.period.end <= o.period.end for o in pool)]
+    if nested:
+        pool = nested
+    return min(pool, key=lambda m: min(abs(m.start - q.number_start), abs(m.end - q.number_start)))
+
+
+def carry_periods(t: str, sentence: Sentence, previous: Sentence | None, facts, previous_facts, published) -> None:
+    """An explicit period carries to the next sentence that continues its subject."""
+    if previous is None or not previous_facts or any(f.period_marked for f in facts):
+        return
+    opener = bool(_CARRY_OPENER.search(t[sentence.start:sentence.end]))
+    inherited = [f for f in previous_facts if f.period is not None and f.period_marked and (opener or not f.period.label.startswith("as_of"))]
+    if not inherited:
+        return
+    shared = {_family(f.indicator) for f in previous_facts} & {_family(f.indicator) for f in facts}
+    if not opener and not (shared - {"other"}):
+        return
+    for fact in facts:
+        fact.period = inherited[-1].period
+
+
+def _family(code: str) -> str:
+    for stem in ("dossier", "document", "signature", "tech_team", "public_services", "payment", "video"):
+        if stem in code:
+            return stem
+    return code
+
+
+# ---------------------------------------------------------------------------
+# target
+
+
+def is_target(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, mentions) -> bool:
+    before = t[sentence.start:q.number_start]
+    if _LOCAL_TARGET.search(t[max(sentence.start, q.start - 30):q.start]):
+        return True
+    cues = list(_TARGET_CUE.finditer(before))
+    if cues and not _DONE.search(before[cues[-1].end():]):
+        return True
+    if _TARGET_AFTER.search(t[q.end:min(sentence.end, q.end + 60)]):
+        return True
+    for m in mentions:
+        if sentence.start <= m.start < sentence.end and m.kind == "target_horizon":
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# indicator
+
+
+_PREDICATE = re.compile(
+    r"\b(đạt|là|chiếm|bằng|với)\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức)\s*)*$", re.I
+)
+_RATE_SUBJECT = re.compile(r"\b(?:tỷ lệ|tỉ lệ)\s+(?P<subject>[^;:]+?)\s+(?:đều\s+)?(?:đạt|là|chiếm)\s*(?:(?:khoảng|gần|trên|hơn)\s*)?$", re.I)
+
+
+def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentence: Sentence | None = None,
+                  previous: Sentence | None = None) -> list[tuple[str, str | None]]:
+    """Catalogue codes the number measures, each with the words that name it.
+
+    Mostly one; two when one rate covers two listed indicators ('tỷ lệ phủ
+    sóng 3G, băng thông rộng đạt 100%'). A rate written 'X đạt N%' takes its
+    subject from before the number; 'N% X …' from the words after it.
+    """
+    prev = [o for o in neighbours if o.number_start < q.number_start and o.number_start >= clause.start]
+    nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start < clause.end]
+    start = prev[-1].number_end if prev else clause.start
+    end = nxt[0].number_start if nxt else clause.end
+    before = t[start:q.number_start]
+    if _PREDICATE.search(before):
+        stop = re.search(r"[,;]", t[q.end:end])
+        end = q.end + stop.start() if stop else end
+        subject = _RATE_SUBJECT.search(before)
+        if subject and q.unit == "percent":
+            parts = [p for p in re.split(r",\s*|\s+và\s+", subject.group("subject")) if p.strip()]
+            codes = [indicators.match_indicator(p, unit=q.unit) for p in parts]
+            found = [(c, p) for c, p in zip(codes, parts) if c]
+            if len(found) >= 2 and len({c for c, _ in found}) == len(found):
+                return [(c, p.strip()) for c, p in found]
+    elif nxt and re.search(r"\b(và|hoặc)\s*$", t[q.end:nxt[0].number_start]):
+        # '6 huyện … và 300 xã … hoàn thành CĐS': the shared predicate comes after the second number.
+        end = nxt[1].number_start if len(nxt) > 1 else clause.end
+    if q.unit == "percent" and prev and prev[-1].denominator is not None and t[prev[-1].end:q.number_start].rstrip().endswith("("):
+        # '1.548/1.562 thôn (99%)': the bracketed rate restates the fraction before it.
+        earlier = [o for o in prev[:-1]]
+        start = earlier[-1].number_end if earlier else clause.start
+    window = t[start:end]
+    code = indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
+    if code is None and sentence is not None and _PREDICATE.search(before):
+        # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
+        for earlier in (t[sentence.start:clause.start], t[previous.start:previous.end] if previous else ""):
+            code = indicators.match_indicator(earlier, unit=q.unit) if earlier.strip() else None
+            if code:
+                return [(code, None)]
+    if code is None:
+        return [("other", _phrase_of(t, q, start, end))]
+    here = q.number_start - start
+    hits = [m for m in indicators.find_triggers(window) if m.code == code]
+    nearest = min(hits, key=lambda m: min(abs(m.start - here), abs(m.end - here)), default=None)
+    return [(code, window[nearest.start:nearest.end] if nearest else None)]
+
+
+def _phrase_of(t: str, q: numbers.Quantity, start: int, end: int) -> str | None:
+    after = t[q.end:end].strip(" ,.;:")
+    words = after.split()
+    if q.unit_word:
+        return q.unit_word + (" " + " ".join(words[:5]) if words else "")
+    before = t[start:q.number_start]
+    m = re.search(r"(tỷ lệ|tỉ lệ|số)\s[^,;]*$", before, re.I)
+    if m:
+        return m.group().strip()
+    return " ".join(words[:6]) or None
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def _in(spans, pos: int) -> bool:
+    from .boilerplate import in_boilerplate
+
+    return in_boilerplate(spans, pos)
+
+
+def _overlaps(spans, start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _main_province(mentions) -> gazetteer.Unit | None:
+    codes = Counter(m.unit.province_code if m.unit.level != "province" else m.unit.code for m in mentions if m.unit is not None)
+    if not codes:
+        return None
+    code = codes.most_common(1)[0][0]
+    return gazetteer.resolve(code, level="province")
+
+
+def _main_district(named) -> gazetteer.Unit | None:
+    districts = Counter()
+    for m in named:
+        if m.unit.level == "district":
+            districts[m.unit.code] += 1
+    if not districts:
+        return None
+    (code, n), total = districts.most_common(1)[0], sum(districts.values())
+    if n / total < 0.6:
+        return None
+    return next(m.unit for m in named if m.unit.code == code)

@@ -1,0 +1,195 @@
+"""Free-text extraction: every number that measures digital transformation
+becomes one observation that points at the words it came from.
+
+The pipeline for one text:
+
+1. normalise (``text.NormalizedText``) — rules match the canonical form,
+   evidence is cut from the original;
+2. drop page furniture (``boilerplate``) and split into paragraphs, sentences
+   and clauses (``segments``);
+3. find the quantities (``numbers``), periods (``periods``) and places
+   (``gazetteer``) in the text;
+4. give each quantity its context — place and admin level (``context``),
+   period, target or result, indicator (``indicators``) — and keep it when it
+   reads as a measure rather than a date, a name, a duration or a crowd.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import boilerplate, context, indicators, numbers, periods
+from .readers import Document, read_document
+from .schemas import OBSERVATIONS
+from .segments import split_paragraphs
+from .text import NormalizedText
+
+__all__ = ["EXTRACTOR_VERSION", "extract_text", "extract_document", "extract_file"]
+
+EXTRACTOR_VERSION = "0.1.0"
+
+# Evidence is the clause piece around a number, capped so it stays a quote.
+_MAX_EVIDENCE = 240
+
+
+@dataclass
+class _Fact:
+    quantity: numbers.Quantity
+    indicator: str
+    indicator_text: str | None
+    place: context.Place
+    period: periods.Period | None
+    period_marked: bool  # a period word applied (even one that resolved to nothing)
+    is_target: bool
+    evidence_span: tuple[int, int]
+
+
+def extract_text(
+    text: str,
+    published: date | None = None,
+    source: str | None = None,
+    document_id: str | None = None,
+) -> pd.DataFrame:
+    """Observations found in ``text``, one row per fact, in text order.
+
+    ``published`` resolves 'đến nay', 'hiện nay' and 'năm nay'; without it
+    such facts get no period. ``source`` is stored as given (a path, a URL).
+    Columns are those of the ``observations`` table.
+    """
+    nt = NormalizedText.of(text)
+    doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    facts = _facts(nt.text, published)
+    rows = []
+    for fact in facts:
+        rows.append(_row(fact, nt, doc_id, source or "<text>"))
+    frame = pd.DataFrame(rows, columns=[f.name for f in OBSERVATIONS])
+    return _typed(frame)
+
+
+def extract_document(doc: Document) -> pd.DataFrame:
+    """Observations of a document read by :func:`cds_analysis.readers.read_document`."""
+    return extract_text(doc.text, published=doc.published, source=doc.path, document_id=doc.document_id)
+
+
+def extract_file(path: str | Path) -> pd.DataFrame:
+    """Read ``path`` (txt, html, docx, pdf) and extract its observations.
+
+    Raises :class:`cds_analysis.readers.ReadError` naming the file when it
+    cannot be read.
+    """
+    return extract_document(read_document(path))
+
+
+def _facts(t: str, published: date | None) -> list[_Fact]:
+    paragraphs = split_paragraphs(t)
+    furniture = _merged(boilerplate.boilerplate_spans(t) + _headline(t, paragraphs))
+    quantities = [q for q in numbers.find_quantities(t) if not _inside(furniture, q.number_start)]
+    period_mentions = [m for m in periods.find_periods(t, published) if not _inside(furniture, m.start)]
+    quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
+    places = context.PlaceContext(t, paragraphs, furniture)
+    facts: list[_Fact] = []
+    seen: set[tuple] = set()
+    previous_sentence_facts: list[_Fact] = []
+    previous_sentence = None
+    for paragraph in paragraphs:
+        previous_sentence_facts, previous_sentence, last_sentence = [], None, None
+        for sentence in paragraph.sentences:
+            in_sentence = [q for q in quantities if sentence.start <= q.number_start < sentence.end]
+            sentence_facts: list[_Fact] = []
+            for q in in_sentence:
+                if context.is_not_a_measure(t, q, sentence):
+                    continue
+                clause = sentence.clause_at(q.number_start)
+                neighbours = [o for o in in_sentence if o is not q]
+                span = context.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
+                place = places.place_for(q, sentence, clause, paragraph, neighbours)
+                is_target = context.is_target(t, q, sentence, clause, period_mentions)
+                period, marked = context.period_for(t, q, sentence, clause, period_mentions, published, is_target, last_sentence)
+                for indicator, indicator_text in context.indicator_for(t, q, clause, neighbours, sentence, last_sentence):
+                    sentence_facts.append(_Fact(q, indicator, indicator_text, place, period, marked, is_target, span))
+            context.share_fractions(t, sentence_facts)
+            context.share_subjects(t, sentence_facts)
+            context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
+            for fact in sentence_facts:
+                key = (fact.indicator, fact.quantity.value, fact.place.key, fact.period and fact.period.label, fact.is_target)
+                if key in seen:
+                    continue
+                seen.add(key)
+                facts.append(fact)
+            if in_sentence:
+                previous_sentence_facts, previous_sentence = sentence_facts, sentence
+            last_sentence = sentence
+    return facts
+
+
+def _headline(t: str, paragraphs) -> list[tuple[int, int]]:
+    """A headline restates a fact of the body; its numbers are not counted again."""
+    if len(paragraphs) < 2:
+        return []
+    first = paragraphs[0]
+    line = t[first.start:first.end].strip()
+    if len(line) <= 200 and not line.endswith((".", "!", "?", "…")):
+        return [(first.start, first.end)]
+    return []
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return boilerplate.in_boilerplate(spans, pos)
+
+
+def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str) -> dict:
+    q = fact.quantity
+    evidence, start, end = nt.evidence(*fact.evidence_span)
+    place = fact.place
+    obs_key = f"{doc_id}|{start}|{end}|{fact.indicator}|{q.value!r}|{place.key}"
+    return {
+        "observation_id": hashlib.sha256(obs_key.encode("utf-8")).hexdigest()[:16],
+        "document_id": doc_id,
+        "source": source,
+        "indicator": fact.indicator,
+        "indicator_text": fact.indicator_text,
+        "value": float(q.value),
+        "unit": q.unit,
+        "numerator": q.numerator,
+        "denominator": q.denominator,
+        "qualifier": q.qualifier,
+        "is_target": bool(fact.is_target),
+        "period_label": fact.period.label if fact.period else None,
+        "period_start": fact.period.start if fact.period else None,
+        "period_end": fact.period.end if fact.period else None,
+        "admin_level": place.level,
+        "place": place.label,
+        "province": place.province,
+        "province_code": place.province_code,
+        "district": place.district,
+        "district_code": place.district_code,
+        "commune": place.commune,
+        "commune_code": place.commune_code,
+        "evidence": evidence,
+        "char_start": start,
+        "char_end": end,
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give an observations frame the dtypes of its Parquet schema."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, schema=OBSERVATIONS, preserve_index=False)
+    return table.to_pandas()

@@ -1,0 +1,77 @@
+"""Paragraphs, sentences and clauses of a normalised text, with their offsets.
+
+Context in reports has a reach: a place opener holds for the paragraphs that
+follow, a period at the head of a sentence holds for the whole sentence, a
+period inside one clause (between semicolons) holds for that clause only.
+The extractor asks these spans which context applies to a number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Span", "Sentence", "Paragraph", "split_paragraphs"]
+
+# A sentence ends at . ! ? … followed by space and an upper-case letter, digit
+# or opening quote — but not after unit abbreviations ('TX. Đức Phổ').
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?(\w))")
+_ABBREVIATIONS = re.compile(r"(?:^|[\s.(])(?:TX|TP|TT|ThS|TS|PGS|GS|Tp|v\.v|[A-ZĐ])\.$")
+_CLAUSE_END = re.compile(r";")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def contains(self, pos: int) -> bool:
+        return self.start <= pos < self.end
+
+
+@dataclass(frozen=True)
+class Sentence(Span):
+    clauses: tuple[Span, ...]
+
+    def clause_at(self, pos: int) -> Span:
+        for clause in self.clauses:
+            if clause.contains(pos):
+                return clause
+        return self.clauses[-1]
+
+
+@dataclass(frozen=True)
+class Paragraph(Span):
+    sentences: tuple[Sentence, ...]
+
+
+def _split(text: str, start: int, end: int, pattern: re.Pattern, keep=lambda s, m: True) -> list[tuple[int, int]]:
+    pieces, cursor = [], start
+    for m in pattern.finditer(text, start, end):
+        if not keep(cursor, m):
+            continue
+        pieces.append((cursor, m.start() if m.start() > cursor else m.end()))
+        cursor = m.end()
+    pieces.append((cursor, end))
+    return [(s, e) for s, e in pieces if text[s:e].strip()]
+
+
+def _sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
+    def is_boundary(s: int, m: re.Match) -> bool:
+        following = m.group(1)
+        return (following.isupper() or following.isdigit()) and not _ABBREVIATIONS.search(text[max(s, m.start() - 8):m.start()])
+
+    out = []
+    for s, e in _split(text, start, end, _SENTENCE_END, is_boundary):
+        clauses = tuple(Span(cs, ce) for cs, ce in _split(text, s, e, _CLAUSE_END))
+        out.append(Sentence(s, e, clauses or (Span(s, e),)))
+    return tuple(out)
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Paragraphs (non-empty lines), each split into sentences and clauses."""
+    paragraphs = []
+    for m in re.finditer(r"[^\n]+", text):
+        if m.group().strip():
+            paragraphs.append(Paragraph(m.start(), m.end(), _sentences(text, m.start(), m.end())))
+    return paragraphs

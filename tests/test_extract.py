@@ -1,0 +1,250 @@
+"""Extraction rules, one or more short report-style texts per rule.
+
+The texts are written for these tests in the manner of district reports;
+figures are illustrative unless a source is named.
+"""
+
+import unicodedata
+from datetime import date
+
+import pytest
+
+from cds_analysis.extract import extract_text
+
+
+def facts(text, published=None):
+    return extract_text(text, published=published)
+
+
+def one(frame, value, **where):
+    rows = frame[frame["value"] == value]
+    for key, wanted in where.items():
+        rows = rows[rows[key] == wanted]
+    assert len(rows) == 1, f"expected one row with value {value} {where}, got:\n{frame[['value', 'indicator', 'admin_level', 'place', 'period_label', 'is_target']]}"
+    return rows.iloc[0]
+
+
+# -- numbers, fractions and the evidence trail ---------------------------------
+
+def test_fraction_gives_a_count_and_the_rate_carries_it():
+    df = facts("Năm 2023, huyện Sơn Hà tiếp nhận 2.310/2.540 hồ sơ trực tuyến, đạt tỷ lệ 90,9%.")
+    count = one(df, 2310)
+    assert (count.numerator, count.denominator, count.unit) == (2310, 2540, "count")
+    rate = one(df, 90.9)
+    assert (rate.unit, rate.numerator, rate.denominator) == ("percent", 2310, 2540)
+    assert rate.indicator == "online_dossier_rate"
+    assert count.indicator == "dossiers_online_count"
+    assert {count.period_label, rate.period_label} == {"2023"}
+    assert count.district == "huyện Sơn Hà" and count.province == "Quảng Ngãi"
+
+
+def test_evidence_is_an_exact_slice_of_the_original_even_in_nfd():
+    original = unicodedata.normalize("NFD", "Trong quý 2/2023, tỷ lệ hồ sơ nộp trực tuyến của huyện Hoằng Hoá đạt\u00a099,2%.")
+    df = facts(original)
+    row = one(df, 99.2)
+    assert original[row.char_start:row.char_end] == row.evidence
+    assert "99,2%" in unicodedata.normalize("NFC", row.evidence)
+    assert row.district == "huyện Hoằng Hóa" and row.period_label == "2023-Q2"
+
+
+def test_money_and_qualifiers():
+    df = facts("Năm 2022, thị xã Đức Phổ thu qua thanh toán trực tuyến hơn 12 tỷ đồng cho gần 900 lượt người.")
+    money = one(df, 12e9)
+    assert (money.unit, money.qualifier) == ("vnd", "more_than")
+    people = one(df, 900)
+    assert people.qualifier == "approx"
+
+
+# -- numbers that are not facts --------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ngày 28/7/2023, UBND tỉnh Quảng Ngãi tổ chức lễ phát động phong trào.",
+        "Thực hiện Quyết định số 749/QĐ-TTg và Nghị quyết số 52 của Bộ Chính trị, huyện Mộ Đức triển khai kế hoạch.",
+        "Huyện Mộ Đức tổ chức đợt cao điểm 30 ngày đêm để hỗ trợ người dân.",
+        "Tại điểm cầu huyện Bình Sơn có hơn 180 đại biểu tham dự lễ phát động.",
+        "Người dân được hướng dẫn tại bộ phận 1 cửa của huyện Trà Bồng trong thời đại công nghiệp 4.0.",
+        "Chương trình chuyển đổi số quốc gia giai đoạn 2021-2025 được huyện Tư Nghĩa quán triệt.",
+        "Liên hệ: 0255.3822.456 — huyện Nghĩa Hành.",
+        "Huyện Thăng Bình đặt ra 5 nhiệm vụ trọng tâm cho năm 2022.",
+    ],
+)
+def test_numbers_that_are_not_facts_are_skipped(text):
+    assert facts(text).empty
+
+
+def test_a_fact_stated_twice_gives_one_row():
+    text = (
+        "Toàn huyện Mộ Đức có 520 thành viên Tổ công nghệ số cộng đồng.\n"
+        "Toàn huyện Mộ Đức có 520 thành viên Tổ công nghệ số cộng đồng.\n"
+    )
+    assert len(facts(text)) == 1
+
+
+def test_caption_repeating_the_body_is_not_counted_twice():
+    text = (
+        "Lễ phát động được kết nối tới 13 điểm cầu cấp huyện của tỉnh Quảng Ngãi.\n"
+        "Lễ phát động được kết nối tới 13 điểm cầu cấp huyện của tỉnh Quảng Ngãi. Ảnh: MINH HÀ\n"
+    )
+    df = facts(text, published=date(2023, 7, 28))
+    assert len(df) == 1
+
+
+# -- places ------------------------------------------------------------------------
+
+def test_an_opener_sets_the_place_for_the_paragraphs_that_follow():
+    text = (
+        "Tại điểm cầu huyện Minh Long, lãnh đạo huyện dự lễ phát động.\n"
+        "Trong 6 tháng đầu năm 2023, huyện đã ban hành 3.120 văn bản đi điện tử.\n"
+        "Tại điểm cầu huyện Ba Tơ, huyện đã thành lập 41 Tổ công nghệ số cộng đồng.\n"
+    )
+    df = facts(text)
+    assert one(df, 3120).district == "huyện Minh Long"
+    assert one(df, 3120).period_label == "2023-H1"
+    assert one(df, 41).district == "huyện Ba Tơ"
+
+
+def test_communes_of_a_district_taken_together():
+    df = facts("Trong năm 2023, UBND các xã, thị trấn của huyện Trà Bồng ban hành 2.004 văn bản đi điện tử có ký số.")
+    row = one(df, 2004)
+    assert row.admin_level == "commune"
+    assert row.district == "huyện Trà Bồng"
+    assert row.commune is None or row.commune != row.commune  # no single commune
+    assert "xã" in row.place and "Trà Bồng" in row.place
+
+
+def test_tier_words_after_the_number_set_the_level():
+    df = facts(
+        "Hiện tại, huyện Bình Sơn đã thành lập 1 Tổ công nghệ số cộng đồng cấp huyện, "
+        "22 Tổ cấp xã, thị trấn và 120 Tổ thôn, tổ dân phố với gần 650 thành viên.",
+        published=date(2023, 7, 28),
+    )
+    assert one(df, 1).admin_level == "district"
+    assert one(df, 22).admin_level == "commune"
+    assert one(df, 120).admin_level == "village"
+    members = one(df, 650)
+    assert members.admin_level == "district" and members.qualifier == "approx"
+    assert set(df["period_label"]) == {"as_of 2023-07-28"}
+
+
+def test_a_level_marker_holds_for_the_rest_of_its_clause():
+    df = facts(
+        "Trong quý 2/2023, tỷ lệ hồ sơ nộp trực tuyến cấp huyện của huyện Hậu Lộc đạt 97,1%; "
+        "Đối với cấp xã, tỷ lệ hồ sơ nộp trực tuyến đạt 93,4%, tỷ lệ hồ sơ nộp trực tuyến toàn trình đạt 88,5%."
+    )
+    assert one(df, 97.1).admin_level == "district"
+    assert one(df, 93.4).admin_level == "commune"
+    full = one(df, 88.5)
+    assert (full.admin_level, full.indicator) == ("commune", "full_process_online_dossier_rate")
+    assert set(df["period_label"]) == {"2023-Q2"}
+
+
+def test_two_places_in_one_sentence():
+    df = facts("Năm 2023, huyện Sơn Tịnh đạt 95,1% hồ sơ công việc xử lý trên môi trường mạng, huyện Tư Nghĩa đạt 91,3%.")
+    assert one(df, 95.1).district == "huyện Sơn Tịnh"
+    assert one(df, 91.3).district == "huyện Tư Nghĩa"
+
+
+def test_a_commune_named_bare_after_its_first_mention():
+    df = facts(
+        "Ông Trần Văn Nam, Chủ tịch UBND xã Định Long (huyện Yên Định), cho biết: "
+        "Định Long đã hoàn thành 11/11 tiêu chí chuyển đổi số cấp xã trong năm 2022."
+    )
+    row = one(df, 11)
+    assert (row.admin_level, row.unit, row.period_label) == ("commune", "criteria", "2022")
+    assert row.commune == "xã Định Long" and row.district == "huyện Yên Định"
+
+
+def test_province_collectives_have_no_district():
+    df = facts(
+        "Thanh Hóa đặt mục tiêu đến năm 2025 có 6 huyện, thị xã, thành phố trở lên và "
+        "300 xã, phường, thị trấn trở lên hoàn thành chuyển đổi số."
+    )
+    districts, communes = one(df, 6), one(df, 300)
+    assert (districts.admin_level, communes.admin_level) == ("district", "commune")
+    assert districts.district is None or districts.district != districts.district
+    assert districts.province == "Thanh Hóa" and districts.qualifier == "at_least"
+    assert districts.is_target and communes.is_target
+    assert districts.period_label == "2025"
+
+
+# -- periods -------------------------------------------------------------------------
+
+def test_relative_periods_need_a_publication_date():
+    text = "Đến nay, huyện Tư Nghĩa có 100% xã, thị trấn thành lập Ban Chỉ đạo chuyển đổi số."
+    assert one(facts(text, published=date(2023, 7, 28)), 100).period_label == "as_of 2023-07-28"
+    row = one(facts(text), 100)
+    assert row.period_label is None or row.period_label != row.period_label
+
+
+def test_a_bracketed_period_holds_for_its_clause_only():
+    df = facts(
+        "Trong đó, thị xã Đức Phổ tiếp nhận trực tuyến (từ tháng 8/2022 đến hết quý I/2023) 2.661 hồ sơ; "
+        "100% hồ sơ được xử lý qua hệ thống một cửa điện tử."
+    )
+    assert one(df, 2661).period_label == "range 2022-08..2023-Q1"
+    row = one(df, 100)
+    assert row.period_label is None or row.period_label != row.period_label
+
+
+def test_the_narrower_of_two_periods_wins():
+    df = facts("Năm 2023, huyện Yên Định sẽ đánh giá mức độ chuyển đổi số đối với 4 đơn vị cấp xã trong quý I/2023.")
+    assert one(df, 4).period_label == "2023-Q1"
+
+
+def test_a_period_carries_to_the_next_sentence_on_the_same_subject():
+    text = (
+        "Trong 6 tháng đầu năm 2023, huyện Trà Bồng ban hành 8.090 văn bản đi điện tử. "
+        "UBND các xã, thị trấn ban hành 5.963 văn bản đi điện tử. "
+        "Huyện đã thành lập 96 Tổ công nghệ số cộng đồng."
+    )
+    df = facts(text)
+    assert one(df, 5963).period_label == "2023-H1"
+    teams = one(df, 96)
+    assert teams.period_label is None or teams.period_label != teams.period_label
+
+
+# -- targets -------------------------------------------------------------------------
+
+def test_goals_are_targets_and_results_are_not():
+    df = facts(
+        "Năm 2023, huyện Mộ Đức đạt 85% hồ sơ công việc cấp huyện được xử lý trên môi trường mạng. "
+        "Huyện phấn đấu đến năm 2025 có 90% hồ sơ công việc cấp huyện được xử lý trên môi trường mạng."
+    )
+    assert not one(df, 85).is_target
+    goal = one(df, 90)
+    assert goal.is_target and goal.period_label == "2025"
+    assert goal.indicator == "work_records_online_rate"
+
+
+def test_a_directive_is_a_target():
+    df = facts("Huyện chỉ đạo mỗi thành viên Tổ công nghệ số cộng đồng của huyện Bình Sơn hướng dẫn tối thiểu cho 7 người dân.")
+    row = one(df, 7)
+    assert row.is_target and row.qualifier == "at_least"
+
+
+def test_done_after_a_plan_word_is_a_result():
+    df = facts("Thực hiện kế hoạch năm 2023, huyện Đồng Xuân đã đạt tỷ lệ thanh toán trực tuyến trên 40%.")
+    row = one(df, 40)
+    assert not row.is_target and row.qualifier == "more_than"
+
+
+# -- indicators ------------------------------------------------------------------------
+
+def test_unknown_measures_are_kept_as_other_with_their_words():
+    df = facts("Năm 2024, tỉnh Gia Lai đã cấp 1.240 máy tính bảng cho giáo viên vùng sâu.")
+    row = one(df, 1240)
+    assert row.indicator == "other"
+    assert "máy tính bảng" in row.indicator_text
+
+
+def test_two_counts_and_their_rates():
+    df = facts(
+        "Tính đến ngày 30/5/2023, huyện Hoằng Hóa gửi đi 4.573 văn bản, trong đó có 4.568 văn bản ký số lãnh đạo "
+        "đạt tỷ lệ 99,89%."
+    )
+    assert one(df, 4573).indicator == "e_documents_count"
+    assert one(df, 4568).indicator == "digital_signature_count"
+    assert one(df, 99.89).indicator == "digital_signature_rate"
+    assert set(df["period_label"]) == {"as_of 2023-05-30"}
