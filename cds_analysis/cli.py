@@ -3,9 +3,102 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
+import math
+import os
 import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+import pandas as pd
 
 from . import __version__
+from .ingest import IngestResult, failure_reason, ingest, read_and_extract
+from .schemas import schema
+
+
+def _jsonable(value: object) -> object:
+    """A value of an observations row as JSON: NaN/NA → null, dates → ISO strings."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dt.date):  # datetime and Timestamp too
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return _jsonable(value.item())
+    return value
+
+
+def _write_observations(frame: pd.DataFrame, fmt: str, out: TextIO, header: bool) -> None:
+    frame = frame[schema("observations").names]
+    if fmt == "csv":
+        frame.to_csv(out, index=False, header=header, lineterminator="\n")
+        return
+    for row in frame.to_dict("records"):
+        out.write(json.dumps({k: _jsonable(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
+
+
+def _utf8(stream: TextIO) -> TextIO:
+    """``stream`` writing UTF-8 whatever the locale says (Vietnamese on a cp1252 console)."""
+    if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8")
+    return stream
+
+
+def _extract(args: argparse.Namespace) -> int:
+    out = _utf8(sys.stdout)
+    failed = 0
+    for i, path in enumerate(args.paths):
+        try:
+            _, frame = read_and_extract(path)
+        except Exception as exc:  # a bad file is named; the others are still printed
+            failed += 1
+            reason, location = failure_reason(exc)
+            print(f"cds-analysis extract: {path}: {reason}" + (f" ({location})" if location else ""), file=sys.stderr)
+            continue
+        _write_observations(frame.assign(source=path), args.format, out, header=i - failed == 0)
+        out.flush()
+    return 1 if failed else 0
+
+
+def summary(result: IngestResult, out_dir: str) -> str:
+    """A few lines saying what an ingest run wrote and what it rejected."""
+    lines = [
+        f"documents: {result.documents} ({result.documents_read} read, "
+        f"{result.documents_skipped} already ingested)",
+        f"observations: {result.observations}",
+    ]
+    width = max([len(p or "") for p in result.observations_by_province] + [14])
+    for province, n in sorted(result.observations_by_province.items(), key=lambda kv: (-kv[1], kv[0] or "~")):
+        lines.append(f"  {province or '(no province)':<{width}}  {n:>6}")
+    lines.append(f"rejects: {len(result.rejects)}")
+    for r in result.rejects:
+        where = f" ({r.location})" if r.location else ""
+        lines.append(f"  {r.path}{where}: {r.reason} [{r.stage}]")
+    lines.append(f"tables written to {out_dir}")
+    return "\n".join(lines)
+
+
+def _ingest(raw_dir: str, out_dir: str, progress: bool = True) -> int:
+    """Ingest and print a summary; 1, with a one-line summary on stderr, if anything was rejected."""
+    try:
+        result = ingest(raw_dir, out_dir, progress=progress)
+    except FileNotFoundError as exc:  # no raw directory: say so, without a traceback
+        print(f"cds-analysis: {exc}", file=sys.stderr)
+        return 2
+    print(summary(result, out_dir), file=_utf8(sys.stdout))
+    if result.rejects:
+        n = len(result.rejects)
+        print(f"cds-analysis: {n} rejected file{'s' if n > 1 else ''}; see the rejects table in {out_dir}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run(raw_dir: str = "data/raw", out_dir: str = "data/processed", progress: bool = True) -> int:
+    """The main job: for now, ingest ``raw_dir`` into ``out_dir`` and print the summary."""
+    return _ingest(raw_dir, out_dir, progress=progress)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,17 +108,38 @@ def build_parser() -> argparse.ArgumentParser:
         "progress against the 2025 targets, charts and quarterly reports.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    extract = commands.add_parser("extract", help="print the observations found in files")
+    extract.add_argument("paths", nargs="+", metavar="PATH", help="report files (.txt, .html, .docx, .pdf)")
+    extract.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format (default jsonl)")
+    extract.set_defaults(run=_extract)
+
+    ing = commands.add_parser("ingest", help="build the Parquet tables from a directory of reports")
+    ing.add_argument("raw_dir", nargs="?", default="data/raw", metavar="RAW_DIR", help="default data/raw")
+    ing.add_argument("--out", default="data/processed", metavar="PROCESSED_DIR", help="default data/processed")
+    ing.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ing.set_defaults(run=lambda a: _ingest(a.raw_dir, a.out, progress=not a.no_progress))
+
+    main_job = commands.add_parser("run", help="the main job: ingest data/raw and summarise")
+    main_job.add_argument("--raw", default="data/raw", metavar="RAW_DIR", help="default data/raw")
+    main_job.add_argument("--out", default="data/processed", metavar="PROCESSED_DIR", help="default data/processed")
+    main_job.add_argument("--no-progress", action="store_true", help="no progress bar")
+    main_job.set_defaults(run=lambda a: run(a.raw, a.out, progress=not a.no_progress))
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import boilerplate, context, indicators, numbers, periods
+from . import boilerplate, context, numbers, periods
 from .readers import Document, read_document
 from .schemas import OBSERVATIONS
 from .segments import split_paragraphs
