@@ -72,8 +72,10 @@ _TARGET_CUE = re.compile(
 # … and 'chỉ tiêu 97%', whose reach is the number it stands before ('đạt 95%, vượt chỉ tiêu 92%').
 _LOCAL_TARGET = re.compile(r"\b(chỉ tiêu|kế hoạch|mục tiêu)(?: (?:là|đề ra|đặt ra|của tỉnh|năm \d{4}))?\s*(?:(?:là|đạt|khoảng|trên|tối thiểu)\s*)?$", re.I)
 _TARGET_AFTER = re.compile(r"^[^.;]{0,40}?\b(được (?:\w+ ){0,3}giao|phải hoàn thành|cần hoàn thành)\b", re.I)
+# 'đã ban hành kế hoạch …' reports a plan that was issued, not a goal.
+_PLAN_ISSUED = re.compile(r"\b(ban hành|xây dựng|triển khai|thực hiện|phê duyệt)\s*(?:các\s*)?$", re.I)
 _DONE = re.compile(r"\b(đã|đạt được|kết quả)\b", re.I)
-_BASELINE = re.compile(r"(so với|so cùng kỳ|cùng kỳ)\s*$", re.I)
+_BASELINE = re.compile(r"\b(so với|so cùng kỳ|cùng kỳ)(?:\s+\S+){0,4}\s*$", re.I)
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{1,60})[”\"]")
 # Phrases spanning tiers ('từ huyện đến xã', 'cấp huyện, cấp xã') name no single tier.
 _FROM_TO = re.compile(r"\btừ (?:cấp )?(?:tỉnh|huyện|xã|thị xã|trung ương)\b[^.;]{0,30}?\bđến (?:cấp )?(?:tỉnh|huyện|xã|thị xã|cơ sở|thôn)[\w, ]{0,20}", re.I)
@@ -83,7 +85,9 @@ _CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra)\b", re
 # Tier words in a number's noun phrase or earlier in its clause.
 _TIER = re.compile(
     r"(?P<village>(?<![\wÀ-ỹ])(?:các |cấp |tại các |tại |của các )?(?:thôn|tổ dân phố|ấp|khu phố|làng)\b(?:, (?:tổ dân phố|khu phố|bản|làng))?)"
-    r"|(?P<commune>(?<![\wÀ-ỹ])(?:các |cấp |tại các |tại |của các |UBND các |UBND cấp )?(?<!thị )(?:xã|phường|thị trấn)\b(?:, (?:phường|thị trấn))*(?!\s+[A-ZĐ]))"
+    r"|(?P<commune>(?:(?<![\wÀ-ỹ])(?:các |cấp |tại các |của các |UBND các |UBND cấp )(?:xã|phường|thị trấn)"
+    r"|(?<![\wÀ-ỹ])(?:tại |của )?(?<!thị )(?:xã|phường|thị trấn)(?=, (?:xã|phường|thị trấn))|\A\s*(?:xã|phường|thị trấn))"
+    r"\b(?:, (?:xã|phường|thị trấn))*(?!\s+[A-ZĐ]))"
     r"|(?P<localities>các địa phương|\d+ địa phương)"
     r"|(?P<districts>(?:(?:UBND )?các |^\s*)(?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ]))"
     r"|(?P<units>^\s*đơn vị\b)"
@@ -167,8 +171,8 @@ class _Ref:
 
 
 _BARE_REF = re.compile(
-    r"(?P<province>\b(?:trên địa bàn|toàn|của|cả|cấp) tỉnh\b)(?!\s+[A-ZĐ])"
-    r"|(?P<district>(?<!\d )(?<!, )(?<!các )(?<!cấp )\b(?:toàn huyện|trên địa bàn huyện|UBND huyện|huyện|thị xã|toàn thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
+    r"(?P<province>\b(?i:trên địa bàn|toàn|của|cả|cấp) tỉnh\b)(?!\s+[A-ZĐ])"
+    r"|(?P<district>(?<!\d )(?<!, )(?<!các )(?<!cấp )\b(?:(?i:toàn) huyện|(?i:trên) địa bàn huyện|UBND huyện|huyện|thị xã|(?i:toàn) thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
     r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
 )
 _COLLECTIVE_REF = re.compile(r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$")
@@ -212,6 +216,8 @@ class PlaceContext:
         refs.sort(key=lambda r: r.start)
         out = []
         for ref in refs:
+            if out and _is_apposed_parent(self.text, out[-1], ref):
+                continue
             before = self.text[max(0, ref.start - 60):ref.start]
             words = _COLLECTIVE_REF.search(before)
             if words and ref.unit is not None:
@@ -287,6 +293,14 @@ class PlaceContext:
         return _place(unit, level, _collective_words(words))
 
 
+def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
+    """'phường Tân Quang, thành phố Tuyên Quang': the second unit only locates the first."""
+    if first.unit is None or second.unit is None or text[first.end:second.start].strip() not in (",", "-", "–"):
+        return False
+    child, parent = first.unit, second.unit
+    return parent.code in (child.parent_code, child.district_code, child.province_code)
+
+
 def _floor(starts: list[int], pos: int) -> int:
     i = bisect_right(starts, pos) - 1
     return starts[i] if i >= 0 else 0
@@ -299,7 +313,7 @@ def _collective_words(words: str | None) -> str | None:
     words = re.sub(r"^(?:\d+ |UBND |tại |của |đối với )+", "", words.strip(" ,"))
     if words.startswith("cấp "):
         return words
-    return words if words.startswith("các ") else "các " + words
+    return words if words.lower().startswith("các ") else "các " + words
 
 
 def _place(unit: gazetteer.Unit | None, level: str | None, collective_words: str | None) -> Place:
@@ -381,7 +395,7 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
         return True
     if re.search(r"\bcòn lại\b", t[sentence.clause_at(q.number_start).start:q.number_start]):
         return True  # 'Các tỉnh còn lại đều dưới 50%': a remainder group, not a place
-    if q.unit == "count" and noun in _ADMIN_NOUNS and not fraction and re.search(r"\b(cho|dành cho)\s*$", t[max(sentence.start, q.start - 12):q.start]):
+    if q.unit == "count" and noun in _ADMIN_NOUNS and not fraction and re.search(r"\b(cho|dành cho|trực thuộc|thuộc|gồm|của)\s*$", t[max(sentence.start, q.start - 14):q.start]):
         return True
     for m in _QUOTED.finditer(t, max(sentence.start, q.number_start - 60), min(sentence.end, q.number_end + 60)):
         if m.start() < q.number_start and q.number_end <= m.end():
@@ -503,7 +517,7 @@ def is_target(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, men
     before = t[sentence.start:q.number_start]
     if _LOCAL_TARGET.search(t[max(sentence.start, q.start - 30):q.start]):
         return True
-    cues = list(_TARGET_CUE.finditer(before))
+    cues = [c for c in _TARGET_CUE.finditer(before) if not _PLAN_ISSUED.search(before[max(0, c.start() - 25):c.start()])]
     if cues and not _DONE.search(before[cues[-1].end():]):
         return True
     if _TARGET_AFTER.search(t[q.end:min(sentence.end, q.end + 60)]):
@@ -550,8 +564,8 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
     elif nxt and re.search(r"\b(và|hoặc)\s*$", t[q.end:nxt[0].number_start]):
         # '6 huyện … và 300 xã … hoàn thành CĐS': the shared predicate comes after the second number.
         end = nxt[1].number_start if len(nxt) > 1 else clause.end
-    if q.unit == "percent" and prev and prev[-1].denominator is not None and t[prev[-1].end:q.number_start].rstrip().endswith("("):
-        # '1.548/1.562 thôn (99%)': the bracketed rate restates the fraction before it.
+    if q.unit == "percent" and prev and prev[-1].unit == "count" and re.search(r"\(\s*(?:đạt|chiếm|bằng)?\s*$", t[prev[-1].end:q.number_start]):
+        # '1.548/1.562 thôn (99%)', '19.255 hồ sơ (đạt 96,55%)': the bracketed rate is that count's share.
         earlier = [o for o in prev[:-1]]
         start = earlier[-1].number_end if earlier else clause.start
     window = t[start:end]
