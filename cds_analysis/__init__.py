@@ -1,11 +1,20 @@
 """cds_analysis: Vietnamese digital-transformation (chuyển đổi số) reports → tidy tables.
 
     import cds_analysis as cds
-    obs = cds.read_table("observations")
+    obs = cds.read_table("observations")              # after `cds-analysis ingest`
+    cds.extract_text("Năm 2023, huyện Sơn Hà đạt 90,9% hồ sơ trực tuyến.")
+    cds.progress(obs, as_of="2023-Q2", level="district")
 
-Submodules, in the order data flows through them: text → numbers, periods →
-gazetteer → indicators → readers, boilerplate → extract, sheets → tables,
-ingest → targets, progress → plots → reports → cli.
+Modules, in the order data flows through them: text → numbers, periods →
+gazetteer → indicators → readers, boilerplate, segments → context, extract
+(free text) and sheets (structured) → tables, ingest → targets, progress →
+plots → reports → cli.
 """
 
 __version__ = "0.1.0"
+
+from .extract import extract_document, extract_file, extract_text  # noqa: E402
+from .ingest import ingest  # noqa: E402
+from .tables import read_table  # noqa: E402
+
+__all__ = ["__version__", "extract_text", "extract_file", "extract_document", "ingest", "read_table"]

@@ -32,6 +32,7 @@ from datetime import date
 
 from . import gazetteer, indicators, numbers, periods
 from .segments import Paragraph, Sentence, Span
+from .text import fold_key
 
 
 __all__ = [
@@ -405,6 +406,11 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
     return False
 
 
+def is_structural(t: str, q: numbers.Quantity, indicator: str) -> bool:
+    """'Huyện có 153 thôn': a count of units that measures nothing about CĐS."""
+    return indicator == "other" and q.unit == "count" and q.denominator is None and _noun_after(t, q) in _ADMIN_NOUNS
+
+
 # ---------------------------------------------------------------------------
 # evidence
 
@@ -561,7 +567,9 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
             found = [(c, p) for c, p in zip(codes, parts) if c]
             if len(found) >= 2 and len({c for c, _ in found}) == len(found):
                 return [(c, p.strip()) for c, p in found]
-    elif nxt and re.search(r"\b(và|hoặc)\s*$", t[q.end:nxt[0].number_start]):
+    elif nxt and re.search(r"\b(và|hoặc)\s*$", t[q.end:nxt[0].number_start]) and not indicators.match_indicator(
+        t[start:end], unit=q.unit, unit_word=q.unit_word
+    ):
         # '6 huyện … và 300 xã … hoàn thành CĐS': the shared predicate comes after the second number.
         end = nxt[1].number_start if len(nxt) > 1 else clause.end
     if q.unit == "percent" and prev and prev[-1].unit == "count" and re.search(r"\(\s*(?:đạt|chiếm|bằng)?\s*$", t[prev[-1].end:q.number_start]):
@@ -569,7 +577,15 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
         earlier = [o for o in prev[:-1]]
         start = earlier[-1].number_end if earlier else clause.start
     window = t[start:end]
-    code = indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
+    code = None
+    if q.unit != "percent":
+        # A count is named by its own noun phrase first when that phrase says more than
+        # the counted noun ('40 TTHC mức độ 3 và 13 TTHC mức độ 4').
+        phrase = re.split(r"[,;(]|\s(?:và|với|trong đó|của)\s", t[q.number_end:end], maxsplit=1)[0]
+        noun = (q.unit_word or "").strip().lower()
+        if any(fold_key(m.trigger) != fold_key(noun) for m in indicators.find_triggers(phrase, q.unit)):
+            code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
+    code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
     if code is None and sentence is not None and _PREDICATE.search(before):
         # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
         for earlier in (t[sentence.start:clause.start], t[previous.start:previous.end] if previous else ""):

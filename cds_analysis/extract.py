@@ -111,6 +111,8 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                 is_target = context.is_target(t, q, sentence, clause, period_mentions)
                 period, marked = context.period_for(t, q, sentence, clause, period_mentions, published, is_target, last_sentence)
                 for indicator, indicator_text in context.indicator_for(t, q, clause, neighbours, sentence, last_sentence):
+                    if context.is_structural(t, q, indicator):
+                        continue
                     sentence_facts.append(_Fact(q, indicator, indicator_text, place, period, marked, is_target, span))
             context.share_fractions(t, sentence_facts)
             context.share_subjects(t, sentence_facts)

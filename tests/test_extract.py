@@ -248,3 +248,42 @@ def test_two_counts_and_their_rates():
     assert one(df, 4568).indicator == "digital_signature_count"
     assert one(df, 99.89).indicator == "digital_signature_rate"
     assert set(df["period_label"]) == {"as_of 2023-05-30"}
+
+
+# -- wording seen in other provinces' reports ---------------------------------------
+
+def test_this_rate_takes_its_subject_from_the_sentence_before():
+    df = facts(
+        "Hồ sơ công việc được xử lý trên môi trường mạng tăng ở cả ba cấp. "
+        "Năm 2023, tại cơ quan cấp tỉnh, tỷ lệ này đạt 96%; tại cấp huyện đạt 91%, vượt chỉ tiêu 88%."
+        " Tỉnh Quảng Trị cho biết như vậy."
+    )
+    assert set(df["indicator"]) == {"work_records_online_rate"}
+    assert not one(df, 91).is_target
+    assert one(df, 91).admin_level == "district"
+    assert one(df, 88).is_target
+
+
+def test_a_bracketed_rate_is_the_share_of_the_count_before_it():
+    df = facts("Tháng 8/2021, tỉnh Vĩnh Phúc có 19.255 hồ sơ giải quyết đúng hạn (đạt 96,55%).")
+    assert one(df, 96.55).indicator == "on_time_dossier_rate"
+
+
+def test_a_unit_after_a_comma_only_locates_the_one_before():
+    df = facts("Chủ tịch UBND phường Tân Quang, thành phố Tuyên Quang cho biết: hiện nay 100% hồ sơ được giải quyết đúng hạn.")
+    assert one(df, 100).commune == "phường Tân Quang"
+
+
+def test_an_issued_plan_is_not_a_goal():
+    df = facts("Năm 2022, huyện Võ Nhai đã ban hành kế hoạch thành lập 154 tổ công nghệ số cộng đồng.")
+    assert not one(df, 154).is_target
+
+
+def test_remainder_groups_and_structural_counts_are_skipped():
+    df = facts("Hà Nam đạt 68,54%. Các tỉnh, thành phố còn lại đều dưới 50%. Huyện có 153 thôn trực thuộc 15 xã.")
+    assert list(df["value"]) == [68.54]
+
+
+def test_the_headline_does_not_count_again():
+    df = facts("Hà Nam dẫn đầu với 68,54% hồ sơ toàn trình\n\nNăm 2024, tỉnh Hà Nam đạt 68,54% hồ sơ trực tuyến toàn trình.")
+    assert len(df) == 1 and df.iloc[0].period_label == "2024"
