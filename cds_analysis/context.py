@@ -3,7 +3,8 @@
 Each rule is written for the language of district reports, and each has a
 reach that follows how such reports are written:
 
-- place: a unit named in the number's own clause wins; otherwise the first
+- place: a unit that qualifies the number's noun ('100% xã của huyện Tư
+  Nghĩa') wins; then a unit named in the number's own clause; otherwise the first
   unit the sentence names; otherwise the last unit named before it, so an
   opener such as 'Tại điểm cầu huyện Tư Nghĩa' holds until another place
   takes over. Bare tier words ('huyện', 'toàn huyện', 'trên địa bàn tỉnh')
@@ -62,7 +63,7 @@ _NOT_MEASURES = {
 _DURATIONS = {"ngày", "tháng", "năm", "tuần", "giờ", "phút", "giây", "ngày đêm", "quý", "buổi", "ngày làm việc"}
 _PEOPLE = {"cán bộ", "đại biểu", "người", "khách", "công chức", "viên chức", "học viên", "đồng chí", "người dân"}
 _ADMIN_NOUNS = {"xã", "phường", "thị trấn", "thôn", "địa phương", "huyện", "tổ dân phố", "bản", "ấp", "khu phố", "đơn vị"}
-_ATTENDANCE = re.compile(r"\b(tham dự|dự lễ|dự hội nghị|có mặt)\b", re.I)
+_ATTENDANCE = re.compile(r"\b(tham dự|dự lễ|dự hội nghị|có mặt|theo dõi (?:buổi |lễ|hội nghị)|dự buổi)\b", re.I)
 _EVENT = re.compile(r"\b(lễ phát động|lễ ra mắt|lễ khai trương|buổi lễ|hội nghị trực tuyến|tham dự lễ|tại lễ)\b", re.I)
 # Goal words whose reach is the rest of the sentence …
 _TARGET_CUE = re.compile(
@@ -103,6 +104,10 @@ _CLAUSE_MARKER = re.compile(
     r"|(?P<village>(?i:các|cấp) (?:thôn|tổ dân phố|bản|ấp|khu phố)\b)"
     r"|(?P<district>(?i:toàn) huyện|(?i:toàn) thị xã|(?i:cấp) huyện)"
 )
+
+
+# 'thành viên Tổ CNSCĐ cấp xã': the tier describes the team, not the fact's unit.
+_ORGANISATION = re.compile(r"(Tổ CNSCĐ|Tổ công nghệ số cộng đồng|thành viên|Ban Chỉ đạo|Tổ giúp việc)\s*$", re.I)
 
 
 def _tier_words_of(level: str) -> str:
@@ -177,6 +182,7 @@ _BARE_REF = re.compile(
     r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
 )
 _COLLECTIVE_REF = re.compile(r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$")
+_QUALIFYING = re.compile(r"\b(của|tại|ở|thuộc|trên địa bàn)\s*$")
 _ACTOR = re.compile(r"(UBND|Ủy ban nhân dân|Tỉnh ủy|Huyện ủy|Thủ tướng|Chủ tịch)\s*$")
 _LIST_OPENER = re.compile(r"\b(gồm|bao gồm|như)\s*:?\s*(?:các )?(?:xã|thị trấn|phường)?\s*$")
 _OPENER = re.compile(r"^\s*(?:Tại|Ở) (?:điểm cầu |buổi lễ tại )?")
@@ -272,12 +278,16 @@ class PlaceContext:
     def place_for(self, q: numbers.Quantity, sentence: Sentence, clause: Span, paragraph: Paragraph, neighbours) -> Place:
         in_sentence = self._refs_between(sentence.start, q.number_start)
         in_clause = [r for r in in_sentence if r.start >= clause.start]
-        if in_clause:
+        after = [r for r in self._refs_between(q.end, min(clause.end, q.end + 60))
+                 if r.unit is not None and _QUALIFYING.search(self.text[max(q.end, r.start - 15):r.start])]
+        if after:
+            chosen = after[0]  # '100% xã, thị trấn của huyện Tư Nghĩa'
+        elif in_clause:
             chosen = in_clause[-1]
         elif in_sentence:
             chosen = in_sentence[0]
         else:
-            earlier = self._refs_between(0, sentence.start)
+            earlier = [r for r in self._refs_between(0, sentence.start) if r.unit is not None]
             chosen = earlier[-1] if earlier else None
         unit = self._unit_of(chosen) if chosen else None
         # A collective ('các địa phương trên địa bàn X') holds for the rest of its paragraph.
@@ -356,7 +366,7 @@ def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str
     taken = [(o.number_start - clause.start, o.number_end - clause.start + 40) for o in neighbours if clause.start <= o.number_start < q.number_start]
     found = None
     for m in _CLAUSE_MARKER.finditer(before):
-        if any(s <= m.start() < e for s, e in taken):
+        if any(s <= m.start() < e for s, e in taken) or _ORGANISATION.search(before[max(0, m.start() - 30):m.start()]):
             continue
         found = m.lastgroup, m.group()
     return found or (None, None)
@@ -432,10 +442,13 @@ def evidence_span(t: str, q: numbers.Quantity, clause: Span, neighbours, cap: in
 
 
 def share_subjects(t: str, facts) -> None:
-    """'đạt 75,3%, cao hơn chỉ tiêu 30%': a target set beside a result measures the same thing."""
+    """'đạt 75,3%, cao hơn chỉ tiêu 30%': a target set beside a result measures the same thing;
+    so does the second of two coordinated numbers ('ở 13/13 xã và 68/68 thôn')."""
     for before, fact in zip(facts, facts[1:]):
         if before.indicator != "other" and fact.quantity.unit == before.quantity.unit:
-            if _LOCAL_TARGET.search(t[before.quantity.end:fact.quantity.start]):
+            gap = t[before.quantity.end:fact.quantity.start]
+            coordinated = fact.indicator == "other" and re.fullmatch(r"(?:[\s,]|xã|phường|thị trấn|thôn|tổ dân phố)*(?:và|hoặc)\s*", gap)
+            if _LOCAL_TARGET.search(gap) or coordinated:
                 fact.indicator, fact.indicator_text = before.indicator, before.indicator_text
 
 
@@ -458,7 +471,7 @@ def period_for(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, me
     """(period or None, whether a period word applied) for one number.
 
     A result stated at an event ('… kết nối tới 13 điểm cầu' at a launch, or
-    'Trong đó, …' right after such a sentence) is as of the publication day.
+    the connection points of the sentence after it) is as of the publication day.
     """
     head = sentence.clauses[0]
     first_q = q.number_start
@@ -475,7 +488,7 @@ def period_for(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, me
             candidates.append(m)
     if not candidates:
         at_event = _EVENT.search(t[sentence.start:sentence.end]) or (
-            previous is not None and _CARRY_OPENER.search(t[sentence.start:sentence.end]) and _EVENT.search(t[previous.start:previous.end])
+            previous is not None and _EVENT.search(t[previous.start:previous.end]) and "điểm cầu" in t[sentence.start:sentence.end]
         )
         if published and at_event and not target:
             return periods.Period(f"as_of {published.isoformat()}", published, published), True
@@ -582,8 +595,9 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
         # A count is named by its own noun phrase first when that phrase says more than
         # the counted noun ('40 TTHC mức độ 3 và 13 TTHC mức độ 4').
         phrase = re.split(r"[,;(]|\s(?:và|với|trong đó|của)\s", t[q.number_end:end], maxsplit=1)[0]
-        noun = (q.unit_word or "").strip().lower()
-        if any(fold_key(m.trigger) != fold_key(noun) for m in indicators.find_triggers(phrase, q.unit)):
+        noun = (q.unit_word or "").strip()
+        head = len(phrase) - len(phrase.lstrip()) + len(noun) + 1  # a modifier starts right after the noun
+        if any(fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in indicators.find_triggers(phrase, q.unit)):
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
     if code is None and sentence is not None and _PREDICATE.search(before):

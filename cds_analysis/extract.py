@@ -17,6 +17,7 @@ The pipeline for one text:
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -91,6 +92,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     quantities = [q for q in numbers.find_quantities(t) if not _inside(furniture, q.number_start)]
     period_mentions = [m for m in periods.find_periods(t, published) if not _inside(furniture, m.start)]
     quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
+    quantities = _without_repeating_captions(t, paragraphs, quantities)
     places = context.PlaceContext(t, paragraphs, furniture)
     facts: list[_Fact] = []
     seen: set[tuple] = set()
@@ -138,6 +140,21 @@ def _headline(t: str, paragraphs) -> list[tuple[int, int]]:
     if len(line) <= 200 and not line.endswith((".", "!", "?", "…")):
         return [(first.start, first.end)]
     return []
+
+
+_CAPTION = re.compile(r"^\s*(?:Ảnh|ẢNH|Ảnh minh họa)\s*:|(?:\(|\.\s|\s)(?:Ảnh|ẢNH)\s*:?\s*[^.]{0,40}\)?\s*$")
+
+
+def _without_repeating_captions(t: str, paragraphs, quantities):
+    """A photo caption that restates figures of the body adds no fact ('Ảnh: … 13 điểm cầu')."""
+    captions = [p for p in paragraphs if len(t[p.start:p.end]) < 300 and _CAPTION.search(t[p.start:p.end])]
+    kept, seen = [], set()
+    for q in quantities:
+        if any(p.start <= q.number_start < p.end for p in captions) and q.value in seen:
+            continue
+        seen.add(q.value)
+        kept.append(q)
+    return kept
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

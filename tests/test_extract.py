@@ -287,3 +287,29 @@ def test_remainder_groups_and_structural_counts_are_skipped():
 def test_the_headline_does_not_count_again():
     df = facts("Hà Nam dẫn đầu với 68,54% hồ sơ toàn trình\n\nNăm 2024, tỉnh Hà Nam đạt 68,54% hồ sơ trực tuyến toàn trình.")
     assert len(df) == 1 and df.iloc[0].period_label == "2024"
+
+
+def test_a_crowd_following_an_event_is_not_a_fact():
+    df = facts("Tại điểm cầu huyện Bình Sơn, trên 250 cán bộ, công chức theo dõi lễ phát động trực tuyến.")
+    assert df.empty
+
+
+def test_a_caption_paraphrasing_the_body_adds_nothing():
+    text = (
+        "Lễ phát động được truyền tới 13 điểm cầu cấp huyện của tỉnh Quảng Ngãi.\n"
+        "Tại điểm cầu huyện Mộ Đức, huyện có 14 điểm cầu truyền hình trực tuyến.\n"
+        "Ảnh: Buổi lễ được kết nối tới 13 điểm cầu.\n"
+    )
+    assert sorted(facts(text)["value"]) == [13, 14]
+
+
+def test_a_unit_named_after_the_number_qualifies_it():
+    df = facts("Tại lễ phát động của tỉnh Quảng Ngãi, lãnh đạo cho biết: đến nay, 100% xã, thị trấn của huyện Tư Nghĩa đã có Ban Chỉ đạo CĐS.")
+    row = one(df, 100)
+    assert (row.district, row.admin_level) == ("huyện Tư Nghĩa", "commune")
+
+
+def test_the_second_of_two_coordinated_numbers_shares_the_subject():
+    df = facts("Tổ công nghệ số cộng đồng đã có ở 13/13 xã, thị trấn và 68/68 thôn, tổ dân phố của huyện Mộ Đức.")
+    assert set(df["indicator"]) == {"community_tech_teams"}
+    assert one(df, 68).admin_level == "village"
