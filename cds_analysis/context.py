@@ -343,14 +343,25 @@ def _place(unit: gazetteer.Unit | None, level: str | None, collective_words: str
     return Place(level, unit, collective_words or _tier_words_of(level))
 
 
+_TIER_WORD = r"(?:xã|phường|thị trấn|thôn|tổ dân phố|bản|làng|ấp|khu phố|huyện|thị xã|thành phố|quận)\b"
+# A noun phrase ends at a bracket, a semicolon, or a comma that does not continue a list of unit words.
+_PHRASE_END = re.compile(rf"[();]|,\s(?!{_TIER_WORD})")
+
+
+def _noun_phrase_end(t: str, q: numbers.Quantity, clause: Span, neighbours) -> int:
+    """End of the words that qualify number ``q`` (at most nine words, before the next number)."""
+    end = min([o.number_start for o in neighbours if o.number_start > q.number_start] + [clause.end])
+    stop = _PHRASE_END.search(t, q.end, end)
+    end = stop.start() if stop else end
+    words = t[q.number_end:end].split()
+    head = len(t[q.number_end:end]) - len(t[q.number_end:end].lstrip())
+    return min(end, q.number_end + head + len(" ".join(words[:9])))
+
+
 def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
     """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
-    end = min([o.number_start for o in neighbours if o.number_start > q.number_start] + [clause.end])
-    window = t[q.number_end:end]
-    window = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), window))
-    words = window.split()
-    limit = len(" ".join(words[:9]))
-    lead = window[: limit + (len(window) - len(window.lstrip()))]
+    lead = t[q.number_end:_noun_phrase_end(t, q, clause, neighbours)]
+    lead = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), lead))
     m = _TIER.search(lead)
     if m:
         return _LEVEL_OF_GROUP[m.lastgroup], m.group().strip()
@@ -363,7 +374,8 @@ def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> 
 def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
     """A collective marker earlier in the clause that no other number's noun phrase uses."""
     before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), t[clause.start:q.number_start])
-    taken = [(o.number_start - clause.start, o.number_end - clause.start + 40) for o in neighbours if clause.start <= o.number_start < q.number_start]
+    taken = [(o.number_start - clause.start, _noun_phrase_end(t, o, clause, neighbours) - clause.start)
+             for o in neighbours if clause.start <= o.number_start < q.number_start]
     found = None
     for m in _CLAUSE_MARKER.finditer(before):
         if any(s <= m.start() < e for s, e in taken) or _ORGANISATION.search(before[max(0, m.start() - 30):m.start()]):
@@ -445,11 +457,25 @@ def share_subjects(t: str, facts) -> None:
     """'đạt 75,3%, cao hơn chỉ tiêu 30%': a target set beside a result measures the same thing;
     so does the second of two coordinated numbers ('ở 13/13 xã và 68/68 thôn')."""
     for before, fact in zip(facts, facts[1:]):
-        if before.indicator != "other" and fact.quantity.unit == before.quantity.unit:
+        if before.indicator != "other":
             gap = t[before.quantity.end:fact.quantity.start]
+            rate = _rate_of(before.indicator)
+            if fact.quantity.unit == "percent" and before.quantity.unit == "count" and rate and re.fullmatch(r"(?:\s*[^\s(),;]+){0,3}\s*[(,]?\s*(?:đạt|chiếm|bằng|tương đương)?\s*", gap):
+                fact.indicator, fact.indicator_text = rate, before.indicator_text  # '57.877 hồ sơ (đạt 99,1%)'
+                continue
+            if fact.quantity.unit != before.quantity.unit:
+                continue
             coordinated = fact.indicator == "other" and re.fullmatch(r"(?:[\s,]|xã|phường|thị trấn|thôn|tổ dân phố)*(?:và|hoặc)\s*", gap)
             if _LOCAL_TARGET.search(gap) or coordinated:
                 fact.indicator, fact.indicator_text = before.indicator, before.indicator_text
+
+
+def _rate_of(code: str) -> str | None:
+    """The rate entry of a count entry ('digitised_dossiers_count' → 'digitised_dossiers_rate')."""
+    for candidate in (code.replace("_count", "_rate"), code + "_rate"):
+        if candidate != code and candidate in indicators.codes():
+            return candidate
+    return None
 
 
 def share_fractions(t: str, facts) -> None:

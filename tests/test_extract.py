@@ -313,3 +313,12 @@ def test_the_second_of_two_coordinated_numbers_shares_the_subject():
     df = facts("Tổ công nghệ số cộng đồng đã có ở 13/13 xã, thị trấn và 68/68 thôn, tổ dân phố của huyện Mộ Đức.")
     assert set(df["indicator"]) == {"community_tech_teams"}
     assert one(df, 68).admin_level == "village"
+
+
+def test_tiers_named_in_the_next_clause_part_belong_to_the_next_number():
+    df = facts(
+        "Năm 2024, cấp huyện của tỉnh Quảng Ninh thực hiện số hóa 134.139 hồ sơ đầu vào (đạt 99,3%), "
+        "cấp xã thực hiện số hóa 201.881 hồ sơ (đạt 98,3%)."
+    )
+    assert one(df, 99.3).admin_level == "district" and one(df, 201881).admin_level == "commune"
+    assert one(df, 99.3).indicator == "digitised_dossiers_rate"
