@@ -133,13 +133,17 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
 
 def _headline(t: str, paragraphs) -> list[tuple[int, int]]:
     """A headline restates a fact of the body; its numbers are not counted again."""
+    spans = []
+    if paragraphs and re.match(r"\s*source:\s*\S+\s*$", t[paragraphs[0].start:paragraphs[0].end]):
+        spans.append((paragraphs[0].start, paragraphs[0].end))  # a saved page's 'source: URL' line
+        paragraphs = paragraphs[1:]
     if len(paragraphs) < 2:
-        return []
+        return spans
     first = paragraphs[0]
     line = t[first.start:first.end].strip()
     if len(line) <= 200 and not line.endswith((".", "!", "?", "…")):
-        return [(first.start, first.end)]
-    return []
+        spans.append((first.start, first.end))
+    return spans
 
 
 _CAPTION = re.compile(r"^\s*(?:Ảnh|ẢNH|Ảnh minh họa)\s*:|(?:\(|\.\s|\s)(?:Ảnh|ẢNH)\s*:?\s*[^.]{0,40}\)?\s*$")

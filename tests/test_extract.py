@@ -322,3 +322,9 @@ def test_tiers_named_in_the_next_clause_part_belong_to_the_next_number():
     )
     assert one(df, 99.3).admin_level == "district" and one(df, 201881).admin_level == "commune"
     assert one(df, 99.3).indicator == "digitised_dossiers_rate"
+
+
+def test_a_saved_pages_source_line_and_headline_are_not_facts():
+    text = "source: https://example.vn/tin-2023/bai-123\n\nHà Nam có 115.665 hồ sơ toàn trình\n\nNăm 2024, tỉnh Hà Nam có 115.665 hồ sơ được giải quyết trực tuyến toàn trình."
+    df = facts(text)
+    assert list(df["value"]) == [115665] and df.iloc[0].period_label == "2024"
