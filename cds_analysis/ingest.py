@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
 
+from ._callable import callable_module
 from .readers import FORMATS as TEXT_FORMATS
 from .readers import Document, ReadError, read_document
 from .schemas import empty_frame, schema
@@ -305,3 +306,6 @@ def _tables(docs: list[dict], observations: pd.DataFrame, rejects: list[Reject])
     if compute_progress is not None:
         frames["progress"] = compute_progress(frames["observations"], documents=frames["documents"])
     return frames
+
+
+callable_module(__name__, "ingest")  # `cds_analysis.ingest(raw_dir, out_dir)` and the module alike
