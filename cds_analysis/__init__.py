@@ -15,6 +15,10 @@ __version__ = "0.1.0"
 
 from .extract import extract_document, extract_file, extract_text  # noqa: E402
 from . import ingest  # noqa: E402  (a module you can call: cds_analysis.ingest(raw_dir, out_dir))
+from . import progress  # noqa: E402  (a module you can call: cds_analysis.progress(observations, …))
 from .tables import read_table  # noqa: E402
+from .targets import load_targets  # noqa: E402
 
-__all__ = ["__version__", "extract_text", "extract_file", "extract_document", "ingest", "read_table"]
+__all__ = [
+    "__version__", "extract_text", "extract_file", "extract_document", "ingest", "read_table", "progress", "load_targets",
+]

@@ -133,7 +133,7 @@ PROGRESS = pa.schema(
     [
         _f("unit_code", _S, "Code of the unit (province, district or commune).", False),
         _f("unit_name", _S, "Name of the unit.", False),
-        _f("admin_level", _S, "Level of the unit the row is about.", False),
+        _f("admin_level", _S, "Tier measured, as in observations: a district has a row for itself and one for its communes taken together.", False),
         _f("province_code", _S, "Province (pre- or post-2025 as requested) the unit belongs to."),
         _f("province", _S, "Name of that province."),
         _f("indicator", _S, "Catalogue code.", False),
@@ -149,7 +149,7 @@ PROGRESS = pa.schema(
         _f("share_of_target", _F, "latest_value / target_value (inverted for ranks), capped at none."),
         _f("trend_per_year", _F, "Least-squares slope over observed periods, per year."),
         _f("projected_2025", _F, "Value projected to 31 Dec 2025 from the trend."),
-        _f("status", _S, "met, on_track, off_track or no_data.", False),
+        _f("status", _S, "met, on_track, off_track, no_data, or no_target (a value but no 2025 target applies).", False),
         _f("n_units_reported", _I, "Lower units that reported (roll-ups); 1 for a direct observation."),
         _f("n_units_total", _I, "Lower units that exist (roll-ups)."),
         _f("aggregation", _S, "How the value was obtained: observed, sum, weighted_mean, mean_unweighted."),

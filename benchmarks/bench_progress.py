@@ -1,0 +1,246 @@
+"""Time and peak memory of :func:`cds_analysis.progress.progress` on synthetic observations.
+
+Every commune × 40 quarters × 25 indicators is about 10 million rows. The
+units are the gazetteer's when it lists communes, otherwise a synthetic tree
+shaped like Vietnam's (63 provinces → 34, 11 districts each, ~14 communes per
+district). Each size and level runs in a fresh process; progress is called
+twice there (the first call also pays for the fresh memory it touches). Peak
+memory is the peak resident set during the calls (Linux VmHWM, reset before
+each; ru_maxrss elsewhere), input table included, which is built the way
+``read_table`` returns it (Arrow-backed strings, dates as objects).
+
+    python benchmarks/bench_progress.py            # 1M, 3M and 10M rows
+    python benchmarks/bench_progress.py --rows 10000000 --level district
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+QUARTERS = 40
+N_INDICATORS = 25
+RULES = ["weighted_mean"] * 10 + ["sum"] * 10 + ["mean"] * 3 + ["none"] * 2
+
+
+def synthetic_units(n_communes: int = 10_000) -> pd.DataFrame:
+    """63 old provinces merged into 34, 11 districts each, communes spread evenly."""
+    old = [f"{i:02d}" for i in range(1, 64)]
+    new = [f"{i:02d}" for i in range(1, 35)]
+    districts = [f"{i:03d}" for i in range(1, 63 * 11 + 1)]
+    communes = [f"{i:05d}" for i in range(1, n_communes + 1)]
+    frames = [
+        pd.DataFrame(
+            {
+                "code": new,
+                "level": "province",
+                "parent_code": None,
+                "valid_from": pd.Timestamp("2025-07-01"),
+                "successor_code": None,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "code": old,
+                "level": "province",
+                "parent_code": None,
+                "valid_to": pd.Timestamp("2025-06-30"),
+                "successor_code": [new[i % 34] for i in range(63)],
+            }
+        ),
+        pd.DataFrame(
+            {"code": districts, "level": "district", "parent_code": [old[i // 11] for i in range(len(districts))]}
+        ),
+        pd.DataFrame(
+            {
+                "code": communes,
+                "level": "commune",
+                "parent_code": [districts[i * len(districts) // n_communes] for i in range(n_communes)],
+            }
+        ),
+    ]
+    units = pd.concat(frames, ignore_index=True)
+    return units.assign(name="Đơn vị " + units["code"], type="xã", source="synthetic")
+
+
+def units_for_benchmark() -> pd.DataFrame:
+    """The gazetteer when it has communes, else the synthetic tree."""
+    try:
+        from cds_analysis.gazetteer import load_units
+
+        units = load_units()
+        if (units["level"] == "commune").sum() >= 9_000:
+            return units
+    except ImportError:
+        pass
+    return synthetic_units()
+
+
+def synthetic_indicators() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": [f"ind_{i:02d}" for i in range(N_INDICATORS)],
+            "unit": [
+                "percent" if r in ("weighted_mean", "mean") else "rank" if r == "none" else "count" for r in RULES
+            ],
+            "higher_is_better": [r != "none" for r in RULES],
+            "aggregation": RULES,
+        }
+    )
+
+
+def synthetic_observations(units: pd.DataFrame, n_rows: int, seed: int = 0) -> pd.DataFrame:
+    """Achieved commune observations: the first communes × 40 quarters × 25 indicators ≈ ``n_rows``."""
+    rng = np.random.default_rng(seed)
+    existed = ~(pd.to_datetime(units["valid_from"]) >= pd.Timestamp("2025-07-01"))
+    communes = units[units["level"].eq("commune") & existed]
+    n_communes = min(len(communes), max(1, n_rows // (QUARTERS * N_INDICATORS)))
+    communes = communes.iloc[:n_communes]
+    districts = units[units["level"] == "district"].set_index("code")["parent_code"]
+    commune_codes = communes["code"].to_numpy(object)
+    district_codes = communes["parent_code"].to_numpy(object)
+    province_codes = districts.reindex(district_codes).to_numpy(object)
+
+    n = n_communes * QUARTERS * N_INDICATORS
+    commune = np.repeat(np.arange(n_communes), QUARTERS * N_INDICATORS)
+    quarter = np.tile(np.repeat(np.arange(QUARTERS), N_INDICATORS), n_communes)
+    indicator = np.tile(np.arange(N_INDICATORS), n_communes * QUARTERS)
+    starts = pd.period_range("2014Q1", periods=QUARTERS, freq="Q")
+    start_days = np.array([p.start_time.date() for p in starts], "datetime64[D]").astype("int32")
+    end_days = np.array([p.end_time.date() for p in starts], "datetime64[D]").astype("int32")
+    labels = [f"{p.year}-Q{p.quarter}" for p in starts]
+    rule = np.array(RULES)[indicator]
+    denominator = np.where(rule == "weighted_mean", rng.integers(50, 500, n), np.nan)
+    value = np.where(rule == "sum", rng.integers(0, 50, n), 30 + quarter * 1.5 + rng.normal(0, 5, n))
+
+    def decoded(indices: np.ndarray, values) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(values, pa.string())).cast(
+            pa.string()
+        )
+
+    table = pa.table(
+        {
+            "observation_id": pc.binary_join_element_wise("s", pa.array(np.arange(n)).cast(pa.string()), ""),
+            "document_id": decoded(commune, [f"doc{i}" for i in range(n_communes)]),
+            "indicator": decoded(indicator, [f"ind_{i:02d}" for i in range(N_INDICATORS)]),
+            "value": value.astype(float),
+            "unit": decoded(indicator, ["percent"] * N_INDICATORS),
+            "numerator": np.full(n, np.nan),
+            "denominator": denominator,
+            "is_target": np.zeros(n, bool),
+            "period_label": decoded(quarter, labels),
+            "period_start": pa.array(start_days[quarter]).cast(pa.date32()),
+            "period_end": pa.array(end_days[quarter]).cast(pa.date32()),
+            "admin_level": decoded(np.zeros(n, int), ["commune"]),
+            "province_code": decoded(commune, province_codes),
+            "district_code": decoded(commune, district_codes),
+            "commune_code": decoded(commune, commune_codes),
+        }
+    )
+    return table.to_pandas()
+
+
+def reset_peak() -> None:
+    """Start a new peak-RSS window (Linux); elsewhere the process peak is reported."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def rss_mb(field: str = "VmHWM") -> float:
+    """Peak (VmHWM) or current (VmRSS) resident memory in MB."""
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith(field)) / 1024
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(n_rows: int, level: str, provinces: str) -> None:
+    from cds_analysis.progress import progress
+
+    units, indicators, targets = units_for_benchmark(), synthetic_indicators(), synthetic_targets()
+    obs = synthetic_observations(units, n_rows)
+    times = []
+    for _ in range(2):
+        before = rss_mb("VmRSS")
+        reset_peak()
+        t0 = time.perf_counter()
+        out = progress(
+            obs, targets=targets, as_of="2023-Q4", level=level, provinces=provinces, units=units, indicators=indicators
+        )
+        times.append(time.perf_counter() - t0)
+        peak = rss_mb()
+        del out
+    print(
+        f"{len(obs):>11,} rows  {level:<8} {provinces:<8} first call {times[0]:5.2f} s, second {times[1]:5.2f} s  "
+        f"peak RSS {peak:6.0f} MB (input alone {before:6.0f} MB)",
+        flush=True,
+    )
+
+
+def synthetic_targets() -> pd.DataFrame:
+    """A national target for every indicator at every tier (ranks: top 10)."""
+    rows = [
+        dict(
+            target_id=f"T{i:02d}{tier[0]}",
+            indicator=f"ind_{i:02d}",
+            admin_level=tier,
+            scope="national",
+            scope_name="Toàn quốc",
+            comparator="top_n" if rule == "none" else ">=",
+            target_value=10.0 if rule == "none" else 80.0,
+            unit="percent",
+            year=2025,
+            source_decision="synthetic",
+            source_date=None,
+            confirmed=True,
+            origin="reference",
+            note=None,
+        )
+        for i, rule in enumerate(RULES)
+        for tier in ("province", "district", "commune")
+    ]
+    return pd.DataFrame(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="*", default=[1_000_000, 3_000_000, 10_000_000])
+    parser.add_argument("--level", nargs="*", default=["province", "district"])
+    parser.add_argument("--provinces", default="pre2025")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_one(args.rows[0], args.level[0], args.provinces)
+        return
+    for rows in args.rows:
+        for level in args.level:
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    "--rows",
+                    str(rows),
+                    "--level",
+                    level,
+                    "--provinces",
+                    args.provinces,
+                ],
+                check=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,613 @@
+"""Progress against the 2025 targets, on small hand-built units, indicators, targets and observations.
+
+Figures follow the Quảng Ngãi and Thanh Hóa reports of 2023 (Đức Phổ 80% of
+work records online, its communes 60%; Nghĩa Hành 66.4% of dossiers received
+online); the rest are made up to exercise one rule each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cds_analysis.progress import STATUSES, period_end_of, progress
+from cds_analysis.schemas import PROGRESS
+from cds_analysis.targets import targets_from_reports
+
+OLD_END, NEW_START = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
+
+
+def _unit(code, name, level, parent=None, type_="huyện", old=True, successor=None):
+    return {
+        "code": code,
+        "name": name,
+        "type": type_,
+        "level": level,
+        "parent_code": parent,
+        "valid_from": None if old else NEW_START,
+        "valid_to": OLD_END if old else None,
+        "successor_code": successor,
+        "source": "test",
+    }
+
+
+UNITS = pd.DataFrame(
+    [
+        _unit("51", "Quảng Ngãi", "province", type_="tỉnh", successor="51@2025"),
+        _unit("62", "Kon Tum", "province", type_="tỉnh", successor="51@2025"),
+        _unit("38", "Thanh Hóa", "province", type_="tỉnh", successor="38@2025"),
+        _unit("51@2025", "Quảng Ngãi", "province", type_="tỉnh", old=False),
+        _unit("38@2025", "Thanh Hóa", "province", type_="tỉnh", old=False),
+        _unit("525", "Trà Bồng", "district", "51"),
+        _unit("532", "Nghĩa Hành", "district", "51"),
+        _unit("534", "Đức Phổ", "district", "51", type_="thị xã"),
+        _unit("608", "Kon Tum", "district", "62", type_="thành phố"),
+        _unit("394", "Yên Định", "district", "38"),
+        _unit("399", "Hoằng Hóa", "district", "38"),
+        _unit("21115", "Trà Xuân", "commune", "525", type_="thị trấn"),
+        _unit("21118", "Trà Giang", "commune", "525", type_="xã"),
+        _unit("21121", "Trà Thủy", "commune", "525", type_="xã"),
+        _unit("21364", "Chợ Chùa", "commune", "532", type_="thị trấn"),
+        _unit("21367", "Hành Thuận", "commune", "532", type_="xã"),
+        _unit("23281", "Quang Trung", "commune", "608", type_="phường"),
+        _unit("15403", "Yên Lâm", "commune", "394", type_="thị trấn"),
+        _unit("15406", "Yên Tâm", "commune", "394", type_="xã"),
+        _unit("15187", "Kim Tân", "commune", "399", type_="thị trấn"),
+        _unit("21028@2025", "Nghĩa Lộ", "commune", "51@2025", type_="phường", old=False),
+    ]
+)
+
+INDICATORS = pd.DataFrame(
+    [
+        ("work_records_online_rate", "percent", True, "weighted_mean"),
+        ("online_dossier_rate", "percent", True, "weighted_mean"),
+        ("community_tech_teams", "count", True, "sum"),
+        ("communes_completed_dx", "count", True, "sum"),
+        ("dx_criteria_met", "criteria", True, "mean"),
+        ("dti_rank", "rank", False, "none"),
+    ],
+    columns=["code", "unit", "higher_is_better", "aggregation"],
+).assign(name_vi="chỉ tiêu", name_en="indicator", levels="province,district,commune", triggers=None, description=None)
+
+PERIODS = {
+    "2022": ("2022-01-01", "2022-12-31"),
+    "2023-Q1": ("2023-01-01", "2023-03-31"),
+    "2023-Q2": ("2023-04-01", "2023-06-30"),
+    "2023-H1": ("2023-01-01", "2023-06-30"),
+    "2023": ("2023-01-01", "2023-12-31"),
+    "2025": ("2025-01-01", "2025-12-31"),
+    "2025-Q3": ("2025-07-01", "2025-09-30"),
+}
+_ids = itertools.count(1)
+
+
+def observation(
+    indicator,
+    value,
+    level,
+    period,
+    province,
+    district=None,
+    commune=None,
+    *,
+    unit="percent",
+    numerator=None,
+    denominator=None,
+    is_target=False,
+    qualifier="exact",
+    document="d1",
+):
+    """One row of the observations table (its own schema, the fields progress reads filled in)."""
+    start, end = PERIODS[period] if period else (None, None)
+    return {
+        "observation_id": f"o{next(_ids):04d}",
+        "document_id": document,
+        "source": f"{document}.txt",
+        "indicator": indicator,
+        "indicator_text": None,
+        "value": float(value),
+        "unit": unit,
+        "numerator": numerator,
+        "denominator": denominator,
+        "qualifier": qualifier,
+        "is_target": is_target,
+        "period_label": period,
+        "period_start": dt.date.fromisoformat(start) if start else None,
+        "period_end": dt.date.fromisoformat(end) if end else None,
+        "admin_level": level,
+        "place": "nơi",
+        "province": None,
+        "province_code": province,
+        "district": None,
+        "district_code": district,
+        "commune": None,
+        "commune_code": commune,
+        "evidence": f"{value}",
+        "char_start": 0,
+        "char_end": 1,
+        "extractor_version": "test",
+    }
+
+
+def frame(*rows) -> pd.DataFrame:
+    return pd.DataFrame(list(rows))
+
+
+def target(
+    indicator,
+    level,
+    value,
+    scope="national",
+    comparator=">=",
+    source="749/QĐ-TTg",
+    date="2020-06-03",
+    target_id=None,
+    origin="reference",
+    confirmed=True,
+    year=2025,
+):
+    return {
+        "target_id": target_id or f"{scope}_{indicator}_{level}_{value}",
+        "indicator": indicator,
+        "admin_level": level,
+        "scope": scope,
+        "scope_name": None,
+        "comparator": comparator,
+        "target_value": float(value),
+        "unit": "percent",
+        "year": year,
+        "source_decision": source,
+        "source_date": dt.date.fromisoformat(date) if date else None,
+        "confirmed": confirmed,
+        "origin": origin,
+        "note": None,
+    }
+
+
+TARGETS = pd.DataFrame(
+    [
+        target("work_records_online_rate", "district", 80),
+        target("work_records_online_rate", "commune", 60),
+        target("work_records_online_rate", "commune", 70, scope="51", source="38/KH-UBND", date="2024-02-20"),
+        target("online_dossier_rate", "national", 80, source="942/QĐ-TTg", date="2021-06-15"),
+        target("dti_rank", "province", 10, scope="38", comparator="top_n", source="06-NQ/TU", date="2021-11-10"),
+        target("communes_completed_dx", "commune", 300, scope="38", source="Báo Thanh Hóa", date=None),
+    ]
+)
+
+
+def run(rows, level="district", as_of="2023-Q2", provinces="pre2025", targets=TARGETS, **kw) -> pd.DataFrame:
+    return progress(
+        rows if isinstance(rows, pd.DataFrame) else frame(*rows),
+        targets=targets,
+        as_of=as_of,
+        level=level,
+        provinces=provinces,
+        units=UNITS,
+        indicators=INDICATORS,
+        **kw,
+    )
+
+
+def row(result: pd.DataFrame, unit_code: str, indicator: str, tier: str) -> pd.Series:
+    found = result[
+        (result["unit_code"] == unit_code) & (result["indicator"] == indicator) & (result["admin_level"] == tier)
+    ]
+    assert len(found) == 1, f"expected one row for {unit_code} {indicator} {tier}, got {len(found)}"
+    return found.iloc[0]
+
+
+# ------------------------------------------------------------------ shape of the result
+
+
+def test_result_is_in_the_progress_schema_with_known_statuses():
+    result = run([observation("work_records_online_rate", 80, "district", "2023-H1", "51", "534")])
+    assert list(result.columns) == PROGRESS.names
+    assert set(result["status"]) <= set(STATUSES)
+    assert result["as_of"].eq("2023-Q2").all()
+    assert result["unit_code"].is_monotonic_increasing
+
+
+def test_every_district_is_listed_and_one_without_data_says_so():
+    result = run([observation("work_records_online_rate", 80, "district", "2023-H1", "51", "534")])
+    assert set(result["unit_code"]) == {"525", "532", "534", "608", "394", "399"}
+    empty = row(result, "532", "work_records_online_rate", "district")
+    assert empty["status"] == "no_data"
+    assert pd.isna(empty["latest_value"]) and empty["n_units_reported"] == 0 and empty["n_periods"] == 0
+    assert empty["target_value"] == 80  # the target still shows: the gap in coverage is visible
+
+
+# ------------------------------------------------------------------ status
+
+
+def test_met_when_the_latest_value_reaches_the_target():
+    r = row(
+        run([observation("work_records_online_rate", 80, "district", "2023-H1", "51", "534")]),
+        "534",
+        "work_records_online_rate",
+        "district",
+    )
+    assert (r["status"], r["latest_value"], r["latest_period"], r["gap"], r["share_of_target"]) == (
+        "met",
+        80,
+        "2023-H1",
+        0,
+        1,
+    )
+    assert r["aggregation"] == "observed" and (r["n_units_reported"], r["n_units_total"]) == (1, 1)
+
+
+def test_on_track_when_the_trend_reaches_the_target_by_2025():
+    rows = [
+        observation("work_records_online_rate", 60, "district", "2022", "51", "532"),
+        observation("work_records_online_rate", 70, "district", "2023", "51", "532"),
+    ]
+    r = row(run(rows, as_of="2023"), "532", "work_records_online_rate", "district")
+    assert r["status"] == "on_track"
+    assert r["n_periods"] == 2
+    assert r["trend_per_year"] == pytest.approx(10 * 365.25 / 365, rel=1e-6)  # slope against period ends
+    years_left = (dt.date(2025, 12, 31) - dt.date(2023, 12, 31)).days / 365.25
+    assert r["projected_2025"] == pytest.approx(70 + r["trend_per_year"] * years_left, rel=1e-6)
+    assert r["gap"] == pytest.approx(10) and r["share_of_target"] == pytest.approx(70 / 80)
+
+
+def test_off_track_when_falling_short_without_a_trend_that_gets_there():
+    rows = [
+        observation("work_records_online_rate", 70, "district", "2022", "51", "532"),
+        observation("work_records_online_rate", 71, "district", "2023", "51", "532"),
+        observation("online_dossier_rate", 66.4, "district", "2023-H1", "51", "532"),  # one period: no trend
+    ]
+    result = run(rows, as_of="2023")
+    assert row(result, "532", "work_records_online_rate", "district")["status"] == "off_track"
+    single = row(result, "532", "online_dossier_rate", "district")
+    assert single["status"] == "off_track" and pd.isna(single["trend_per_year"]) and single["n_periods"] == 1
+
+
+def test_no_target_when_nothing_applies_to_the_value():
+    r = row(
+        run([observation("community_tech_teams", 96, "district", "2023-H1", "51", "525", unit="count")]),
+        "525",
+        "community_tech_teams",
+        "district",
+    )
+    assert r["status"] == "no_target" and r["latest_value"] == 96 and pd.isna(r["target_value"])
+
+
+def test_projection_of_a_percentage_stays_within_100():
+    rows = [
+        observation("work_records_online_rate", 50, "district", "2022", "51", "532"),
+        observation("work_records_online_rate", 79, "district", "2023", "51", "532"),
+    ]
+    assert row(run(rows, as_of="2023"), "532", "work_records_online_rate", "district")["projected_2025"] == 100
+
+
+# ------------------------------------------------------------------ as_of
+
+
+def test_as_of_leaves_out_later_periods():
+    rows = [
+        observation("work_records_online_rate", 60, "district", "2023-Q1", "51", "534"),
+        observation("work_records_online_rate", 85, "district", "2023", "51", "534"),
+    ]
+    early = row(run(rows, as_of="2023-Q2"), "534", "work_records_online_rate", "district")
+    late = row(run(rows, as_of="2023"), "534", "work_records_online_rate", "district")
+    assert (early["latest_value"], early["latest_period"], early["n_periods"]) == (60, "2023-Q1", 1)
+    assert (late["latest_value"], late["latest_period"], late["n_periods"]) == (85, "2023", 2)
+    assert row(run(rows, as_of="2022"), "534", "work_records_online_rate", "district")["status"] == "no_data"
+
+
+def test_undated_observations_count_as_of_publication_only_when_documents_are_given():
+    undated = observation("work_records_online_rate", 80, "district", None, "51", "534", document="qng")
+    documents = pd.DataFrame({"document_id": ["qng"], "published": [dt.date(2023, 7, 28)]})
+    assert row(run([undated], as_of="2023-Q3"), "534", "work_records_online_rate", "district")["status"] == "no_data"
+    dated = row(run([undated], as_of="2023-Q3", documents=documents), "534", "work_records_online_rate", "district")
+    assert (dated["latest_value"], dated["latest_period"]) == (80, "as_of 2023-07-28")
+    assert (
+        row(run([undated], as_of="2023-Q2", documents=documents), "534", "work_records_online_rate", "district")[
+            "status"
+        ]
+        == "no_data"
+    )
+
+
+def test_targets_and_other_indicator_are_not_values():
+    rows = [
+        observation("work_records_online_rate", 90, "district", "2023-H1", "51", "534", is_target=True),
+        observation("other", 5, "district", "2023-H1", "51", "534"),
+    ]
+    result = run(rows)
+    assert "other" not in set(result["indicator"])
+    assert row(result, "534", "work_records_online_rate", "district")["status"] == "no_data"
+
+
+# ------------------------------------------------------------------ roll-ups and coverage
+
+
+def test_counts_are_summed_with_coverage():
+    rows = [
+        observation("community_tech_teams", 5, "commune", "2023-H1", "51", "525", "21115", unit="count"),
+        observation("community_tech_teams", 7, "commune", "2023-H1", "51", "525", "21118", unit="count"),
+    ]
+    r = row(run(rows), "525", "community_tech_teams", "commune")
+    assert (r["latest_value"], r["aggregation"], r["n_units_reported"], r["n_units_total"]) == (12, "sum", 2, 3)
+    assert r["observation_ids"] == ";".join(sorted(o["observation_id"] for o in rows))
+    province = row(run(rows, level="province"), "51", "community_tech_teams", "commune")
+    assert (province["latest_value"], province["n_units_reported"], province["n_units_total"]) == (12, 2, 5)
+
+
+def test_rates_are_weighted_by_denominators_all_the_way_up():
+    rows = [
+        observation(
+            "online_dossier_rate", 50, "commune", "2023-H1", "51", "532", "21364", numerator=50, denominator=100
+        ),
+        observation(
+            "online_dossier_rate", 90, "commune", "2023-H1", "51", "532", "21367", numerator=270, denominator=300
+        ),
+        observation(
+            "online_dossier_rate", 20, "commune", "2023-H1", "51", "525", "21115", numerator=20, denominator=100
+        ),
+    ]
+    district = row(run(rows), "532", "online_dossier_rate", "commune")
+    assert (district["latest_value"], district["aggregation"]) == (80, "weighted_mean")
+    province = row(run(rows, level="province"), "51", "online_dossier_rate", "commune")
+    assert province["latest_value"] == pytest.approx((50 + 270 + 20) / 500 * 100)
+    assert province["aggregation"] == "weighted_mean"
+
+
+def test_rates_without_denominators_fall_back_to_a_flagged_plain_mean():
+    rows = [
+        observation(
+            "online_dossier_rate", 50, "commune", "2023-H1", "51", "532", "21364", numerator=50, denominator=100
+        ),
+        observation("online_dossier_rate", 90, "commune", "2023-H1", "51", "532", "21367"),
+    ]
+    r = row(run(rows), "532", "online_dossier_rate", "commune")
+    assert (r["latest_value"], r["aggregation"]) == (70, "mean_unweighted")
+
+
+def test_mean_rule_takes_the_plain_mean():
+    rows = [
+        observation("dx_criteria_met", 11, "commune", "2023", "38", "394", "15403", unit="criteria"),
+        observation("dx_criteria_met", 8, "commune", "2023", "38", "394", "15406", unit="criteria"),
+    ]
+    r = row(run(rows, as_of="2023"), "394", "dx_criteria_met", "commune")
+    assert (r["latest_value"], r["aggregation"]) == (9.5, "mean_unweighted")
+
+
+def test_ranks_are_not_rolled_up():
+    rows = [observation("dti_rank", 3, "district", "2022", "51", "534", unit="rank")]
+    result = run(rows, level="province", as_of="2022")
+    assert row(result, "51", "dti_rank", "district")["status"] == "no_data"
+
+
+def test_only_periods_in_common_are_rolled_up_together():
+    rows = [
+        observation("community_tech_teams", 5, "commune", "2023-Q1", "51", "525", "21115", unit="count"),
+        observation("community_tech_teams", 7, "commune", "2023-Q2", "51", "525", "21118", unit="count"),
+    ]
+    r = row(run(rows), "525", "community_tech_teams", "commune")
+    assert (r["latest_value"], r["latest_period"], r["n_units_reported"], r["n_periods"]) == (7, "2023-Q2", 1, 2)
+
+
+def test_a_district_collective_counts_as_all_its_communes_and_wins_over_single_ones():
+    collective = observation("work_records_online_rate", 60, "commune", "2023-H1", "51", "525")
+    single = observation("work_records_online_rate", 90, "commune", "2023-H1", "51", "525", "21115")
+    r = row(run([collective, single]), "525", "work_records_online_rate", "commune")
+    assert (r["latest_value"], r["aggregation"], r["observation_ids"]) == (60, "observed", collective["observation_id"])
+    assert (r["n_units_reported"], r["n_units_total"]) == (3, 3)
+    assert r["target_value"] == 70  # the communes' tier: Quảng Ngãi's plan, not the district's 80
+    other = observation("community_tech_teams", 22, "commune", "2023-H1", "51", "525", unit="count")
+    province = row(
+        run(
+            [other, observation("community_tech_teams", 4, "commune", "2023-H1", "51", "532", "21364", unit="count")],
+            level="province",
+        ),
+        "51",
+        "community_tech_teams",
+        "commune",
+    )
+    assert (province["latest_value"], province["n_units_reported"], province["n_units_total"]) == (26, 4, 5)
+
+
+def test_a_direct_province_figure_wins_over_the_roll_up():
+    rows = [
+        observation("community_tech_teams", 173, "commune", "2023-H1", "51"),
+        observation("community_tech_teams", 5, "commune", "2023-H1", "51", "525", "21115", unit="count"),
+    ]
+    r = row(run(rows, level="province"), "51", "community_tech_teams", "commune")
+    assert (r["latest_value"], r["aggregation"], r["n_units_total"]) == (173, "observed", 5)
+
+
+def test_district_and_commune_tiers_of_a_district_are_separate_rows():
+    rows = [
+        observation("work_records_online_rate", 80, "district", "2023-H1", "51", "534"),
+        observation("work_records_online_rate", 60, "commune", "2023-H1", "51", "534"),
+    ]
+    result = run(rows)
+    own, communes = (
+        row(result, "534", "work_records_online_rate", "district"),
+        row(result, "534", "work_records_online_rate", "commune"),
+    )
+    assert (own["latest_value"], own["target_value"], own["status"]) == (80, 80, "met")
+    assert (communes["latest_value"], communes["target_value"], communes["status"]) == (60, 70, "off_track")
+    assert pd.isna(communes["n_units_total"])  # the gazetteer here lists no commune of Đức Phổ
+
+
+def test_codes_missing_from_the_gazetteer_still_get_their_rows():
+    r = row(
+        run(
+            [observation("community_tech_teams", 3, "commune", "2023-H1", "51", "525", "99999", unit="count")],
+            level="commune",
+        ),
+        "99999",
+        "community_tech_teams",
+        "commune",
+    )
+    assert (r["latest_value"], r["province_code"]) == (3, "51")
+
+
+# ------------------------------------------------------------------ 63 → 34 provinces
+
+
+def test_old_provinces_roll_up_into_their_successor():
+    rows = [
+        observation("community_tech_teams", 12, "commune", "2023-H1", "51", "525", "21115", unit="count"),
+        observation("community_tech_teams", 8, "commune", "2023-H1", "62", "608", "23281", unit="count"),
+        observation("online_dossier_rate", 50, "province", "2023-H1", "51", numerator=500, denominator=1000),
+        observation("online_dossier_rate", 80, "province", "2023-H1", "62", numerator=800, denominator=1000),
+    ]
+    new = run(rows, level="province", provinces="post2025")
+    assert set(new["unit_code"]) == {"51@2025", "38@2025"}
+    teams = row(new, "51@2025", "community_tech_teams", "commune")
+    assert (teams["latest_value"], teams["n_units_reported"], teams["n_units_total"]) == (20, 2, 6)
+    rate = row(new, "51@2025", "online_dossier_rate", "province")
+    assert (rate["latest_value"], rate["aggregation"], rate["n_units_reported"], rate["n_units_total"]) == (
+        65,
+        "weighted_mean",
+        2,
+        2,
+    )
+    old = run(rows, level="province")
+    assert row(old, "62", "community_tech_teams", "commune")["latest_value"] == 8
+
+
+def test_an_unchanged_province_keeps_its_rank_and_plan_and_a_merged_one_gets_no_rank():
+    rows = [
+        observation("dti_rank", 15, "province", "2022", "38", unit="rank"),
+        observation("dti_rank", 26, "province", "2022", "51", unit="rank"),
+    ]
+    new = run(rows, level="province", provinces="post2025", as_of="2022")
+    thanh_hoa = row(new, "38@2025", "dti_rank", "province")
+    assert (thanh_hoa["latest_value"], thanh_hoa["aggregation"], thanh_hoa["target_value"]) == (15, "observed", 10)
+    assert row(new, "51@2025", "dti_rank", "province")["status"] == "no_data"
+
+
+def test_districts_name_their_new_province_after_the_merger():
+    rows = [observation("work_records_online_rate", 80, "district", "2023-H1", "62", "608")]
+    r = row(run(rows, provinces="post2025"), "608", "work_records_online_rate", "district")
+    assert (r["province_code"], r["province"]) == ("51@2025", "Quảng Ngãi")
+
+
+def test_new_communes_roll_into_the_new_province_and_count_in_its_era():
+    rows = [observation("community_tech_teams", 9, "commune", "2025-Q3", "51@2025", None, "21028@2025", unit="count")]
+    r = row(
+        run(rows, level="province", provinces="post2025", as_of="2025"), "51@2025", "community_tech_teams", "commune"
+    )
+    assert (r["latest_value"], r["n_units_reported"], r["n_units_total"]) == (9, 1, 1)
+    communes = run(rows, level="commune", provinces="post2025", as_of="2025")
+    assert set(communes["unit_code"]) == {"21028@2025"}
+
+
+# ------------------------------------------------------------------ which target
+
+
+def test_a_province_plan_overrides_the_national_target_for_the_same_tier():
+    rows = [
+        observation("work_records_online_rate", 65, "commune", "2023-H1", "51", "534"),
+        observation("work_records_online_rate", 65, "commune", "2023-H1", "38", "394"),
+    ]
+    result = run(rows)
+    quang_ngai, thanh_hoa = (
+        row(result, "534", "work_records_online_rate", "commune"),
+        row(result, "394", "work_records_online_rate", "commune"),
+    )
+    assert (quang_ngai["target_value"], quang_ngai["target_source"], quang_ngai["status"]) == (
+        70,
+        "38/KH-UBND",
+        "off_track",
+    )
+    assert (thanh_hoa["target_value"], thanh_hoa["target_source"], thanh_hoa["status"]) == (60, "749/QĐ-TTg", "met")
+
+
+def test_a_national_tier_target_stands_in_where_a_tier_has_none():
+    r = row(
+        run([observation("online_dossier_rate", 66.4, "district", "2023-H1", "51", "532")]),
+        "532",
+        "online_dossier_rate",
+        "district",
+    )
+    assert (r["target_value"], r["target_source"], r["status"]) == (80, "942/QĐ-TTg", "off_track")
+
+
+def test_a_count_target_applies_to_the_province_total_only():
+    rows = [
+        observation("communes_completed_dx", 4, "commune", "2023", "38", "394", unit="count"),
+        observation("communes_completed_dx", 2, "commune", "2023", "38", "399", unit="count"),
+    ]
+    province = row(run(rows, level="province", as_of="2023"), "38", "communes_completed_dx", "commune")
+    assert (province["latest_value"], province["target_value"], province["status"]) == (6, 300, "off_track")
+    assert pd.isna(row(run(rows, as_of="2023"), "394", "communes_completed_dx", "commune")["target_value"])
+
+
+def test_a_target_stated_in_a_report_applies_to_its_district():
+    rows = [
+        observation(
+            "communes_completed_dx", 6, "commune", "2025", "38", "394", unit="count", is_target=True, document="yd"
+        ),
+        observation("communes_completed_dx", 2, "commune", "2023", "38", "394", unit="count"),
+    ]
+    from_reports = targets_from_reports(frame(*rows), INDICATORS)
+    result = run(rows, as_of="2023", targets=pd.concat([TARGETS, from_reports], ignore_index=True))
+    r = row(result, "394", "communes_completed_dx", "commune")
+    assert (r["target_value"], r["target_source"], r["status"]) == (6, "yd.txt", "off_track")
+    assert pd.isna(row(result, "399", "communes_completed_dx", "commune")["target_value"])
+
+
+# ------------------------------------------------------------------ ranks
+
+
+@pytest.mark.parametrize(
+    ("ranks", "status"),
+    [
+        ({"2022": 8}, "met"),
+        ({"2022": 15}, "off_track"),
+        ({"2022": 20, "2023": 12}, "on_track"),
+        ({"2022": 11, "2023": 15}, "off_track"),
+    ],
+)
+def test_ranks_improve_downwards(ranks, status):
+    rows = [observation("dti_rank", v, "province", p, "38", unit="rank") for p, v in ranks.items()]
+    r = row(run(rows, level="province", as_of="2023"), "38", "dti_rank", "province")
+    assert r["status"] == status
+    latest = list(ranks.values())[-1]
+    assert r["gap"] == latest - 10 and r["share_of_target"] == pytest.approx(10 / latest)
+
+
+def test_projected_rank_never_goes_above_first():
+    rows = [observation("dti_rank", v, "province", p, "38", unit="rank") for p, v in {"2022": 40, "2023": 5}.items()]
+    assert row(run(rows, level="province", as_of="2023"), "38", "dti_rank", "province")["projected_2025"] == 1
+
+
+# ------------------------------------------------------------------ arguments
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"level": "village"}, "level must be"),
+        ({"provinces": "2025"}, "provinces must be"),
+        ({"as_of": "quý 2"}, "as_of 'quý 2'"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        run([observation("work_records_online_rate", 80, "district", "2023-H1", "51", "534")], **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("label", "day"),
+    [
+        ("2023", "2023-12-31"),
+        ("2023-Q1", "2023-03-31"),
+        ("2024-Q1", "2024-03-31"),
+        ("2023-H1", "2023-06-30"),
+        ("2024-02", "2024-02-29"),
+        ("2023-05-30", "2023-05-30"),
+    ],
+)
+def test_period_end_of_labels(label, day):
+    assert period_end_of(label) == np.datetime64(day)
