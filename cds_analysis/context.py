@@ -389,9 +389,14 @@ def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str
 
 
 def _noun_after(t: str, q: numbers.Quantity) -> str | None:
+    """The counted noun, matched against the word lists on the text itself ('8 nhóm nhiệm vụ')."""
+    m = re.match(r"\s*(" + _WORD + r"(?: " + _WORD + r"){0,2})", t[q.number_end:q.number_end + 40])
+    if m:
+        noun = fold_noun(m.group(1))
+        if noun in _NOT_MEASURES | _DURATIONS | _PEOPLE | _ADMIN_NOUNS:
+            return noun
     if q.unit_word:
         return fold_noun(q.unit_word)
-    m = re.match(r"\s*(" + _WORD + r"(?: " + _WORD + r")?)", t[q.number_end:q.number_end + 40])
     return fold_noun(m.group(1)) if m else None
 
 

@@ -112,6 +112,8 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                 place = places.place_for(q, sentence, clause, paragraph, neighbours)
                 is_target = context.is_target(t, q, sentence, clause, period_mentions)
                 period, marked = context.period_for(t, q, sentence, clause, period_mentions, published, is_target, last_sentence)
+                if marked and period is not None and period.label.startswith("as_of"):
+                    is_target = False  # 'Tính đến hết năm 2024, … hoàn thành 100%' reports a status
                 for indicator, indicator_text in context.indicator_for(t, q, clause, neighbours, sentence, last_sentence):
                     if context.is_structural(t, q, indicator):
                         continue

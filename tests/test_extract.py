@@ -328,3 +328,12 @@ def test_a_saved_pages_source_line_and_headline_are_not_facts():
     text = "source: https://example.vn/tin-2023/bai-123\n\nHà Nam có 115.665 hồ sơ toàn trình\n\nNăm 2024, tỉnh Hà Nam có 115.665 hồ sơ được giải quyết trực tuyến toàn trình."
     df = facts(text)
     assert list(df["value"]) == [115665] and df.iloc[0].period_label == "2024"
+
+
+def test_a_status_as_of_a_date_is_a_result_even_beside_plan_words():
+    df = facts("Tính đến hết năm 2024, tỉnh Thái Bình có 15/16 mục tiêu theo kế hoạch chuyển đổi số hoàn thành 100%.")
+    assert not df["is_target"].any()
+
+
+def test_groups_of_tasks_are_not_measures():
+    assert facts("Trên cơ sở 8 nhóm nhiệm vụ trong kế hoạch, tỉnh Ninh Bình rà soát các hệ thống.").empty
