@@ -430,6 +430,8 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
             return True
     if q.unit == "count" and not noun:
         return True
+    if q.unit == "count" and not fraction and q.value in (63, 34) and re.match(r"\s*tỉnh", t[q.number_end:q.number_end + 8]):
+        return True  # 'dẫn đầu 63 tỉnh, thành phố': the country, not a measure
     return False
 
 

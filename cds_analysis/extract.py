@@ -130,7 +130,21 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
             if in_sentence:
                 previous_sentence_facts, previous_sentence = sentence_facts, sentence
             last_sentence = sentence
-    return facts
+    return _without_unnamed_repeats(facts)
+
+
+def _without_unnamed_repeats(facts: list[_Fact]) -> list[_Fact]:
+    """'Hoàn thành 17/18 nhiệm vụ' as a sub-heading, then in a sentence that names it: keep the named one.
+
+    Only counts and fractions: '100%' of two different things is common and both stay.
+    """
+
+    def key(f: _Fact) -> tuple:
+        q = f.quantity
+        return (q.value, q.numerator, q.denominator, q.unit, f.place.key)
+
+    named = {key(f) for f in facts if f.indicator != "other"}
+    return [f for f in facts if f.indicator != "other" or f.quantity.unit == "percent" or key(f) not in named]
 
 
 def _headline(t: str, paragraphs) -> list[tuple[int, int]]:

@@ -337,3 +337,8 @@ def test_a_status_as_of_a_date_is_a_result_even_beside_plan_words():
 
 def test_groups_of_tasks_are_not_measures():
     assert facts("Trên cơ sở 8 nhóm nhiệm vụ trong kế hoạch, tỉnh Ninh Bình rà soát các hệ thống.").empty
+
+
+def test_a_sub_heading_repeating_a_fraction_is_counted_once():
+    df = facts("Hoàn thành 17/18 nhiệm vụ\nNăm 2024, tỉnh Bình Dương đã hoàn thành 17/18 nhiệm vụ theo kế hoạch của Đề án 06.\nBình Dương dẫn đầu 63 tỉnh, thành phố về dịch vụ công.")
+    assert list(df["value"]) == [17] and df.iloc[0].indicator != "other"
