@@ -62,7 +62,10 @@ _NOT_MEASURES = {
 }
 _DURATIONS = {"ngày", "tháng", "năm", "tuần", "giờ", "phút", "giây", "ngày đêm", "quý", "buổi", "ngày làm việc"}
 _PEOPLE = {"cán bộ", "đại biểu", "người", "khách", "công chức", "viên chức", "học viên", "đồng chí", "người dân"}
-_ADMIN_NOUNS = {"xã", "phường", "thị trấn", "thôn", "địa phương", "huyện", "tổ dân phố", "bản", "ấp", "khu phố", "đơn vị"}
+_ADMIN_NOUNS = {
+    "xã", "phường", "thị trấn", "thôn", "địa phương", "huyện", "thị xã", "thành phố", "quận",
+    "tổ dân phố", "bản", "ấp", "khu phố", "đơn vị",
+}
 _ATTENDANCE = re.compile(r"\b(tham dự|dự lễ|dự hội nghị|có mặt|theo dõi (?:buổi |lễ|hội nghị)|dự buổi)\b", re.I)
 _EVENT = re.compile(r"\b(lễ phát động|lễ ra mắt|lễ khai trương|buổi lễ|hội nghị trực tuyến|tham dự lễ|tại lễ)\b", re.I)
 # Goal words whose reach is the rest of the sentence …
@@ -584,6 +587,7 @@ def is_target(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, men
 # indicator
 
 
+_DISTRICT_TWIN = {"communes_completed_dx": "districts_completed_dx"}
 _PREDICATE = re.compile(
     r"\b(đạt|là|chiếm|bằng|với)\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức)\s*)*$", re.I
 )
@@ -641,6 +645,8 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
                 return [(code, None)]
     if code is None:
         return [("other", _phrase_of(t, q, start, end))]
+    if code in _DISTRICT_TWIN and _noun_after(t, q) in ("huyện", "thị xã", "thành phố", "quận"):
+        code = _DISTRICT_TWIN[code]  # '6 huyện … hoàn thành CĐS' counts districts, not communes
     here = q.number_start - start
     hits = [m for m in indicators.find_triggers(window) if m.code == code]
     nearest = min(hits, key=lambda m: min(abs(m.start - here), abs(m.end - here)), default=None)
