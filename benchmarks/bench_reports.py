@@ -1,0 +1,63 @@
+"""Time rendering every province report of a data dir, plus the overview and index.html.
+
+Each report is one papermill execution in a fresh kernel; the figures say where
+the time goes (the cells versus kernel start and HTML export) and what was written.
+
+    python benchmarks/bench_reports.py                                  # data/processed, 2023-Q2
+    python benchmarks/bench_reports.py --data DIR --period 2024 --jobs 2 --out benchmarks/out/reports
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from cds_analysis import reports
+
+
+def _cell_seconds(result: reports.ReportResult) -> float:
+    """Seconds the kernel spent in the notebook's cells, from papermill's cell metadata."""
+    if result.notebook is None or not result.notebook.is_file():
+        return float("nan")
+    nb = nbformat.read(result.notebook, as_version=4)
+    return sum(c.metadata.get("papermill", {}).get("duration") or 0.0 for c in nb.cells)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default="data/processed", help="processed data dir (default data/processed)")
+    parser.add_argument("--period", default="2023-Q2", help="reporting period (default 2023-Q2)")
+    parser.add_argument("--out", help="output dir (default: a temporary dir, removed afterwards)")
+    parser.add_argument("--jobs", type=int, default=1, help="reports rendered at once (default 1)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(args.out or tmp)
+        start = time.perf_counter()
+        results = reports.render_all(args.period, args.data, out, progress_bar=False, jobs=args.jobs)
+        total = time.perf_counter() - start
+
+        print(f"{'report':<24} {'ok':>3} {'cells s':>8} {'figures':>8} {'HTML kB':>8}")
+        for r in results:
+            size = r.html.stat().st_size / 1024 if r.html else 0
+            print(
+                f"{r.name:<24} {'yes' if r.ok else 'NO':>3} {_cell_seconds(r):>8.2f} {len(r.figures):>8} {size:>8.0f}"
+            )
+        ok = [r for r in results if r.ok]
+        cells = sum(_cell_seconds(r) for r in ok) / max(len(ok), 1)
+        print(
+            f"\n{len(results)} reports ({len(results) - len(ok)} failed), {sum(len(r.figures) for r in ok)} figures, "
+            f"{args.jobs} job(s): {total:.1f} s wall, {total / len(results):.2f} s per report; "
+            f"a report spends {cells:.2f} s in its cells, the rest in kernel start and HTML export"
+        )
+        for r in results:
+            if not r.ok:
+                print(f"FAILED {r.name}: {r.error}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The notebooks: committed clean, executed with papermill once each on a small data dir.
+
+Executing a kernel is the slow part: each notebook runs once, in module-scoped
+fixtures, and every check reads what that one run wrote.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from cds_analysis import reports
+from test_plots import write_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMES = ["province_report", "provinces_overview", "explore"]
+PARAMETERS = {
+    "province_report": ["province", "period", "data_dir", "output_dir"],
+    "provinces_overview": ["period", "data_dir", "output_dir"],
+    "explore": ["data_dir", "province", "period", "indicator"],
+}
+
+
+def _package_notebook(name: str) -> Path:
+    return Path(str(reports.NOTEBOOKS / f"{name}.ipynb"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_without_outputs_and_with_a_parameters_cell(name):
+    nb = nbformat.read(_package_notebook(name), as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert re.findall(r"^(\w+) = ", tagged[0].source, flags=re.MULTILINE) == PARAMETERS[name]
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cells_are_calls_into_the_package(name):
+    nb = nbformat.read(_package_notebook(name), as_version=4)
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert not re.search(r"^\s*(def|class|for|while|if|with) ", source, flags=re.MULTILINE)
+    assert not re.search(r"^\s*import (pandas|matplotlib|seaborn)", source, flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_analysts_find_the_same_notebook_in_notebooks_dir(name):
+    assert (ROOT / "notebooks" / f"{name}.ipynb").resolve() == _package_notebook(name).resolve()
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, reports.ReportResult]:
+    """The province report and the overview, rendered from another working directory."""
+    root = tmp_path_factory.mktemp("render")
+    data_dir = write_tables(root / "processed")
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        return {
+            "province_report": reports.render_report("Quảng Ngãi", "2023-Q2", data_dir, "reports"),
+            "provinces_overview": reports.render_overview("2023-Q2", data_dir, "reports"),
+        }
+    finally:
+        os.chdir(here)
+
+
+@pytest.fixture(scope="module")
+def explored(tmp_path_factory) -> nbformat.NotebookNode:
+    root = tmp_path_factory.mktemp("explore")
+    data_dir = write_tables(root / "processed")
+    executed = root / "explore.ipynb"
+    parameters = {
+        "data_dir": str(data_dir),
+        "province": "Quảng Ngãi",
+        "period": "2023-Q2",
+        "indicator": "online_dossier_rate",
+    }
+    papermill.execute_notebook(
+        str(_package_notebook("explore")),
+        str(executed),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(root),
+        progress_bar=False,
+    )
+    return nbformat.read(executed, as_version=4)
+
+
+def _outputs(nb: nbformat.NotebookNode) -> list[dict]:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+def _images(nb: nbformat.NotebookNode) -> int:
+    return sum("image/png" in o.get("data", {}) for o in _outputs(nb))
+
+
+def _clean(nb: nbformat.NotebookNode) -> None:
+    """No error, and nothing written to stderr (warnings would show in the report)."""
+    assert not [o for o in _outputs(nb) if o.output_type == "error" or o.get("name") == "stderr"]
+
+
+def test_province_report_writes_notebook_html_and_figures(rendered):
+    result = rendered["province_report"]
+    out = result.directory
+    assert out.name == "51" and result.notebook == out / "report.ipynb" and result.html == out / "report.html"
+    names = {p.name for p in result.figures}
+    assert names == {
+        "1_heatmap.png",
+        "2_bars_e_documents_rate_commune.png",
+        "2_bars_e_documents_rate_district.png",
+        "2_bars_online_dossier_rate_district.png",
+        "2_bars_work_records_online_rate_district.png",
+        "3_trajectory_e_documents_rate_commune.png",
+        "3_trajectory_e_documents_rate_district.png",
+        "3_trajectory_online_dossier_rate_district.png",
+        "3_trajectory_work_records_online_rate_district.png",
+        "4_coverage.png",
+    }
+    nb = nbformat.read(result.notebook, as_version=4)
+    _clean(nb)
+    assert _images(nb) == len(names)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    values = {a.targets[0].id: ast.literal_eval(a.value) for a in ast.parse(injected.source).body}
+    assert values == {
+        "province": "Quảng Ngãi",
+        "period": "2023-Q2",
+        "data_dir": values["data_dir"],
+        "output_dir": str(out),
+    }
+    assert isinstance(values["data_dir"], str)
+
+
+def test_province_report_html_hides_code_and_escapes_text(rendered):
+    page = rendered["province_report"].html.read_text(encoding="utf-8")
+    assert "reports.province_data" not in page and "plots.target_heatmap" not in page
+    assert "Quảng Ngãi — kỳ 2023-Q2" in page and "Nghĩa Hành" in page
+    assert "hồ sơ trực tuyến &lt;đạt&gt; 66,4% &amp; tăng" in page and "<đạt>" not in page
+    assert page.count("<img ") == len(rendered["province_report"].figures)
+
+
+def test_overview_covers_the_provinces(rendered):
+    result = rendered["provinces_overview"]
+    assert result.directory.name == "overview"
+    assert {"1_heatmap.png", "4_coverage.png"} <= {p.name for p in result.figures}
+    nb = nbformat.read(result.notebook, as_version=4)
+    _clean(nb)
+    assert _images(nb) == len(result.figures)
+    page = result.html.read_text(encoding="utf-8")
+    assert "Quảng Ngãi" in page and "Thanh Hóa" in page and "reports.overview_data" not in page
+
+
+def test_explore_shows_a_chart_and_traces_a_number(explored):
+    _clean(explored)
+    assert _images(explored) == 1
+    trace = next(c for c in explored.cells if c.get("id") == "trace")
+    table = trace.outputs[0]["data"]["text/html"]
+    assert "bao_cao_532.txt" in table and "char_start" in table and "năm 2022 tỷ lệ hồ sơ trực tuyến đạt 52%" in table
