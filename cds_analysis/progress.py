@@ -585,6 +585,7 @@ def _latest_and_trend(
     unit = unit_of[layer.indicator[latest]]
     projected = np.where(unit == "percent", np.clip(projected, 0, 100), projected)
     projected = np.where(unit == "rank", np.maximum(projected, 1), projected)
+    projected = np.where(np.isin(unit, ["count", "vnd", "km", "criteria"]), np.maximum(projected, 0), projected)
     return pd.DataFrame(
         {
             "node": layer.node[latest],

@@ -23,11 +23,11 @@ _TS = pa.timestamp("s", tz="UTC")
 _PLACE = [
     _f("admin_level", _S, "Tier whose units the fact measures: national, province, district, commune, village."),
     _f("place", _S, "The unit or collective as the text names it ('huyện Mộ Đức', 'các xã, thị trấn huyện Trà Bồng')."),
-    _f("province", _S, "Province name (gazetteer spelling) the fact belongs to."),
+    _f("province", _S, "Province name without its unit word ('Quảng Ngãi'), the fact belongs to."),
     _f("province_code", _S, "Statistics-office code of the province (pre-2025 units), e.g. '51'."),
-    _f("district", _S, "District-level unit name (gazetteer spelling), null for province-wide facts."),
+    _f("district", _S, "District-level unit with its unit word ('huyện Mộ Đức', 'thị xã Đức Phổ'), null for province-wide facts."),
     _f("district_code", _S, "Statistics-office code of the district, e.g. '522'."),
-    _f("commune", _S, "Commune-level unit name when the fact is about one commune."),
+    _f("commune", _S, "Commune-level unit with its unit word ('xã Định Long') when the fact is about one commune."),
     _f("commune_code", _S, "Statistics-office code of the commune, e.g. '21394'."),
 ]
 
