@@ -14,7 +14,7 @@ from typing import TextIO
 import pandas as pd
 
 from . import __version__
-from .ingest import IngestResult, failure_reason, ingest, read_and_extract
+from .ingest import IngestResult, failure_reason, ingest, read_and_extract_with_rejects
 from .schemas import schema
 
 
@@ -49,18 +49,33 @@ def _utf8(stream: TextIO) -> TextIO:
 
 def _extract(args: argparse.Namespace) -> int:
     out = _utf8(sys.stdout)
-    failed = 0
+    failed = rejected_rows = 0
     for i, path in enumerate(args.paths):
         try:
-            _, frame = read_and_extract(path)
+            _, frame, rejected = read_and_extract_with_rejects(path)
         except Exception as exc:  # a bad file is named; the others are still printed
             failed += 1
             reason, location = failure_reason(exc)
             print(f"cds-analysis extract: {path}: {reason}" + (f" ({location})" if location else ""), file=sys.stderr)
             continue
+        for r in rejected.itertuples():  # rows of a sheet that did not make it
+            print(f"cds-analysis extract: {path} ({r.location}): {r.reason}", file=sys.stderr)
+        rejected_rows += len(rejected)
         _write_observations(frame.assign(source=path), args.format, out, header=i - failed == 0)
         out.flush()
-    return 1 if failed else 0
+    return 1 if failed or rejected_rows else 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from .template import write_template  # imported on use, like the extraction rules
+
+    try:
+        path = write_template(args.out, province=args.province, period=args.period)
+    except ValueError as exc:  # unknown province or period: say so, without a traceback
+        print(f"cds-analysis template: {exc}", file=sys.stderr)
+        return 2
+    print(f"template written to {path}", file=_utf8(sys.stdout))
+    return 0
 
 
 def summary(result: IngestResult, out_dir: str) -> str:
@@ -90,8 +105,11 @@ def _ingest(raw_dir: str, out_dir: str, progress: bool = True) -> int:
         return 2
     print(summary(result, out_dir), file=_utf8(sys.stdout))
     if result.rejects:
-        n = len(result.rejects)
-        print(f"cds-analysis: {n} rejected file{'s' if n > 1 else ''}; see the rejects table in {out_dir}", file=sys.stderr)
+        n, files = len(result.rejects), len({r.path for r in result.rejects})
+        what = f"{n} rejected file{'s' if n > 1 else ''}"
+        if files < n:  # rows of sheets are rejected one by one
+            what = f"{n} rejects in {files} file{'s' if files > 1 else ''}"
+        print(f"cds-analysis: {what}; see the rejects table in {out_dir}", file=sys.stderr)
         return 1
     return 0
 
@@ -111,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     extract = commands.add_parser("extract", help="print the observations found in files")
-    extract.add_argument("paths", nargs="+", metavar="PATH", help="report files (.txt, .html, .docx, .pdf)")
+    extract.add_argument("paths", nargs="+", metavar="PATH", help="report files (.txt, .html, .docx, .pdf, .xlsx, .csv)")
     extract.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format (default jsonl)")
     extract.set_defaults(run=_extract)
 
@@ -120,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--out", default="data/processed", metavar="PROCESSED_DIR", help="default data/processed")
     ing.add_argument("--no-progress", action="store_true", help="no progress bar")
     ing.set_defaults(run=lambda a: _ingest(a.raw_dir, a.out, progress=not a.no_progress))
+
+    template = commands.add_parser("template", help="write the Excel template a district fills in")
+    template.add_argument("--out", default="bao_cao_cds.xlsx", metavar="FILE.xlsx", help="default bao_cao_cds.xlsx")
+    template.add_argument("--province", metavar="P", help="province whose districts and communes the drop-downs list")
+    template.add_argument("--period", metavar="PERIOD", help="reporting period to fill in, e.g. 2024-Q1 or 'Quý I/2024'")
+    template.set_defaults(run=_template)
 
     main_job = commands.add_parser("run", help="the main job: ingest data/raw and summarise")
     main_job.add_argument("--raw", default="data/raw", metavar="RAW_DIR", help="default data/raw")

@@ -37,6 +37,7 @@ __all__ = [
     "ingest",
     "raw_files",
     "read_and_extract",
+    "read_and_extract_with_rejects",
 ]
 
 
@@ -46,11 +47,29 @@ def _extract_document(doc: Document) -> pd.DataFrame:
     return extract_document(doc)
 
 
+def _read_sheet(path: Path) -> Document:
+    from .sheets import read_sheet
+
+    return read_sheet(path)
+
+
+def _extract_sheet(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from .sheets import extract_sheet
+
+    return extract_sheet(doc)
+
+
 Reader = Callable[[Path], Document]
-Extractor = Callable[[Document], pd.DataFrame]
+# An extractor returns the observations of a document, or (observations, rejects) when parts
+# of it (rows of a sheet) can fail on their own; such rejects are in the rejects table's columns.
+Extractor = Callable[[Document], pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]]
 
 # File extension → (reader, extractor). Supporting a new format is one line here.
-FORMATS: dict[str, tuple[Reader, Extractor]] = {ext: (read_document, _extract_document) for ext in TEXT_FORMATS}
+FORMATS: dict[str, tuple[Reader, Extractor]] = {
+    **{ext: (read_document, _extract_document) for ext in TEXT_FORMATS},
+    ".xlsx": (_read_sheet, _extract_sheet),
+    ".csv": (_read_sheet, _extract_sheet),
+}
 
 # Reference tables written beside the extracted ones once their module exists:
 # table → (module of cds_analysis, function returning the table's frame).
@@ -60,6 +79,7 @@ REFERENCE_TABLES: dict[str, tuple[str, str]] = {
     "targets": ("targets", "load_targets"),
 }
 # The derived progress table: (module, function called with the observations and documents).
+# The conflicts table, which says where progress rests on sources that disagree, is written with it.
 PROGRESS_TABLE: tuple[str, str] = ("progress", "progress")
 
 
@@ -109,11 +129,22 @@ def _format_of(path: Path) -> tuple[Reader, Extractor]:
         raise ReadError(path, f"unsupported file type {path.suffix or '(none)'!r}; ingest reads {known}") from None
 
 
-def read_and_extract(path: str | os.PathLike) -> tuple[Document, pd.DataFrame]:
-    """Read one file through :data:`FORMATS` and extract its observations."""
+def _split(found: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An extractor's result as (observations, rejects)."""
+    return found if isinstance(found, tuple) else (found, empty_frame("rejects"))
+
+
+def read_and_extract_with_rejects(path: str | os.PathLike) -> tuple[Document, pd.DataFrame, pd.DataFrame]:
+    """Read one file through :data:`FORMATS`; return it, its observations and the parts of it rejected."""
     reader, extractor = _format_of(Path(path))
     doc = reader(Path(path))
-    return doc, extractor(doc)
+    return doc, *_split(extractor(doc))
+
+
+def read_and_extract(path: str | os.PathLike) -> tuple[Document, pd.DataFrame]:
+    """Read one file through :data:`FORMATS` and extract its observations (rejected rows left out)."""
+    doc, observations, _ = read_and_extract_with_rejects(path)
+    return doc, observations
 
 
 def _content_id(path: Path) -> str:
@@ -143,6 +174,16 @@ def _previous(out_dir: Path) -> tuple[dict[str, dict], pd.DataFrame]:
         warnings.warn(f"ignoring the tables in {out_dir}, which cannot be read ({exc}); ingesting every file anew")
         return {}, empty_frame("observations")
     return {row["document_id"]: row for row in docs.to_dict("records")}, obs
+
+
+def _previous_part_rejects(out_dir: Path, reused: dict[str, str]) -> list[Reject]:
+    """Rejected parts (rows of a sheet) of the files ingested before: they stay rejected while the file is unchanged."""
+    try:
+        old = read_table("rejects", out_dir)
+    except (FileNotFoundError, TableError, pa.ArrowException, OSError):
+        return []
+    kept = old[old["document_id"].isin(reused) & old["location"].notna()]
+    return [Reject(reused[r.document_id], r.document_id, r.location, r.reason, r.stage) for r in kept.itertuples()]
 
 
 def _most_frequent(pairs: list[tuple[object, object]]) -> tuple[str | None, str | None]:
@@ -242,15 +283,17 @@ def ingest(
             reader, extractor = _format_of(path)
             doc = reader(path)
             stage = "extract"
-            found = extractor(doc)
+            found, parts_rejected = _split(extractor(doc))
             stage = "validate"
             row = _document_row(doc, rel, found, now)
         except Exception as exc:  # a bad file is recorded and the others go on
             reason, location = failure_reason(exc)
             rejects.append(Reject(rel, doc_id if stage != "read" else None, location, reason, stage))
             continue
+        rejects.extend(Reject(rel, doc_id, r.location, r.reason, r.stage) for r in parts_rejected.itertuples())
         docs[rel] = row
         obs[rel] = found.assign(source=rel)
+    rejects += _previous_part_rejects(out, reused)
     kept = old_obs[old_obs["document_id"].isin(reused)]
     observations, invalid = _observations(docs, obs, kept.assign(source=kept["document_id"].map(reused)))
     rejects = sorted(rejects + invalid, key=lambda r: r.path)
@@ -304,7 +347,10 @@ def _tables(docs: list[dict], observations: pd.DataFrame, rejects: list[Reject])
             frames[table] = loader()
     compute_progress = _optional(*PROGRESS_TABLE)
     if compute_progress is not None:
+        from .conflicts import conflicts
+
         frames["progress"] = compute_progress(frames["observations"], documents=frames["documents"])
+        frames["conflicts"] = conflicts(frames["observations"])
     return frames
 
 

@@ -1,0 +1,104 @@
+"""Conflicts: two sources, one unit, indicator and period, two values; both kept, both shown."""
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from cds_analysis.conflicts import conflicts, values_agree
+from cds_analysis.extract import extract_text
+from cds_analysis.ingest import ingest
+from cds_analysis.schemas import schema
+from cds_analysis.sheets import extract_sheet_file
+from cds_analysis.tables import read_table
+
+# Written for the project in the style of a district news post; figures of huyện Hoằng Hóa,
+# quý 2/2023, with the full-process rate changed to 95,5% to disagree with the district's sheet.
+ARTICLE = (
+    "Hoằng Hóa đẩy mạnh dịch vụ công trực tuyến\n"
+    "Ngày đăng: 10/07/2023\n\n"
+    "Trong quý 2/2023, tại huyện Hoằng Hóa (tỉnh Thanh Hóa), tỷ lệ hồ sơ nộp trực tuyến đạt 100%, "
+    "tỷ lệ hồ sơ trực tuyến toàn trình đạt 95,5%.\n"
+)
+
+
+def district_sheet(path) -> str:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Quý II-2023"
+    ws.append(["UBND HUYỆN HOẰNG HÓA"])
+    ws.append(["Chỉ tiêu", "Kỳ báo cáo", "Giá trị", "ĐVT"])
+    ws.append(["Tỷ lệ hồ sơ TTHC nộp trực tuyến", "Quý 2/2023", 100, "%"])
+    ws.append(["Tỷ lệ hồ sơ trực tuyến toàn trình", "Quý 2/2023", "95,45", "%"])
+    ws.append(["Tỷ lệ hồ sơ trực tuyến toàn trình", "Quý 1/2023", "90", "%"])
+    wb.save(path)
+    return str(path)
+
+
+@pytest.fixture
+def observations(tmp_path) -> pd.DataFrame:
+    sheet, rejects = extract_sheet_file(district_sheet(tmp_path / "hoang_hoa.xlsx"))
+    assert rejects.empty
+    article = extract_text(ARTICLE, source="bai_bao.txt")
+    return pd.concat([article, sheet.assign(source="hoang_hoa.xlsx")], ignore_index=True)
+
+
+def test_sheet_and_article_disagreeing_are_listed_with_both_evidences(observations):
+    found = conflicts(observations)
+    assert list(found.columns) == schema("conflicts").names
+    assert len(found) == 1
+    row = found.iloc[0]
+    assert (row["indicator"], row["period_label"], row["admin_level"], row["unit_code"], row["place"]) == (
+        "full_process_online_dossier_rate", "2023-Q2", "district", "399", "huyện Hoằng Hóa",
+    )  # fmt: skip
+    assert (row["source_a"], row["value_a"]) == ("bai_bao.txt", 95.5)
+    assert row["evidence_a"] in ARTICLE and "95,5%" in row["evidence_a"]
+    assert (row["source_b"], row["value_b"]) == ("hoang_hoa.xlsx", 95.45)
+    assert row["evidence_b"] == "hoang_hoa.xlsx!Quý II-2023!C4: 95,45"
+    assert len(observations) == 5  # nothing is dropped
+
+
+def test_agreeing_values_other_periods_and_one_source_are_not_conflicts(observations):
+    same = observations[observations["source"] == "bai_bao.txt"]
+    twice = pd.concat([same, same.assign(value=same["value"] + 1, observation_id="x" + same["observation_id"])])
+    assert conflicts(twice).empty  # one source saying two things is the extractor's business
+    assert conflicts(observations[observations["indicator"] == "online_dossier_rate"]).empty  # 100 = 100
+    assert conflicts(observations.iloc[0:0]).empty
+
+
+def test_collective_communes_are_not_their_district(observations):
+    communes = observations[observations["source"] == "bai_bao.txt"].assign(
+        admin_level="commune", place="các xã, thị trấn huyện Hoằng Hóa", source="khac.txt"
+    )
+    found = conflicts(pd.concat([observations, communes], ignore_index=True))
+    assert found["admin_level"].tolist() == ["district"]
+
+
+@pytest.mark.parametrize(
+    "a, qa, b, qb, agree",
+    [
+        (45.0, "exact", 40.0, "more_than", True),
+        (35.0, "exact", 40.0, "more_than", False),
+        (40.0, "exact", 40.0, "more_than", False),
+        (40.0, "at_least", 40.0, "exact", True),
+        (66.4, "approx", 65.0, "exact", True),
+        (66.4, "approx", 60.0, "exact", False),
+        (3.0, "exact", 5.0, "less_than", True),
+        (50.0, "approx", 90.0, "more_than", True),
+        (95.45, "exact", 95.45, "exact", True),
+    ],
+)
+def test_qualifiers_are_read(a, qa, b, qb, agree):
+    assert values_agree(a, qa, b, qb) is agree
+
+
+def test_ingest_writes_the_conflicts_table(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bai_bao.txt").write_text(ARTICLE, encoding="utf-8")
+    district_sheet(raw / "hoang_hoa.xlsx")
+    ingest(raw, tmp_path / "out", progress=False)
+    table = read_table("conflicts", tmp_path / "out")
+    assert table[["source_a", "value_a", "source_b", "value_b"]].values.tolist() == [
+        ["bai_bao.txt", 95.5, "hoang_hoa.xlsx", 95.45]
+    ]
+    assert len(read_table("observations", tmp_path / "out")) == 5
