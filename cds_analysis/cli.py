@@ -9,6 +9,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
@@ -16,6 +17,7 @@ import pandas as pd
 from . import __version__
 from .ingest import IngestResult, failure_reason, ingest, read_and_extract_with_rejects
 from .schemas import schema
+from .tables import read_table
 
 
 def _jsonable(value: object) -> object:
@@ -114,9 +116,45 @@ def _ingest(raw_dir: str, out_dir: str, progress: bool = True) -> int:
     return 0
 
 
-def run(raw_dir: str = "data/raw", out_dir: str = "data/processed", progress: bool = True) -> int:
-    """The main job: for now, ingest ``raw_dir`` into ``out_dir`` and print the summary."""
-    return _ingest(raw_dir, out_dir, progress=progress)
+def _report(args: argparse.Namespace) -> int:
+    from . import reports  # charts and kernels cost seconds to import: only when rendering
+
+    try:
+        if args.all:
+            results = reports.render_all(args.period, args.data, args.out, progress_bar=not args.no_progress, jobs=args.jobs)
+        else:
+            results = [reports.render_report(args.province, args.period, args.data, args.out)]
+    except reports.ReportError as exc:
+        print(f"cds-analysis report: {exc}", file=sys.stderr)
+        return 1
+    out = _utf8(sys.stdout)
+    for r in results:
+        if r.ok:
+            print(f"{r.name}: {r.html}", file=out)
+        else:
+            print(f"cds-analysis report: {r.name}: {r.error}", file=sys.stderr)
+    if args.all:
+        print(f"index: {Path(args.out).resolve() / 'index.html'}", file=out)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def run(raw_dir: str = "data/raw", out_dir: str = "data/processed", reports_dir: str = "reports",
+        period: str | None = None, progress: bool = True) -> int:
+    """The main job: ingest ``raw_dir``, then render every province's report and the overview.
+
+    ``period`` defaults to the latest quarter with results. The exit code is 1 when a
+    file was rejected or a report failed; the reports still render.
+    """
+    ingested = _ingest(raw_dir, out_dir, progress=progress)
+    if ingested == 2:
+        return 2
+    if period is None:
+        from .progress import latest_quarter
+
+        period = latest_quarter(read_table("observations", out_dir))
+    args = argparse.Namespace(all=True, province=None, period=period, data=out_dir, out=reports_dir,
+                              jobs=1, no_progress=not progress)
+    return max(ingested, _report(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,11 +183,24 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--period", metavar="PERIOD", help="reporting period to fill in, e.g. 2024-Q1 or 'Quý I/2024'")
     template.set_defaults(run=_template)
 
-    main_job = commands.add_parser("run", help="the main job: ingest data/raw and summarise")
+    report = commands.add_parser("report", help="render reports: HTML without code, executed notebook, PNG figures")
+    which = report.add_mutually_exclusive_group(required=True)
+    which.add_argument("--province", help="province name, e.g. 'Quảng Ngãi'")
+    which.add_argument("--all", action="store_true", help="every province that has data, the overview and index.html")
+    report.add_argument("--period", required=True, help="period label, e.g. 2023-Q2")
+    report.add_argument("--data", default="data/processed", metavar="PROCESSED_DIR", help="default data/processed")
+    report.add_argument("--out", default="reports", metavar="OUT_DIR", help="default reports")
+    report.add_argument("--jobs", type=int, default=1, metavar="N", help="with --all: render N reports at once")
+    report.add_argument("--no-progress", action="store_true", help="no progress bar")
+    report.set_defaults(run=_report)
+
+    main_job = commands.add_parser("run", help="the main job: ingest data/raw, then render all reports")
     main_job.add_argument("--raw", default="data/raw", metavar="RAW_DIR", help="default data/raw")
     main_job.add_argument("--out", default="data/processed", metavar="PROCESSED_DIR", help="default data/processed")
+    main_job.add_argument("--reports", default="reports", metavar="OUT_DIR", help="default reports")
+    main_job.add_argument("--period", help="report period (default: the latest quarter with results)")
     main_job.add_argument("--no-progress", action="store_true", help="no progress bar")
-    main_job.set_defaults(run=lambda a: run(a.raw, a.out, progress=not a.no_progress))
+    main_job.set_defaults(run=lambda a: run(a.raw, a.out, a.reports, a.period, progress=not a.no_progress))
     return parser
 
 

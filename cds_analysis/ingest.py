@@ -31,6 +31,7 @@ from .tables import TableError, read_table, to_arrow, write_tables
 __all__ = [
     "FORMATS",
     "REFERENCE_TABLES",
+    "CONFLICTS_TABLE",
     "IngestResult",
     "Reject",
     "failure_reason",
@@ -78,9 +79,9 @@ REFERENCE_TABLES: dict[str, tuple[str, str]] = {
     "indicators": ("indicators", "load_indicators"),
     "targets": ("targets", "load_targets"),
 }
-# The derived progress table: (module, function called with the observations and documents).
-# The conflicts table, which says where progress rests on sources that disagree, is written with it.
-PROGRESS_TABLE: tuple[str, str] = ("progress", "progress")
+# Derived tables: (module, function called with the observations and documents).
+PROGRESS_TABLE: tuple[str, str] = ("progress", "progress_table")
+CONFLICTS_TABLE: tuple[str, str] = ("conflicts", "conflicts")
 
 
 @dataclass(frozen=True)
@@ -347,10 +348,10 @@ def _tables(docs: list[dict], observations: pd.DataFrame, rejects: list[Reject])
             frames[table] = loader()
     compute_progress = _optional(*PROGRESS_TABLE)
     if compute_progress is not None:
-        from .conflicts import conflicts
-
         frames["progress"] = compute_progress(frames["observations"], documents=frames["documents"])
-        frames["conflicts"] = conflicts(frames["observations"])
+    find_conflicts = _optional(*CONFLICTS_TABLE)
+    if find_conflicts is not None:
+        frames["conflicts"] = find_conflicts(frames["observations"])
     return frames
 
 

@@ -136,6 +136,27 @@ def progress(
     return _as_schema(_assess(rows))
 
 
+def latest_quarter(observations: pd.DataFrame, today: date | None = None) -> str:
+    """Label of the quarter of the latest result observed (not after ``today``), e.g. '2024-Q4'."""
+    today = today or date.today()
+    ends = pd.to_datetime(observations.loc[~observations["is_target"].astype(bool), "period_end"], errors="coerce")
+    ends = ends[ends <= pd.Timestamp(today)]
+    last = ends.max() if len(ends.dropna()) else pd.Timestamp(today)
+    return f"{last.year}-Q{(last.month - 1) // 3 + 1}"
+
+
+def progress_table(observations: pd.DataFrame, documents: pd.DataFrame | None = None,
+                   levels: tuple[str, ...] = ("province", "district")) -> pd.DataFrame:
+    """The ``progress`` table ingest writes: each level, as of the latest quarter observed.
+
+    Commune level, other as_of periods and the 34 post-2025 provinces are a call
+    to :func:`progress` away.
+    """
+    as_of = latest_quarter(observations)
+    frames = [progress(observations, as_of=as_of, level=level, documents=documents) for level in levels]
+    return pd.concat(frames, ignore_index=True) if frames else progress(observations, as_of=as_of)
+
+
 def period_end_of(label: str) -> np.datetime64:
     """Last day of a period label: '2023', '2023-Q2', '2023-H1', '2023-06' or '2023-06-30'."""
     m = re.fullmatch(r"(\d{4})(?:-(?:Q([1-4])|H([12])|(\d{2})(?:-(\d{2}))?))?", str(label).strip())

@@ -13,11 +13,9 @@ with data plus the overview, and links them from ``index.html``.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import html
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -54,7 +52,6 @@ __all__ = [
     "provinces_with_data",
     "render_all",
     "write_index",
-    "add_report_command",
 ]
 
 NOTEBOOKS = files("cds_analysis") / "notebooks"
@@ -508,44 +505,3 @@ def write_index(results: list[ReportResult], out_dir: str | Path, period: str) -
     root.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
-
-
-# ---------------------------------------------------------------- command line
-
-
-def add_report_command(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add ``cds-analysis report`` to the CLI's subparsers (it sets ``run`` like the others)."""
-    command = subparsers.add_parser(
-        "report", help="render the reports: HTML without code, executed notebook, PNG figures"
-    )
-    which = command.add_mutually_exclusive_group(required=True)
-    which.add_argument("--province", help="province name, e.g. 'Quảng Ngãi'")
-    which.add_argument("--all", action="store_true", help="every province that has data, the overview and index.html")
-    command.add_argument("--period", required=True, help="period label, e.g. 2023-Q2")
-    command.add_argument("--data", default="data/processed", metavar="PROCESSED_DIR", help="default data/processed")
-    command.add_argument("--out", default="reports", metavar="OUT_DIR", help="default reports")
-    command.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="with --all: render N reports at once (default 1)"
-    )
-    command.add_argument("--no-progress", action="store_true", help="no progress bar")
-    command.set_defaults(run=_run_command)
-    return command
-
-
-def _run_command(args: argparse.Namespace) -> int:
-    try:
-        if args.all:
-            results = render_all(args.period, args.data, args.out, progress_bar=not args.no_progress, jobs=args.jobs)
-        else:
-            results = [render_report(args.province, args.period, args.data, args.out)]
-    except ReportError as exc:
-        print(f"cds-analysis report: {exc}", file=sys.stderr)
-        return 1
-    for r in results:
-        if r.ok:
-            print(f"{r.name}: {r.html}")
-        else:
-            print(f"cds-analysis report: {r.name}: {r.error}", file=sys.stderr)
-    if args.all:
-        print(f"index: {Path(args.out).resolve() / 'index.html'}")
-    return 0 if all(r.ok for r in results) else 1

@@ -69,6 +69,7 @@ def fakes(monkeypatch):
         monkeypatch.setitem(ingest_module.FORMATS, ext, (reader, fake_extract))
     monkeypatch.setattr(ingest_module, "REFERENCE_TABLES", {})
     monkeypatch.setattr(ingest_module, "PROGRESS_TABLE", ("no_such_module", "progress"))
+    monkeypatch.setattr(ingest_module, "CONFLICTS_TABLE", ("no_such_module", "conflicts"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
 
 

@@ -15,6 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
+from cds_analysis import cli
 from cds_analysis import reports
 from test_plots import frame, write_tables
 
@@ -188,9 +189,7 @@ def test_report_summary_escapes_names():
 
 
 def _cli(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="cds-analysis")
-    reports.add_report_command(parser.add_subparsers(dest="command"))
-    return parser.parse_args(argv)
+    return cli.build_parser().parse_args(argv)
 
 
 def test_report_command_fails_with_a_clear_message(no_kernel, data_dir, tmp_path, capsys):
