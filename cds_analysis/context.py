@@ -29,6 +29,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date
 
 from . import gazetteer, indicators, numbers, periods
@@ -66,6 +67,7 @@ _ADMIN_NOUNS = {
     "xã", "phường", "thị trấn", "thôn", "địa phương", "huyện", "thị xã", "thành phố", "quận",
     "tổ dân phố", "bản", "ấp", "khu phố", "đơn vị",
 }
+_NOUNS_LONGEST_FIRST = sorted(_NOT_MEASURES | _DURATIONS | _PEOPLE | _ADMIN_NOUNS, key=len, reverse=True)
 _ATTENDANCE = re.compile(r"\b(tham dự|dự lễ|dự hội nghị|có mặt|theo dõi (?:buổi |lễ|hội nghị)|dự buổi)\b", re.I)
 _EVENT = re.compile(r"\b(lễ phát động|lễ ra mắt|lễ khai trương|buổi lễ|hội nghị trực tuyến|tham dự lễ|tại lễ)\b", re.I)
 # Goal words whose reach is the rest of the sentence …
@@ -199,7 +201,12 @@ class PlaceContext:
         first = [m for m in gazetteer.find_mentions(text) if not _in(furniture, m.start)]
         self.province = _main_province(first)
         code = self.province.code if self.province else None
-        named = [m for m in gazetteer.find_mentions(text, province=code) if m.unit is not None and not _in(furniture, m.start)]
+        if code is not None and any(m.unit is None for m in first):
+            # Names that are ambiguous across the country may be unique inside the province.
+            first = [m for m in gazetteer.find_mentions(text, province=code) if not _in(furniture, m.start)]
+        # Lower units of other provinces are homonyms of places the gazetteer lacks, not the subject.
+        named = [m for m in first if m.unit is not None
+                 and (code is None or m.unit.level == "province" or m.unit.province_code == code)]
         self.district = _main_district(named)
         sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
         self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
@@ -216,9 +223,10 @@ class PlaceContext:
             if m.unit.level in ("district", "commune"):
                 known.setdefault(m.unit.name, m.unit)
         for name, unit in known.items():
-            for hit in re.finditer(rf"(?<![\wÀ-ỹ.]){re.escape(name)}(?![\wÀ-ỹ])", self.text):
-                if not _overlaps(taken, hit.start(), hit.end()) and not _in(furniture, hit.start()) and not self._is_parent_aside(hit.start()):
-                    refs.append(_Ref(hit.start(), hit.end(), unit))
+            for start in _bare_occurrences(self.text, name):
+                end = start + len(name)
+                if not _overlaps(taken, start, end) and not _in(furniture, start) and not self._is_parent_aside(start):
+                    refs.append(_Ref(start, end, unit))
         for hit in _BARE_REF.finditer(self.text):
             if _overlaps(taken, hit.start(), hit.end()) or _in(furniture, hit.start()):
                 continue
@@ -305,6 +313,17 @@ class PlaceContext:
         if level == "sub_units":
             level = {"province": "district", "district": "commune", "commune": "village"}.get(unit.level if unit else "province")
         return _place(unit, level, _collective_words(words))
+
+
+def _bare_occurrences(text: str, name: str):
+    """Starts of ``name`` as a whole word in ``text`` (str.find: no regex to compile per name)."""
+    start = text.find(name)
+    while start >= 0:
+        before = text[start - 1] if start else " "
+        after = text[start + len(name)] if start + len(name) < len(text) else " "
+        if not (before.isalnum() or before == ".") and not after.isalnum():
+            yield start
+        start = text.find(name, start + 1)
 
 
 def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
@@ -403,9 +422,11 @@ def _noun_after(t: str, q: numbers.Quantity) -> str | None:
     return fold_noun(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=1 << 14)
 def fold_noun(word: str) -> str:
+    """The listed noun ``word`` starts with ('nhóm nhiệm vụ trong' → 'nhóm nhiệm vụ'), else its first word."""
     w = word.strip().lower()
-    for noun in sorted(_NOT_MEASURES | _DURATIONS | _PEOPLE | _ADMIN_NOUNS, key=len, reverse=True):
+    for noun in _NOUNS_LONGEST_FIRST:
         if w == noun or w.startswith(noun + " "):
             return noun
     return w.split(" ")[0] if w else w

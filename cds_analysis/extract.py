@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from . import boilerplate, context, numbers, periods
 from .readers import Document, read_document
@@ -65,11 +66,8 @@ def extract_text(
     nt = NormalizedText.of(text)
     doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     facts = _facts(nt.text, published)
-    rows = []
-    for fact in facts:
-        rows.append(_row(fact, nt, doc_id, source or "<text>"))
-    frame = pd.DataFrame(rows, columns=[f.name for f in OBSERVATIONS])
-    return _typed(frame)
+    rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
+    return pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
 
 
 def extract_document(doc: Document) -> pd.DataFrame:
@@ -224,11 +222,3 @@ def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str) -> dict:
         "char_end": end,
         "extractor_version": EXTRACTOR_VERSION,
     }
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Give an observations frame the dtypes of its Parquet schema."""
-    import pyarrow as pa
-
-    table = pa.Table.from_pandas(frame, schema=OBSERVATIONS, preserve_index=False)
-    return table.to_pandas()

@@ -14,6 +14,7 @@ and soft hyphens dropped.
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -139,7 +140,15 @@ class NormalizedText:
 
 
 def normalize(text: str) -> str:
-    """Canonical form of ``text`` (NFC, new-style tone marks, plain spaces)."""
+    """Canonical form of ``text`` (NFC, canonical tone marks, plain spaces)."""
+    if len(text) <= 200:
+        return _normalize_short(text)
+    return NormalizedText.of(text).text
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize_short(text: str) -> str:
+    """Names and phrases recur thousands of times in a corpus: normalise each once."""
     return NormalizedText.of(text).text
 
 
@@ -175,6 +184,7 @@ def fold(text: str) -> str:
 _SPACE_RUN = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
     """Matching key: canonical form, folded, punctuation-light, single spaces.
 
