@@ -13,6 +13,7 @@ plots → reports → cli.
 
 __version__ = "0.1.0"
 
+from . import conflicts  # noqa: E402  (a module you can call: cds_analysis.conflicts(observations))
 from .extract import extract_document, extract_file, extract_text  # noqa: E402
 from . import ingest  # noqa: E402  (a module you can call: cds_analysis.ingest(raw_dir, out_dir))
 from . import progress  # noqa: E402  (a module you can call: cds_analysis.progress(observations, …))
@@ -20,5 +21,5 @@ from .tables import read_table  # noqa: E402
 from .targets import load_targets  # noqa: E402
 
 __all__ = [
-    "__version__", "extract_text", "extract_file", "extract_document", "ingest", "read_table", "progress", "load_targets",
+    "__version__", "extract_text", "extract_file", "extract_document", "ingest", "read_table", "progress", "load_targets", "conflicts",
 ]

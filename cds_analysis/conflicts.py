@@ -15,6 +15,7 @@ Decisions:
   trấn huyện X' (level commune, code of X) is not huyện X itself. Rows
   without a period or a code, and indicator ``other``, say too little to
   compare.
+- A value stated by several sources is listed once, with the first of them.
 - Qualifiers are read: '45%' and 'trên 40%' agree, '35%' and 'trên 40%' do
   not; 'gần 66,4%' agrees with a value within 5% of it; two bounds or
   approximations never conflict.
@@ -27,6 +28,7 @@ from itertools import combinations
 
 import pandas as pd
 
+from ._callable import callable_module
 from .schemas import empty_frame, schema
 
 __all__ = ["APPROX_TOLERANCE", "conflicts", "values_agree"]
@@ -63,10 +65,12 @@ def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
     rows = observations.assign(unit_code=codes.bfill(axis=1).iloc[:, 0])  # the most specific code
     rows = rows[rows["period_label"].notna() & rows["unit_code"].notna() & (rows["indicator"] != "other")]
     rows = rows.sort_values(["source", "char_start", "observation_id"], kind="mergesort")
+    # Only things two sources speak of can conflict, and the first source of each stated value
+    # stands for the rest: pairs grow with the square of the rows, and sources repeat figures.
+    rows = rows[rows.groupby(_KEY, dropna=False)["source"].transform("nunique") >= 2]
+    rows = rows.drop_duplicates(_KEY + ["value", "qualifier"])
     found = []
     for _, group in rows.groupby(_KEY, sort=True, dropna=False):
-        if group["source"].nunique() < 2:
-            continue
         for a, b in combinations(group.itertuples(index=False), 2):
             if a.source == b.source or values_agree(a.value, a.qualifier, b.value, b.qualifier):
                 continue
@@ -88,3 +92,6 @@ def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
     if not found:
         return empty_frame("conflicts")
     return pd.DataFrame(found, columns=schema("conflicts").names)
+
+
+callable_module(__name__, "conflicts")  # `cds_analysis.conflicts(observations)` and the module alike

@@ -216,8 +216,17 @@ def _document_row(doc: Document, rel: str, obs: pd.DataFrame, ingested_at: pd.Ti
         "district_code": district_code,
         "n_chars": len(doc.text),
         "n_observations": len(obs),
+        "extractor_version": _rules_version(rel),
         "ingested_at": ingested_at,
     }
+
+
+def _rules_version(path: str) -> str:
+    """Version of the rules that read a file of this kind (free text or sheet)."""
+    from .extract import EXTRACTOR_VERSION
+    from .sheets import SHEETS_VERSION
+
+    return SHEETS_VERSION if Path(path).suffix.lower() in (".xlsx", ".csv") else EXTRACTOR_VERSION
 
 
 def failure_reason(exc: BaseException) -> tuple[str, str | None]:
@@ -275,7 +284,7 @@ def ingest(
             rejects.append(Reject(rel, doc_id, None, f"same content as {first_path[doc_id]}, ingested once", "read"))
             continue
         first_path[doc_id] = rel
-        if doc_id in old_docs:
+        if doc_id in old_docs and old_docs[doc_id].get("extractor_version") == _rules_version(rel):
             docs[rel] = {**old_docs[doc_id], "path": rel}
             reused[doc_id] = rel
             continue
@@ -286,7 +295,7 @@ def ingest(
             stage = "extract"
             found, parts_rejected = _split(extractor(doc))
             stage = "validate"
-            row = _document_row(doc, rel, found, now)
+            row = _document_row(doc, rel, found, old_docs.get(doc_id, {}).get("ingested_at", now))
         except Exception as exc:  # a bad file is recorded and the others go on
             reason, location = failure_reason(exc)
             rejects.append(Reject(rel, doc_id if stage != "read" else None, location, reason, stage))

@@ -44,6 +44,7 @@ DOCUMENTS = pa.schema(
         _f("district_code", _S, "Code of that district."),
         _f("n_chars", _I, "Characters in the extracted text.", False),
         _f("n_observations", _I, "Observations extracted from the document.", False),
+        _f("extractor_version", _S, "Version of the rules that read it; a file read by older rules is read again.", False),
         _f("ingested_at", _TS, "When the document was first ingested (SOURCE_DATE_EPOCH when set).", False),
     ]
 )

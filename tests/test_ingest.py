@@ -250,3 +250,14 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(raw, tmp_path, capsys):
 def test_missing_raw_dir_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="raw directory .*khong_co"):
         ingest(tmp_path / "khong_co", tmp_path / "out", progress=False)
+
+
+def test_files_read_by_older_rules_are_read_again(raw, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = ingest(raw, out, progress=False)
+    docs = read_table("documents", out)
+    assert docs["extractor_version"].notna().all() and first.documents_read == 2
+    monkeypatch.setattr(ingest_module, "_rules_version", lambda path: "rules changed since")
+    again = ingest(raw, out, progress=False)
+    assert (again.documents_read, again.documents_skipped) == (2, 0)
+    assert read_table("documents", out)["ingested_at"].tolist() == docs["ingested_at"].tolist()
