@@ -38,7 +38,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-__all__ = ["FORMATS", "Document", "ReadError", "read_document", "find_title_and_date", "is_date_stamp"]
+__all__ = [
+    "FORMATS", "Document", "ReadError", "read_document", "read_bytes", "decode_text", "find_title_and_date", "is_date_stamp",
+]
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
 
@@ -71,14 +73,8 @@ class Document:
     document_id: str
 
 
-def read_document(path: str | Path) -> Document:
-    """Read a .txt, .html/.htm, .docx or .pdf file; raise :class:`ReadError` if it cannot be read."""
-    name = str(path)
-    fmt = FORMATS.get(Path(name).suffix.lower())
-    if fmt is None:
-        raise ReadError(
-            name, f"unknown extension {Path(name).suffix or '(none)'!r}; expected one of {', '.join(FORMATS)}"
-        )
+def read_bytes(name: str) -> bytes:
+    """The bytes of a file, or a :class:`ReadError` saying why there are none."""
     try:
         data = Path(name).read_bytes()
     except FileNotFoundError:
@@ -89,6 +85,18 @@ def read_document(path: str | Path) -> Document:
         raise ReadError(name, f"cannot read file ({err.strerror or err})") from None
     if not data:
         raise ReadError(name, "empty file")
+    return data
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a .txt, .html/.htm, .docx or .pdf file; raise :class:`ReadError` if it cannot be read."""
+    name = str(path)
+    fmt = FORMATS.get(Path(name).suffix.lower())
+    if fmt is None:
+        raise ReadError(
+            name, f"unknown extension {Path(name).suffix or '(none)'!r}; expected one of {', '.join(FORMATS)}"
+        )
+    data = read_bytes(name)
     text, encoding, title, published = _READERS[fmt](name, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -151,7 +159,7 @@ def _marker_count(text: str, markers: set[str]) -> int:
     return sum(w in markers for w in _WORD.findall(unicodedata.normalize("NFC", text).lower()))
 
 
-def _decode_text(path: str, data: bytes) -> tuple[str, str]:
+def decode_text(path: str, data: bytes) -> tuple[str, str]:
     """Decode text bytes; return (text, encoding name)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -225,7 +233,7 @@ def _check_not_binary(path: str, text: str) -> None:
 
 
 def _read_txt(path: str, data: bytes) -> tuple[str, str, None, None]:
-    text, encoding = _decode_text(path, data)
+    text, encoding = decode_text(path, data)
     _check_not_binary(path, text)
     return text, encoding, None, None
 
@@ -236,7 +244,7 @@ def _read_txt(path: str, data: bytes) -> tuple[str, str, None, None]:
 def _read_html(path: str, data: bytes) -> tuple[str, str, str | None, date | None]:
     import trafilatura
 
-    html, encoding = _decode_text(path, data)
+    html, encoding = decode_text(path, data)
     try:
         page = trafilatura.bare_extraction(
             html,

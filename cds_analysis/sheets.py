@@ -67,7 +67,7 @@ import pyarrow as pa
 
 from . import gazetteer, indicators, numbers, periods
 from .context import Place
-from .readers import Document, ReadError, _decode_text
+from .readers import Document, ReadError, decode_text, read_bytes
 from .schemas import OBSERVATIONS, empty_frame, schema
 from .text import fold, fold_key, normalize
 from .validation import CELL_COLUMNS, row_failures
@@ -181,21 +181,12 @@ def read_sheet(path: str | Path) -> SheetDocument:
     fmt = SHEET_FORMATS.get(Path(name).suffix.lower())
     if fmt is None:
         raise ReadError(name, f"not a sheet: expected {', '.join(SHEET_FORMATS)}")
-    try:
-        data = Path(name).read_bytes()
-    except FileNotFoundError:
-        raise ReadError(name, "file not found") from None
-    except IsADirectoryError:
-        raise ReadError(name, "is a directory, not a file") from None
-    except OSError as err:
-        raise ReadError(name, f"cannot read file ({err.strerror or err})") from None
-    if not data:
-        raise ReadError(name, "empty file")
+    data = read_bytes(name)
     if fmt == "xlsx":
         text, sheets, title = _read_xlsx(name, data)
         encoding = None
     else:
-        decoded, encoding = _decode_text(name, data)
+        decoded, encoding = decode_text(name, data)
         text = decoded.replace("\r\n", "\n").replace("\r", "\n")
         sheets, title = (_read_csv(text),), None
     if not any(c.text.strip() for s in sheets for row in s.rows for c in row):
