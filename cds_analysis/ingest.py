@@ -23,9 +23,11 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from ._callable import callable_module
+from .extract import EXTRACTOR_VERSION, extract_document
 from .readers import FORMATS as TEXT_FORMATS
 from .readers import Document, ReadError, read_document
 from .schemas import empty_frame, schema
+from .sheets import SHEETS_VERSION, extract_sheet, read_sheet
 from .tables import TableError, read_table, to_arrow, write_tables
 
 __all__ = [
@@ -42,24 +44,6 @@ __all__ = [
 ]
 
 
-def _extract_document(doc: Document) -> pd.DataFrame:
-    from .extract import extract_document  # imported on use: the command line starts without the rules
-
-    return extract_document(doc)
-
-
-def _read_sheet(path: Path) -> Document:
-    from .sheets import read_sheet
-
-    return read_sheet(path)
-
-
-def _extract_sheet(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from .sheets import extract_sheet
-
-    return extract_sheet(doc)
-
-
 Reader = Callable[[Path], Document]
 # An extractor returns the observations of a document, or (observations, rejects) when parts
 # of it (rows of a sheet) can fail on their own; such rejects are in the rejects table's columns.
@@ -67,9 +51,9 @@ Extractor = Callable[[Document], pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame
 
 # File extension → (reader, extractor). Supporting a new format is one line here.
 FORMATS: dict[str, tuple[Reader, Extractor]] = {
-    **{ext: (read_document, _extract_document) for ext in TEXT_FORMATS},
-    ".xlsx": (_read_sheet, _extract_sheet),
-    ".csv": (_read_sheet, _extract_sheet),
+    **{ext: (read_document, extract_document) for ext in TEXT_FORMATS},
+    ".xlsx": (read_sheet, extract_sheet),
+    ".csv": (read_sheet, extract_sheet),
 }
 
 # Reference tables written beside the extracted ones once their module exists:
@@ -223,9 +207,6 @@ def _document_row(doc: Document, rel: str, obs: pd.DataFrame, ingested_at: pd.Ti
 
 def _rules_version(path: str) -> str:
     """Version of the rules that read a file of this kind (free text or sheet)."""
-    from .extract import EXTRACTOR_VERSION
-    from .sheets import SHEETS_VERSION
-
     return SHEETS_VERSION if Path(path).suffix.lower() in (".xlsx", ".csv") else EXTRACTOR_VERSION
 
 
