@@ -87,6 +87,7 @@ _QUOTED = re.compile(r"[“\"]([^”\"\n]{1,60})[”\"]")
 # Phrases spanning tiers ('từ huyện đến xã', 'cấp huyện, cấp xã') name no single tier.
 _FROM_TO = re.compile(r"\btừ (?:cấp )?(?:tỉnh|huyện|xã|thị xã|trung ương)\b[^.;]{0,30}?\bđến (?:cấp )?(?:tỉnh|huyện|xã|thị xã|cơ sở|thôn)[\w, ]{0,20}", re.I)
 _BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện|xã)\b(?:(?:,| và) cấp xã\b)?", re.I)
+_RATE_WORD = re.compile(r"\bt[ỷỉ] lệ\b", re.I)
 _CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra)\b", re.I)
 
 # Tier words in a number's noun phrase or earlier in its clause.
@@ -524,9 +525,12 @@ def share_fractions(t: str, facts) -> None:
 
 
 def period_for(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, mentions, published: date | None,
-               target: bool = False, previous: Sentence | None = None):
+               target: bool = False, previous: Sentence | None = None, neighbours=()):
     """(period or None, whether a period word applied) for one number.
 
+    A period written after the number reaches back to it only across its own
+    words ('6 xã … hoàn thành trong năm 2023'), not across another number or a
+    new rate ('122 dịch vụ …, tỷ lệ hồ sơ … trong 6 tháng đầu năm 2023 đạt 96%').
     A result stated at an event ('… kết nối tới 13 điểm cầu' at a launch, or
     the connection points of the sentence after it) is as of the publication day.
     """
@@ -537,6 +541,10 @@ def period_for(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, me
         if not sentence.start <= m.start < sentence.end:
             continue
         if _BASELINE.search(t[max(sentence.start, m.start - 20):m.start]):
+            continue
+        if m.start >= q.number_end and (
+            any(q.number_end <= o.number_start < m.start for o in neighbours) or _RATE_WORD.search(t[q.number_end:m.start])
+        ):
             continue
         bracketed = t[sentence.start:m.start].count("(") > t[sentence.start:m.start].count(")")
         same_clause = clause.start <= m.start < clause.end

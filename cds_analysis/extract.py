@@ -109,7 +109,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                 span = context.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
                 place = places.place_for(q, sentence, clause, paragraph, neighbours)
                 is_target = context.is_target(t, q, sentence, clause, period_mentions)
-                period, marked = context.period_for(t, q, sentence, clause, period_mentions, published, is_target, last_sentence)
+                period, marked = context.period_for(t, q, sentence, clause, period_mentions, published, is_target, last_sentence, neighbours)
                 if marked and period is not None and period.label.startswith("as_of"):
                     is_target = False  # 'Tính đến hết năm 2024, … hoàn thành 100%' reports a status
                 for indicator, indicator_text in context.indicator_for(t, q, clause, neighbours, sentence, last_sentence):

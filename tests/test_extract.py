@@ -342,3 +342,12 @@ def test_groups_of_tasks_are_not_measures():
 def test_a_sub_heading_repeating_a_fraction_is_counted_once():
     df = facts("Hoàn thành 17/18 nhiệm vụ\nNăm 2024, tỉnh Bình Dương đã hoàn thành 17/18 nhiệm vụ theo kế hoạch của Đề án 06.\nBình Dương dẫn đầu 63 tỉnh, thành phố về dịch vụ công.")
     assert list(df["value"]) == [17] and df.iloc[0].indicator != "other"
+
+
+def test_a_later_period_does_not_reach_back_across_a_new_rate():
+    df = facts(
+        "Huyện Hòa Vang có 122 dịch vụ công trực tuyến toàn trình, tỷ lệ hồ sơ trực tuyến "
+        "của huyện trong 6 tháng đầu năm 2023 đạt 96%."
+    )
+    assert one(df, 96).period_label == "2023-H1"
+    assert one(df, 122).period_label is None or one(df, 122).period_label != one(df, 122).period_label
