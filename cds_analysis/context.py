@@ -87,6 +87,7 @@ _QUOTED = re.compile(r"[“\"]([^”\"\n]{1,60})[”\"]")
 # Phrases spanning tiers ('từ huyện đến xã', 'cấp huyện, cấp xã') name no single tier.
 _FROM_TO = re.compile(r"\btừ (?:cấp )?(?:tỉnh|huyện|xã|thị xã|trung ương)\b[^.;]{0,30}?\bđến (?:cấp )?(?:tỉnh|huyện|xã|thị xã|cơ sở|thôn)[\w, ]{0,20}", re.I)
 _BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện|xã)\b(?:(?:,| và) cấp xã\b)?", re.I)
+_HEAD_TIER = re.compile(r"\s*(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),")
 _RATE_WORD = re.compile(r"\bt[ỷỉ] lệ\b", re.I)
 _CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra)\b", re.I)
 
@@ -309,6 +310,10 @@ class PlaceContext:
         level, words = _tier_of_quantity(self.text, q, clause, neighbours)
         if level is None:
             level, words = _clause_marker(self.text, q, clause, neighbours)
+        if level is None:
+            head = _HEAD_TIER.match(self.text, sentence.start, sentence.end)
+            if head:  # 'Ở cấp xã, 37/37 xã …; tỷ lệ … đạt 65,2%': the opener holds for the sentence
+                level, words = ("commune", head.group("tier")) if "xã" in head.group("tier") else ("village", head.group("tier"))
         if level is None and collective:
             level, words = "commune", collective
         if level == "sub_units":

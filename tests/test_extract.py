@@ -351,3 +351,8 @@ def test_a_later_period_does_not_reach_back_across_a_new_rate():
     )
     assert one(df, 96).period_label == "2023-H1"
     assert one(df, 122).period_label is None or one(df, 122).period_label != one(df, 122).period_label
+
+
+def test_a_tier_opener_holds_for_its_whole_sentence():
+    df = facts("Ở cấp xã, 37/37 xã, thị trấn của huyện Diễn Châu dùng một cửa điện tử; tỷ lệ hồ sơ nộp trực tuyến đạt 65,2%.")
+    assert one(df, 65.2).admin_level == "commune"
