@@ -185,7 +185,7 @@ class _Ref:
 
 _BARE_REF = re.compile(
     r"(?P<province>\b(?i:trên địa bàn|toàn|của|cả|cấp) tỉnh\b)(?!\s+[A-ZĐ])"
-    r"|(?P<district>(?<!\d )(?<!, )(?<!các )(?<!cấp )\b(?:(?i:toàn) huyện|(?i:trên) địa bàn huyện|UBND huyện|huyện|thị xã|(?i:toàn) thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
+    r"|(?P<district>(?<!\d )(?<!, )(?<!các )(?<!cấp )\b(?:(?i:toàn) huyện|(?i:trên) địa bàn huyện|UBND huyện|(?i:h)uyện|thị xã|(?i:toàn) thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
     r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
 )
 _COLLECTIVE_REF = re.compile(r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$")
@@ -389,6 +389,7 @@ def _noun_phrase_end(t: str, q: numbers.Quantity, clause: Span, neighbours) -> i
 def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
     """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
     lead = t[q.number_end:_noun_phrase_end(t, q, clause, neighbours)]
+    lead = re.sub(r"^\s*%", " ", lead)  # '100% xã': the noun follows the sign
     lead = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), lead))
     m = _TIER.search(lead)
     if m:
@@ -641,6 +642,9 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
     start = prev[-1].number_end if prev else clause.start
     end = nxt[0].number_start if nxt else clause.end
     before = t[start:q.number_start]
+    if prev and re.search(r"\b(và|hoặc)\s*$", t[prev[-1].end:q.number_start]) and _own_words(t[q.end:end]):
+        # '60% hồ sơ … toàn trình và 100% xã đạt tiêu chí …': what comes before names the first number.
+        start, before = q.number_start, ""
     if _PREDICATE.search(before):
         stop = re.search(r"[,;]", t[q.end:end])
         end = q.end + stop.start() if stop else end
@@ -685,6 +689,12 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
     hits = [m for m in indicators.find_triggers(window) if m.code == code]
     nearest = min(hits, key=lambda m: min(abs(m.start - here), abs(m.end - here)), default=None)
     return [(code, window[nearest.start:nearest.end] if nearest else None)]
+
+
+def _own_words(after: str) -> bool:
+    """Whether a number's following words name something besides unit tiers ('xã, thị trấn')."""
+    words = re.sub(rf"{_TIER_WORD}|[,;.()]|\b(?:các|của|và|tổ|dân|phố)\b", " ", after.split(";")[0], flags=re.I)
+    return bool(words.split())
 
 
 def _phrase_of(t: str, q: numbers.Quantity, start: int, end: int) -> str | None:

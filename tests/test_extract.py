@@ -356,3 +356,14 @@ def test_a_later_period_does_not_reach_back_across_a_new_rate():
 def test_a_tier_opener_holds_for_its_whole_sentence():
     df = facts("Ở cấp xã, 37/37 xã, thị trấn của huyện Diễn Châu dùng một cửa điện tử; tỷ lệ hồ sơ nộp trực tuyến đạt 65,2%.")
     assert one(df, 65.2).admin_level == "commune"
+
+
+def test_a_coordinated_rate_with_its_own_noun_is_read_by_its_noun():
+    df = facts(
+        "Huyện Lạng Giang đặt mục tiêu năm 2024 có 60% hồ sơ thủ tục hành chính được xử lý trực tuyến "
+        "toàn trình và 100% xã đạt tiêu chí xã chuyển đổi số."
+    )
+    assert one(df, 60).indicator == "full_process_online_dossier_rate"
+    second = one(df, 100)
+    assert second.indicator != "full_process_online_dossier_rate" and second.admin_level == "commune"
+    assert second.district == "huyện Lạng Giang" and second.is_target
