@@ -88,6 +88,7 @@ _QUOTED = re.compile(r"[“\"]([^”\"\n]{1,60})[”\"]")
 _FROM_TO = re.compile(r"\btừ (?:cấp )?(?:tỉnh|huyện|xã|thị xã|trung ương)\b[^.;]{0,30}?\bđến (?:cấp )?(?:tỉnh|huyện|xã|thị xã|cơ sở|thôn)[\w, ]{0,20}", re.I)
 _BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện|xã)\b(?:(?:,| và) cấp xã\b)?", re.I)
 _HEAD_TIER = re.compile(r"\s*(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),")
+_NEW_RATE = re.compile(r"[,;]\s*t[ỷỉ] lệ\b", re.I)
 _RATE_WORD = re.compile(r"\bt[ỷỉ] lệ\b", re.I)
 _CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra)\b", re.I)
 
@@ -185,7 +186,7 @@ class _Ref:
 
 _BARE_REF = re.compile(
     r"(?P<province>\b(?i:trên địa bàn|toàn|của|cả|cấp) tỉnh\b)(?!\s+[A-ZĐ])"
-    r"|(?P<district>(?<!\d )(?<!, )(?<!các )(?<!cấp )\b(?:(?i:toàn) huyện|(?i:trên) địa bàn huyện|UBND huyện|(?i:h)uyện|thị xã|(?i:toàn) thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
+    r"|(?P<district>(?<!, )(?<!các )(?<!cấp )\b(?:(?i:toàn) huyện|(?i:trên) địa bàn huyện|UBND huyện|(?i:h)uyện|thị xã|(?i:toàn) thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
     r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
 )
 _COLLECTIVE_REF = re.compile(r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$")
@@ -232,6 +233,9 @@ class PlaceContext:
         for hit in _BARE_REF.finditer(self.text):
             if _overlaps(taken, hit.start(), hit.end()) or _in(furniture, hit.start()):
                 continue
+            counted = re.search(r"(\d+)\s$", self.text[max(0, hit.start() - 12):hit.start()])
+            if counted and not re.fullmatch(r"(19|20)\d\d", counted.group(1)):
+                continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
             refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
         refs.sort(key=lambda r: r.start)
         out = []
@@ -641,6 +645,8 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
     nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start < clause.end]
     start = prev[-1].number_end if prev else clause.start
     end = nxt[0].number_start if nxt else clause.end
+    new_rate = _NEW_RATE.search(t, q.end, end)
+    end = new_rate.start() if new_rate else end  # '18.236 hồ sơ, tỷ lệ hồ sơ trực tuyến …': a new subject
     before = t[start:q.number_start]
     if prev and re.search(r"\b(và|hoặc)\s*$", t[prev[-1].end:q.number_start]) and _own_words(t[q.end:end]):
         # '60% hồ sơ … toàn trình và 100% xã đạt tiêu chí …': what comes before names the first number.

@@ -367,3 +367,14 @@ def test_a_coordinated_rate_with_its_own_noun_is_read_by_its_noun():
     second = one(df, 100)
     assert second.indicator != "full_process_online_dossier_rate" and second.admin_level == "commune"
     assert second.district == "huyện Lạng Giang" and second.is_target
+
+
+def test_a_count_is_not_named_by_the_rate_that_follows_it():
+    df = facts("Trong năm 2023, thị xã Hương Thủy tiếp nhận 18.236 hồ sơ TTHC, tỷ lệ hồ sơ trực tuyến đạt 92,4%.")
+    assert one(df, 18236).indicator == "dossiers_received_count"
+    assert one(df, 92.4).indicator == "online_dossier_rate"
+
+
+def test_a_year_before_a_bare_tier_word_does_not_hide_it():
+    text = "Phường Thủy Dương của thị xã Hương Thủy có 98% hộ dùng cáp quang.\nNăm 2024 thị xã phấn đấu 100% hồ sơ công việc được xử lý trên môi trường mạng."
+    assert one(facts(text), 100).place == "thị xã Hương Thủy"
