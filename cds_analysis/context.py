@@ -90,7 +90,7 @@ _BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện
 _HEAD_TIER = re.compile(r"\s*(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),")
 _NEW_RATE = re.compile(r"[,;]\s*t[ỷỉ] lệ\b", re.I)
 _RATE_WORD = re.compile(r"\bt[ỷỉ] lệ\b", re.I)
-_CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra)\b", re.I)
+_CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra|Theo đó)\b", re.I)
 
 # Tier words in a number's noun phrase or earlier in its clause.
 _TIER = re.compile(
@@ -111,6 +111,7 @@ _CLAUSE_MARKER = re.compile(
     r"(?P<commune>(?:(?i:đối với) |của |UBND |tại )?(?i:các|cấp) (?:xã|phường|thị trấn)\b(?:, (?:phường|thị trấn))*(?!\s+[A-ZĐ])|(?i:các) địa phương)"
     r"|(?P<village>(?i:các|cấp) (?:thôn|tổ dân phố|bản|ấp|khu phố)\b)"
     r"|(?P<district>(?i:toàn) huyện|(?i:toàn) thị xã|(?i:cấp) huyện)"
+    r"|(?P<district_collective>(?i:các) (?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ]))"
 )
 
 
@@ -313,7 +314,10 @@ class PlaceContext:
             unit = self.district or self.province
         level, words = _tier_of_quantity(self.text, q, clause, neighbours)
         if level is None:
-            level, words = _clause_marker(self.text, q, clause, neighbours)
+            level, words, where = _clause_marker(self.text, q, clause, neighbours)
+            named_after = chosen is not None and chosen.unit is not None and chosen in in_clause and chosen.start > where
+            if level and named_after and _RANK[chosen.unit.level] >= _RANK[level.replace("_collective", "")]:
+                level, words = None, None  # '… của các huyện đạt 45,6%, trong đó huyện Phù Cát đạt 71,2%'
         if level is None:
             head = _HEAD_TIER.match(self.text, sentence.start, sentence.end)
             if head:  # 'Ở cấp xã, 37/37 xã …; tỷ lệ … đạt 65,2%': the opener holds for the sentence
@@ -344,6 +348,9 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
     return parent.code in (child.parent_code, child.district_code, child.province_code)
 
 
+_RANK = {"province": 0, "district": 1, "commune": 2, "village": 3}
+
+
 def _floor(starts: list[int], pos: int) -> int:
     i = bisect_right(starts, pos) - 1
     return starts[i] if i >= 0 else 0
@@ -367,10 +374,11 @@ def _place(unit: gazetteer.Unit | None, level: str | None, collective_words: str
         if own == "province":
             return Place("district", unit, collective_words or "cấp huyện")
         return Place(own, unit)
+    if level == "district_collective" and own == "district" and unit.province_code:
+        unit, own = gazetteer.resolve(unit.province_code, level="province") or unit, "province"
     if level == "district_collective":
         return Place("district", unit, collective_words or _tier_words_of("district_collective")) if own == "province" else Place(own, unit)
-    rank = {"province": 0, "district": 1, "commune": 2, "village": 3}
-    if rank[level] <= rank[own]:
+    if _RANK[level] <= _RANK[own]:
         return Place(own, unit)
     return Place(level, unit, collective_words or _tier_words_of(level))
 
@@ -413,8 +421,8 @@ def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str
     for m in _CLAUSE_MARKER.finditer(before):
         if any(s <= m.start() < e for s, e in taken) or _ORGANISATION.search(before[max(0, m.start() - 30):m.start()]):
             continue
-        found = m.lastgroup, m.group()
-    return found or (None, None)
+        found = m.lastgroup, m.group(), clause.start + m.start()
+    return found or (None, None, -1)
 
 
 # ---------------------------------------------------------------------------
@@ -561,6 +569,13 @@ def period_for(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, me
         sentence_wide = head.start <= m.start < head.end and not bracketed and m.start < first_q
         if same_clause or sentence_wide:
             candidates.append(m)
+    if not candidates and previous is not None and _CARRY_OPENER.search(t[sentence.start:sentence.end]):
+        # 'công bố kết quả DTI cấp huyện năm 2023. Theo đó, …': the opener continues that sentence.
+        earlier = [m for m in mentions if previous.start <= m.start < previous.end and m.period is not None
+                   and not m.period.label.startswith("as_of")  # 'đến nay' holds for its own sentence only
+                   and not _BASELINE.search(t[max(previous.start, m.start - 20):m.start])]
+        if earlier:
+            return earlier[-1].period, True
     if not candidates:
         at_event = _EVENT.search(t[sentence.start:sentence.end]) or (
             previous is not None and _EVENT.search(t[previous.start:previous.end]) and "điểm cầu" in t[sentence.start:sentence.end]
@@ -628,7 +643,7 @@ def is_target(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, men
 
 _DISTRICT_TWIN = {"communes_completed_dx": "districts_completed_dx"}
 _PREDICATE = re.compile(
-    r"\b(đạt|là|chiếm|bằng|với)\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức)\s*)*$", re.I
+    r"\b(đạt|là|chiếm|bằng|với)\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức|cao nhất|thấp nhất)\s*)*$", re.I
 )
 _RATE_SUBJECT = re.compile(r"\b(?:tỷ lệ|tỉ lệ)\s+(?P<subject>[^;:]+?)\s+(?:đều\s+)?(?:đạt|là|chiếm)\s*(?:(?:khoảng|gần|trên|hơn)\s*)?$", re.I)
 
@@ -681,9 +696,10 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
         if any(fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in indicators.find_triggers(phrase, q.unit)):
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
-    if code is None and sentence is not None and _PREDICATE.search(before):
+    if code is None and sentence is not None and (_PREDICATE.search(before) or q.unit == "rank"):
         # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
-        for earlier in (t[sentence.start:clause.start], t[previous.start:previous.end] if previous else ""):
+        for earlier in (t[clause.start:q.number_start], t[sentence.start:clause.start],
+                        t[previous.start:previous.end] if previous else ""):
             code = indicators.match_indicator(earlier, unit=q.unit) if earlier.strip() else None
             if code:
                 return [(code, None)]

@@ -7,6 +7,7 @@ figures are illustrative unless a source is named.
 import unicodedata
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from cds_analysis.extract import extract_text
@@ -378,3 +379,17 @@ def test_a_count_is_not_named_by_the_rate_that_follows_it():
 def test_a_year_before_a_bare_tier_word_does_not_hide_it():
     text = "Phường Thủy Dương của thị xã Hương Thủy có 98% hộ dùng cáp quang.\nNăm 2024 thị xã phấn đấu 100% hồ sơ công việc được xử lý trên môi trường mạng."
     assert one(facts(text), 100).place == "thị xã Hương Thủy"
+
+
+def test_district_rankings_of_a_province():
+    df = facts(
+        "UBND tỉnh Bình Định công bố chỉ số chuyển đổi số cấp huyện năm 2023. Theo đó, thị xã An Nhơn xếp thứ 2.\n"
+        "Tỷ lệ hồ sơ trực tuyến toàn trình của các huyện, thị xã, thành phố bình quân đạt 45,6%, "
+        "trong đó huyện Phù Cát đạt cao nhất 71,2%."
+    )
+    assert one(df, 2).period_label == "2023" and one(df, 2).unit == "rank"
+    mean = one(df, 45.6)
+    assert mean.admin_level == "district" and pd.isna(mean.district)
+    assert mean.place.startswith("các huyện")
+    best = one(df, 71.2)
+    assert (best.district, best.indicator) == ("huyện Phù Cát", mean.indicator)
