@@ -338,7 +338,10 @@ _SOURCE_LINE = re.compile(r"source:\s*\S+[ \t]*\n", re.IGNORECASE)
 _D = r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)"
 _ISO = r"(?P<iy>(?:19|20)\d\d)-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
 _WORDS = r"ngày\s+(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>(?:19|20)\d\d)"
-_DATE = re.compile(rf"(?<![\d/.-])(?:{_D}|{_ISO}|{_WORDS})(?![\d/-])", re.IGNORECASE)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_EN = rf"(?P<ed>\d{{1,2}})\s+(?P<em>{'|'.join(_MONTHS)})\s+(?P<ey>(?:19|20)\d\d)"  # saved English page chrome
+_DATE = re.compile(rf"(?<![\d/.-])(?:{_D}|{_ISO}|{_WORDS}|{_EN})(?![\d/-])", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _LABEL = re.compile(
     r"(?:(?:ngày\s+đăng|đăng\s+ngày|ngày\s+cập\s+nhật|cập\s+nhật|ngày\s+xuất\s+bản|xuất\s+bản(?:\s+lúc)?|"
@@ -355,10 +358,12 @@ _OUTLINE_NUMBER = re.compile(r"(?:\d+(?:\.\d+)*|[IVX]+|[a-zđ])[.)]\s")
 
 def _to_date(match: re.Match) -> date | None:
     """The date of a :data:`_DATE` match, or None for an impossible one ('31/02/2023')."""
-    for y, m, d in (("y", "m", "d"), ("iy", "im", "id"), ("wy", "wm", "wd")):
+    for y, m, d in (("y", "m", "d"), ("iy", "im", "id"), ("wy", "wm", "wd"), ("ey", "em", "ed")):
         if match.group(y):
+            month = match.group(m)
+            month = _MONTHS.index(month.lower()) + 1 if month.isalpha() else int(month)
             try:
-                return date(int(match.group(y)), int(match.group(m)), int(match.group(d)))
+                return date(int(match.group(y)), month, int(match.group(d)))
             except ValueError:
                 return None
     return None

@@ -341,3 +341,7 @@ def test_source_line_is_kept_in_text_and_skipped_for_metadata(tmp_path):
     doc = read_document(write(tmp_path, "001.txt", text.encode()))
     assert doc.text == text
     assert (doc.title, doc.published) == ("Mộ Đức: Bước đầu chuyển đổi số", date(2023, 7, 28))
+
+
+def test_an_english_date_stamp_of_a_saved_page_is_the_publication_date():
+    assert find_title_and_date("Skip to main content\n20 December 2022\n\nChuyển đổi số ở Lạng Sơn năm 2022\n")[1] == date(2022, 12, 20)
