@@ -88,7 +88,9 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     paragraphs = split_paragraphs(t)
     furniture = _merged(boilerplate.boilerplate_spans(t) + _headline(t, paragraphs))
     quantities = [q for q in numbers.find_quantities(t) if not _inside(furniture, q.number_start)]
-    period_mentions = [m for m in periods.find_periods(t, published) if not _inside(furniture, m.start)]
+    all_mentions = periods.find_periods(t, published)
+    period_mentions = [m for m in all_mentions if not _inside(furniture, m.start)]
+    heading_periods = _heading_periods(t, paragraphs, all_mentions)
     quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
     places = context.PlaceContext(t, paragraphs, furniture)
@@ -116,6 +118,9 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                     if context.is_structural(t, q, indicator):
                         continue
                     sentence_facts.append(_Fact(q, indicator, indicator_text, place, period, marked, is_target, span))
+            for fact in sentence_facts:
+                if not fact.period_marked and paragraph.start in heading_periods:
+                    fact.period, fact.period_marked = heading_periods[paragraph.start], True
             context.share_fractions(t, sentence_facts)
             context.share_subjects(t, sentence_facts)
             context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
@@ -143,6 +148,34 @@ def _without_unnamed_repeats(facts: list[_Fact]) -> list[_Fact]:
 
     named = {key(f) for f in facts if f.indicator != "other"}
     return [f for f in facts if f.indicator != "other" or f.quantity.unit == "percent" or key(f) not in named]
+
+
+_BULLET = re.compile(r"\s*[-+•–*]\s")
+_HEADING_END = (".", "!", "?", "…", ";", ",")
+
+
+def _heading_periods(t: str, paragraphs, mentions) -> dict[int, periods.Period]:
+    """Period of each bullet paragraph from the heading above it.
+
+    A formal report lists results under headings ('Kết quả … quý I năm 2024',
+    'II. NHIỆM VỤ QUÝ II/2024'); a bullet item without a period word of its own
+    belongs to the nearest heading above that names one.
+    """
+    found: dict[int, periods.Period] = {}
+    current = None
+    for p in paragraphs:
+        line = t[p.start:p.end].strip()
+        if _BULLET.match(line):
+            if current is not None:
+                found[p.start] = current
+            continue
+        if len(line) <= 150 and not line.endswith(_HEADING_END):
+            named = [m.period for m in mentions if p.start <= m.start < p.end and m.period is not None]
+            if named:
+                current = named[-1]
+        else:
+            current = None  # running text ends the list
+    return found
 
 
 def _headline(t: str, paragraphs) -> list[tuple[int, int]]:

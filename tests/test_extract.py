@@ -393,3 +393,16 @@ def test_district_rankings_of_a_province():
     assert mean.place.startswith("các huyện")
     best = one(df, 71.2)
     assert (best.district, best.indicator) == ("huyện Phù Cát", mean.indicator)
+
+
+def test_bullet_items_take_the_period_of_their_heading():
+    text = (
+        "BÁO CÁO\nKết quả chuyển đổi số quý I năm 2024 của UBND huyện Kim Bảng\n"
+        "1. Chính quyền số\n- Tỷ lệ hồ sơ TTHC được tiếp nhận trực tuyến: 85,2% (chỉ tiêu 80%).\n"
+        "II. NHIỆM VỤ QUÝ II/2024\n- Phấn đấu tỷ lệ thanh toán trực tuyến đạt trên 45%.\n"
+        "Huyện có 112 Tổ công nghệ số cộng đồng.\n"
+    )
+    df = facts(text)
+    assert one(df, 85.2).period_label == "2024-Q1" and one(df, 80).is_target
+    assert one(df, 45).period_label == "2024-Q2"
+    assert pd.isna(one(df, 112).period_label)  # running text: no heading period
