@@ -191,6 +191,7 @@ _BARE_REF = re.compile(
     r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
 )
 _COLLECTIVE_REF = re.compile(r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$")
+_RESPECTIVELY = re.compile(r"\blần lượt\b")
 _QUALIFYING = re.compile(r"\b(của|tại|ở|thuộc|trên địa bàn)\s*$")
 _ACTOR = re.compile(r"(UBND|Ủy ban nhân dân|Tỉnh ủy|Huyện ủy|Thủ tướng|Chủ tịch)\s*$")
 _LIST_OPENER = re.compile(r"\b(gồm|bao gồm|như)\s*:?\s*(?:các )?(?:xã|thị trấn|phường)?\s*$")
@@ -293,12 +294,25 @@ class PlaceContext:
             return self.province
         return self._last_unit(ref.start, ref.tier)
 
+    def _respective(self, q: numbers.Quantity, sentence: Sentence, neighbours) -> _Ref | None:
+        """The k-th unit named before 'lần lượt' for the k-th number after it."""
+        word = _RESPECTIVELY.search(self.text, sentence.start, q.number_start)
+        if word is None:
+            return None
+        units = [r for r in self._refs_between(sentence.start, word.start()) if r.unit is not None]
+        numbers_after = sorted([o.number_start for o in neighbours if word.end() <= o.number_start < sentence.end] + [q.number_start])
+        k = numbers_after.index(q.number_start)
+        return units[k] if len(units) >= 2 and k < len(units) else None
+
     def place_for(self, q: numbers.Quantity, sentence: Sentence, clause: Span, paragraph: Paragraph, neighbours) -> Place:
         in_sentence = self._refs_between(sentence.start, q.number_start)
         in_clause = [r for r in in_sentence if r.start >= clause.start]
         after = [r for r in self._refs_between(q.end, min(clause.end, q.end + 60))
                  if r.unit is not None and _QUALIFYING.search(self.text[max(q.end, r.start - 15):r.start])]
-        if after:
+        respective = self._respective(q, sentence, neighbours)
+        if respective is not None:
+            chosen = respective  # 'Thừa Thiên Huế và Cần Thơ lần lượt xếp thứ 4 và thứ 5'
+        elif after:
             chosen = after[0]  # '100% xã, thị trấn của huyện Tư Nghĩa'
         elif in_clause:
             chosen = in_clause[-1]
@@ -699,7 +713,8 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
     if code is None and sentence is not None and (_PREDICATE.search(before) or q.unit == "rank"):
         # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
         for earlier in (t[clause.start:q.number_start], t[sentence.start:clause.start],
-                        t[previous.start:previous.end] if previous else ""):
+                        t[previous.start:previous.end] if previous else "",
+                        t[max(0, sentence.start - 1500):sentence.start] if q.unit == "rank" else ""):
             code = indicators.match_indicator(earlier, unit=q.unit) if earlier.strip() else None
             if code:
                 return [(code, None)]

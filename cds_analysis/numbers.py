@@ -230,7 +230,8 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     _rule("year", r"(?:19|20)\d{2}(?![\w%]|[.,]\d|\s%)", left="number"),
     _rule("month_name", r"tháng\s+\d{1,2}(?:\s*[/-]\s*\d{4}|\s+năm\s+\d{4})?(?![\d.,]|\s?%)", left="word", gates=("tháng",)),
     _rule("quarter_name", r"quý\s+\d(?:\s*[/-]\s*\d{4}|\s+năm\s+\d{4})?(?![\d.,%])", left="word", gates=("quý",)),
-    _rule("duration", rf"\d+\s+(?:ngày(?:\s+đêm)?|tuần|tháng|năm|quý|giờ|tiếng|phút|giây)(?!{_L})", left="number"),
+    # '30 ngày đêm', '2 năm' — but not 'vị trí 60 năm 2021', where the year dates a rank.
+    _rule("duration", rf"\d+\s+(?:ngày(?:\s+đêm)?|tuần|tháng|năm(?!\s+(?:19|20)\d\d)|quý|giờ|tiếng|phút|giây)(?!{_L})", left="number"),
     _rule("age", r"\d+\s+tuổi(?!\w)", left="number", gates=("tuổi",)),
     # legal and document references
     _rule("legal_code", rf"\d+(?:/\d{{2,4}})?[/-](?=[{_UPPER}]{{2}})[\w/&-]*", left="number", cased=True),
@@ -402,7 +403,7 @@ _QUAL_ALT = "|".join(re.escape(w) for w in sorted(_QUALIFIER_WORDS, key=len, rev
 _QUALIFIER_BEFORE = re.compile(
     rf"(?:(?<!{_L})(?P<word>{_QUAL_ALT})\s+(?:(?:cho|là|đạt|bằng|có)\s+)?|(?P<sym>>=|<=|≥|≤|>|<)\s?)$", re.IGNORECASE
 )
-_RANK_BEFORE = re.compile(rf"(?<!{_L})(?:thứ|hạng|top|tốp)\s+$", re.IGNORECASE)
+_RANK_BEFORE = re.compile(rf"(?<!{_L})(?:thứ|hạng|top|tốp|vị trí)\s+$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(rf"(?<!{_L})từ\s+$", re.IGNORECASE)
 _GROUP_BEFORE = re.compile(rf"(?<!{_L})nhóm\s+$", re.IGNORECASE)
 _LEADING_AFTER = re.compile(rf"(?:[\s,]+{_L}+){{0,4}}?[\s,]+(?:dẫn đầu|đứng đầu)(?!{_L})", re.IGNORECASE)

@@ -406,3 +406,16 @@ def test_bullet_items_take_the_period_of_their_heading():
     assert one(df, 85.2).period_label == "2024-Q1" and one(df, 80).is_target
     assert one(df, 45).period_label == "2024-Q2"
     assert pd.isna(one(df, 112).period_label)  # running text: no heading period
+
+
+def test_respectively_pairs_places_and_numbers_in_order():
+    df = facts("Bộ công bố chỉ số DTI năm 2022. Thừa Thiên Huế và Cần Thơ lần lượt xếp thứ 4 và thứ 5.")
+    assert one(df, 4).province_code != one(df, 5).province_code
+    assert one(df, 5).province == "Cần Thơ"
+    assert set(df["indicator"]) == {"dti_rank"}
+
+
+def test_a_rank_dated_by_a_year_is_not_a_duration():
+    df = facts("Chỉ số DTI của tỉnh Quảng Ngãi tăng từ vị trí 60 năm 2021 lên vị trí 26 năm 2022.")
+    assert (one(df, 60).unit, one(df, 60).period_label) == ("rank", "2021")
+    assert one(df, 26).period_label == "2022"

@@ -417,3 +417,8 @@ def test_a_report_paragraph():
 
 def test_unparseable_token_is_skipped():
     assert [q.value for q in quantities("con số 1,458,000 và 12 xã")] == [12]
+
+
+def test_a_number_before_a_dated_year_is_not_a_duration():
+    found = {q.value: q.unit for q in find_quantities("từ vị trí 60 năm 2021 lên vị trí 26; sau 2 năm triển khai")}
+    assert found == {60.0: "rank", 26.0: "rank"}
