@@ -216,7 +216,6 @@ class PlaceContext:
         sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
         self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
         self._starts = [r.start for r in self.refs]
-        self._paragraph_starts = [p.start for p in paragraphs]
 
     # -- references -----------------------------------------------------
     def _refs(self, named, furniture) -> list[_Ref]:
