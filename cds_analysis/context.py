@@ -1,19 +1,8 @@
-"""Context rules: what place, level, period, status and indicator a number has.
+"""What a number is: a measure or not, its evidence, period, status and indicator.
 
 Each rule is written for the language of district reports, and each has a
-reach that follows how such reports are written:
+reach that follows how such reports are written (places are in ``places``):
 
-- place: a unit that qualifies the number's noun ('100% xã của huyện Tư
-  Nghĩa') wins; then a unit named in the number's own clause; otherwise the first
-  unit the sentence names; otherwise the last unit named before it, so an
-  opener such as 'Tại điểm cầu huyện Tư Nghĩa' holds until another place
-  takes over. Bare tier words ('huyện', 'toàn huyện', 'trên địa bàn tỉnh')
-  point at the last unit of that tier. Units listed after 'gồm' and a
-  bracketed parent ('xã Tịnh Long (TP.Quảng Ngãi)') are not subjects.
-- admin level: the tier words of the number's own noun phrase ('22 điểm cầu
-  tại các xã', '120 Tổ thôn, tổ dân phố', '100% xã, thị trấn'), else a
-  collective marker earlier in the clause ('Đối với cấp xã,', 'UBND các xã,
-  thị trấn ban hành'), else the level of the place.
 - period: a period at the head of a sentence holds for the sentence, one
   inside a clause (or in brackets) for that clause; the narrower of nested
   periods wins; an explicit period carries to the next sentence when that
@@ -21,25 +10,25 @@ reach that follows how such reports are written:
 - target: a goal word ('mục tiêu', 'phấn đấu', 'kế hoạch', 'sẽ', 'được
   giao', 'chỉ đạo mỗi') before the number in its sentence, with no 'đã'
   (done) between them.
+- indicator: the catalogue phrases around the number; a rate written 'X đạt
+  N%' is named by what comes before it, 'N% X' by what follows.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import Counter
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import replace
 from datetime import date
 
-from . import gazetteer, indicators, numbers, periods
-from .segments import Paragraph, Sentence, Span
+from . import indicators, numbers, periods
+from .nouns import ADMIN_NOUNS, DURATIONS, NOT_MEASURES, PEOPLE, noun_after
+from .places import TIER_WORD
+from .segments import Sentence, Span
 from .text import fold_key
 
 
 __all__ = [
-    "Place",
-    "PlaceContext",
+    "is_structural",
     "is_not_a_measure",
     "evidence_span",
     "period_for",
@@ -53,21 +42,6 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # words
 
-_WORD = r"[\wÀ-ỹ]+"
-# Nouns that count things which are not measures of progress (tasks, steps…)
-# unless written as a fraction ('42/48 nhiệm vụ').
-_NOT_MEASURES = {
-    "nhiệm vụ", "giải pháp", "nội dung", "bước", "cấp", "lĩnh vực", "trụ cột", "nhóm giải pháp",
-    "chương trình", "đề án", "mục tiêu", "chỉ tiêu", "lần", "tuổi", "khâu", "đợt", "phần",
-    "thành phần", "loại", "nhóm nhiệm vụ", "quan điểm", "định hướng", "kiến nghị", "ý kiến",
-}
-_DURATIONS = {"ngày", "tháng", "năm", "tuần", "giờ", "phút", "giây", "ngày đêm", "quý", "buổi", "ngày làm việc"}
-_PEOPLE = {"cán bộ", "đại biểu", "người", "khách", "công chức", "viên chức", "học viên", "đồng chí", "người dân"}
-_ADMIN_NOUNS = {
-    "xã", "phường", "thị trấn", "thôn", "địa phương", "huyện", "thị xã", "thành phố", "quận",
-    "tổ dân phố", "bản", "ấp", "khu phố", "đơn vị",
-}
-_NOUNS_LONGEST_FIRST = sorted(_NOT_MEASURES | _DURATIONS | _PEOPLE | _ADMIN_NOUNS, key=len, reverse=True)
 _ATTENDANCE = re.compile(r"\b(tham dự|dự lễ|dự hội nghị|có mặt|theo dõi (?:buổi |lễ|hội nghị)|dự buổi)\b", re.I)
 _EVENT = re.compile(r"\b(lễ phát động|lễ ra mắt|lễ khai trương|buổi lễ|hội nghị trực tuyến|tham dự lễ|tại lễ)\b", re.I)
 # Goal words whose reach is the rest of the sentence …
@@ -84,402 +58,35 @@ _PLAN_ISSUED = re.compile(r"\b(ban hành|xây dựng|triển khai|thực hiện|
 _DONE = re.compile(r"\b(đã|đạt được|kết quả)\b", re.I)
 _BASELINE = re.compile(r"\b(so với|so cùng kỳ|cùng kỳ)(?:\s+\S+){0,4}\s*$", re.I)
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{1,60})[”\"]")
-# Phrases spanning tiers ('từ huyện đến xã', 'cấp huyện, cấp xã') name no single tier.
-_FROM_TO = re.compile(r"\btừ (?:cấp )?(?:tỉnh|huyện|xã|thị xã|trung ương)\b[^.;]{0,30}?\bđến (?:cấp )?(?:tỉnh|huyện|xã|thị xã|cơ sở|thôn)[\w, ]{0,20}", re.I)
-_BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện|xã)\b(?:(?:,| và) cấp xã\b)?", re.I)
-_HEAD_TIER = re.compile(r"\s*(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),")
 _NEW_RATE = re.compile(r"[,;]\s*t[ỷỉ] lệ\b", re.I)
 _RATE_WORD = re.compile(r"\bt[ỷỉ] lệ\b", re.I)
 _CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra|Theo đó)\b", re.I)
-
-# Tier words in a number's noun phrase or earlier in its clause.
-_TIER = re.compile(
-    r"(?P<village>(?<![\wÀ-ỹ])(?:các |cấp |tại các |tại |của các )?(?:thôn|tổ dân phố|ấp|khu phố|làng)\b(?:, (?:tổ dân phố|khu phố|bản|làng))?)"
-    r"|(?P<commune>(?:(?<![\wÀ-ỹ])(?:các |cấp |tại các |của các |UBND các |UBND cấp )(?:xã|phường|thị trấn)"
-    r"|(?<![\wÀ-ỹ])(?:tại |của )?(?<!thị )(?:xã|phường|thị trấn)(?=, (?:xã|phường|thị trấn))|\A\s*(?:xã|phường|thị trấn))"
-    r"\b(?:, (?:xã|phường|thị trấn))*(?!\s+[A-ZĐ]))"
-    r"|(?P<localities>các địa phương|\d+ địa phương)"
-    r"|(?P<districts>(?:(?:UBND )?các |^\s*)(?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ]))"
-    r"|(?P<units>^\s*đơn vị\b)"
-    r"|(?P<district>(?:toàn|cấp|UBND cấp) (?:huyện|thị xã)\b|(?:tại|của) (?:UBND )?(?:huyện|thị xã)\b(?!\s+[A-ZĐ]))",
-)
-_LEVEL_OF_GROUP = {
-    "village": "village", "commune": "commune", "localities": "commune",
-    "districts": "district_collective", "district": "district", "units": "sub_units",
-}
-_CLAUSE_MARKER = re.compile(
-    r"(?P<commune>(?:(?i:đối với) |của |UBND |tại )?(?i:các|cấp) (?:xã|phường|thị trấn)\b(?:, (?:phường|thị trấn))*(?!\s+[A-ZĐ])|(?i:các) địa phương)"
-    r"|(?P<village>(?i:các|cấp) (?:thôn|tổ dân phố|bản|ấp|khu phố)\b)"
-    r"|(?P<district>(?i:toàn) huyện|(?i:toàn) thị xã|(?i:cấp) huyện)"
-    r"|(?P<district_collective>(?i:các) (?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ]))"
-)
-
-
-# 'thành viên Tổ CNSCĐ cấp xã': the tier describes the team, not the fact's unit.
-_ORGANISATION = re.compile(r"(Tổ CNSCĐ|Tổ công nghệ số cộng đồng|thành viên|Ban Chỉ đạo|Tổ giúp việc)\s*$", re.I)
-
-
-def _tier_words_of(level: str) -> str:
-    return {"commune": "các xã, thị trấn", "village": "các thôn, tổ dân phố", "district_collective": "các huyện, thị xã, thành phố"}[level]
 
 
 # ---------------------------------------------------------------------------
 # place
 
 
-@dataclass(frozen=True)
-class Place:
-    """The place a fact is about: a unit, or the lower units of a unit taken together."""
-
-    level: str
-    unit: gazetteer.Unit | None
-    collective: str | None = None  # the text's tier words ('các xã, phường') for a collective
-
-    @property
-    def label(self) -> str | None:
-        if self.unit is None:
-            return self.collective
-        return f"{self.collective} {self.unit.label}" if self.collective else self.unit.label
-
-    @property
-    def key(self) -> tuple:
-        return (self.level, self.unit.code if self.unit else None, self.collective)
-
-    def _tier(self, level: str) -> tuple[str | None, str | None]:
-        u = self.unit
-        if u is None:
-            return None, None
-        if level == "province":
-            return (u.name, u.code) if u.level == "province" else (u.province_name, u.province_code)
-        if level == "district":
-            if u.level == "district":
-                return u.label, u.code
-            if u.level == "commune" and u.district_code:
-                return _district_label(u), u.district_code
-            return None, None
-        if u.level == "commune":
-            return u.label, u.code
-        return None, None
-
-    province = property(lambda self: self._tier("province")[0])
-    province_code = property(lambda self: self._tier("province")[1])
-    district = property(lambda self: self._tier("district")[0])
-    district_code = property(lambda self: self._tier("district")[1])
-    commune = property(lambda self: self._tier("commune")[0])
-    commune_code = property(lambda self: self._tier("commune")[1])
-
-
-def _district_label(unit: gazetteer.Unit) -> str | None:
-    district = gazetteer.resolve(unit.district_name, level="district", province=unit.province_code) if unit.district_name else None
-    return district.label if district else unit.district_name
-
-
-@dataclass(frozen=True)
-class _Ref:
-    """A mention of a place in the text (named, or a bare tier word)."""
-
-    start: int
-    end: int
-    unit: gazetteer.Unit | None
-    tier: str | None = None  # for bare references: 'province' | 'district' | 'commune'
-    collective: str | None = None  # 'các địa phương trên địa bàn X' → commune collective
-
-
-_BARE_REF = re.compile(
-    r"(?P<province>\b(?i:trên địa bàn|toàn|của|cả|cấp) tỉnh\b)(?!\s+[A-ZĐ])"
-    r"|(?P<district>(?<!, )(?<!các )(?<!cấp )\b(?:(?i:toàn) huyện|(?i:trên) địa bàn huyện|UBND huyện|(?i:h)uyện|thị xã|(?i:toàn) thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
-    r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
-)
-_COLLECTIVE_REF = re.compile(r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$")
-_RESPECTIVELY = re.compile(r"\blần lượt\b")
-_QUALIFYING = re.compile(r"\b(của|tại|ở|thuộc|trên địa bàn)\s*$")
-_ACTOR = re.compile(r"(UBND|Ủy ban nhân dân|Tỉnh ủy|Huyện ủy|Thủ tướng|Chủ tịch)\s*$")
-_LIST_OPENER = re.compile(r"\b(gồm|bao gồm|như)\s*:?\s*(?:các )?(?:xã|thị trấn|phường)?\s*$")
-_OPENER = re.compile(r"^\s*(?:Tại|Ở) (?:điểm cầu |buổi lễ tại )?")
-
-
-class PlaceContext:
-    """Places named in one document, in reading order, and the unit in focus at each point."""
-
-    def __init__(self, text: str, paragraphs: list[Paragraph], furniture: list[tuple[int, int]]):
-        self.text = text
-        first = [m for m in gazetteer.find_mentions(text) if not _in(furniture, m.start)]
-        self.province = _main_province(first)
-        code = self.province.code if self.province else None
-        if code is not None and any(m.unit is None for m in first):
-            # Names that are ambiguous across the country may be unique inside the province.
-            first = [m for m in gazetteer.find_mentions(text, province=code) if not _in(furniture, m.start)]
-        # Lower units of other provinces are homonyms of places the gazetteer lacks, not the subject.
-        named = [m for m in first if m.unit is not None
-                 and (code is None or m.unit.level == "province" or m.unit.province_code == code)]
-        self.district = _main_district(named)
-        sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
-        self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
-        self._starts = [r.start for r in self.refs]
-
-    # -- references -----------------------------------------------------
-    def _refs(self, named, furniture) -> list[_Ref]:
-        refs = [_Ref(m.start, m.end, m.unit) for m in named if not self._is_parent_aside(m.start)]
-        taken = [(r.start, r.end) for r in refs]
-        # A unit named once with its unit word is recognised bare later on ('Bình Đào đã …').
-        known = {}
-        for m in named:
-            if m.unit.level in ("district", "commune"):
-                known.setdefault(m.unit.name, m.unit)
-        for name, unit in known.items():
-            for start in _bare_occurrences(self.text, name):
-                end = start + len(name)
-                if not _overlaps(taken, start, end) and not _in(furniture, start) and not self._is_parent_aside(start):
-                    refs.append(_Ref(start, end, unit))
-        for hit in _BARE_REF.finditer(self.text):
-            if _overlaps(taken, hit.start(), hit.end()) or _in(furniture, hit.start()):
-                continue
-            counted = re.search(r"(\d+)\s$", self.text[max(0, hit.start() - 12):hit.start()])
-            if counted and not re.fullmatch(r"(19|20)\d\d", counted.group(1)):
-                continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
-            refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
-        refs.sort(key=lambda r: r.start)
-        out = []
-        for ref in refs:
-            if out and _is_apposed_parent(self.text, out[-1], ref):
-                continue
-            before = self.text[max(0, ref.start - 60):ref.start]
-            words = _COLLECTIVE_REF.search(before)
-            if words and ref.unit is not None:
-                ref = replace(ref, start=ref.start - (len(before) - words.start()), collective=words.group("words"))
-            if ref.unit is None and ref.tier == "province" and _ACTOR.search(self.text[max(0, ref.start - 20):ref.start]):
-                continue
-            out.append(ref)
-        return out
-
-    def _is_parent_aside(self, start: int) -> bool:
-        """'xã Tịnh Long (TP.Quảng Ngãi)': the bracketed unit only locates the one before it."""
-        return self.text[max(0, start - 1):start] == "(" and bool(re.search(r"[\wÀ-ỹ]\s*\($", self.text[max(0, start - 3):start]))
-
-    def _in_list(self, ref: _Ref, sentence_start: int) -> bool:
-        """Units enumerated after 'gồm' are members of a count, not the subject."""
-        before = self.text[sentence_start:ref.start]
-        if _LIST_OPENER.search(before):
-            return True
-        m = list(re.finditer(r"\b(gồm|bao gồm)\b", before))
-        return bool(m) and ";" not in before[m[-1].end():] and "." not in before[m[-1].end():]
-
-    def _refs_between(self, start: int, end: int) -> list[_Ref]:
-        i = bisect_right(self._starts, start - 1)
-        out = []
-        while i < len(self.refs) and self.refs[i].start < end:
-            out.append(self.refs[i])
-            i += 1
-        return out
-
-    # -- focus ------------------------------------------------------------
-    def _last_unit(self, before: int, level: str) -> gazetteer.Unit | None:
-        """The last unit of ``level`` named before ``before`` (a commune names its district too)."""
-        i = bisect_right(self._starts, before - 1) - 1
-        while i >= 0:
-            unit = self.refs[i].unit
-            if unit is not None:
-                if unit.level == level:
-                    return unit
-                if level == "district" and unit.level == "commune" and unit.district_code:
-                    return gazetteer.resolve(unit.district_code, level="district")
-            i -= 1
-        return self.district if level == "district" else None
-
-    def _unit_of(self, ref: _Ref) -> gazetteer.Unit | None:
-        if ref.unit is not None:
-            return ref.unit
-        if ref.tier == "province":
-            return self.province
-        return self._last_unit(ref.start, ref.tier)
-
-    def _respective(self, q: numbers.Quantity, sentence: Sentence, neighbours) -> _Ref | None:
-        """The k-th unit named before 'lần lượt' for the k-th number after it."""
-        word = _RESPECTIVELY.search(self.text, sentence.start, q.number_start)
-        if word is None:
-            return None
-        units = [r for r in self._refs_between(sentence.start, word.start()) if r.unit is not None]
-        numbers_after = sorted([o.number_start for o in neighbours if word.end() <= o.number_start < sentence.end] + [q.number_start])
-        k = numbers_after.index(q.number_start)
-        return units[k] if len(units) >= 2 and k < len(units) else None
-
-    def place_for(self, q: numbers.Quantity, sentence: Sentence, clause: Span, paragraph: Paragraph, neighbours) -> Place:
-        in_sentence = self._refs_between(sentence.start, q.number_start)
-        in_clause = [r for r in in_sentence if r.start >= clause.start]
-        after = [r for r in self._refs_between(q.end, min(clause.end, q.end + 60))
-                 if r.unit is not None and _QUALIFYING.search(self.text[max(q.end, r.start - 15):r.start])]
-        respective = self._respective(q, sentence, neighbours)
-        if respective is not None:
-            chosen = respective  # 'Thừa Thiên Huế và Cần Thơ lần lượt xếp thứ 4 và thứ 5'
-        elif after:
-            chosen = after[0]  # '100% xã, thị trấn của huyện Tư Nghĩa'
-        elif in_clause:
-            chosen = in_clause[-1]
-        elif in_sentence:
-            chosen = in_sentence[0]
-        else:
-            earlier = [r for r in self._refs_between(0, sentence.start) if r.unit is not None]
-            chosen = earlier[-1] if earlier else None
-        unit = self._unit_of(chosen) if chosen else None
-        # A collective ('các địa phương trên địa bàn X') holds for the rest of its paragraph.
-        collective = chosen.collective if chosen and chosen.start >= paragraph.start else None
-        if unit is None:
-            unit = self.district or self.province
-        level, words = _tier_of_quantity(self.text, q, clause, neighbours)
-        if level is None:
-            level, words, where = _clause_marker(self.text, q, clause, neighbours)
-            named_after = chosen is not None and chosen.unit is not None and chosen in in_clause and chosen.start > where
-            if level and named_after and _RANK[chosen.unit.level] >= _RANK[level.replace("_collective", "")]:
-                level, words = None, None  # '… của các huyện đạt 45,6%, trong đó huyện Phù Cát đạt 71,2%'
-        if level is None:
-            head = _HEAD_TIER.match(self.text, sentence.start, sentence.end)
-            if head:  # 'Ở cấp xã, 37/37 xã …; tỷ lệ … đạt 65,2%': the opener holds for the sentence
-                level, words = ("commune", head.group("tier")) if "xã" in head.group("tier") else ("village", head.group("tier"))
-        if level is None and collective:
-            level, words = "commune", collective
-        if level == "sub_units":
-            level = {"province": "district", "district": "commune", "commune": "village"}.get(unit.level if unit else "province")
-        return _place(unit, level, _collective_words(words))
-
-
-def _bare_occurrences(text: str, name: str):
-    """Starts of ``name`` as a whole word in ``text`` (str.find: no regex to compile per name)."""
-    start = text.find(name)
-    while start >= 0:
-        before = text[start - 1] if start else " "
-        after = text[start + len(name)] if start + len(name) < len(text) else " "
-        if not (before.isalnum() or before == ".") and not after.isalnum():
-            yield start
-        start = text.find(name, start + 1)
-
-
-def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
-    """'phường Tân Quang, thành phố Tuyên Quang': the second unit only locates the first."""
-    if first.unit is None or second.unit is None or text[first.end:second.start].strip() not in (",", "-", "–"):
-        return False
-    child, parent = first.unit, second.unit
-    return parent.code in (child.parent_code, child.district_code, child.province_code)
-
-
-_RANK = {"province": 0, "district": 1, "commune": 2, "village": 3}
-
-
-def _floor(starts: list[int], pos: int) -> int:
-    i = bisect_right(starts, pos) - 1
-    return starts[i] if i >= 0 else 0
-
-
-def _collective_words(words: str | None) -> str | None:
-    """'UBND các xã, thị trấn' → 'các xã, thị trấn'; '300 xã, phường' → 'các xã, phường'."""
-    if not words:
-        return None
-    words = re.sub(r"^(?:\d+ |UBND |tại |của |đối với )+", "", words.strip(" ,"))
-    if words.startswith("cấp "):
-        return words
-    return words if words.lower().startswith("các ") else "các " + words
-
-
-def _place(unit: gazetteer.Unit | None, level: str | None, collective_words: str | None) -> Place:
-    own = unit.level if unit else "province"
-    if level is None or level == own:
-        return Place(own, unit)
-    if level == "district":
-        if own == "province":
-            return Place("district", unit, collective_words or "cấp huyện")
-        return Place(own, unit)
-    if level == "district_collective" and own == "district" and unit.province_code:
-        unit, own = gazetteer.resolve(unit.province_code, level="province") or unit, "province"
-    if level == "district_collective":
-        return Place("district", unit, collective_words or _tier_words_of("district_collective")) if own == "province" else Place(own, unit)
-    if _RANK[level] <= _RANK[own]:
-        return Place(own, unit)
-    return Place(level, unit, collective_words or _tier_words_of(level))
-
-
-_TIER_WORD = r"(?:xã|phường|thị trấn|thôn|tổ dân phố|bản|làng|ấp|khu phố|huyện|thị xã|thành phố|quận)\b"
-# A noun phrase ends at a bracket, a semicolon, or a comma that does not continue a list of unit words.
-_PHRASE_END = re.compile(rf"[();]|,\s(?!{_TIER_WORD})")
-
-
-def _noun_phrase_end(t: str, q: numbers.Quantity, clause: Span, neighbours) -> int:
-    """End of the words that qualify number ``q`` (at most nine words, before the next number)."""
-    end = min([o.number_start for o in neighbours if o.number_start > q.number_start] + [clause.end])
-    stop = _PHRASE_END.search(t, q.end, end)
-    end = stop.start() if stop else end
-    words = t[q.number_end:end].split()
-    head = len(t[q.number_end:end]) - len(t[q.number_end:end].lstrip())
-    return min(end, q.number_end + head + len(" ".join(words[:9])))
-
-
-def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
-    """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
-    lead = t[q.number_end:_noun_phrase_end(t, q, clause, neighbours)]
-    lead = re.sub(r"^\s*%", " ", lead)  # '100% xã': the noun follows the sign
-    lead = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), lead))
-    m = _TIER.search(lead)
-    if m:
-        return _LEVEL_OF_GROUP[m.lastgroup], m.group().strip()
-    nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start - q.number_end < 80]
-    if nxt and re.search(r"\b(cho|dành cho)\s*$", t[q.number_end:nxt[0].number_start]) and _noun_after(t, nxt[0]) in ("xã", "địa phương", "thôn"):
-        return {"xã": "commune", "địa phương": "commune", "thôn": "village"}[_noun_after(t, nxt[0])], None
-    return None, None
-
-
-def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
-    """A collective marker earlier in the clause that no other number's noun phrase uses."""
-    before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), t[clause.start:q.number_start])
-    taken = [(o.number_start - clause.start, _noun_phrase_end(t, o, clause, neighbours) - clause.start)
-             for o in neighbours if clause.start <= o.number_start < q.number_start]
-    found = None
-    for m in _CLAUSE_MARKER.finditer(before):
-        if any(s <= m.start() < e for s, e in taken) or _ORGANISATION.search(before[max(0, m.start() - 30):m.start()]):
-            continue
-        found = m.lastgroup, m.group(), clause.start + m.start()
-    return found or (None, None, -1)
-
-
 # ---------------------------------------------------------------------------
 # which numbers are facts
 
 
-def _noun_after(t: str, q: numbers.Quantity) -> str | None:
-    """The counted noun, matched against the word lists on the text itself ('8 nhóm nhiệm vụ')."""
-    m = re.match(r"\s*(" + _WORD + r"(?: " + _WORD + r"){0,2})", t[q.number_end:q.number_end + 40])
-    if m:
-        noun = fold_noun(m.group(1))
-        if noun in _NOT_MEASURES | _DURATIONS | _PEOPLE | _ADMIN_NOUNS:
-            return noun
-    if q.unit_word:
-        return fold_noun(q.unit_word)
-    return fold_noun(m.group(1)) if m else None
-
-
-@lru_cache(maxsize=1 << 14)
-def fold_noun(word: str) -> str:
-    """The listed noun ``word`` starts with ('nhóm nhiệm vụ trong' → 'nhóm nhiệm vụ'), else its first word."""
-    w = word.strip().lower()
-    for noun in _NOUNS_LONGEST_FIRST:
-        if w == noun or w.startswith(noun + " "):
-            return noun
-    return w.split(" ")[0] if w else w
-
-
 def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
     """Numbers that are durations, names, crowds at an event, remainders or beneficiaries."""
-    noun = _noun_after(t, q)
+    noun = noun_after(t, q)
     fraction = q.denominator is not None
-    if q.unit == "count" and noun in _DURATIONS:
+    if q.unit == "count" and noun in DURATIONS:
         return True
-    if q.unit == "count" and noun in _NOT_MEASURES and not fraction:
+    if q.unit == "count" and noun in NOT_MEASURES and not fraction:
         return True
     after = t[q.end:min(sentence.end, q.end + 60)]
-    if q.unit == "count" and noun in _PEOPLE and (_ATTENDANCE.search(after) or _ATTENDANCE.search(t[sentence.start:q.number_start])) and "thành viên" not in t[q.number_end:q.end + 15]:
+    if q.unit == "count" and noun in PEOPLE and (_ATTENDANCE.search(after) or _ATTENDANCE.search(t[sentence.start:q.number_start])) and "thành viên" not in t[q.number_end:q.end + 15]:
         return True
     if re.match(r"^\s*(?:\S+\s){0,2}còn lại\b", t[q.number_end:q.number_end + 40]):
         return True
     if re.search(r"\bcòn lại\b", t[sentence.clause_at(q.number_start).start:q.number_start]):
         return True  # 'Các tỉnh còn lại đều dưới 50%': a remainder group, not a place
-    if q.unit == "count" and noun in _ADMIN_NOUNS and not fraction and re.search(r"\b(cho|dành cho|trực thuộc|thuộc|gồm|của)\s*$", t[max(sentence.start, q.start - 14):q.start]):
+    if q.unit == "count" and noun in ADMIN_NOUNS and not fraction and re.search(r"\b(cho|dành cho|trực thuộc|thuộc|gồm|của)\s*$", t[max(sentence.start, q.start - 14):q.start]):
         return True
     for m in _QUOTED.finditer(t, max(sentence.start, q.number_start - 60), min(sentence.end, q.number_end + 60)):
         if m.start() < q.number_start and q.number_end <= m.end():
@@ -493,7 +100,7 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
 
 def is_structural(t: str, q: numbers.Quantity, indicator: str) -> bool:
     """'Huyện có 153 thôn': a count of units that measures nothing about CĐS."""
-    return indicator == "other" and q.unit == "count" and q.denominator is None and _noun_after(t, q) in _ADMIN_NOUNS
+    return indicator == "other" and q.unit == "count" and q.denominator is None and noun_after(t, q) in ADMIN_NOUNS
 
 
 # ---------------------------------------------------------------------------
@@ -719,7 +326,7 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
                 return [(code, None)]
     if code is None:
         return [("other", _phrase_of(t, q, start, end))]
-    if code in _DISTRICT_TWIN and _noun_after(t, q) in ("huyện", "thị xã", "thành phố", "quận"):
+    if code in _DISTRICT_TWIN and noun_after(t, q) in ("huyện", "thị xã", "thành phố", "quận"):
         code = _DISTRICT_TWIN[code]  # '6 huyện … hoàn thành CĐS' counts districts, not communes
     here = q.number_start - start
     hits = [m for m in indicators.find_triggers(window) if m.code == code]
@@ -729,7 +336,7 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
 
 def _own_words(after: str) -> bool:
     """Whether a number's following words name something besides unit tiers ('xã, thị trấn')."""
-    words = re.sub(rf"{_TIER_WORD}|[,;.()]|\b(?:các|của|và|tổ|dân|phố)\b", " ", after.split(";")[0], flags=re.I)
+    words = re.sub(rf"{TIER_WORD}|[,;.()]|\b(?:các|của|và|tổ|dân|phố)\b", " ", after.split(";")[0], flags=re.I)
     return bool(words.split())
 
 
@@ -749,32 +356,3 @@ def _phrase_of(t: str, q: numbers.Quantity, start: int, end: int) -> str | None:
 # helpers
 
 
-def _in(spans, pos: int) -> bool:
-    from .boilerplate import in_boilerplate
-
-    return in_boilerplate(spans, pos)
-
-
-def _overlaps(spans, start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
-
-
-def _main_province(mentions) -> gazetteer.Unit | None:
-    codes = Counter(m.unit.province_code if m.unit.level != "province" else m.unit.code for m in mentions if m.unit is not None)
-    if not codes:
-        return None
-    code = codes.most_common(1)[0][0]
-    return gazetteer.resolve(code, level="province")
-
-
-def _main_district(named) -> gazetteer.Unit | None:
-    districts = Counter()
-    for m in named:
-        if m.unit.level == "district":
-            districts[m.unit.code] += 1
-    if not districts:
-        return None
-    (code, n), total = districts.most_common(1)[0], sum(districts.values())
-    if n / total < 0.6:
-        return None
-    return next(m.unit for m in named if m.unit.code == code)

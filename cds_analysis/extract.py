@@ -9,9 +9,10 @@ The pipeline for one text:
    and clauses (``segments``);
 3. find the quantities (``numbers``), periods (``periods``) and places
    (``gazetteer``) in the text;
-4. give each quantity its context — place and admin level (``context``),
-   period, target or result, indicator (``indicators``) — and keep it when it
-   reads as a measure rather than a date, a name, a duration or a crowd.
+4. give each quantity its context — place and admin level (``places``),
+   period, target or result, indicator (``context``, ``indicators``) — and keep
+   it when it reads as a measure rather than a date, a name, a duration or a
+   crowd (``nouns``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import boilerplate, context, numbers, periods
+from . import boilerplate, context, numbers, periods, places
 from .readers import Document, read_document
 from .schemas import OBSERVATIONS
 from .segments import split_paragraphs
@@ -44,7 +45,7 @@ class _Fact:
     quantity: numbers.Quantity
     indicator: str
     indicator_text: str | None
-    place: context.Place
+    place: places.Place
     period: periods.Period | None
     period_marked: bool  # a period word applied (even one that resolved to nothing)
     is_target: bool
@@ -93,7 +94,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     heading_periods = _heading_periods(t, paragraphs, all_mentions)
     quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
-    places = context.PlaceContext(t, paragraphs, furniture)
+    in_focus = places.PlaceContext(t, paragraphs, furniture)
     facts: list[_Fact] = []
     seen: set[tuple] = set()
     previous_sentence_facts: list[_Fact] = []
@@ -109,7 +110,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                 clause = sentence.clause_at(q.number_start)
                 neighbours = [o for o in in_sentence if o is not q]
                 span = context.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
-                place = places.place_for(q, sentence, clause, paragraph, neighbours)
+                place = in_focus.place_for(q, sentence, clause, paragraph, neighbours)
                 is_target = context.is_target(t, q, sentence, clause, period_mentions)
                 period, marked = context.period_for(t, q, sentence, clause, period_mentions, published, is_target, last_sentence, neighbours)
                 if marked and period is not None and period.label.startswith("as_of"):

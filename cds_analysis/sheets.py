@@ -66,7 +66,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import gazetteer, indicators, numbers, periods
-from .context import Place
+from .places import Place
 from .readers import Document, ReadError, decode_text, read_bytes
 from .schemas import OBSERVATIONS, empty_frame, schema
 from .text import fold, fold_key, normalize
