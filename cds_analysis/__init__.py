@@ -6,9 +6,9 @@
     cds.progress(obs, as_of="2023-Q2", level="district")
 
 Modules, in the order data flows through them: text → numbers, periods →
-gazetteer → indicators → readers, boilerplate, segments → context, extract
-(free text) and sheets (structured) → tables, ingest → targets, progress →
-plots → reports → cli.
+gazetteer → indicators → readers, boilerplate, segments → nouns, places,
+context, extract (free text) and sheets (structured) → tables, ingest →
+targets, progress, conflicts → plots → reports → cli.
 """
 
 __version__ = "0.1.0"
