@@ -6,13 +6,13 @@ the Đồng Xuân (Phú Yên) report of 2023: 1.458/1.604 online dossiers, 90,8%
 
 import hashlib
 import io
-import unicodedata
 from datetime import date
 
 import docx
 import matplotlib
 import pypdf
 import pytest
+from legacy_encodings import TONES, cp1258
 
 from cds_analysis.readers import Document, ReadError, find_title_and_date, read_document
 from cds_analysis.text import normalize
@@ -22,26 +22,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 
 SENTENCE = "Năm 2023, huyện Đồng Xuân có 1.458/1.604 hồ sơ trực tuyến, đạt tỉ lệ 90,8%; các xã đều được hướng dẫn."
-TONES = set("\u0300\u0301\u0303\u0309\u0323")
 
 
 def write(tmp_path, name, data):
     path = tmp_path / name
     path.write_bytes(data)
     return str(path)
-
-
-def cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 does: precomposed letters where the code page has them, else base + tone mark."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
-            out += base.encode("cp1258") + "".join(c for c in parts if c in TONES).encode("cp1258")
-    return bytes(out)
 
 
 # --- encodings ---------------------------------------------------------------

@@ -4,13 +4,13 @@ Figures are those of the bundled Hoằng Hóa and Quảng Ngãi reports (see dat
 """
 
 import json
-import unicodedata
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from legacy_encodings import cp1258
 
 from cds_analysis import cli
 from cds_analysis.ingest import ingest, read_and_extract_with_rejects
@@ -18,8 +18,6 @@ from cds_analysis.readers import ReadError
 from cds_analysis.sheets import extract_sheet, extract_sheet_file, read_sheet
 from cds_analysis.tables import read_table
 from cds_analysis.validation import row_failures
-
-TONES = set("\u0300\u0301\u0303\u0309\u0323")
 
 
 def save(wb: openpyxl.Workbook, tmp_path, name: str = "bao_cao.xlsx") -> str:
@@ -305,19 +303,6 @@ CSV_ROWS = [
     "Thanh Hóa;Hoằng Hóa;Tỷ lệ hồ sơ nộp trực tuyến;Quý 2/2023;99,2;%",
     "Thanh Hóa;Hoằng Hóa;Số văn bản điện tử;tính đến 30/5/2023;4.573;văn bản",
 ]
-
-
-def cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 does: precomposed letters where the code page has them, else base + tone mark."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
-            out += base.encode("cp1258") + "".join(c for c in parts if c in TONES).encode("cp1258")
-    return bytes(out)
 
 
 SEMICOLON = "\n".join(CSV_ROWS) + "\n"
