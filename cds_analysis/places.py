@@ -119,7 +119,8 @@ class _Ref:
     tier: str | None = None  # for bare references: 'province' | 'district' | 'commune'
     collective: str | None = None  # 'các địa phương trên địa bàn X' → commune collective
 _BARE_REF = re.compile(
-    r"(?P<province>\b(?i:trên địa bàn|toàn|của|cả|cấp) tỉnh\b)(?!\s+[A-ZĐ])"
+    r"(?P<province>\b(?i:trên địa bàn|toàn|của|cả|cấp) tỉnh\b(?!\s+[A-ZĐ])"
+    r"|(?:(?<=^)|(?<=[,.:] ))(?i:t)ỉnh(?= (?:đã|đặt|đạt|có|tiếp tục|phấn đấu|xếp|vươn|tăng|giảm|hiện|triển khai|đề ra|hoàn thành)\b))"
     r"|(?P<district>(?<!, )(?<!các )(?<!cấp )\b(?:(?i:toàn) huyện|(?i:trên) địa bàn huyện|UBND huyện|(?i:h)uyện|thị xã|(?i:toàn) thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
     r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
 )
@@ -151,12 +152,13 @@ class PlaceContext:
         self.district = _main_district(named)
         sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
         self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
+        self._compared = _compared_refs(self.refs, sentence_starts)
         self._starts = [r.start for r in self.refs]
 
     # -- references -----------------------------------------------------
     def _refs(self, named, furniture) -> list[_Ref]:
         refs = [_Ref(m.start, m.end, m.unit) for m in named if not self._is_parent_aside(m.start)]
-        taken = [(r.start, r.end) for r in refs]
+        taken = [(m.start, m.end) for m in named]  # a bracketed parent is no subject, nor is its name bare
         # A unit named once with its unit word is recognised bare later on ('Bình Đào đã …').
         known = {}
         for m in named:
@@ -254,7 +256,8 @@ class PlaceContext:
         elif in_sentence:
             chosen = in_sentence[0]
         else:
-            earlier = [r for r in self._refs_between(0, sentence.start) if r.unit is not None]
+            # Units compared in one sentence ('huyện A đạt 92%, huyện B đạt 88%') do not become the focus.
+            earlier = [r for r in self._refs_between(0, sentence.start) if r.unit is not None and r not in self._compared]
             chosen = earlier[-1] if earlier else None
         unit = self._unit_of(chosen) if chosen else None
         # A collective ('các địa phương trên địa bàn X') holds for the rest of its paragraph.
@@ -296,6 +299,19 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
     child, parent = first.unit, second.unit
     return parent.code in (child.parent_code, child.district_code, child.province_code)
 _RANK = {"province": 0, "district": 1, "commune": 2, "village": 3}
+
+
+def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[_Ref]:
+    """Refs in sentences that name two or more different units of one level."""
+    by_sentence: dict[int, list[_Ref]] = {}
+    for r in refs:
+        if r.unit is not None:
+            by_sentence.setdefault(_floor(sentence_starts, r.start), []).append(r)
+    compared = set()
+    for group in by_sentence.values():
+        levels = Counter(u.level for u in {r.unit for r in group})
+        compared.update(r for r in group if levels[r.unit.level] >= 2)
+    return compared
 
 
 def _floor(starts: list[int], pos: int) -> int:

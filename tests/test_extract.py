@@ -419,3 +419,17 @@ def test_a_rank_dated_by_a_year_is_not_a_duration():
     df = facts("Chỉ số DTI của tỉnh Quảng Ngãi tăng từ vị trí 60 năm 2021 lên vị trí 26 năm 2022.")
     assert (one(df, 60).unit, one(df, 60).period_label) == ("rank", "2021")
     assert one(df, 26).period_label == "2022"
+
+
+def test_districts_compared_in_one_sentence_do_not_become_the_focus():
+    text = (
+        "Năm 2023, tỷ lệ hồ sơ trực tuyến cấp huyện của tỉnh Hà Tĩnh đạt 78,5%. "
+        "Trong đó, huyện Can Lộc đạt 92,3%, huyện Vũ Quang đạt 61,2%.\n"
+        "Ở cấp xã, có 152/209 xã, phường, thị trấn đạt tỷ lệ hồ sơ trực tuyến trên 70%. "
+        "Năm 2024, tỉnh đặt mục tiêu tỷ lệ hồ sơ trực tuyến cấp xã đạt tối thiểu 75%.\n"
+        "Xã Thạch Hạ (TP Hà Tĩnh) dẫn đầu với 98% hồ sơ nộp trực tuyến."
+    )
+    df = facts(text)
+    assert one(df, 152).province == "Hà Tĩnh" and pd.isna(one(df, 152).district)
+    assert one(df, 75).is_target and pd.isna(one(df, 75).district)
+    assert one(df, 98).admin_level == "commune" and "Thạch Hạ" in one(df, 98).place
