@@ -86,7 +86,7 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
         return True
     if re.search(r"\bcòn lại\b", t[sentence.clause_at(q.number_start).start:q.number_start]):
         return True  # 'Các tỉnh còn lại đều dưới 50%': a remainder group, not a place
-    if q.unit == "count" and noun in ADMIN_NOUNS and not fraction and re.search(r"\b(cho|dành cho|trực thuộc|thuộc|gồm|của)\s*$", t[max(sentence.start, q.start - 14):q.start]):
+    if q.unit == "count" and noun in ADMIN_NOUNS and not fraction and re.search(r"\b(cho|dành cho|trực thuộc|thuộc|gồm|của|ở)\s*$", t[max(sentence.start, q.start - 14):q.start]):
         return True
     for m in _QUOTED.finditer(t, max(sentence.start, q.number_start - 60), min(sentence.end, q.number_end + 60)):
         if m.start() < q.number_start and q.number_end <= m.end():

@@ -370,7 +370,7 @@ def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> 
     if m:
         return _LEVEL_OF_GROUP[m.lastgroup], m.group().strip()
     nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start - q.number_end < 80]
-    if nxt and re.search(r"\b(cho|dành cho)\s*$", t[q.number_end:nxt[0].number_start]) and noun_after(t, nxt[0]) in ("xã", "địa phương", "thôn"):
+    if nxt and re.search(r"\b(cho|dành cho|ở)\s*$", t[q.number_end:nxt[0].number_start]) and noun_after(t, nxt[0]) in ("xã", "địa phương", "thôn"):
         return {"xã": "commune", "địa phương": "commune", "thôn": "village"}[noun_after(t, nxt[0])], None
     return None, None
 

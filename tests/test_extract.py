@@ -433,3 +433,9 @@ def test_districts_compared_in_one_sentence_do_not_become_the_focus():
     assert one(df, 152).province == "Hà Tĩnh" and pd.isna(one(df, 152).district)
     assert one(df, 75).is_target and pd.isna(one(df, 75).district)
     assert one(df, 98).admin_level == "commune" and "Thạch Hạ" in one(df, 98).place
+
+
+def test_units_where_a_count_sits_are_its_tier_not_a_fact():
+    df = facts("Toàn xã Quảng Phú có 9 Tổ công nghệ số cộng đồng ở 9 thôn với 45 thành viên.")
+    assert list(df["value"]) == [9, 45]
+    assert one(df, 9).admin_level == "village"
