@@ -59,6 +59,7 @@ _DONE = re.compile(r"\b(đã|đạt được|kết quả)\b", re.I)
 _BASELINE = re.compile(r"\b(so với|so cùng kỳ|cùng kỳ)(?:\s+\S+){0,4}\s*$", re.I)
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{1,60})[”\"]")
 _NEW_RATE = re.compile(r"[,;]\s*t[ỷỉ] lệ\b", re.I)
+_BASELINE_VALUE = re.compile(r"\b(?:so với|so cùng kỳ)\b[^,;()]{0,30}\(\s*$", re.I)
 _RATE_WORD = re.compile(r"\bt[ỷỉ] lệ\b", re.I)
 _CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra|Theo đó)\b", re.I)
 
@@ -129,11 +130,17 @@ def share_subjects(t: str, facts) -> None:
     for before, fact in zip(facts, facts[1:]):
         if before.indicator != "other":
             gap = t[before.quantity.end:fact.quantity.start]
+            if fact.quantity.unit == before.quantity.unit and _BASELINE_VALUE.search(gap):
+                fact.indicator, fact.indicator_text = before.indicator, before.indicator_text  # 'tăng so với năm 2022 (48,9%)'
+                continue
             rate = _rate_of(before.indicator)
             if fact.quantity.unit == "percent" and before.quantity.unit == "count" and rate and re.fullmatch(r"(?:\s*[^\s(),;]+){0,3}\s*[(,]?\s*(?:đạt|chiếm|bằng|tương đương)?\s*", gap):
                 fact.indicator, fact.indicator_text = rate, before.indicator_text  # '57.877 hồ sơ (đạt 99,1%)'
                 continue
             if fact.quantity.unit != before.quantity.unit:
+                continue
+            if fact.indicator == "other" and fact.quantity.unit == "percent" and re.search(r"\(\s*$", t[max(0, fact.quantity.start - 3):fact.quantity.start]):
+                fact.indicator, fact.indicator_text = before.indicator, before.indicator_text  # 'Lạc Dương (41,7%)' in a list
                 continue
             coordinated = fact.indicator == "other" and re.fullmatch(r"(?:[\s,]|xã|phường|thị trấn|thôn|tổ dân phố)*(?:và|hoặc)\s*", gap)
             if _LOCAL_TARGET.search(gap) or coordinated:
@@ -179,6 +186,8 @@ def period_for(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, me
         if not sentence.start <= m.start < sentence.end:
             continue
         if _BASELINE.search(t[max(sentence.start, m.start - 20):m.start]):
+            if re.fullmatch(r"\s*\(\s*", t[m.end:q.number_start]):
+                return m.period, True  # 'tăng so với năm 2022 (48,9%)': the bracketed value is 2022's
             continue
         if m.start >= q.number_end and (
             any(q.number_end <= o.number_start < m.start for o in neighbours) or _RATE_WORD.search(t[q.number_end:m.start])
@@ -263,7 +272,7 @@ def is_target(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, men
 
 _DISTRICT_TWIN = {"communes_completed_dx": "districts_completed_dx"}
 _PREDICATE = re.compile(
-    r"\b(đạt|là|chiếm|bằng|với)\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức|cao nhất|thấp nhất)\s*)*$", re.I
+    r"(?:\(|\b(?:đạt|là|chiếm|bằng|với))\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức|cao nhất|thấp nhất)\s*)*$", re.I
 )
 _RATE_SUBJECT = re.compile(r"\b(?:tỷ lệ|tỉ lệ)\s+(?P<subject>[^;:]+?)\s+(?:đều\s+)?(?:đạt|là|chiếm)\s*(?:(?:khoảng|gần|trên|hơn)\s*)?$", re.I)
 

@@ -99,8 +99,10 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     seen: set[tuple] = set()
     previous_sentence_facts: list[_Fact] = []
     previous_sentence = None
+    last_sentence = None
     for paragraph in paragraphs:
-        previous_sentence_facts, previous_sentence, last_sentence = [], None, None
+        previous_sentence_facts, previous_sentence = [], None
+        last_in_paragraph = None
         for sentence in paragraph.sentences:
             in_sentence = [q for q in quantities if sentence.start <= q.number_start < sentence.end]
             sentence_facts: list[_Fact] = []
@@ -112,7 +114,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                 span = context.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
                 place = in_focus.place_for(q, sentence, clause, paragraph, neighbours)
                 is_target = context.is_target(t, q, sentence, clause, period_mentions)
-                period, marked = context.period_for(t, q, sentence, clause, period_mentions, published, is_target, last_sentence, neighbours)
+                period, marked = context.period_for(t, q, sentence, clause, period_mentions, published, is_target, last_in_paragraph, neighbours)
                 if marked and period is not None and period.label.startswith("as_of"):
                     is_target = False  # 'Tính đến hết năm 2024, … hoàn thành 100%' reports a status
                 for indicator, indicator_text in context.indicator_for(t, q, clause, neighbours, sentence, last_sentence):
@@ -123,7 +125,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                 if not fact.period_marked and paragraph.start in heading_periods:
                     fact.period, fact.period_marked = heading_periods[paragraph.start], True
             context.share_fractions(t, sentence_facts)
-            context.share_subjects(t, sentence_facts)
+            context.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
             context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
             for fact in sentence_facts:
                 key = (fact.indicator, fact.quantity.value, fact.place.key, fact.period and fact.period.label, fact.is_target)
@@ -133,7 +135,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                 facts.append(fact)
             if in_sentence:
                 previous_sentence_facts, previous_sentence = sentence_facts, sentence
-            last_sentence = sentence
+            last_sentence = last_in_paragraph = sentence
     return _without_unnamed_repeats(facts)
 
 

@@ -19,6 +19,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from . import gazetteer, numbers
 from .boilerplate import in_boilerplate
@@ -160,7 +161,7 @@ class PlaceContext:
         refs = [_Ref(m.start, m.end, m.unit) for m in named if not self._is_parent_aside(m.start)]
         taken = [(m.start, m.end) for m in named]  # a bracketed parent is no subject, nor is its name bare
         # A unit named once with its unit word is recognised bare later on ('Bình Đào đã …').
-        known = {}
+        known = dict(_districts_of(self.province)) if self.province else {}
         for m in named:
             if m.unit.level in ("district", "commune"):
                 known.setdefault(m.unit.name, m.unit)
@@ -196,6 +197,8 @@ class PlaceContext:
 
     def _in_list(self, ref: _Ref, sentence_start: int) -> bool:
         """Units enumerated after 'gồm' are members of a count, not the subject."""
+        if re.match(r"\s*(?:\(\s*\d|đạt\b|với\b)", self.text[ref.end:ref.end + 12]):
+            return False  # 'như Đam Rông (38,2%), Lạc Dương (41,7%)': each listed unit has its own figure
         before = self.text[sentence_start:ref.start]
         if _LIST_OPENER.search(before):
             return True
@@ -299,6 +302,19 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
     child, parent = first.unit, second.unit
     return parent.code in (child.parent_code, child.district_code, child.province_code)
 _RANK = {"province": 0, "district": 1, "commune": 2, "village": 3}
+
+
+@lru_cache(maxsize=128)
+def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit], ...]:
+    """Names of the province's districts, recognised bare ('Đam Rông (38,2%)'), the province's own name aside."""
+    units = gazetteer.load_units()
+    rows = units[(units["level"] == "district") & (units["parent_code"] == province.code)]
+    found = []
+    for name in rows["name"]:
+        unit = gazetteer.resolve(name, level="district", province=province.code)
+        if unit is not None and name != province.name:
+            found.append((name, unit))
+    return tuple(found)
 
 
 def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[_Ref]:

@@ -439,3 +439,15 @@ def test_units_where_a_count_sits_are_its_tier_not_a_fact():
     df = facts("Toàn xã Quảng Phú có 9 Tổ công nghệ số cộng đồng ở 9 thôn với 45 thành viên.")
     assert list(df["value"]) == [9, 45]
     assert one(df, 9).admin_level == "village"
+
+
+def test_a_comparison_list_of_districts_keeps_the_subject_and_each_place():
+    text = (
+        "Năm 2023, tỷ lệ hồ sơ trực tuyến của tỉnh Lâm Đồng đạt 67,3%, tăng so với năm 2022 (48,9%).\n"
+        "Thành phố Đà Lạt là địa phương có tỷ lệ cao nhất với 82,4%. "
+        "Một số huyện còn thấp như Đam Rông (38,2%), Lạc Dương (41,7%)."
+    )
+    df = facts(text)
+    assert set(df["indicator"]) == {"online_dossier_rate"}
+    assert one(df, 48.9).period_label == "2022"
+    assert one(df, 38.2).district == "huyện Đam Rông" and one(df, 41.7).district == "huyện Lạc Dương"
