@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import boilerplate, context, numbers, periods, places
+from . import boilerplate, context, flat_tables, indicators, numbers, periods, places
 from .readers import Document, read_document
 from .schemas import OBSERVATIONS
 from .segments import split_paragraphs
@@ -95,6 +95,9 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
     in_focus = places.PlaceContext(t, paragraphs, furniture)
+    cells = [c for c in flat_tables.find_flat_tables(t, paragraphs, published) if not _inside(furniture, c.quantity.start)]
+    in_cells = {c.quantity.number_start for c in cells}
+    quantities = [q for q in quantities if q.number_start not in in_cells]
     facts: list[_Fact] = []
     seen: set[tuple] = set()
     previous_sentence_facts: list[_Fact] = []
@@ -136,7 +139,18 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
             if in_sentence:
                 previous_sentence_facts, previous_sentence = sentence_facts, sentence
             last_sentence = last_in_paragraph = sentence
+    facts += [_cell_fact(cell, in_focus) for cell in cells]
+    facts.sort(key=lambda f: f.quantity.number_start)
     return _without_unnamed_repeats(facts)
+
+
+def _cell_fact(cell: flat_tables.TableCell, in_focus: places.PlaceContext) -> _Fact:
+    """A figure of a flattened table: named by its row label, placed by the document and the row's tier."""
+    q = cell.quantity
+    code = indicators.match_indicator(cell.label, unit=q.unit)
+    span = (cell.label_start, q.end) if q.end - cell.label_start <= _MAX_EVIDENCE else (q.start, q.end)
+    return _Fact(q, code or "other", cell.label[:120], in_focus.place_of_row(cell.label), cell.period,
+                 cell.period is not None, cell.is_target, span)
 
 
 def _without_unnamed_repeats(facts: list[_Fact]) -> list[_Fact]:

@@ -128,6 +128,7 @@ _BARE_REF = re.compile(
 _COLLECTIVE_REF = re.compile(r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$")
 
 
+_ROW_TIER = re.compile(r"\b(?i:cấp) (tỉnh|huyện|xã)\b")
 _RESPECTIVELY = re.compile(r"\blần lượt\b")
 _QUALIFYING = re.compile(r"\b(của|tại|ở|thuộc|trên địa bàn)\s*$")
 
@@ -233,6 +234,13 @@ class PlaceContext:
         if ref.tier == "province":
             return self.province
         return self._last_unit(ref.start, ref.tier)
+
+    def place_of_row(self, label: str) -> Place:
+        """The place of a table row: the document's unit, at the tier the label names ('+ Cấp huyện')."""
+        unit = self.district or self.province
+        tier = _ROW_TIER.search(label)
+        level = {"tỉnh": "province", "huyện": "district", "xã": "commune"}[tier.group(1).lower()] if tier else None
+        return _place(unit, level, f"cấp {tier.group(1).lower()}" if tier else None)
 
     def _respective(self, q: numbers.Quantity, sentence: Sentence, neighbours) -> _Ref | None:
         """The k-th unit named before 'lần lượt' for the k-th number after it."""

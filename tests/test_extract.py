@@ -451,3 +451,21 @@ def test_a_comparison_list_of_districts_keeps_the_subject_and_each_place():
     assert set(df["indicator"]) == {"online_dossier_rate"}
     assert one(df, 48.9).period_label == "2022"
     assert one(df, 38.2).district == "huyện Đam Rông" and one(df, 41.7).district == "huyện Lạc Dương"
+
+
+def test_a_table_flattened_one_cell_per_line():
+    text = (
+        "Tỉnh Quảng Bình đánh giá kết quả thực hiện chuyển đổi số.\n"
+        "Mục tiêu/Chỉ tiêu\nĐề ra năm 2023\nKết quả thực hiện\nĐánh giá\n"
+        "- Tỷ lệ hồ sơ trực tuyến phát sinh của từng DVCTT\n30%\n75,3%\nVượt\n"
+        "- Tỷ lệ văn bản, hồ sơ công việc được xử lý trên môi trường mạng\n"
+        "+ Cấp huyện\n92%\n95%\nVượt\n+ Cấp xã\n80%\n80%\nĐạt\n"
+        "II. NHIỆM VỤ NĂM 2024\n"
+    )
+    df = facts(text)
+    assert len(df) == 6 and set(df["period_label"]) == {"2023"}
+    assert (one(df, 30).is_target, one(df, 75.3).is_target) == (True, False)
+    assert one(df, 75.3).indicator == "online_dossier_rate"
+    district = df[(df["value"] == 95)].iloc[0]
+    assert (district.indicator, district.admin_level, district.province) == ("work_records_online_rate", "district", "Quảng Bình")
+    assert set(df[df["value"] == 80]["admin_level"]) == {"commune"}
