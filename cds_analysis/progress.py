@@ -64,6 +64,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._callable import callable_module
+from .periods import Period
 from .schemas import PROGRESS
 from .targets import TARGET_YEAR, applicable_targets, load_targets, lower_is_better, meets, targets_from_reports
 
@@ -72,6 +73,7 @@ __all__ = ["TIERS", "STATUSES", "AGGREGATIONS", "REFORM_DAY", "HORIZON_DAY", "pr
 TIERS = ("province", "district", "commune")
 STATUSES = ("met", "on_track", "off_track", "no_data", "no_target")
 AGGREGATIONS = ("observed", "sum", "weighted_mean", "mean_unweighted")
+_POINT_LABEL = re.compile(r"\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?")  # as_of is one point, not a range
 REFORM_DAY = date(2025, 7, 1)
 HORIZON_DAY = date(2025, 12, 31)
 
@@ -159,14 +161,10 @@ def progress_table(observations: pd.DataFrame, documents: pd.DataFrame | None = 
 
 def period_end_of(label: str) -> np.datetime64:
     """Last day of a period label: '2023', '2023-Q2', '2023-H1', '2023-06' or '2023-06-30'."""
-    m = re.fullmatch(r"(\d{4})(?:-(?:Q([1-4])|H([12])|(\d{2})(?:-(\d{2}))?))?", str(label).strip())
-    if not m:
+    text = str(label).strip()
+    if not _POINT_LABEL.fullmatch(text):
         raise ValueError(f"as_of {label!r} is not a period label such as '2023', '2023-Q2', '2023-H1' or '2023-06-30'")
-    year, quarter, half, month, day = m.groups()
-    if day:
-        return np.datetime64(f"{year}-{month}-{day}", "D")
-    last_month = int(month) if month else int(quarter) * 3 if quarter else int(half) * 6 if half else 12
-    return (np.datetime64(f"{year}-{last_month:02d}", "M") + 1).astype("datetime64[D]") - 1
+    return np.datetime64(Period.from_label(text).end, "D")
 
 
 class _Tree:
