@@ -23,7 +23,7 @@ from functools import cached_property
 
 from cds_analysis.readers import is_date_stamp
 
-__all__ = ["boilerplate_spans", "in_boilerplate"]
+__all__ = ["boilerplate_spans", "in_boilerplate", "merge_spans"]
 
 _I = re.IGNORECASE
 _SHORT = 200  # furniture lines are at most this long; body paragraphs are longer or are sentences
@@ -314,7 +314,8 @@ def _repeat_spans(lines: list[_Line]) -> list[tuple[int, int]]:
     return spans
 
 
-def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+def merge_spans(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans; spans apart only by white space become one."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and (start <= merged[-1][1] or not text[merged[-1][1] : start].strip()):
@@ -342,7 +343,7 @@ def boilerplate_spans(text: str) -> list[tuple[int, int]]:
             spans.extend((line.start + m.start(), line.start + m.end()) for m in _VIEW_COUNT.finditer(line.content))
     spans += _repeat_spans(lines)
     spans += [(line.start, line.end) for line in lines if line.junk]
-    return _merge(spans, text)
+    return merge_spans(spans, text)
 
 
 def in_boilerplate(spans: list[tuple[int, int]], pos: int) -> bool:

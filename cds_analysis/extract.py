@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import boilerplate, context, flat_tables, indicators, numbers, periods, places
+from .boilerplate import in_boilerplate
 from .readers import Document, read_document
 from .schemas import OBSERVATIONS
 from .segments import split_paragraphs
@@ -87,15 +88,15 @@ def extract_file(path: str | Path) -> pd.DataFrame:
 
 def _facts(t: str, published: date | None) -> list[_Fact]:
     paragraphs = split_paragraphs(t)
-    furniture = _merged(boilerplate.boilerplate_spans(t) + _headline(t, paragraphs))
-    quantities = [q for q in numbers.find_quantities(t) if not _inside(furniture, q.number_start)]
+    furniture = boilerplate.merge_spans(boilerplate.boilerplate_spans(t) + _headline(t, paragraphs), t)
+    quantities = [q for q in numbers.find_quantities(t) if not in_boilerplate(furniture, q.number_start)]
     all_mentions = periods.find_periods(t, published)
-    period_mentions = [m for m in all_mentions if not _inside(furniture, m.start)]
+    period_mentions = [m for m in all_mentions if not in_boilerplate(furniture, m.start)]
     heading_periods = _heading_periods(t, paragraphs, all_mentions)
     quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
     in_focus = places.PlaceContext(t, paragraphs, furniture)
-    cells = [c for c in flat_tables.find_flat_tables(t, paragraphs, published) if not _inside(furniture, c.quantity.start)]
+    cells = [c for c in flat_tables.find_flat_tables(t, paragraphs, published) if not in_boilerplate(furniture, c.quantity.start)]
     in_cells = {c.quantity.number_start for c in cells}
     quantities = [q for q in quantities if q.number_start not in in_cells]
     facts: list[_Fact] = []
@@ -223,20 +224,6 @@ def _without_repeating_captions(t: str, paragraphs, quantities):
         seen.add(q.value)
         kept.append(q)
     return kept
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
-def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    return boilerplate.in_boilerplate(spans, pos)
 
 
 def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str) -> dict:

@@ -142,12 +142,12 @@ class PlaceContext:
 
     def __init__(self, text: str, paragraphs: list[Paragraph], furniture: list[tuple[int, int]]):
         self.text = text
-        first = [m for m in gazetteer.find_mentions(text) if not _in(furniture, m.start)]
+        first = [m for m in gazetteer.find_mentions(text) if not in_boilerplate(furniture, m.start)]
         self.province = _main_province(first)
         code = self.province.code if self.province else None
         if code is not None and any(m.unit is None for m in first):
             # Names that are ambiguous across the country may be unique inside the province.
-            first = [m for m in gazetteer.find_mentions(text, province=code) if not _in(furniture, m.start)]
+            first = [m for m in gazetteer.find_mentions(text, province=code) if not in_boilerplate(furniture, m.start)]
         # Lower units of other provinces are homonyms of places the gazetteer lacks, not the subject.
         named = [m for m in first if m.unit is not None
                  and (code is None or m.unit.level == "province" or m.unit.province_code == code)]
@@ -169,10 +169,10 @@ class PlaceContext:
         for name, unit in known.items():
             for start in _bare_occurrences(self.text, name):
                 end = start + len(name)
-                if not _overlaps(taken, start, end) and not _in(furniture, start) and not self._is_parent_aside(start):
+                if not _overlaps(taken, start, end) and not in_boilerplate(furniture, start) and not self._is_parent_aside(start):
                     refs.append(_Ref(start, end, unit))
         for hit in _BARE_REF.finditer(self.text):
-            if _overlaps(taken, hit.start(), hit.end()) or _in(furniture, hit.start()):
+            if _overlaps(taken, hit.start(), hit.end()) or in_boilerplate(furniture, hit.start()):
                 continue
             counted = re.search(r"(\d+)\s$", self.text[max(0, hit.start() - 12):hit.start()])
             if counted and not re.fullmatch(r"(19|20)\d\d", counted.group(1)):
@@ -410,10 +410,6 @@ def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str
             continue
         found = m.lastgroup, m.group(), clause.start + m.start()
     return found or (None, None, -1)
-
-
-def _in(spans, pos: int) -> bool:
-    return in_boilerplate(spans, pos)
 
 
 def _overlaps(spans, start: int, end: int) -> bool:
