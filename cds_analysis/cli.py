@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import __version__
 from .ingest import IngestResult, failure_reason, ingest, read_and_extract_with_rejects
+from .progress import latest_quarter
 from .schemas import schema
 from .tables import read_table
 
@@ -116,14 +117,15 @@ def _ingest(raw_dir: str, out_dir: str, progress: bool = True) -> int:
     return 0
 
 
-def _report(args: argparse.Namespace) -> int:
+def _render(province: str | None, period: str, data_dir: str, out_dir: str, jobs: int = 1, progress: bool = True) -> int:
+    """Render one province's report, or with ``province`` None every province's and the index."""
     from . import reports  # charts and kernels cost seconds to import: only when rendering
 
     try:
-        if args.all:
-            results = reports.render_all(args.period, args.data, args.out, progress_bar=not args.no_progress, jobs=args.jobs)
+        if province is None:
+            results = reports.render_all(period, data_dir, out_dir, progress_bar=progress, jobs=jobs)
         else:
-            results = [reports.render_report(args.province, args.period, args.data, args.out)]
+            results = [reports.render_report(province, period, data_dir, out_dir)]
     except reports.ReportError as exc:
         print(f"cds-analysis report: {exc}", file=sys.stderr)
         return 1
@@ -133,8 +135,8 @@ def _report(args: argparse.Namespace) -> int:
             print(f"{r.name}: {r.html}", file=out)
         else:
             print(f"cds-analysis report: {r.name}: {r.error}", file=sys.stderr)
-    if args.all:
-        print(f"index: {Path(args.out).resolve() / 'index.html'}", file=out)
+    if province is None:
+        print(f"index: {Path(out_dir).resolve() / 'index.html'}", file=out)
     return 0 if all(r.ok for r in results) else 1
 
 
@@ -148,13 +150,8 @@ def run(raw_dir: str = "data/raw", out_dir: str = "data/processed", reports_dir:
     ingested = _ingest(raw_dir, out_dir, progress=progress)
     if ingested == 2:
         return 2
-    if period is None:
-        from .progress import latest_quarter
-
-        period = latest_quarter(read_table("observations", out_dir))
-    args = argparse.Namespace(all=True, province=None, period=period, data=out_dir, out=reports_dir,
-                              jobs=1, no_progress=not progress)
-    return max(ingested, _report(args))
+    period = period or latest_quarter(read_table("observations", out_dir))
+    return max(ingested, _render(None, period, out_dir, reports_dir, progress=progress))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -192,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default="reports", metavar="OUT_DIR", help="default reports")
     report.add_argument("--jobs", type=int, default=1, metavar="N", help="with --all: render N reports at once")
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
-    report.set_defaults(run=_report)
+    report.set_defaults(run=lambda a: _render(None if a.all else a.province, a.period, a.data, a.out, a.jobs, not a.no_progress))
 
     main_job = commands.add_parser("run", help="the main job: ingest data/raw, then render all reports")
     main_job.add_argument("--raw", default="data/raw", metavar="RAW_DIR", help="default data/raw")
