@@ -26,10 +26,10 @@ from pathlib import Path
 
 from make_corpus import make_corpus
 
-from cds_analysis.extract import extract_document
-from cds_analysis.ingest import ingest
-from cds_analysis.readers import read_document
-from cds_analysis.text import NormalizedText
+from cds_analysis.rules.extract import extract_document
+from cds_analysis.pipeline import ingest
+from cds_analysis.read.documents import read_document
+from cds_analysis.lang.text import NormalizedText
 
 GOAL = 300  # documents per second per core
 

@@ -1,4 +1,4 @@
-"""Time and peak memory of :func:`cds_analysis.progress.progress` on synthetic observations.
+"""Time and peak memory of :func:`cds_analysis.analysis.progress.progress` on synthetic observations.
 
 Every commune × 40 quarters × 25 indicators is about 10 million rows. The
 units are the gazetteer's when it lists communes, otherwise a synthetic tree
@@ -74,7 +74,7 @@ def synthetic_units(n_communes: int = 10_000) -> pd.DataFrame:
 def units_for_benchmark() -> pd.DataFrame:
     """The gazetteer when it has communes, else the synthetic tree."""
     try:
-        from cds_analysis.gazetteer import load_units
+        from cds_analysis.reference.gazetteer import load_units
 
         units = load_units()
         if (units["level"] == "commune").sum() >= 9_000:
@@ -167,7 +167,7 @@ def rss_mb(field: str = "VmHWM") -> float:
 
 
 def run_one(n_rows: int, level: str, provinces: str) -> None:
-    from cds_analysis.progress import progress
+    from cds_analysis.analysis.progress import progress
 
     units, indicators, targets = units_for_benchmark(), synthetic_indicators(), synthetic_targets()
     obs = synthetic_observations(units, n_rows)

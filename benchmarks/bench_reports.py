@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from cds_analysis import reports
+from cds_analysis.report import reports
 
 
 def _cell_seconds(result: reports.ReportResult) -> float:

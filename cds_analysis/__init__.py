@@ -13,13 +13,21 @@ targets, progress, conflicts → plots → reports → cli.
 
 __version__ = "0.1.0"
 
-from . import conflicts  # noqa: E402  (a module you can call: cds_analysis.conflicts(observations))
-from .extract import extract_document, extract_file, extract_text  # noqa: E402
-from . import ingest  # noqa: E402  (a module you can call: cds_analysis.ingest(raw_dir, out_dir))
-from . import progress  # noqa: E402  (a module you can call: cds_analysis.progress(observations, …))
-from .tables import read_table  # noqa: E402
-from .targets import load_targets  # noqa: E402
+from cds_analysis.analysis.conflicts import conflicts
+from cds_analysis.analysis.progress import progress
+from cds_analysis.pipeline import ingest
+from cds_analysis.reference.targets import load_targets
+from cds_analysis.rules.extract import extract_document, extract_file, extract_text
+from cds_analysis.store import read_table
 
 __all__ = [
-    "__version__", "extract_text", "extract_file", "extract_document", "ingest", "read_table", "progress", "load_targets", "conflicts",
+    "__version__",
+    "conflicts",
+    "extract_document",
+    "extract_file",
+    "extract_text",
+    "ingest",
+    "load_targets",
+    "progress",
+    "read_table",
 ]

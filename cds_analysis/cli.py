@@ -14,11 +14,11 @@ from typing import TextIO
 
 import pandas as pd
 
-from . import __version__
-from .ingest import IngestResult, failure_reason, ingest, read_and_extract_with_rejects
-from .progress import latest_quarter
-from .schemas import schema
-from .tables import read_table
+from cds_analysis import __version__
+from cds_analysis.pipeline import IngestResult, failure_reason, ingest, read_and_extract_with_rejects
+from cds_analysis.analysis.progress import latest_quarter
+from cds_analysis.reference.schemas import schema
+from cds_analysis.store import read_table
 
 
 def _jsonable(value: object) -> object:
@@ -70,7 +70,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from .template import write_template  # imported on use, like the extraction rules
+    from cds_analysis.sheets.template import write_template  # imported on use, like the extraction rules
 
     try:
         path = write_template(args.out, province=args.province, period=args.period)
@@ -119,7 +119,7 @@ def _ingest(raw_dir: str, out_dir: str, progress: bool = True) -> int:
 
 def _render(province: str | None, period: str, data_dir: str, out_dir: str, jobs: int = 1, progress: bool = True) -> int:
     """Render one province's report, or with ``province`` None every province's and the index."""
-    from . import reports  # charts and kernels cost seconds to import: only when rendering
+    from cds_analysis.report import reports  # charts and kernels cost seconds to import: only when rendering
 
     try:
         if province is None:

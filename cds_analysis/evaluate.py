@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .ingest import failure_reason, read_and_extract
-from .text import fold_key
+from cds_analysis.pipeline import failure_reason, read_and_extract
+from cds_analysis.lang.text import fold_key
 
 __all__ = ["ATTRIBUTES", "GATE", "Evaluation", "agrees", "evaluate", "gate_failures", "load_gold", "match", "main", "report"]
 
@@ -54,7 +54,7 @@ def _same(a: object, b: object) -> bool:
 @functools.lru_cache(maxsize=None)
 def _unit_code(name: str, level: str, province: str | None) -> str | None:
     """Code of the ``level`` unit that ``name`` names, read in ``province``; None if none."""
-    from .gazetteer import parse_place, resolve
+    from cds_analysis.reference.gazetteer import parse_place, resolve
 
     ref = parse_place(name, province=province)
     if ref is not None and ref.unit is not None and ref.unit.level == level:

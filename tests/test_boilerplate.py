@@ -10,8 +10,8 @@ import unicodedata
 
 from hypothesis import given, strategies as st
 
-from cds_analysis.boilerplate import _key, boilerplate_spans, in_boilerplate
-from cds_analysis.text import fold_key, normalize
+from cds_analysis.rules.boilerplate import _key, boilerplate_spans, in_boilerplate
+from cds_analysis.lang.text import fold_key, normalize
 
 BODY = (
     "Năm 2023, huyện Đồng Xuân có 1.458/1.604 hồ sơ trực tuyến, đạt tỉ lệ 90,8%; "

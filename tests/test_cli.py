@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from cds_analysis import __version__, cli
-from cds_analysis import ingest as ingest_module
-from cds_analysis.schemas import schema
+from cds_analysis import pipeline as ingest_module
+from cds_analysis.reference.schemas import schema
 
 REQUIRED_KEYS = {
     "source", "char_start", "char_end", "evidence", "value", "unit", "numerator", "denominator", "qualifier",
@@ -51,8 +51,7 @@ def fakes(monkeypatch):
     for ext, (reader, _) in list(ingest_module.FORMATS.items()):
         monkeypatch.setitem(ingest_module.FORMATS, ext, (reader, fake_extract))
     monkeypatch.setattr(ingest_module, "REFERENCE_TABLES", {})
-    monkeypatch.setattr(ingest_module, "PROGRESS_TABLE", ("no_such_module", "progress"))
-    monkeypatch.setattr(ingest_module, "CONFLICTS_TABLE", ("no_such_module", "conflicts"))
+    monkeypatch.setattr(ingest_module, "derived_tables", lambda observations, documents: {})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
 
 

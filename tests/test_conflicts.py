@@ -4,12 +4,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cds_analysis.conflicts import conflicts, values_agree
-from cds_analysis.extract import extract_text
-from cds_analysis.ingest import ingest
-from cds_analysis.schemas import schema
-from cds_analysis.sheets import extract_sheet_file
-from cds_analysis.tables import read_table
+from cds_analysis.analysis.conflicts import conflicts, values_agree
+from cds_analysis.rules.extract import extract_text
+from cds_analysis.pipeline import ingest
+from cds_analysis.reference.schemas import schema
+from cds_analysis.sheets.reader import extract_sheet_file
+from cds_analysis.store import read_table
 
 # Written for the project in the style of a district news post; figures of huyện Hoằng Hóa,
 # quý 2/2023, with the full-process rate changed to 95,5% to disagree with the district's sheet.

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from cds_analysis import evaluate as ev
-from cds_analysis.schemas import schema
+from cds_analysis.reference.schemas import schema
 
 TEXT = (
     "Huyện Trà Bồng, tỉnh Quảng Ngãi: trong 6 tháng đầu năm 2023, tỷ lệ hồ sơ trực tuyến đạt\u00a098%; "

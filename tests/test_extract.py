@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from cds_analysis.extract import extract_text
+from cds_analysis.rules.extract import extract_text
 
 
 def facts(text, published=None):

@@ -9,9 +9,9 @@ seed set (figures from the seed articles 000-004, wording our own); each
 
 import pytest
 
-from cds_analysis import indicators as ind
-from cds_analysis.schemas import INDICATORS
-from cds_analysis.text import fold, normalize
+from cds_analysis.reference import indicators as ind
+from cds_analysis.reference.schemas import INDICATORS
+from cds_analysis.lang.text import fold, normalize
 
 # Every indicator_en code of the gold set (seeds_gold.jsonl and its README's vocabulary).
 GOLD_CODES = {

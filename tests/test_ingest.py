@@ -8,18 +8,16 @@ extraction rules find. The readers are the real ones.
 import datetime as dt
 import hashlib
 import re
-import sys
-import types
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from cds_analysis import ingest as ingest_module
-from cds_analysis.ingest import ingest, raw_files
-from cds_analysis.readers import Document, read_document
-from cds_analysis.schemas import schema
-from cds_analysis.tables import read_table
+from cds_analysis import pipeline as ingest_module
+from cds_analysis.pipeline import ingest, raw_files
+from cds_analysis.read.documents import Document, read_document
+from cds_analysis.reference.schemas import schema
+from cds_analysis.store import read_table
 
 EPOCH = 1_700_000_000  # 2023-11-14 22:13:20 UTC
 
@@ -68,8 +66,7 @@ def fakes(monkeypatch):
     for ext, (reader, _) in list(ingest_module.FORMATS.items()):
         monkeypatch.setitem(ingest_module.FORMATS, ext, (reader, fake_extract))
     monkeypatch.setattr(ingest_module, "REFERENCE_TABLES", {})
-    monkeypatch.setattr(ingest_module, "PROGRESS_TABLE", ("no_such_module", "progress"))
-    monkeypatch.setattr(ingest_module, "CONFLICTS_TABLE", ("no_such_module", "conflicts"))
+    monkeypatch.setattr(ingest_module, "derived_tables", lambda observations, documents: {})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
 
 
@@ -214,7 +211,7 @@ def test_extractor_output_outside_the_schema_is_a_validate_reject(raw, tmp_path,
     assert result.documents == 0
 
 
-def test_reference_tables_and_progress_are_written_when_their_modules_exist(raw, tmp_path, monkeypatch):
+def test_reference_and_derived_tables_are_written_beside_the_extracted_ones(raw, tmp_path, monkeypatch):
     indicators = pd.DataFrame(
         {"code": ["online_dossier_rate"], "name_vi": ["Tỷ lệ hồ sơ trực tuyến"], "name_en": ["Online dossier rate"],
          "unit": ["percent"], "levels": ["district"], "higher_is_better": [True], "aggregation": ["weighted_mean"],
@@ -226,14 +223,10 @@ def test_reference_tables_and_progress_are_written_when_their_modules_exist(raw,
         seen["observations"], seen["documents"] = len(observations), len(documents)
         return pd.DataFrame(columns=schema("progress").names)
 
-    fake = types.ModuleType("cds_analysis.fake_reference")
-    fake.load_indicators, fake.progress = lambda: indicators, progress
-    monkeypatch.setitem(sys.modules, "cds_analysis.fake_reference", fake)
+    monkeypatch.setattr(ingest_module, "REFERENCE_TABLES", {"indicators": lambda: indicators})
     monkeypatch.setattr(
-        ingest_module, "REFERENCE_TABLES",
-        {"indicators": ("fake_reference", "load_indicators"), "targets": ("no_such_module", "load_targets")},
+        ingest_module, "derived_tables", lambda observations, documents: {"progress": progress(observations, documents)}
     )
-    monkeypatch.setattr(ingest_module, "PROGRESS_TABLE", ("fake_reference", "progress"))
     out = tmp_path / "out"
     ingest(raw, out, progress=False)
     assert read_table("indicators", out)["code"].tolist() == ["online_dossier_rate"]

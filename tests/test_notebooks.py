@@ -15,7 +15,7 @@ import nbformat
 import papermill
 import pytest
 
-from cds_analysis import reports
+from cds_analysis.report import reports
 from test_plots import write_tables
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cds_analysis.numbers import (
+from cds_analysis.lang.numbers import (
     EXCLUSION_RULES,
     QUALIFIERS,
     UNITS,
@@ -20,7 +20,7 @@ from cds_analysis.numbers import (
     format_number,
     parse_number,
 )
-from cds_analysis.text import normalize
+from cds_analysis.lang.text import normalize
 
 
 def quantities(text):

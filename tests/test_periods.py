@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cds_analysis.periods import KINDS, Period, find_periods, parse_period, period_key
-from cds_analysis.text import normalize
+from cds_analysis.lang.periods import KINDS, Period, find_periods, parse_period, period_key
+from cds_analysis.lang.text import normalize
 
 LAUNCH = date(2023, 7, 28)  # seed 004 is dated 28/07/2023
 

@@ -1,6 +1,6 @@
 """Charts: each returns a Figure with the expected text, diacritics intact, and copes with empty input.
 
-The small tables here, in the schemas of cds_analysis.schemas, are shared with
+The small tables here, in the schemas of cds_analysis.reference.schemas, are shared with
 test_reports.py and test_notebooks.py. Figures are those of the Quảng Ngãi and
 Thanh Hóa seed articles (Báo Quảng Ngãi 28/07/2023; Hoằng Hóa, Thanh Hóa), some
 earlier values invented for a trend; every sentence is written for these tests.
@@ -23,8 +23,8 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from cds_analysis import plots
-from cds_analysis.schemas import schema
+from cds_analysis.report import plots
+from cds_analysis.reference.schemas import schema
 
 D = dt.date
 QN = {"province": "Quảng Ngãi", "province_code": "51"}

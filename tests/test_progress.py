@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cds_analysis.progress import STATUSES, period_end_of, progress
-from cds_analysis.schemas import PROGRESS
-from cds_analysis.targets import targets_from_reports
+from cds_analysis.analysis.progress import STATUSES, period_end_of, progress
+from cds_analysis.reference.schemas import PROGRESS
+from cds_analysis.reference.targets import targets_from_reports
 
 OLD_END, NEW_START = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
 

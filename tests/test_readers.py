@@ -14,8 +14,8 @@ import pypdf
 import pytest
 from legacy_encodings import TONES, cp1258
 
-from cds_analysis.readers import Document, ReadError, find_title_and_date, read_document
-from cds_analysis.text import normalize
+from cds_analysis.read.documents import Document, ReadError, find_title_and_date, read_document
+from cds_analysis.lang.text import normalize
 
 matplotlib.use("pdf")
 import matplotlib.pyplot as plt  # noqa: E402

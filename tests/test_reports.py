@@ -16,7 +16,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
 from cds_analysis import cli
-from cds_analysis import reports
+from cds_analysis.report import reports
 from test_plots import frame, write_tables
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}

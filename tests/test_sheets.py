@@ -13,11 +13,11 @@ import pytest
 from legacy_encodings import cp1258
 
 from cds_analysis import cli
-from cds_analysis.ingest import ingest, read_and_extract_with_rejects
-from cds_analysis.readers import ReadError
-from cds_analysis.sheets import extract_sheet, extract_sheet_file, read_sheet
-from cds_analysis.tables import read_table
-from cds_analysis.validation import row_failures
+from cds_analysis.pipeline import ingest, read_and_extract_with_rejects
+from cds_analysis.read.documents import ReadError
+from cds_analysis.sheets.reader import extract_sheet, extract_sheet_file, read_sheet
+from cds_analysis.store import read_table
+from cds_analysis.sheets.validation import row_failures
 
 
 def save(wb: openpyxl.Workbook, tmp_path, name: str = "bao_cao.xlsx") -> str:

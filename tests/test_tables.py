@@ -6,9 +6,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from cds_analysis import tables
-from cds_analysis.schemas import SCHEMAS, empty_frame
-from cds_analysis.tables import NATURAL_KEYS, TableError, read_table, write_table, write_tables
+from cds_analysis import store as tables
+from cds_analysis.reference.schemas import SCHEMAS, empty_frame
+from cds_analysis.store import NATURAL_KEYS, TableError, read_table, write_table, write_tables
 
 
 def _rejects(*paths: str) -> pd.DataFrame:

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cds_analysis.schemas import TARGETS
-from cds_analysis.targets import (
+from cds_analysis.reference.schemas import TARGETS
+from cds_analysis.reference.targets import (
     COMPARATORS,
     TARGETS_CSV,
     TargetsError,

@@ -4,8 +4,8 @@ import openpyxl
 import pytest
 
 from cds_analysis import cli
-from cds_analysis.sheets import UNIT_LABELS, extract_sheet_file
-from cds_analysis.template import (
+from cds_analysis.sheets.reader import UNIT_LABELS, extract_sheet_file
+from cds_analysis.sheets.template import (
     HEADER_ROW,
     HEADERS,
     REPORT_SHEET,

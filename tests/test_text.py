@@ -2,7 +2,7 @@ import unicodedata
 
 from hypothesis import given, strategies as st
 
-from cds_analysis.text import NormalizedText, fold, fold_key, normalize
+from cds_analysis.lang.text import NormalizedText, fold, fold_key, normalize
 
 
 def test_both_tone_styles_and_forms_meet():

@@ -1,0 +1,2 @@
+"""Facts to judgements: progress against targets and conflicts between sources.
+"""

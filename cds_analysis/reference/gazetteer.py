@@ -1,0 +1,485 @@
+"""Vietnamese administrative units: the table, name lookup and place mentions.
+
+Reports name places loosely ('TX.Đức Phổ', 'H. Yên Định', 'Hoằng Hoá',
+'huyen Nhu Xuan', 'TP.HCM'); every table needs the statistics-office code.
+The table (``data/units.csv.gz``, built by ``scripts/build_gazetteer.py``
+from the vietnamadminunits package) holds two eras:
+
+- before 1 July 2025: 63 provinces, their district-level units and
+  communes, with the GSO codes ('51', '522', '21394'); valid_to 2025-06-30;
+- from 1 July 2025: the 34 provinces of Resolution 202/2025/QH15 and their
+  communes (no district level); valid_from 2025-07-01. Their official codes
+  reuse old numbers for other units ('91' was Kiên Giang, is now An Giang),
+  so they are stored as '<official code>@2025' ('91@2025') and ``code`` stays
+  one unique key. ``official_code`` strips the suffix for display.
+
+Old provinces (and old communes that went whole into one new commune) carry
+``successor_code``. Lookups default to the pre-2025 units, since most reports
+predate the merger; pass ``on=`` a date to pick another era. A name that fits
+several units gives None, not a guess.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+import pyarrow.csv as pa_csv
+
+from cds_analysis.reference.schemas import schema
+from cds_analysis.lang.text import fold, fold_key, normalize
+
+__all__ = [
+    "Unit",
+    "Mention",
+    "PlaceRef",
+    "load_units",
+    "resolve",
+    "find_mentions",
+    "parse_place",
+    "successor_province",
+    "province_table",
+    "official_code",
+]
+
+UNITS_FILE = "units.csv.gz"
+LAST_OLD_DAY = date(2025, 6, 30)
+FIRST_NEW_DAY = date(2025, 7, 1)
+NEW_SUFFIX = "@2025"
+_RANK = {"province": 0, "district": 1, "commune": 2, "village": 3}
+_CHILD = {"province": "district", "district": "commune", "commune": "village"}
+
+_ALL_LEVELS = frozenset(("province", "district", "commune"))
+_PROVINCE, _DISTRICT, _COMMUNE = frozenset(["province"]), frozenset(["district"]), frozenset(["commune"])
+
+# Unit word (folded, without its dot) → (type, levels it may name); 'thành phố' is a province or a district.
+_UNIT_WORDS: dict[str, tuple[str, frozenset[str]]] = {
+    "tinh": ("tỉnh", _PROVINCE),
+    "thanh pho": ("thành phố", _PROVINCE | _DISTRICT),
+    "tp": ("thành phố", _PROVINCE | _DISTRICT),
+    "huyen": ("huyện", _DISTRICT),
+    "h": ("huyện", _DISTRICT),
+    "quan": ("quận", _DISTRICT),
+    "q": ("quận", _DISTRICT),
+    "thi xa": ("thị xã", _DISTRICT),
+    "tx": ("thị xã", _DISTRICT),
+    "xa": ("xã", _COMMUNE),
+    "phuong": ("phường", _COMMUNE),
+    "p": ("phường", _COMMUNE),
+    "thi tran": ("thị trấn", _COMMUNE),
+    "tt": ("thị trấn", _COMMUNE),
+    "dac khu": ("đặc khu", _COMMUNE),
+}
+
+# Other names of provinces: alias → the province's name in the table.
+_PROVINCE_ALIASES = {
+    "HCM": "Hồ Chí Minh",
+    "TPHCM": "Hồ Chí Minh",
+    "Thừa Thiên Huế": "Huế",
+    "TT-Huế": "Huế",
+    "BR-VT": "Bà Rịa - Vũng Tàu",
+    "BRVT": "Bà Rịa - Vũng Tàu",
+}
+
+# Unit word at the start of a query, matched on the folded query (so 'huyen' works too).
+_LEADING_WORD = re.compile(
+    r"^(?:(thanh pho|thi tran|thi xa|dac khu|tinh|huyen|quan|phuong|xa|tp|tx|tt)(?:\s*\.\s*|\s+)|([hqp])\s*\.\s*)"
+)
+# Unit word before a name in running text: full words in any case, abbreviations as written.
+_TEXT_WORD = re.compile(
+    r"(?<!\w)((?i:thành phố|thị trấn|thị xã|đặc khu|tỉnh|huyện|quận|phường|xã)\s+"
+    r"|(?:TP|Tp|TX|Tx|TT)(?:\.\s*|\s+)|[HQP]\.\s*)"
+)
+_WORD = re.compile(r"\w+")
+_NAME_GAP = re.compile(r"[ \t]*[-–—'’][ \t]*|[ \t]+")  # what may stand between the words of one name
+_SPACES = re.compile(r"[ \t]+")
+
+_MEMBER = (
+    r"(?:thành phố|thị trấn|thị xã|tổ dân phố|khu phố|địa phương|đơn vị|đặc khu|huyện|quận|xã|phường"
+    r"|thôn|bản|ấp|làng|buôn|xóm|khóm)(?!\w)"
+)
+_COLLECTIVE = re.compile(
+    rf"^(?:(?:tất cả|toàn bộ)\s+)?(?:(?P<head>các|cấp)\s+)?(?P<members>{_MEMBER}(?:\s*(?:,|và|/)\s*{_MEMBER})*)"
+    rf"\s+(?:(?:trên|thuộc)\s+)?(?:địa bàn\s+|của\s+|tại\s+)?(?P<parent>\S.*)$",
+    re.IGNORECASE,
+)
+_MEMBER_LEVEL = {
+    **dict.fromkeys(["xã", "phường", "thị trấn", "đặc khu"], "commune"),
+    **dict.fromkeys(["huyện", "quận", "thị xã", "thành phố"], "district"),
+    **dict.fromkeys(["thôn", "tổ dân phố", "khu phố", "bản", "ấp", "làng", "buôn", "xóm", "khóm"], "village"),
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One administrative unit with its province and district spelled out."""
+
+    code: str
+    name: str
+    type: str
+    level: str
+    parent_code: str | None
+    province_code: str
+    province_name: str
+    district_code: str | None
+    district_name: str | None
+    valid_from: date | None
+    valid_to: date | None
+    successor_code: str | None
+
+    @property
+    def label(self) -> str:
+        """Unit word and name as a report writes them: 'huyện Tư Nghĩa', 'thị xã Đức Phổ'."""
+        return f"{self.type} {self.name}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place named in a text: ``text[start:end]`` is the unit word (if any) and the name."""
+
+    start: int
+    end: int
+    unit: Unit | None  # None when the name fits several units
+    unit_word: str | None  # as written ('TX.', 'huyện'); None for a bare province name
+    name: str  # as written
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """A place string: one unit, or the lower units of ``unit`` taken together (collective)."""
+
+    unit: Unit
+    level: str  # level of what the place stands for: the unit's own, or its members' for a collective
+    collective: bool
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The table as lists plus the lookups every call needs, built once."""
+
+    code: list[str]
+    name: list[str]
+    type: list[str]
+    level: list[str]
+    parent: list[str | None]
+    valid_from: list[date | None]
+    valid_to: list[date | None]
+    successor: list[str | None]
+    province_of: list[int]
+    district_of: list[int | None]
+    by_code: dict[str, int]
+    by_key: dict[str, tuple[int, ...]]
+    alias: dict[str, str]  # alias key → name key of a province
+    max_words: int
+    bare_province: re.Pattern[str]
+
+
+@cache
+def _table() -> pd.DataFrame:
+    units = schema("units")
+    path = resources.files("cds_analysis") / "reference" / "data" / UNITS_FILE
+    with resources.as_file(path) as file:
+        table = pa_csv.read_csv(
+            file,
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict(zip(units.names, units.types)), strings_can_be_null=True
+            ),
+        )
+    if table.column_names != units.names:
+        raise ValueError(f"{path}: columns {table.column_names} differ from the units schema {units.names}")
+    return table.cast(units).to_pandas()
+
+
+def load_units() -> pd.DataFrame:
+    """The gazetteer table (``UNITS`` schema; codes are strings, dates ``datetime.date``)."""
+    return _table().copy()
+
+
+def _key(name: str) -> str:
+    """:func:`fold_key` for names already in canonical form (the table's), without re-normalising."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(name)).split())
+
+
+def _values(column: pd.Series) -> list:
+    """Column as a list with None (not NaN) for missing values."""
+    return [None if pd.isna(v) else v for v in column.tolist()]
+
+
+@cache
+def _index() -> _Index:
+    t = _table()
+    code = _values(t["code"])
+    parent = _values(t["parent_code"])
+    level = _values(t["level"])
+    by_code = {c: i for i, c in enumerate(code)}
+    province_of, district_of = [], []
+    for i in range(len(code)):
+        chain = [i]
+        while parent[chain[-1]] is not None:
+            chain.append(by_code[parent[chain[-1]]])
+        province_of.append(chain[-1])
+        district_of.append(next((j for j in chain if level[j] == "district"), None))
+    by_key: dict[str, list[int]] = {}
+    for i, name in enumerate(_values(t["name"])):
+        by_key.setdefault(_key(name), []).append(i)
+    alias = {_key(normalize(a)): _key(n) for a, n in _PROVINCE_ALIASES.items()}
+    provinces = {_key(n) for n, lv in zip(t["name"], level) if lv == "province"} | set(alias)
+    words = sorted((k.split() for k in provinces), key=len, reverse=True)
+    bare = re.compile(r"(?<!\w)(?:" + "|".join(r"[ \t\-–—]+".join(map(re.escape, w)) for w in words) + r")(?!\w)")
+    return _Index(
+        code=code,
+        name=_values(t["name"]),
+        type=_values(t["type"]),
+        level=level,
+        parent=parent,
+        valid_from=_values(t["valid_from"]),
+        valid_to=_values(t["valid_to"]),
+        successor=_values(t["successor_code"]),
+        province_of=province_of,
+        district_of=district_of,
+        by_code=by_code,
+        by_key={k: tuple(v) for k, v in by_key.items()},
+        alias=alias,
+        max_words=max(len(k.split()) for k in by_key),
+        bare_province=bare,
+    )
+
+
+@cache
+def _unit(i: int) -> Unit:
+    g = _index()
+    p, d = g.province_of[i], g.district_of[i]
+    return Unit(
+        code=g.code[i],
+        name=g.name[i],
+        type=g.type[i],
+        level=g.level[i],
+        parent_code=g.parent[i],
+        province_code=g.code[p],
+        province_name=g.name[p],
+        district_code=None if d is None else g.code[d],
+        district_name=None if d is None else g.name[d],
+        valid_from=g.valid_from[i],
+        valid_to=g.valid_to[i],
+        successor_code=g.successor[i],
+    )
+
+
+def _valid(g: _Index, i: int, day: date) -> bool:
+    start, end = g.valid_from[i], g.valid_to[i]
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _candidates(key: str, word: str | None, level: str | None, day: date) -> list[int]:
+    """Rows named ``key`` (or the province it is an alias of), valid on ``day``, at a level the unit word allows."""
+    g = _index()
+    rows = list(g.by_key.get(key, ()))
+    if key in g.alias:
+        rows += [i for i in g.by_key[g.alias[key]] if g.level[i] == "province"]
+    levels = {level} if level else _UNIT_WORDS[word][1] if word else _ALL_LEVELS
+    return [i for i in rows if g.level[i] in levels and _valid(g, i, day)]
+
+
+def _choose(rows: list[int], written: str, word: str | None, province: int | None, district: int | None) -> int | None:
+    """The one row meant, or None.
+
+    In turn: the context keeps lower units inside it; the unit word's own type
+    beats the same level under another word ('huyện Đức Phổ' still finds thị xã
+    Đức Phổ); a spelling with diacritics equal to the name wins; the highest
+    level wins ('Quảng Ngãi' is the province, not the city).
+    """
+    g = _index()
+    rows = [
+        i
+        for i in rows
+        if (province is None or g.level[i] == "province" or g.province_of[i] == province)
+        and (district is None or g.level[i] != "commune" or g.district_of[i] == district)
+    ]
+    if word is not None:
+        type_ = _UNIT_WORDS[word][0]
+        rows = [i for i in rows if g.type[i] == type_] or rows
+    query = " ".join(written.lower().split())
+    if fold(query) != query:
+        rows = [i for i in rows if g.name[i].lower() == query] or rows
+    if not rows:
+        return None
+    top = min(_RANK[g.level[i]] for i in rows)
+    rows = [i for i in rows if _RANK[g.level[i]] == top]
+    return rows[0] if len(rows) == 1 else None
+
+
+def _context(value: str | Unit, level: str, day: date, province: int | None = None) -> int:
+    """Row of a province/district given as a code, a Unit or a name; a clear error otherwise."""
+    i = _resolve_row(value.code if isinstance(value, Unit) else value, level, province, None, day)
+    if i is None:
+        raise ValueError(f"unknown {level} {value!r} on {day.isoformat()} (give a name or code of the gazetteer)")
+    return i
+
+
+def _resolve_row(name: str, level: str | None, province: int | None, district: int | None, day: date) -> int | None:
+    g = _index()
+    text = normalize(name).strip()
+    i = g.by_code.get(text)
+    if i is not None and (level is None or g.level[i] == level) and _valid(g, i, day):
+        return i
+    rows = _candidates(fold_key(text), None, level, day)
+    if rows:
+        return _choose(rows, text, None, province, district)
+    m = _LEADING_WORD.match(fold(text))
+    if m is None:
+        return None
+    word, written = m.group(1) or m.group(2), text[m.end():]
+    rows = _candidates(fold_key(written), word, level, day)
+    return _choose(rows, written, word, province, district)
+
+
+def resolve(
+    name: str,
+    level: str | None = None,
+    province: str | Unit | None = None,
+    district: str | Unit | None = None,
+    on: date | None = None,
+) -> Unit | None:
+    """The unit ``name`` (or code: '51', '522', '48@2025') stands for, or None when no unit or several fit.
+
+    ``name`` may carry a unit word, abbreviated or not ('TX.Đức Phổ', 'H. Yên
+    Định', 'tỉnh Thanh Hóa'), either tone style and no diacritics at all. The
+    unit word picks the type ('TP.Quảng Ngãi' is the city, 'tỉnh Quảng Ngãi'
+    the province); a bare name prefers the highest level ('Quảng Ngãi' is the
+    province). ``province``/``district`` (name, code or Unit) narrow the search
+    to units inside them; ``on`` picks the era (default: the units of
+    2025-06-30, before the merger).
+    """
+    if level is not None and level not in _ALL_LEVELS:
+        raise ValueError(f"level must be 'province', 'district' or 'commune', not {level!r}")
+    day = on or LAST_OLD_DAY
+    prov = None if province is None else _context(province, "province", day)
+    dist = None if district is None else _context(district, "district", day, prov)
+    i = _resolve_row(name, level, prov, dist, day)
+    return None if i is None else _unit(i)
+
+
+def _name_after(folded: str, pos: int, word: str, day: date) -> tuple[int, list[int]] | None:
+    """Longest known name starting at ``pos`` that fits the unit word: (end, rows)."""
+    g = _index()
+    parts: list[str] = []
+    ends: list[int] = []
+    while len(parts) < g.max_words:
+        m = _WORD.match(folded, pos)
+        if m is None:
+            break
+        parts.append(m.group())
+        ends.append(m.end())
+        gap = _NAME_GAP.match(folded, m.end())
+        if gap is None:
+            break
+        pos = gap.end()
+    for n in range(len(parts), 0, -1):
+        rows = _candidates(" ".join(parts[:n]), word, None, day)
+        if rows:
+            return ends[n - 1], rows
+    return None
+
+
+def _continues(text: str, end: int) -> bool:
+    """True when a capitalised word follows: the name is part of a longer one ('Thái Bình Dương')."""
+    gap = _SPACES.match(text, end)
+    return gap is not None and gap.end() < len(text) and text[gap.end()].isupper()
+
+
+def find_mentions(text: str, province: str | Unit | None = None, on: date | None = None) -> list[Mention]:
+    """Every place mention in a normalised text, in order.
+
+    A mention is a unit word ('huyện', 'TX.', 'TP.', 'xã', …) followed by a
+    name the gazetteer knows and that starts with a capital letter or digit,
+    or a bare province name ('Quảng Ngãi'). With ``province`` the districts
+    and communes are looked for inside it (provinces anywhere). A name that
+    fits several units, or none inside ``province``, gives ``unit=None``.
+    """
+    g = _index()
+    day = on or LAST_OLD_DAY
+    prov = None if province is None else _context(province, "province", day)
+    folded = fold(text)
+    mentions: list[Mention] = []
+    for m in _TEXT_WORD.finditer(text):
+        pos = m.end()
+        if pos >= len(text) or not (text[pos].isupper() or text[pos].isdigit()):
+            continue
+        if mentions and m.start() < mentions[-1].end:
+            continue
+        word = " ".join(fold(m.group(1)).replace(".", " ").split())
+        hit = _name_after(folded, pos, word, day)
+        if hit is None:
+            continue
+        end, rows = hit
+        i = _choose(rows, text[pos:end], word, prov, None)
+        mentions.append(Mention(m.start(), end, None if i is None else _unit(i), m.group(1).strip(), text[pos:end]))
+    starts = [x.start for x in mentions]
+    for m in g.bare_province.finditer(folded):
+        start, end = m.span()
+        if not text[start].isupper() or _continues(text, end):
+            continue
+        k = bisect.bisect_right(starts, start) - 1  # unit-word mentions do not overlap each other
+        if (k >= 0 and mentions[k].end > start) or (k + 1 < len(starts) and starts[k + 1] < end):
+            continue
+        rows = _candidates(_key(m.group()), None, "province", day)
+        i = _choose(rows, text[start:end], None, None, None)
+        if i is not None:
+            mentions.append(Mention(start, end, _unit(i), None, text[start:end]))
+    return sorted(mentions, key=lambda x: x.start)
+
+
+def parse_place(text: str, province: str | Unit | None = None, on: date | None = None) -> PlaceRef | None:
+    """A place string as analysts write it, single unit or collective.
+
+    'huyện Mộ Đức' → the district itself; 'các xã, thị trấn huyện Trà Bồng'
+    → the communes of huyện Trà Bồng (level 'commune', collective); 'các
+    thôn, tổ dân phố huyện Mộ Đức' → its villages; 'các địa phương trên địa
+    bàn Thăng Bình' → the level just below Thăng Bình. None when the unit is
+    unknown or ambiguous.
+    """
+    place = " ".join(normalize(text).split())
+    m = _COLLECTIVE.match(place)
+    members = [] if m is None else re.split(r"\s*(?:,|\bvà\b|/)\s*", m.group("members").lower())
+    if m is None or not (m.group("head") or len(members) > 1):
+        unit = resolve(place, province=province, on=on)
+        return None if unit is None else PlaceRef(unit, unit.level, False)
+    unit = resolve(m.group("parent"), province=province, on=on)
+    if unit is None:
+        return None
+    level = _MEMBER_LEVEL.get(members[0]) or _CHILD.get(unit.level)
+    if level is None or _RANK[level] <= _RANK[unit.level]:
+        return None
+    return PlaceRef(unit, level, True)
+
+
+def successor_province(code: str) -> str | None:
+    """Code of the post-2025 province that a pre-2025 unit's province went into ('49' → '48@2025').
+
+    None for a unit of the post-2025 era; KeyError for a code the gazetteer does not know.
+    """
+    g = _index()
+    i = g.by_code.get(code)
+    if i is None:
+        raise KeyError(f"unknown unit code {code!r} (codes are strings with leading zeros, e.g. '08')")
+    return g.successor[g.province_of[i]]
+
+
+def province_table(provinces: str = "pre2025") -> pd.DataFrame:
+    """The 63 provinces of 2025-06-30 (with successor_code) or the 34 from 2025-07-01, by code."""
+    days = {"pre2025": LAST_OLD_DAY, "post2025": FIRST_NEW_DAY}
+    if provinces not in days:
+        raise ValueError(f"provinces must be 'pre2025' or 'post2025', not {provinces!r}")
+    g = _index()
+    rows = [i for i, level in enumerate(g.level) if level == "province" and _valid(g, i, days[provinces])]
+    return _table().iloc[rows].sort_values("code").reset_index(drop=True)
+
+
+def official_code(code: str) -> str:
+    """The statistics-office code as published ('91@2025' → '91', '51' → '51')."""
+    return code.removesuffix(NEW_SUFFIX)

@@ -1,0 +1,444 @@
+"""The indicator catalogue: what a number in a CĐS report measures.
+
+The catalogue is one data file, ``data/indicators.yaml``, one entry per
+indicator (code, names, unit, levels, direction, roll-up rule, trigger
+phrases). This module loads and validates it, and matches its trigger
+phrases in text so that the extractor can name the indicator of a number:
+
+    >>> match_indicator("tỷ lệ hồ sơ nộp trực tuyến toàn trình đạt", unit="percent")
+    'full_process_online_dossier_rate'
+
+Matching runs on :func:`cds_analysis.lang.text.fold` (accent- and case-blind, same
+length as the text), so 'ho so cong viec' finds 'hồ sơ công việc' and every
+offset is valid in the text given.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+import pyarrow as pa
+import yaml
+
+from cds_analysis.reference.schemas import INDICATORS
+from cds_analysis.lang.text import fold
+
+__all__ = [
+    "Indicator",
+    "TriggerMatch",
+    "CatalogueError",
+    "UNITS",
+    "AGGREGATIONS",
+    "LEVELS",
+    "load_indicators",
+    "get",
+    "codes",
+    "find_triggers",
+    "match_indicator",
+]
+
+UNITS = ("percent", "count", "vnd", "rank", "criteria", "km", "mbps", "varies")
+AGGREGATIONS = ("sum", "weighted_mean", "mean", "none")
+LEVELS = ("national", "province", "district", "commune", "village")
+
+_REQUIRED = ("code", "name_vi", "name_en", "unit", "levels", "higher_is_better", "aggregation", "triggers", "description")
+_OPTIONAL = ("counts", "refines")
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+_DEFAULT = "indicators.yaml"
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is malformed; the message names the file, line and entry."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One catalogue entry. ``counts`` and ``refines`` steer :func:`match_indicator`."""
+
+    code: str
+    name_vi: str
+    name_en: str
+    unit: str
+    levels: tuple[str, ...]
+    higher_is_better: bool
+    aggregation: str
+    triggers: tuple[str, ...]
+    description: str
+    counts: tuple[str, ...] = ()
+    refines: str | None = None
+
+
+class TriggerMatch(NamedTuple):
+    """A trigger phrase of indicator ``code`` found at ``text[start:end]``."""
+
+    start: int
+    end: int
+    code: str
+    trigger: str
+    weight: int
+
+
+# --- loading and validation ----------------------------------------------------------
+
+
+def _default_path() -> Path:
+    return Path(str(resources.files("cds_analysis") / "reference" / "data" / _DEFAULT))
+
+
+def _compose(path: Path) -> tuple[list, list[int]]:
+    """Entries of the YAML list and the line (1-based) each starts on."""
+    try:
+        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, list):
+        raise CatalogueError(f"{path}: expected a list of entries at the top level")
+    return data, [item.start_mark.line + 1 for item in node.value]
+
+
+def _strings(value, field: str, fail) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        fail(f"{field} must be a list of non-empty strings")
+    keys = [_key(v) for v in value]
+    dupes = sorted({v for v, k in zip(value, keys) if keys.count(k) > 1})
+    if dupes:
+        fail(f"{field} repeats {dupes} (the same once accents and case are folded)")
+    return tuple(v.strip() for v in value)
+
+
+def _entry(raw, where: str) -> Indicator:
+    """Validate one raw entry; every error names ``where`` (file, line, code)."""
+
+    def fail(reason: str):
+        raise CatalogueError(f"{where}: {reason}")
+
+    if not isinstance(raw, dict):
+        fail("an entry must be a mapping of fields")
+    missing = [k for k in _REQUIRED if k not in raw]
+    unknown = [k for k in raw if k not in _REQUIRED + _OPTIONAL]
+    if missing:
+        fail(f"missing field(s) {missing}")
+    if unknown:
+        fail(f"unknown field(s) {unknown}; fields are {list(_REQUIRED + _OPTIONAL)}")
+    code = raw["code"]
+    if not isinstance(code, str) or not _CODE.match(code):
+        fail(f"code {code!r} is not snake_case")
+    for field in ("name_vi", "name_en", "description"):
+        if not isinstance(raw[field], str) or not raw[field].strip():
+            fail(f"{field} must be a non-empty string")
+    if raw["unit"] not in UNITS:
+        fail(f"unknown unit {raw['unit']!r}; units are {list(UNITS)}")
+    if (raw["unit"] == "varies") != (code == "other"):
+        fail("unit 'varies' is for the catch-all 'other' only")
+    if raw["aggregation"] not in AGGREGATIONS:
+        fail(f"unknown aggregation {raw['aggregation']!r}; aggregations are {list(AGGREGATIONS)}")
+    if not isinstance(raw["higher_is_better"], bool):
+        fail("higher_is_better must be true or false")
+    levels = raw["levels"]
+    if not isinstance(levels, list) or not levels or any(level not in LEVELS for level in levels):
+        fail(f"levels must be a non-empty list drawn from {list(LEVELS)}, not {levels!r}")
+    triggers = _strings(raw["triggers"], "triggers", fail)
+    if not triggers and code != "other":
+        fail("needs at least one trigger phrase")
+    counts = _strings(raw.get("counts", []), "counts", fail)
+    if counts and raw["unit"] not in ("count", "criteria"):
+        fail("counts (nouns of what is counted) belong to count or criteria entries only")
+    refines = raw.get("refines")
+    if refines is not None and not isinstance(refines, str):
+        fail("refines must be the code of another entry")
+    return Indicator(
+        code=code,
+        name_vi=raw["name_vi"].strip(),
+        name_en=raw["name_en"].strip(),
+        unit=raw["unit"],
+        levels=tuple(levels),
+        higher_is_better=raw["higher_is_better"],
+        aggregation=raw["aggregation"],
+        triggers=triggers,
+        description=raw["description"].strip(),
+        counts=counts,
+        refines=refines,
+    )
+
+
+def _read(path: Path) -> dict[str, Indicator]:
+    """Parse and validate a catalogue file into code → Indicator (file order)."""
+    data, lines = _compose(path)
+    entries: dict[str, Indicator] = {}
+    where: dict[str, str] = {}
+    for i, (raw, line) in enumerate(zip(data, lines), 1):
+        label = raw.get("code") if isinstance(raw, dict) else None
+        here = f"{path}:{line}: entry {i}" + (f" ({label!r})" if label else "")
+        indicator = _entry(raw, here)
+        if indicator.code in entries:
+            raise CatalogueError(f"{here}: code {indicator.code!r} already defined at {where[indicator.code]}")
+        entries[indicator.code] = indicator
+        where[indicator.code] = here
+    for code, ind in entries.items():
+        if ind.refines is None:
+            continue
+        parent = entries.get(ind.refines)
+        if parent is None or parent.code == code:
+            raise CatalogueError(f"{where[code]}: refines unknown entry {ind.refines!r}")
+        if parent.unit != ind.unit or parent.refines is not None:
+            raise CatalogueError(
+                f"{where[code]}: refines {parent.code!r}, which must have the same unit and refine nothing itself"
+            )
+    if "other" not in entries:
+        raise CatalogueError(f"{path}: the catch-all entry 'other' is missing")
+    return entries
+
+
+@cache
+def _catalogue() -> dict[str, Indicator]:
+    return _read(_default_path())
+
+
+def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
+    """The catalogue as a DataFrame in the ``indicators`` table schema.
+
+    ``levels`` are joined with ',', ``triggers`` with '|'. ``path`` defaults to
+    the packaged ``data/indicators.yaml``; a malformed file raises
+    :class:`CatalogueError` naming the file, line and entry.
+    """
+    entries = _catalogue() if path is None else _read(Path(path))
+    rows = [
+        {
+            "code": i.code,
+            "name_vi": i.name_vi,
+            "name_en": i.name_en,
+            "unit": i.unit,
+            "levels": ",".join(i.levels),
+            "higher_is_better": i.higher_is_better,
+            "aggregation": i.aggregation,
+            "triggers": "|".join(i.triggers),
+            "description": i.description,
+        }
+        for i in entries.values()
+    ]
+    return pa.Table.from_pylist(rows, schema=INDICATORS).to_pandas()
+
+
+def codes() -> tuple[str, ...]:
+    """All indicator codes, in catalogue order."""
+    return tuple(_catalogue())
+
+
+def get(code: str) -> Indicator:
+    """The catalogue entry of ``code``; a KeyError suggests near codes."""
+    try:
+        return _catalogue()[code]
+    except KeyError:
+        near = difflib.get_close_matches(code, list(_catalogue()), n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise KeyError(f"unknown indicator code {code!r}{hint}") from None
+
+
+# --- trigger matching ----------------------------------------------------------------
+
+
+def _key(phrase: str) -> str:
+    """Folded, single-spaced form of a phrase: what it is matched as."""
+    return " ".join(fold(phrase).split())
+
+
+def _weight(phrase: str) -> int:
+    """How specific a phrase is: its word count, an abbreviation counting one per capital.
+
+    'TTHC' weighs like 'thủ tục hành chính' (4) and 'Tổ CNSCĐ' like 'Tổ công
+    nghệ số cộng đồng' (6), so a text scores the same whichever form it uses.
+    """
+    total = 0
+    for token in phrase.split():
+        capitals = sum(ch.isupper() for ch in token)
+        total += capitals if capitals >= 2 else 1
+    return total
+
+
+def _trie_pattern(keys: list[str]) -> str:
+    """One regex alternation for ``keys`` as a trie: prefixes shared, longest first.
+
+    A space in a key matches any run of whitespace. Python's ``re`` tries
+    alternatives in order and ``?`` is greedy, so at each start the longest
+    key that ends on a word boundary is the one matched.
+    """
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        alternatives = [(r"\s+" if ch == " " else re.escape(ch)) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return pattern(trie)
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """Compiled phrases of one field (triggers or counts) of the entries of one unit."""
+
+    regex: re.Pattern
+    owners: dict[str, tuple[tuple[str, str, int], ...]]  # key → (code, phrase, weight)
+
+    def scan(self, folded: str) -> list[TriggerMatch]:
+        """Matches in ``folded`` (a text already passed through :func:`fold`)."""
+        found = []
+        for m in self.regex.finditer(folded):
+            start, end = m.span(1)
+            key = " ".join(m.group(1).split())
+            found.extend(TriggerMatch(start, end, code, phrase, weight) for code, phrase, weight in self.owners[key])
+        return found
+
+
+@cache
+def _matcher(unit: str | None, field: str) -> _Matcher | None:
+    owners: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for ind in _catalogue().values():
+        if unit is None or ind.unit == unit:
+            for phrase in getattr(ind, field):
+                owners[_key(phrase)].append((ind.code, phrase, _weight(phrase)))
+    if not owners:
+        return None
+    trie = _trie_pattern(sorted(owners))
+    regex = re.compile(rf"(?=(?<!\w)({trie})(?!\w))")
+    return _Matcher(regex, {k: tuple(v) for k, v in owners.items()})
+
+
+def find_triggers(text: str, unit: str | None = None) -> list[TriggerMatch]:
+    """Every trigger phrase in ``text`` (normalised), with offsets into ``text``.
+
+    Matching is accent- and case-blind and on whole words. At each start the
+    longest phrase is reported, once for each indicator that owns it; shorter
+    phrases that start later inside it are reported too. ``unit`` restricts
+    the search to indicators of that unit ('percent', 'count', ...).
+    """
+    matcher = _matcher(unit, "triggers")
+    return matcher.scan(fold(text)) if matcher else []
+
+
+def _outermost(matches: list[TriggerMatch]) -> list[TriggerMatch]:
+    """Drop matches lying inside a longer match: the longer phrase is the more specific."""
+    return [
+        m
+        for m in matches
+        if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in matches)
+    ]
+
+
+_RATE_WORD = re.compile(r"(?<!\w)t[yi] le\s+")  # 'tỷ lệ' / 'tỉ lệ', folded
+
+
+def _evidence(context: str, unit_word: str | None, unit: str | None) -> dict[str, dict[str, int]]:
+    """Code → phrase → score for the phrases of ``context`` and ``unit_word`` (rule 2).
+
+    The unit word is looked for in the context (its last occurrence), so a
+    noun the caller passes in both is scored once; otherwise it is appended
+    after a separator no phrase crosses.
+    """
+    evidence: dict[str, dict[str, int]] = defaultdict(dict)
+    matcher = _matcher(unit, "triggers")
+    if matcher is None:
+        return evidence
+    folded = fold(context)
+    near = (0, 0)
+    if unit_word and unit_word.strip():
+        noun = " ".join(fold(unit_word).split())
+        at = folded.rfind(noun)
+        if at >= 0:
+            near = (at, at + len(noun))
+        else:
+            near = (len(folded) + 3, len(folded) + 3 + len(noun))
+            folded = f"{folded} | {noun}"
+    named_rate = {m.end() for m in _RATE_WORD.finditer(folded)}
+    unit_factor = 1 if unit == "percent" else 2
+    for m in _outermost(matcher.scan(folded)):
+        score = m.weight * (2 if m.start in named_rate else 1)
+        if near[0] <= m.start and m.end <= near[1]:
+            score *= unit_factor
+        phrases = evidence[m.code]
+        phrases[m.trigger] = max(phrases.get(m.trigger, 0), score)
+    return evidence
+
+
+def _counted(unit_word: str, unit: str | None) -> dict[str, int]:
+    """Entries whose counted noun heads ``unit_word`` → the noun's weight."""
+    matcher = _matcher(unit, "counts")
+    if matcher is None:
+        return {}
+    head = len(unit_word) - len(unit_word.lstrip())
+    return {m.code: m.weight for m in matcher.scan(fold(unit_word)) if m.start == head}
+
+
+def match_indicator(context: str, unit: str | None = None, unit_word: str | None = None) -> str | None:
+    """The catalogue code that best names the number ``context`` is about, or None.
+
+    ``context`` is the words around the number: the clause before it and
+    what follows it up to the next number or the end of the clause (a rate's
+    subject often comes after it: '100% thôn đã có Tổ CNSCĐ').
+    ``unit`` is the number's unit ('percent', 'count', ...); ``unit_word`` is
+    the noun written right after the number ('hồ sơ', 'Tổ CNSCĐ', 'thành
+    viên', 'TTHC mức độ 4'). The rules, in order:
+
+    1. Only entries of ``unit`` compete: '%' picks ``*_rate``, a count picks
+       ``*_count`` of the same concept (without a unit, both compete and a
+       count and a rate named alike tie).
+    2. Each trigger phrase found scores its word count (an abbreviation one
+       per capital: 'TTHC' = 4). A phrase inside a longer phrase found at the
+       same place does not score ('toàn trình' inside 'hồ sơ trực tuyến toàn
+       trình'); each phrase scores once. A phrase right after 'tỷ lệ' names
+       the rate itself and scores double ('với tỷ lệ giải quyết đúng hạn'), and
+       so do phrases in the ``unit_word`` of a count, which name what is
+       counted (after a percentage the noun names the population, not the
+       rate: '100% phần mềm quản lý văn bản … kết nối trục liên thông').
+    3. When ``unit_word`` starts with a noun an entry counts (its ``counts``:
+       '1.410 hồ sơ', '615 thành viên'), only entries counting that noun
+       compete, and the noun adds its weight to them.
+    4. An entry that refines a broader one ('toàn trình' of 'hồ sơ trực
+       tuyến', 'ký số tập thể' of 'ký số') competes only if one of its own
+       phrases is found, and then adds the broader entry's score: the
+       narrower reading wins whenever the text names it.
+    5. The highest score wins. A tie between two readings, or no phrase at
+       all, gives None: the extractor then records ``other`` with the text's
+       own phrase rather than a guess.
+    """
+    evidence = _evidence(context, unit_word, unit)
+    nouns = _counted(unit_word, unit) if unit_word else {}
+    catalogue = _catalogue()
+    own = {code: sum(phrases.values()) for code, phrases in evidence.items()}
+    scores: dict[str, int] = {}
+    for code in nouns.keys() if nouns else own.keys():
+        ind = catalogue[code]
+        if ind.refines is not None and not own.get(code):
+            continue
+        score = own.get(code, 0) + nouns.get(code, 0)
+        if ind.refines is not None:
+            score += own.get(ind.refines, 0)
+        if score > 0:
+            scores[code] = score
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]

@@ -1,0 +1,599 @@
+"""Charts of progress towards the 2025 targets, drawn from the tidy tables.
+
+Every function takes DataFrames in the schemas of :mod:`cds_analysis.reference.schemas`
+and returns a matplotlib :class:`~matplotlib.figure.Figure` built without
+pyplot, so a report that draws hundreds of charts holds no global figure
+state. Text is set in DejaVu Sans, which ships with matplotlib and has every
+Vietnamese glyph; the style is seaborn's ``whitegrid``. Empty input gives a
+figure that says so, never an exception. :func:`evidence_table` lists the
+observations behind every plotted value, for a report's appendix.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from babel.numbers import format_decimal
+from matplotlib.figure import Figure
+
+from cds_analysis.analysis.progress import period_end_of
+from cds_analysis.lang.text import fold_key
+
+__all__ = [
+    "FONT",
+    "STATUS_LABELS",
+    "TIER_LABELS",
+    "EVIDENCE_COLUMNS",
+    "target_heatmap",
+    "indicator_bars",
+    "trajectory",
+    "coverage",
+    "evidence_table",
+    "unit_observations",
+    "format_value",
+    "safe_name",
+    "save",
+]
+
+FONT = "DejaVu Sans"
+STATUS_LABELS = {
+    "met": "Đã đạt",
+    "on_track": "Đúng hướng",
+    "off_track": "Chậm tiến độ",
+    "no_target": "Chưa có mục tiêu 2025",
+    "no_data": "Chưa có số liệu",
+}
+STATUS_MARKS = {"met": "✓", "on_track": "↗", "off_track": "✗", "no_target": "○", "no_data": "–"}
+STATUS_COLORS = {
+    "met": "#1a9850",
+    "on_track": "#91cf60",
+    "off_track": "#d73027",
+    "no_target": "#9ecae1",
+    "no_data": "#bdbdbd",
+}
+TIER_LABELS = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã", "village": "thôn, tổ dân phố"}
+TARGET_DATE = pd.Timestamp("2025-12-31")
+MAX_NOTED_CELLS = 2000  # a coverage grid larger than this is shaded without the periods written in
+MAX_MISSING_NAMES = 20  # units without a value are named under a bar chart, or counted beyond this
+WHOLE_UNIT = {"province": "(toàn quốc)", "district": "(toàn tỉnh)", "commune": "(toàn huyện)"}
+
+_RC = {
+    **sns.axes_style("whitegrid"),
+    **sns.plotting_context("notebook", font_scale=0.9),
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT],
+    "axes.unicode_minus": False,
+}
+
+
+def _styled(draw: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Draw inside the package style, so text objects are created with DejaVu Sans."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs) -> Figure:
+        with mpl.rc_context(_RC):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
+def _message_figure(title: str, message: str) -> Figure:
+    fig = Figure(figsize=(8, 2.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.set_title(title, loc="left", fontweight="bold")
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=12, color="#555555", transform=ax.transAxes)
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _catalogue(indicators: pd.DataFrame | None) -> pd.DataFrame:
+    """The indicator catalogue indexed by code (an empty one when none is given)."""
+    if indicators is None or indicators.empty:
+        return pd.DataFrame(columns=["name_vi", "unit", "higher_is_better"], index=pd.Index([], name="code"))
+    return indicators.set_index("code")
+
+
+def _indicator_name(catalogue: pd.DataFrame, code: str) -> str:
+    if code == "other":
+        return "Khác (ngoài danh mục)"
+    return str(catalogue.at[code, "name_vi"]) if code in catalogue.index else code
+
+
+def _measure_name(catalogue: pd.DataFrame, code: str, tier: str) -> str:
+    """'Tỷ lệ hồ sơ … (cấp xã)': the indicator and the tier whose units it measures."""
+    return f"{_indicator_name(catalogue, code)} ({TIER_LABELS.get(tier, tier)})"
+
+
+def _indicator_unit(catalogue: pd.DataFrame, code: str) -> str | None:
+    return catalogue.at[code, "unit"] if code in catalogue.index else None
+
+
+def _higher_is_better(catalogue: pd.DataFrame, code: str) -> bool:
+    return bool(catalogue.at[code, "higher_is_better"]) if code in catalogue.index else True
+
+
+def format_value(value: float, unit: str | None) -> str:
+    """A value as a Vietnamese reader writes it: '95,5%', '4.573', '46 tỷ đồng'."""
+    if value is None or pd.isna(value):
+        return "–"
+    if unit == "percent":
+        return f"{format_decimal(round(float(value), 1), format='#,##0.#', locale='vi')}%"
+    if unit == "vnd" and abs(value) >= 1e9:
+        return f"{format_decimal(round(value / 1e9, 1), format='#,##0.#', locale='vi')} tỷ đồng"
+    if unit == "vnd" and abs(value) >= 1e6:
+        return f"{format_decimal(round(value / 1e6, 1), format='#,##0.#', locale='vi')} triệu đồng"
+    return format_decimal(round(float(value), 2), format="#,##0.##", locale="vi")
+
+
+def _unit_axis_label(unit: str | None) -> str:
+    return {"percent": "Tỷ lệ (%)", "count": "Số lượng", "vnd": "Đồng", "rank": "Thứ hạng"}.get(unit or "", unit or "")
+
+
+def _short_period(label: str) -> str:
+    """'as_of 2023-05-30' → '30/05/2023', 'range 2022-08..2023-Q1' → '2022-08…2023-Q1'."""
+    label = str(label)
+    if label.startswith("as_of "):
+        return pd.Timestamp(label[6:]).strftime("%d/%m/%Y")
+    if label.startswith("range "):
+        return label[6:].replace("..", "…")
+    return label
+
+
+def _unit_labels(rows: pd.DataFrame) -> pd.Series:
+    """Unit names, with the province added where two units share a name ('Châu Thành')."""
+    names = rows["unit_name"].astype(str)
+    clash = names.map(rows.drop_duplicates("unit_code")["unit_name"].value_counts()).fillna(1) > 1
+    return names.where(~clash, names + " (" + rows["province"].astype(str) + ")")
+
+
+def _alphabetical(names: pd.Index) -> pd.Index:
+    """Sort key putting 'Đức Phổ' among the D's, not after 'Z'."""
+    return names.map(lambda name: (fold_key(name), name))
+
+
+def _grid(
+    ax,
+    values: pd.DataFrame,
+    notes: np.ndarray,
+    columns: list[str],
+    cmap: str,
+    vmax: float,
+    label: str,
+    fontsize: int = 9,
+) -> None:
+    """Cells coloured by ``values`` (NaN: the background) with a note in each, column labels on top."""
+    sns.heatmap(
+        values,
+        ax=ax,
+        cmap=cmap,
+        vmin=0,
+        vmax=vmax,
+        linewidths=1,
+        linecolor="white",
+        cbar_kws={"label": label, "shrink": 0.8},
+    )
+    colormap = mpl.colormaps[cmap]
+    for (i, j), value in np.ndenumerate(values.to_numpy(dtype=float)):
+        r, g, b, _ = colormap(value / vmax) if not np.isnan(value) else (0.9, 0.9, 0.9, 1)
+        dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
+        ax.text(
+            j + 0.5,
+            i + 0.5,
+            notes[i, j],
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            color="white" if dark else "#222222",
+        )
+    n_rows, n_cols = values.shape
+    ax.set_xticks(np.arange(n_cols) + 0.5, columns, rotation=0, fontsize=8)
+    ax.set_yticks(np.arange(n_rows) + 0.5, list(values.index), rotation=0)
+    ax.xaxis.tick_top()
+    ax.grid(False)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+@_styled
+def target_heatmap(progress: pd.DataFrame, indicators: pd.DataFrame | None = None, title: str | None = None) -> Figure:
+    """Units × (indicator, tier), coloured by the share of the 2025 target reached, marked by status.
+
+    Rows are the units with a value for some target, columns the
+    indicator/tier pairs with a target and some value; a cell shows the share
+    ('95%') and a status mark, grey where there is no value.
+    """
+    title = title or "Mức độ đạt mục tiêu 2025 (Share of the 2025 target reached)"
+    valued = progress[progress["status"].ne("no_data") & progress["target_value"].notna()]
+    if valued.empty:
+        return _message_figure(title, "Chưa có số liệu so với mục tiêu 2025 cho kỳ này.")
+    catalogue = _catalogue(indicators)
+    measures = valued[["indicator", "admin_level"]].drop_duplicates()
+    shown = progress[progress["unit_code"].isin(valued["unit_code"])].merge(measures, on=["indicator", "admin_level"])
+    shown = shown.assign(label=_unit_labels(shown), share=shown["share_of_target"].astype(float) * 100)
+    cells = shown.set_index(["label", "indicator", "admin_level"])[["share", "status"]]
+    cells = (
+        cells[~cells.index.duplicated()]
+        .unstack(["indicator", "admin_level"])
+        .sort_index(key=_alphabetical)
+        .sort_index(axis=1)
+    )
+    percent, status = cells["share"], cells["status"]
+    notes = np.empty(percent.shape, dtype=object)
+    for (i, j), value in np.ndenumerate(percent.to_numpy(dtype=float)):
+        mark = STATUS_MARKS.get(status.iat[i, j], STATUS_MARKS["no_data"])
+        notes[i, j] = mark if np.isnan(value) else f"{format_decimal(round(value), locale='vi')}%\n{mark}"
+    n_rows, n_cols = percent.shape
+    fig = Figure(figsize=(max(6.0, 2.2 + 1.35 * n_cols), max(3.0, 1.8 + 0.5 * n_rows)), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_facecolor(STATUS_COLORS["no_data"])
+    columns = [_wrap(_measure_name(catalogue, code, tier), 18) for code, tier in percent.columns]
+    _grid(ax, percent.clip(upper=100), notes, columns, cmap="RdYlGn", vmax=100, label="% mục tiêu 2025 đã đạt")
+    ax.set_title(title, loc="left", fontweight="bold")
+    legend = "   ".join(f"{STATUS_MARKS[s]} {STATUS_LABELS[s]}" for s in STATUS_LABELS)
+    fig.supxlabel(legend, fontsize=9, color="#333333")
+    return fig
+
+
+def _one_tier(rows: pd.DataFrame, indicator: str, tier: str | None) -> pd.DataFrame:
+    """The rows of one tier: the one asked for, or the only one there is."""
+    if tier is not None:
+        return rows[rows["admin_level"] == tier]
+    tiers = sorted(rows["admin_level"].dropna().unique())
+    if len(tiers) > 1:
+        raise ValueError(f"{indicator} has values at several tiers ({', '.join(tiers)}); pass tier= one of them")
+    return rows
+
+
+@_styled
+def indicator_bars(
+    progress: pd.DataFrame,
+    indicator: str,
+    indicators: pd.DataFrame | None = None,
+    tier: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """One indicator (at one tier) across units, best first, coloured by status, with the 2025 target line.
+
+    ``tier`` is the admin level the values measure (needed when the rows hold
+    several, e.g. a district's own records and its communes'). Where units
+    have different targets (a province plan over the national one) each bar
+    gets its own target mark instead of one line. Units without a value are
+    named in a note under the chart (counted when there are many).
+    """
+    catalogue = _catalogue(indicators)
+    rows = _one_tier(progress[progress["indicator"] == indicator], indicator, tier)
+    name = (
+        _measure_name(catalogue, indicator, rows["admin_level"].iat[0])
+        if not rows.empty
+        else _indicator_name(catalogue, indicator)
+    )
+    title = _wrap(title or name, 70)
+    if rows["latest_value"].isna().all():
+        return _message_figure(title, "Chưa có số liệu của chỉ tiêu này cho kỳ này.")
+    rows = rows.assign(label=_unit_labels(rows))
+    missing = sorted(rows.loc[rows["latest_value"].isna(), "label"], key=lambda name: (fold_key(name), name))
+    rows = rows[rows["latest_value"].notna()]
+    ascending = not _higher_is_better(catalogue, indicator)
+    rows = rows.sort_values(["latest_value", "label"], ascending=[ascending, True]).iloc[::-1]
+    unit = _indicator_unit(catalogue, indicator)
+    fig = Figure(figsize=(9, max(2.2, 1.6 + 0.42 * len(rows))), layout="constrained")
+    ax = fig.add_subplot()
+    if missing:
+        names = ", ".join(missing) if len(missing) <= MAX_MISSING_NAMES else f"{len(missing)} đơn vị"
+        fig.supxlabel(_wrap(f"Chưa có số liệu: {names}", 110), fontsize=9, color="#555555", ha="left", x=0.02)
+    y = np.arange(len(rows))  # barh draws bottom-up: the best unit ends on top
+    ax.barh(
+        y,
+        rows["latest_value"],
+        color=[STATUS_COLORS.get(s, STATUS_COLORS["no_data"]) for s in rows["status"]],
+        height=0.65,
+    )
+    for yi, value, status in zip(y, rows["latest_value"], rows["status"]):
+        ax.annotate(
+            f"{format_value(value, unit)}  {STATUS_MARKS.get(status, '')}",
+            (value, yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
+    targets = rows["target_value"].dropna().unique()
+    sources = rows["target_source"].dropna().unique()
+    source_note = f" ({', '.join(map(str, sources))})" if len(sources) else ""
+    if len(targets) == 1:
+        ax.axvline(
+            targets[0],
+            color="#222222",
+            linestyle="--",
+            linewidth=1.5,
+            label=f"Mục tiêu 2025: {format_value(targets[0], unit)}{source_note}",
+        )
+    elif len(targets) > 1:
+        ax.scatter(
+            rows["target_value"],
+            y,
+            marker="|",
+            s=400,
+            color="#222222",
+            zorder=3,
+            label=f"Mục tiêu 2025 của từng đơn vị{source_note}",
+        )
+    ax.set_yticks(y, list(rows["label"]))
+    ax.set_xlabel(_unit_axis_label(unit))
+    upper = np.nanmax(np.append(rows[["latest_value", "target_value"]].to_numpy(dtype=float), 1)) * 1.18
+    ax.set_xlim(0, max(upper, 115.0) if unit == "percent" else upper)  # a share reads against 0–100
+    ax.set_title(title, loc="left", fontweight="bold")
+    if len(targets):
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
+    return fig
+
+
+def unit_observations(observations: pd.DataFrame, unit_code: str, indicator: str, tier: str) -> pd.DataFrame:
+    """Results (not targets) reported for the unit itself at one tier, oldest first.
+
+    An observation is the unit's own when the most precise code it carries
+    (commune, else district, else province) is the unit's: 'các xã, thị trấn
+    huyện Trà Bồng' at the commune tier is Trà Bồng's, a single commune's value
+    is the commune's. It is the one selection :func:`trajectory` plots and
+    :func:`evidence_table` lists besides the roll-up trail.
+    """
+    if observations.empty:
+        return observations
+    named = observations["commune_code"].fillna(observations["district_code"]).fillna(observations["province_code"])
+    rows = observations[
+        (named == unit_code)
+        & (observations["indicator"] == indicator)
+        & (observations["admin_level"] == tier)
+        & ~observations["is_target"].astype(bool)
+    ]
+    return rows.sort_values(["period_end", "period_start", "observation_id"], na_position="first")
+
+
+def _ids(progress: pd.DataFrame) -> pd.Series:
+    """Observation ids of the ';'-separated trail, one per row, indexed like ``progress``."""
+    return progress["observation_ids"].dropna().astype(str).str.split(";").explode().str.strip().loc[lambda s: s != ""]
+
+
+def _trajectory_points(
+    observations: pd.DataFrame, rows: pd.DataFrame, unit_code: str, indicator: str, tier: str
+) -> pd.DataFrame:
+    """Points of a trajectory (end, value, period, observed): the unit's own reports, and the
+    values progress gives at each ``as_of`` in ``rows`` (rolled up where the unit did not report).
+    """
+    own = unit_observations(observations, unit_code, indicator, tier).dropna(subset=["period_end"])
+    points = [
+        pd.DataFrame(
+            {
+                "end": pd.to_datetime(own["period_end"]),
+                "value": own["value"],
+                "period": own["period_label"],
+                "observed": True,
+            }
+        )
+    ]
+    for index, row in rows[rows["latest_value"].notna()].iterrows():
+        behind = observations[observations["observation_id"].isin(_ids(rows.loc[[index]]))]
+        if not behind.empty:
+            end = pd.to_datetime(behind["period_end"]).max()
+            points.append(
+                pd.DataFrame(
+                    {
+                        "end": [end],
+                        "value": [row["latest_value"]],
+                        "period": [row["latest_period"]],
+                        "observed": [row["aggregation"] == "observed"],
+                    }
+                )
+            )
+    table = pd.concat(points, ignore_index=True).dropna(subset=["end", "value"])
+    table = table[table["observed"] | ~table["period"].isin(table.loc[table["observed"], "period"])]
+    return table.drop_duplicates(["period", "value"]).sort_values("end").reset_index(drop=True)
+
+
+@_styled
+def trajectory(
+    observations: pd.DataFrame,
+    progress: pd.DataFrame,
+    unit_code: str,
+    indicator: str,
+    indicators: pd.DataFrame | None = None,
+    tier: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """A unit's values over the periods, the projection to 31 Dec 2025 along its trend, and the target.
+
+    ``progress`` holds the unit's rows at one ``as_of`` or at several (the
+    history of a rolled-up value, e.g. a province from its districts); the
+    latest ``as_of`` gives the projection and status. Reported values are
+    dots, rolled-up values diamonds.
+    """
+    catalogue = _catalogue(indicators)
+    rows = _one_tier(
+        progress[(progress["unit_code"] == unit_code) & (progress["indicator"] == indicator)], indicator, tier
+    )
+    if rows.empty:
+        return _message_figure(
+            _wrap(title or _indicator_name(catalogue, indicator), 70),
+            f"Chưa có số liệu của đơn vị {unit_code} cho chỉ tiêu này.",
+        )
+    row = rows.iloc[int(np.argmax([period_end_of(a) for a in rows["as_of"]]))]
+    title = title or f"{row['unit_name']}: {_measure_name(catalogue, indicator, row['admin_level'])}"
+    points = _trajectory_points(observations, rows, unit_code, indicator, row["admin_level"])
+    if points.empty:
+        return _message_figure(_wrap(title, 70), "Chưa có số liệu báo cáo cho chỉ tiêu này.")
+    unit = _indicator_unit(catalogue, indicator)
+    fig = Figure(figsize=(9, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(points["end"], points["value"], color="#2c7fb8", linewidth=2)
+    for observed, marker, label in [(True, "o", "Số liệu báo cáo"), (False, "D", "Tổng hợp từ cấp dưới")]:
+        some = points[points["observed"] == observed]
+        if not some.empty:
+            ax.plot(
+                some["end"], some["value"], marker=marker, markersize=8, linestyle="none", color="#253494", label=label
+            )
+    for end, value, period in zip(points["end"], points["value"], points["period"]):
+        ax.annotate(
+            f"{format_value(value, unit)}\n{_short_period(period)}",
+            (end, value),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+        )
+    latest = points[(points["period"] == row["latest_period"]) & np.isclose(points["value"], row["latest_value"])]
+    if pd.notna(row["projected_2025"]) and not latest.empty and latest["end"].iat[-1] < TARGET_DATE:
+        start = latest["end"].iat[-1]
+        ax.plot(
+            [start, TARGET_DATE],
+            [row["latest_value"], row["projected_2025"]],
+            linestyle=":",
+            linewidth=2,
+            color="#41b6c4",
+            label=f"Dự báo 31/12/2025: {format_value(row['projected_2025'], unit)}",
+        )
+    if pd.notna(row["target_value"]):
+        source = f" ({row['target_source']})" if pd.notna(row["target_source"]) else ""
+        ax.axhline(
+            row["target_value"],
+            color="#222222",
+            linestyle="--",
+            linewidth=1.5,
+            label=f"Mục tiêu 2025: {format_value(row['target_value'], unit)}{source}",
+        )
+    ax.axvline(TARGET_DATE, color="#999999", linewidth=0.8)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
+    ax.set_ylabel(_unit_axis_label(unit))
+    ax.margins(x=0.08, y=0.2)
+    if unit == "percent":  # a share reads against the whole 0–100 scale
+        ax.set_ylim(0, max(108.0, ax.get_ylim()[1]))
+    ax.set_title(
+        _wrap(f"{title} — {STATUS_LABELS.get(row['status'], row['status'])}", 80), loc="left", fontweight="bold"
+    )
+    ax.legend(loc="best", fontsize=9)
+    return fig
+
+
+@_styled
+def coverage(
+    observations: pd.DataFrame, by: str = "district", indicators: pd.DataFrame | None = None, title: str | None = None
+) -> Figure:
+    """Which units reported which indicators in which periods.
+
+    Rows are the indicators (any tier), columns the units named in column
+    ``by`` ('province', 'district' or 'commune'; facts about the whole higher
+    unit get their own column); a cell lists the periods reported and is
+    shaded by their number. A grid of more than MAX_NOTED_CELLS cells is shaded only.
+    """
+    title = title or "Số liệu đã báo cáo (Data coverage)"
+    rows = observations[~observations["is_target"].astype(bool)]
+    if rows.empty:
+        return _message_figure(title, "Chưa có số liệu báo cáo nào trong dữ liệu.")
+    catalogue = _catalogue(indicators)
+    periods = (
+        rows.assign(
+            unit=rows[by].astype("object").fillna(WHOLE_UNIT[by]),
+            name=rows["indicator"].map(lambda c: _indicator_name(catalogue, c)),
+        )
+        .sort_values(["period_end", "period_start"], na_position="first")
+        .drop_duplicates(["unit", "name", "period_label"])
+        .groupby(["name", "unit"])["period_label"]
+        .agg(lambda labels: [_short_period(p) if pd.notna(p) else "không rõ kỳ" for p in labels])
+        .unstack("unit")
+        .sort_index(key=_alphabetical)
+        .sort_index(axis=1, key=_alphabetical)
+    )
+    counts = periods.map(lambda p: len(p) if isinstance(p, list) else 0)
+
+    def note(p: object) -> str:
+        if counts.size > MAX_NOTED_CELLS or not isinstance(p, list) or not p:
+            return ""
+        return "\n".join(p) if len(p) <= 3 else f"{len(p)} kỳ\n…{p[-1]}"
+
+    n_rows, n_cols = counts.shape
+    counts.index = [_wrap(name, 45) for name in counts.index]
+    fig = Figure(figsize=(max(7.0, 5.0 + 1.1 * n_cols), max(3.0, 1.8 + 0.5 * n_rows)), layout="constrained")
+    ax = fig.add_subplot()
+    vmax = max(3, int(counts.to_numpy().max()))
+    columns = [_wrap(unit, 12) for unit in counts.columns]
+    _grid(
+        ax,
+        counts.where(counts > 0),
+        periods.map(note).to_numpy(),
+        columns,
+        cmap="Blues",
+        vmax=vmax,
+        label="Số kỳ báo cáo",
+        fontsize=7,
+    )
+    ax.collections[0].colorbar.locator = mpl.ticker.MaxNLocator(integer=True)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_title(title, loc="left", fontweight="bold")
+    return fig
+
+
+EVIDENCE_COLUMNS = [
+    "unit_name",
+    "indicator",
+    "admin_level",
+    "value",
+    "unit",
+    "period",
+    "place",
+    "evidence",
+    "source",
+    "observation_id",
+]
+
+
+def evidence_table(progress: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
+    """The observations behind every plotted value, with evidence text and source path.
+
+    For each progress row with a value: the observations its latest value was
+    computed from (``observation_ids``, which for a roll-up are the lower
+    units' reports) and the unit's own reported series (:func:`unit_observations`).
+    """
+    valued = progress[progress["status"] != "no_data"]
+    trail = _ids(valued)
+    links = [
+        pd.DataFrame({"observation_id": trail.to_numpy(), "unit_name": valued.loc[trail.index, "unit_name"].to_numpy()})
+    ]
+    links += [
+        unit_observations(observations, row.unit_code, row.indicator, row.admin_level)[["observation_id"]].assign(
+            unit_name=row.unit_name
+        )
+        for row in valued.itertuples()
+    ]
+    table = pd.concat(links, ignore_index=True).drop_duplicates().merge(observations, on="observation_id", how="inner")
+    table = table.rename(columns={"period_label": "period"}).sort_values(
+        ["unit_name", "indicator", "period_end", "observation_id"]
+    )
+    return table[EVIDENCE_COLUMNS].reset_index(drop=True)
+
+
+def safe_name(name: str) -> str:
+    """``name`` as a file or directory name: ASCII letters, digits, '-' and '_' ('51@2025' → '51_2025')."""
+    safe = re.sub(r"[^0-9A-Za-z_-]+", "_", str(name)).strip("_")
+    if not safe:
+        raise ValueError(f"{name!r} gives no usable file name")
+    return safe
+
+
+def save(fig: Figure, output_dir: str | Path, name: str) -> Path:
+    """Write ``fig`` as ``output_dir/<safe name>.png`` and return the path."""
+    path = Path(output_dir) / f"{safe_name(name)}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=150, bbox_inches="tight", facecolor="white")
+    return path

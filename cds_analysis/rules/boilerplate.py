@@ -1,0 +1,352 @@
+"""Find the parts of a page that are not its body, so no fact is read from them.
+
+Web pages and portal posts carry furniture around the article: comment
+widgets, related-article lists, share and font-size controls, spokesperson
+and contact blocks, copyright footers, bylines and photo captions, and they
+often print the lead or a caption twice. A number inside such a span is not
+a fact of the document, and a fact printed twice is one fact: the first
+copy is kept, every later copy is boilerplate.
+
+:func:`boilerplate_spans` works on the normalised text
+(``cds_analysis.lang.text.normalize(doc.text)``) line by line. Precision comes
+first: furniture rules only touch short lines, and a body paragraph is only
+ever dropped as the second copy of an earlier one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+
+from cds_analysis.read.documents import is_date_stamp
+
+__all__ = ["boilerplate_spans", "in_boilerplate", "merge_spans"]
+
+_I = re.IGNORECASE
+_SHORT = 200  # furniture lines are at most this long; body paragraphs are longer or are sentences
+_HEAD = 600  # publication stamps ('18:22, 28/07/2023') sit near the top; lower down a lone date is a table cell
+
+# Whole lines that are widget or control labels ('Chia sẻ | In bài viết | Cỡ chữ A- A+').
+_CONTROL = (
+    r"\(?\d*\)?\s*bình luận|ý kiến bạn đọc|gửi bình luận|viết bình luận|gửi ý kiến|bình luận của bạn|trả lời"
+    r"|họ(?: và)? tên:?|e-?mail:?|mã xác nhận:?|gửi|hủy|tắt \[x\]|chia sẻ(?: bài viết| thông tin với bạn bè!?)?"
+    r"|in bài(?: viết)?|in trang|bản in|gửi email|lưu bài(?: viết)?|cỡ chữ(?:\s*a\s*[-+])*|a\s*[-+]?(?:\s+a\s*[-+]?)*"
+    r"|lượt xem:?\s*[\d.,]*|quay lại|về đầu trang|trở về|facebook|zalo|twitter|copy link"
+)
+_CONTROL_PIECE = re.compile(rf"(?:{_CONTROL})", _I)
+_PIECE_SEPARATOR = re.compile(r"\s*[|•·/]\s*")
+_COMMENT_NOTICE = re.compile(r"(?:ý kiến của bạn|vui lòng (?:gõ|nhập|đăng nhập))\b", _I)
+_COMMENT_SECTION = re.compile(r"bình luận|ý kiến bạn đọc|ý kiến của bạn", _I)
+_VIEW_COUNT = re.compile(r"lượt xem:?\s*[\d.,]+", _I)
+
+_TEMPLATE = re.compile(r"\{(?:name|time|body|date|content)\}")
+_COMMENT_HEADER = re.compile(
+    r"[^\d\n]{2,40}?\s+-\s*(?:\d{1,2}:\d{2}\b.*|\d{1,2}/\d{1,2}/\d{4}.*|\d+\s+(?:phút|giờ|ngày)\s+trước)"
+)
+
+_RELATED_HEADING = re.compile(
+    r"(?:(?:các\s+)?(?:tin|bài|tin,?\s+bài|bài viết|tin bài)\s+(?:liên quan|khác|cùng chuyên mục|mới hơn|cũ hơn"
+    r"|đã đưa(?: ngày)?|mới(?: nhất)?|đọc nhiều(?: nhất)?|xem nhiều(?: nhất)?|nổi bật)"
+    r"|xem thêm|đọc thêm|mới nhất|có thể bạn quan tâm|chuyên mục khác|liên kết website)\s*:?",
+    _I,
+)
+_RELATED_INLINE = re.compile(r"(?:xem thêm|đọc thêm|tin liên quan)\s*:\s*\S.*", _I)
+
+_SPOKESPERSON = re.compile(r"(?:thông tin )?người phát ngôn.*|thông tin liên hệ:?", _I)
+_CONTACT = re.compile(
+    r"(?:họ(?: và)? tên|chức vụ|số điện thoại|điện thoại|đt|sđt|di động|hotline|fax|e-?mail|địa chỉ|website)\s*:.*"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    _I,
+)
+_LABEL_LINE = re.compile(r"[^\d:\n]{2,30}:.*")
+_BYLINE = re.compile(
+    r"(?:tác giả|nguồn tin|nguồn|người đăng|ngày đăng|xuất bản(?: lúc)?|cập nhật|thực hiện"
+    r"|bài(?: và|,|\s*&)\s*ảnh)\s*:",
+    _I,
+)
+_FOOTER = re.compile(
+    r"(?:©|bản quyền thuộc|copyright|ghi rõ nguồn|giấy phép (?:số|xuất bản|hoạt động|thiết lập)|cơ quan chủ quản"
+    r"|chịu trách nhiệm (?:nội dung|xuất bản)|tổng biên tập\s*:|powered by)",
+    _I,
+)
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)\s*\|?|[\w./-]+\.(?:jpe?g|png|gif|webp)", _I)
+
+_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_NAME = rf"[{_UPPER}][^\s()]*(?:\s+[{_UPPER}][^\s()]*){{0,4}}"
+# A photo credit that ends a line: '(Ảnh: Nhị Phương).', '(ảnh: VGP)', '. Ảnh: T.HẬU', '. Ảnh TT'.
+_CREDIT = re.compile(
+    rf"\(\s*(?:[Nn]guồn\s+)?[Ảả]nh(?:\s+minh\s+họa)?(?:\s*:[^()\n]{{0,50}}|\s+{_NAME})?\s*\)\s*\.?\s*$"
+    rf"|(?:^|(?<=[.!?…”\"]\s)|(?<=[.!?…]))(?:Nguồn ảnh|Ảnh)(?: minh họa)?"
+    rf"(?:\s*:\s*(?:(?!\.\s)[^\n]){{1,50}}|\s+{_NAME})?\s*$"
+)
+_CAPTION_MAX = 300
+_CREDIT_TAIL = 120  # a credit and its opening parenthesis fit in the last characters of a line
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SOURCE_TAG = re.compile(r"\([^()\n]{2,40}\)\s*[-–—:]?\s*")  # '(Baoquangngai.vn)- ' before a lead
+_BULLET = re.compile(r"[-•]\s+\S")
+_SENTENCE_BREAK = re.compile(r"[.!?…]\s+[" + _UPPER + r"]")
+_NON_WORD = re.compile(r"[^\w\s]")
+
+
+def _key(s: str) -> str:
+    """:func:`cds_analysis.lang.text.fold_key` of an already normalised line, at C speed.
+
+    Decomposes and drops what is not ASCII instead of folding character by character; the
+    two agree on Vietnamese text (``tests/test_boilerplate.py`` checks it).
+    """
+    spaced = _NON_WORD.sub(" ", s.lower()).replace("đ", "d")
+    return " ".join(unicodedata.normalize("NFD", spaced).encode("ascii", "ignore").decode().split())
+
+
+@dataclass
+class _Line:
+    start: int  # offsets of the line's content without surrounding spaces
+    end: int
+    content: str
+    junk: bool = False  # the whole line is boilerplate
+
+    @cached_property
+    def words(self) -> set[str]:
+        return set(_key(self.content).split())
+
+    @cached_property
+    def credit(self) -> re.Match | None:
+        """The photo credit that ends the line, if any (only the tail can hold one)."""
+        tail_from = max(0, len(self.content) - _CREDIT_TAIL)
+        if "ảnh" not in self.content[tail_from:].lower():
+            return None
+        return _CREDIT.search(self.content, tail_from)
+
+
+def _lines(text: str) -> list[_Line]:
+    lines = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        start = pos + (len(raw) - len(raw.lstrip())) if stripped else pos
+        lines.append(_Line(start, start + len(stripped), stripped))
+        pos += len(raw) + 1
+    return lines
+
+
+def _is_control_line(content: str) -> bool:
+    pieces = [p for p in _PIECE_SEPARATOR.split(content) if p]
+    return bool(pieces) and all(_CONTROL_PIECE.fullmatch(p) for p in pieces)
+
+
+def _is_furniture(content: str) -> bool:
+    """A short line that is a widget, control, byline, contact line, footer or image placeholder."""
+    if len(content) > _SHORT:
+        return False
+    return bool(
+        _is_control_line(content)
+        or _TEMPLATE.search(content)
+        or _COMMENT_NOTICE.match(content)
+        or _RELATED_INLINE.fullmatch(content)
+        or _CONTACT.fullmatch(content)
+        or (_BYLINE.match(content) and "%" not in content)
+        or _FOOTER.match(content)
+        or _IMAGE.fullmatch(content)
+    )
+
+
+def _headline_like(content: str) -> bool:
+    """A listed headline: short, one phrase, no final stop (a sentence ending in '.' is body again)."""
+    return len(content) <= _SHORT and not content.endswith((".", ":", ";")) and not _SENTENCE_BREAK.search(content)
+
+
+def _contact_like(content: str) -> bool:
+    return len(content) <= 120 and bool(_LABEL_LINE.fullmatch(content) or _CONTACT.fullmatch(content))
+
+
+def _mark_blocks(lines: list[_Line]) -> None:
+    """Headings that own the lines below them: related lists, spokesperson blocks, reader comments.
+
+    A rendered comment ('Trần Văn Bình - 10:20 12/03/2023' and its text up to the next blank line)
+    is only recognised once the comment section has begun, so a byline never swallows the article.
+    """
+    in_comments = False
+    i = 0
+    while i < len(lines):
+        content = lines[i].content
+        if _TEMPLATE.search(content) or (lines[i].junk and _COMMENT_SECTION.search(content)):
+            in_comments = True
+        if _RELATED_HEADING.fullmatch(content):
+            follows = _headline_like
+        elif _SPOKESPERSON.fullmatch(content) and len(content) <= _SHORT:
+            follows = _contact_like
+        elif in_comments and _COMMENT_HEADER.fullmatch(content):
+            follows = None  # a comment: its text runs to the next blank line
+        else:
+            i += 1
+            continue
+        lines[i].junk = True
+        i += 1
+        while i < len(lines):
+            content = lines[i].content
+            if (follows is None and not content) or (follows is not None and content and not follows(content)):
+                break
+            lines[i].junk = lines[i].junk or bool(content)
+            i += 1
+
+
+def _mark_tail_list(lines: list[_Line]) -> None:
+    """A run of '- Headline' items that ends the page and lists the page's own headline among
+    other headlines is a related-article list, even without a heading.
+
+    A plan can end with a bullet list of targets too: without its own headline among the
+    items (and with items ending in ';' or '.', or introduced by a line ending with ':') the
+    run is body.
+    """
+    items: list[_Line] = []
+    k = len(lines) - 1
+    while k >= 0 and (not lines[k].content or lines[k].junk or _BULLET.match(lines[k].content)):
+        if lines[k].content and not lines[k].junk:
+            items.append(lines[k])
+        k -= 1
+    previous = lines[k].content if k >= 0 else ""
+    headline = _key(next((line.content for line in lines if line.content), ""))
+    if (
+        len(items) >= 3
+        and any(_key(it.content) == headline for it in items)
+        and not previous.endswith(":")
+        and all(len(it.content) <= _SHORT and not it.content.endswith((";", ":")) for it in items)
+        and sum(it.content.endswith(".") for it in items) <= 1
+    ):
+        for it in items:
+            it.junk = True
+
+
+def _glued_headlines(lines: list[_Line]) -> dict[int, int]:
+    """Lines that start with an earlier short line glued to a capital ('…của người dânBộ phận một cửa…').
+
+    Image blocks print the page headline as alt text right before the caption; returns line index ->
+    length of the repeated headline.
+    """
+    glued: dict[int, int] = {}
+    headlines: list[str] = []
+    for idx, line in enumerate(lines):
+        if not line.content or line.junk:
+            continue
+        head = next(
+            (h for h in headlines if line.content.startswith(h) and line.content[len(h) : len(h) + 1].isupper()), None
+        )
+        if head:
+            glued[idx] = len(head)
+        elif 15 <= len(line.content) <= _SHORT:
+            headlines.append(line.content)
+    return glued
+
+
+def _mark_captions(lines: list[_Line]) -> list[tuple[int, int]]:
+    """Mark whole captions that have no number of their own or repeat the body; return the spans of
+    photo credits and glued headlines, which are boilerplate in any case.
+
+    A caption is a line ending in a photo credit, the uncredited twin printed next to one, or the
+    text after a glued headline.
+    """
+    spans: list[tuple[int, int]] = []
+    captions: dict[int, tuple[int, int]] = {}  # line index -> the caption text's slice of the line
+    for idx, head in _glued_headlines(lines).items():
+        spans.append((lines[idx].start, lines[idx].start + head))
+        captions[idx] = (head, len(lines[idx].content))
+    for idx, line in enumerate(lines):
+        if line.content and not line.junk and line.credit:
+            spans.append((line.start + line.credit.start(), line.end))
+            if line.credit.start() <= _CAPTION_MAX:
+                captions[idx] = (captions.get(idx, (0,))[0], line.credit.start())
+    for idx in list(captions):
+        for near in (idx - 1, idx + 1):
+            twin = 0 <= near < len(lines) and near not in captions and lines[near].content and not lines[near].junk
+            if twin and _similar(lines[near], lines[idx].content[slice(*captions[idx])]):
+                captions[near] = (0, len(lines[near].content))
+    body = [line for idx, line in enumerate(lines) if line.content and not line.junk and idx not in captions]
+    for idx, (start, end) in captions.items():
+        caption = lines[idx].content[start:end]
+        numbers, words = set(_NUMBER.findall(caption)), set(_key(caption).split())
+        if not numbers or any(
+            numbers <= set(_NUMBER.findall(line.content)) and len(words & line.words) >= 0.7 * len(words)
+            for line in body
+        ):
+            lines[idx].junk = True
+    return spans
+
+
+def _similar(line: _Line, caption: str) -> bool:
+    """The uncredited twin of a caption: nearly the same words and the same numbers."""
+    wa, wb = line.words, set(_key(caption).split())
+    same_numbers = set(_NUMBER.findall(line.content)) == set(_NUMBER.findall(caption))
+    return bool(wa and wb) and same_numbers and len(wa & wb) / len(wa | wb) >= 0.8
+
+
+def _repeat_key(line: _Line) -> str | None:
+    """Matching key of a line for repeat detection, or None when the line is too short to judge.
+
+    A leading source tag ('(Baoquangngai.vn)- ') and a trailing photo credit are left out, so a lead
+    printed with and without its tag, and a caption printed in two styles, meet. Short lines (table
+    cells such as '100%' or 'Đạt') repeat legitimately and are never compared.
+    """
+    end = line.credit.start() if line.credit else len(line.content)
+    tag = _SOURCE_TAG.match(line.content)
+    key = _key(line.content[tag.end() if tag else 0 : end])
+    if len(key.split()) < 5 or (len(key) < 80 and not any(ch.isdigit() for ch in key)):
+        return None
+    return key
+
+
+def _repeat_spans(lines: list[_Line]) -> list[tuple[int, int]]:
+    """Second and later copies of a body line.
+
+    Lines already marked as boilerplate neither count as a first copy nor are compared, so a body
+    paragraph is never dropped because a caption or widget said the same first.
+    """
+    spans: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    for line in lines:
+        key = None if line.junk else _repeat_key(line)
+        if key in seen:
+            spans.append((line.start, line.end))
+        elif key is not None:
+            seen.add(key)
+    return spans
+
+
+def merge_spans(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans; spans apart only by white space become one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and (start <= merged[-1][1] or not text[merged[-1][1] : start].strip()):
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def boilerplate_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping ``(start, end)`` spans of ``text`` that are not body text.
+
+    ``text`` is the normalised text (``normalize(doc.text)``); the spans index into it.
+    """
+    lines = _lines(text)
+    for line in lines:
+        line.junk = bool(line.content) and (
+            _is_furniture(line.content) or (line.start < _HEAD and is_date_stamp(line.content))
+        )
+    _mark_blocks(lines)
+    _mark_tail_list(lines)
+    spans = _mark_captions(lines)
+    for line in lines:
+        if not line.junk and len(line.content) <= _SHORT:
+            spans.extend((line.start + m.start(), line.start + m.end()) for m in _VIEW_COUNT.finditer(line.content))
+    spans += _repeat_spans(lines)
+    spans += [(line.start, line.end) for line in lines if line.junk]
+    return merge_spans(spans, text)
+
+
+def in_boilerplate(spans: list[tuple[int, int]], pos: int) -> bool:
+    """True when offset ``pos`` lies inside one of ``spans`` (as returned by :func:`boilerplate_spans`)."""
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]

@@ -1,0 +1,273 @@
+"""Free-text extraction: every number that measures digital transformation
+becomes one observation that points at the words it came from.
+
+The pipeline for one text:
+
+1. normalise (``text.NormalizedText``) — rules match the canonical form,
+   evidence is cut from the original;
+2. drop page furniture (``boilerplate``) and split into paragraphs, sentences
+   and clauses (``segments``);
+3. find the quantities (``numbers``), periods (``periods``) and places
+   (``gazetteer``) in the text;
+4. give each quantity its context — place and admin level (``places``),
+   period, target or result, indicator (``context``, ``indicators``) — and keep
+   it when it reads as a measure rather than a date, a name, a duration or a
+   crowd (``nouns``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from cds_analysis.rules import boilerplate
+
+from cds_analysis.rules import context
+
+from cds_analysis.rules import flat_tables
+
+from cds_analysis.reference import indicators
+
+from cds_analysis.lang import numbers
+
+from cds_analysis.lang import periods
+
+from cds_analysis.rules import places
+from cds_analysis.rules.boilerplate import in_boilerplate
+from cds_analysis.read.documents import Document, read_document
+from cds_analysis.reference.schemas import OBSERVATIONS
+from cds_analysis.lang.segments import split_paragraphs
+from cds_analysis.lang.text import NormalizedText
+
+__all__ = ["EXTRACTOR_VERSION", "extract_text", "extract_document", "extract_file"]
+
+EXTRACTOR_VERSION = "0.1.0"
+
+# Evidence is the clause piece around a number, capped so it stays a quote.
+_MAX_EVIDENCE = 240
+
+
+@dataclass
+class _Fact:
+    quantity: numbers.Quantity
+    indicator: str
+    indicator_text: str | None
+    place: places.Place
+    period: periods.Period | None
+    period_marked: bool  # a period word applied (even one that resolved to nothing)
+    is_target: bool
+    evidence_span: tuple[int, int]
+
+
+def extract_text(
+    text: str,
+    published: date | None = None,
+    source: str | None = None,
+    document_id: str | None = None,
+) -> pd.DataFrame:
+    """Observations found in ``text``, one row per fact, in text order.
+
+    ``published`` resolves 'đến nay', 'hiện nay' and 'năm nay'; without it
+    such facts get no period. ``source`` is stored as given (a path, a URL).
+    Columns are those of the ``observations`` table.
+    """
+    nt = NormalizedText.of(text)
+    doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    facts = _facts(nt.text, published)
+    rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
+    return pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
+
+
+def extract_document(doc: Document) -> pd.DataFrame:
+    """Observations of a document read by :func:`cds_analysis.read.documents.read_document`."""
+    return extract_text(doc.text, published=doc.published, source=doc.path, document_id=doc.document_id)
+
+
+def extract_file(path: str | Path) -> pd.DataFrame:
+    """Read ``path`` (txt, html, docx, pdf) and extract its observations.
+
+    Raises :class:`cds_analysis.read.documents.ReadError` naming the file when it
+    cannot be read.
+    """
+    return extract_document(read_document(path))
+
+
+def _facts(t: str, published: date | None) -> list[_Fact]:
+    paragraphs = split_paragraphs(t)
+    furniture = boilerplate.merge_spans(boilerplate.boilerplate_spans(t) + _headline(t, paragraphs), t)
+    quantities = [q for q in numbers.find_quantities(t) if not in_boilerplate(furniture, q.number_start)]
+    all_mentions = periods.find_periods(t, published)
+    period_mentions = [m for m in all_mentions if not in_boilerplate(furniture, m.start)]
+    heading_periods = _heading_periods(t, paragraphs, all_mentions)
+    quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
+    quantities = _without_repeating_captions(t, paragraphs, quantities)
+    in_focus = places.PlaceContext(t, paragraphs, furniture)
+    cells = [c for c in flat_tables.find_flat_tables(t, paragraphs, published) if not in_boilerplate(furniture, c.quantity.start)]
+    in_cells = {c.quantity.number_start for c in cells}
+    quantities = [q for q in quantities if q.number_start not in in_cells]
+    facts: list[_Fact] = []
+    seen: set[tuple] = set()
+    previous_sentence_facts: list[_Fact] = []
+    previous_sentence = None
+    last_sentence = None
+    for paragraph in paragraphs:
+        previous_sentence_facts, previous_sentence = [], None
+        last_in_paragraph = None
+        for sentence in paragraph.sentences:
+            in_sentence = [q for q in quantities if sentence.start <= q.number_start < sentence.end]
+            sentence_facts: list[_Fact] = []
+            for q in in_sentence:
+                if context.is_not_a_measure(t, q, sentence):
+                    continue
+                clause = sentence.clause_at(q.number_start)
+                neighbours = [o for o in in_sentence if o is not q]
+                span = context.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
+                place = in_focus.place_for(q, sentence, clause, paragraph, neighbours)
+                is_target = context.is_target(t, q, sentence, clause, period_mentions)
+                period, marked = context.period_for(t, q, sentence, clause, period_mentions, published, is_target, last_in_paragraph, neighbours)
+                if marked and period is not None and period.label.startswith("as_of"):
+                    is_target = False  # 'Tính đến hết năm 2024, … hoàn thành 100%' reports a status
+                for indicator, indicator_text in context.indicator_for(t, q, clause, neighbours, sentence, last_sentence):
+                    if context.is_structural(t, q, indicator):
+                        continue
+                    sentence_facts.append(_Fact(q, indicator, indicator_text, place, period, marked, is_target, span))
+            for fact in sentence_facts:
+                if not fact.period_marked and paragraph.start in heading_periods:
+                    fact.period, fact.period_marked = heading_periods[paragraph.start], True
+            context.share_fractions(t, sentence_facts)
+            context.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
+            context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
+            for fact in sentence_facts:
+                key = (fact.indicator, fact.quantity.value, fact.place.key, fact.period and fact.period.label, fact.is_target)
+                if key in seen:
+                    continue
+                seen.add(key)
+                facts.append(fact)
+            if in_sentence:
+                previous_sentence_facts, previous_sentence = sentence_facts, sentence
+            last_sentence = last_in_paragraph = sentence
+    facts += [_cell_fact(cell, in_focus) for cell in cells]
+    facts.sort(key=lambda f: f.quantity.number_start)
+    return _without_unnamed_repeats(facts)
+
+
+def _cell_fact(cell: flat_tables.TableCell, in_focus: places.PlaceContext) -> _Fact:
+    """A figure of a flattened table: named by its row label, placed by the document and the row's tier."""
+    q = cell.quantity
+    code = indicators.match_indicator(cell.label, unit=q.unit)
+    span = (cell.label_start, q.end) if q.end - cell.label_start <= _MAX_EVIDENCE else (q.start, q.end)
+    return _Fact(q, code or "other", cell.label[:120], in_focus.place_of_row(cell.label), cell.period,
+                 cell.period is not None, cell.is_target, span)
+
+
+def _without_unnamed_repeats(facts: list[_Fact]) -> list[_Fact]:
+    """'Hoàn thành 17/18 nhiệm vụ' as a sub-heading, then in a sentence that names it: keep the named one.
+
+    Only counts and fractions: '100%' of two different things is common and both stay.
+    """
+
+    def key(f: _Fact) -> tuple:
+        q = f.quantity
+        return (q.value, q.numerator, q.denominator, q.unit, f.place.key)
+
+    named = {key(f) for f in facts if f.indicator != "other"}
+    return [f for f in facts if f.indicator != "other" or f.quantity.unit == "percent" or key(f) not in named]
+
+
+_BULLET = re.compile(r"\s*[-+•–*]\s")
+_HEADING_END = (".", "!", "?", "…", ";", ",")
+
+
+def _heading_periods(t: str, paragraphs, mentions) -> dict[int, periods.Period]:
+    """Period of each bullet paragraph from the heading above it.
+
+    A formal report lists results under headings ('Kết quả … quý I năm 2024',
+    'II. NHIỆM VỤ QUÝ II/2024'); a bullet item without a period word of its own
+    belongs to the nearest heading above that names one.
+    """
+    found: dict[int, periods.Period] = {}
+    current = None
+    for p in paragraphs:
+        line = t[p.start:p.end].strip()
+        if _BULLET.match(line):
+            if current is not None:
+                found[p.start] = current
+            continue
+        if len(line) <= 150 and not line.endswith(_HEADING_END):
+            named = [m.period for m in mentions if p.start <= m.start < p.end and m.period is not None]
+            if named:
+                current = named[-1]
+        else:
+            current = None  # running text ends the list
+    return found
+
+
+def _headline(t: str, paragraphs) -> list[tuple[int, int]]:
+    """A headline restates a fact of the body; its numbers are not counted again."""
+    spans = []
+    if paragraphs and re.match(r"\s*source:\s*\S+\s*$", t[paragraphs[0].start:paragraphs[0].end]):
+        spans.append((paragraphs[0].start, paragraphs[0].end))  # a saved page's 'source: URL' line
+        paragraphs = paragraphs[1:]
+    if len(paragraphs) < 2:
+        return spans
+    first = paragraphs[0]
+    line = t[first.start:first.end].strip()
+    if len(line) <= 200 and not line.endswith((".", "!", "?", "…")):
+        spans.append((first.start, first.end))
+    return spans
+
+
+_CAPTION = re.compile(r"^\s*(?:Ảnh|ẢNH|Ảnh minh họa)\s*:|(?:\(|\.\s|\s)(?:Ảnh|ẢNH)\s*:?\s*[^.]{0,40}\)?\s*$")
+
+
+def _without_repeating_captions(t: str, paragraphs, quantities):
+    """A photo caption that restates figures of the body adds no fact ('Ảnh: … 13 điểm cầu')."""
+    captions = [p for p in paragraphs if len(t[p.start:p.end]) < 300 and _CAPTION.search(t[p.start:p.end])]
+    kept, seen = [], set()
+    for q in quantities:
+        if any(p.start <= q.number_start < p.end for p in captions) and q.value in seen:
+            continue
+        seen.add(q.value)
+        kept.append(q)
+    return kept
+
+
+def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str) -> dict:
+    q = fact.quantity
+    evidence, start, end = nt.evidence(*fact.evidence_span)
+    place = fact.place
+    obs_key = f"{doc_id}|{start}|{end}|{fact.indicator}|{q.value!r}|{place.key}"
+    return {
+        "observation_id": hashlib.sha256(obs_key.encode("utf-8")).hexdigest()[:16],
+        "document_id": doc_id,
+        "source": source,
+        "indicator": fact.indicator,
+        "indicator_text": fact.indicator_text,
+        "value": float(q.value),
+        "unit": q.unit,
+        "numerator": q.numerator,
+        "denominator": q.denominator,
+        "qualifier": q.qualifier,
+        "is_target": bool(fact.is_target),
+        "period_label": fact.period.label if fact.period else None,
+        "period_start": fact.period.start if fact.period else None,
+        "period_end": fact.period.end if fact.period else None,
+        "admin_level": place.level,
+        "place": place.label,
+        "province": place.province,
+        "province_code": place.province_code,
+        "district": place.district,
+        "district_code": place.district_code,
+        "commune": place.commune,
+        "commune_code": place.commune_code,
+        "evidence": evidence,
+        "char_start": start,
+        "char_end": end,
+        "extractor_version": EXTRACTOR_VERSION,
+    }

@@ -1,0 +1,439 @@
+"""Where a fact is: the unit, or the lower units of a unit taken together, and its tier.
+
+Places are read in reading order. A unit that qualifies the number's noun
+('100% xã của huyện Tư Nghĩa') wins; then a unit named in the number's own
+clause; otherwise the first unit the sentence names; otherwise the last unit
+named before it, so an opener such as 'Tại điểm cầu huyện Tư Nghĩa' holds
+until another place takes over. Bare tier words ('huyện', 'toàn huyện',
+'trên địa bàn tỉnh') point at the last unit of that tier. Units listed after
+'gồm' and a bracketed parent ('xã Tịnh Long (TP.Quảng Ngãi)') are not
+subjects. The tier is that of the number's own noun phrase ('22 điểm cầu tại
+các xã', '120 Tổ thôn, tổ dân phố', '100% xã, thị trấn'), else of a
+collective marker earlier in the clause ('Đối với cấp xã,', 'UBND các xã, thị
+trấn ban hành'), else the place's own.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from cds_analysis.reference import gazetteer
+
+from cds_analysis.lang import numbers
+from cds_analysis.rules.boilerplate import in_boilerplate
+from cds_analysis.rules.nouns import noun_after
+from cds_analysis.lang.segments import Paragraph, Sentence, Span
+
+__all__ = ["Place", "PlaceContext", "TIER_WORD"]
+
+# Phrases spanning tiers ('từ huyện đến xã', 'cấp huyện, cấp xã') name no single tier.
+_FROM_TO = re.compile(r"\btừ (?:cấp )?(?:tỉnh|huyện|xã|thị xã|trung ương)\b[^.;]{0,30}?\bđến (?:cấp )?(?:tỉnh|huyện|xã|thị xã|cơ sở|thôn)[\w, ]{0,20}", re.I)
+_BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện|xã)\b(?:(?:,| và) cấp xã\b)?", re.I)
+# 'Ở cấp xã, …' at the head of a sentence sets the tier for all its clauses.
+_HEAD_TIER = re.compile(r"\s*(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),")
+
+# Tier words in a number's noun phrase or earlier in its clause.
+_TIER = re.compile(
+    r"(?P<village>(?<![\wÀ-ỹ])(?:các |cấp |tại các |tại |của các )?(?:thôn|tổ dân phố|ấp|khu phố|làng)\b(?:, (?:tổ dân phố|khu phố|bản|làng))?)"
+    r"|(?P<commune>(?:(?<![\wÀ-ỹ])(?:các |cấp |tại các |của các |UBND các |UBND cấp )(?:xã|phường|thị trấn)"
+    r"|(?<![\wÀ-ỹ])(?:tại |của )?(?<!thị )(?:xã|phường|thị trấn)(?=, (?:xã|phường|thị trấn))|\A\s*(?:xã|phường|thị trấn))"
+    r"\b(?:, (?:xã|phường|thị trấn))*(?!\s+[A-ZĐ]))"
+    r"|(?P<localities>các địa phương|\d+ địa phương)"
+    r"|(?P<districts>(?:(?:UBND )?các |^\s*)(?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ]))"
+    r"|(?P<units>^\s*đơn vị\b)"
+    r"|(?P<district>(?:toàn|cấp|UBND cấp) (?:huyện|thị xã)\b|(?:tại|của) (?:UBND )?(?:huyện|thị xã)\b(?!\s+[A-ZĐ]))",
+)
+_LEVEL_OF_GROUP = {
+    "village": "village", "commune": "commune", "localities": "commune",
+    "districts": "district_collective", "district": "district", "units": "sub_units",
+}
+_CLAUSE_MARKER = re.compile(
+    r"(?P<commune>(?:(?i:đối với) |của |UBND |tại )?(?i:các|cấp) (?:xã|phường|thị trấn)\b(?:, (?:phường|thị trấn))*(?!\s+[A-ZĐ])|(?i:các) địa phương)"
+    r"|(?P<village>(?i:các|cấp) (?:thôn|tổ dân phố|bản|ấp|khu phố)\b)"
+    r"|(?P<district>(?i:toàn) huyện|(?i:toàn) thị xã|(?i:cấp) huyện)"
+    r"|(?P<district_collective>(?i:các) (?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ]))"
+)
+# 'thành viên Tổ CNSCĐ cấp xã': the tier describes the team, not the fact's unit.
+_ORGANISATION = re.compile(r"(Tổ CNSCĐ|Tổ công nghệ số cộng đồng|thành viên|Ban Chỉ đạo|Tổ giúp việc)\s*$", re.I)
+
+
+def _tier_words_of(level: str) -> str:
+    return {"commune": "các xã, thị trấn", "village": "các thôn, tổ dân phố", "district_collective": "các huyện, thị xã, thành phố"}[level]
+
+
+@dataclass(frozen=True)
+class Place:
+    """The place a fact is about: a unit, or the lower units of a unit taken together."""
+
+    level: str
+    unit: gazetteer.Unit | None
+    collective: str | None = None  # the text's tier words ('các xã, phường') for a collective
+
+    @property
+    def label(self) -> str | None:
+        if self.unit is None:
+            return self.collective
+        return f"{self.collective} {self.unit.label}" if self.collective else self.unit.label
+
+    @property
+    def key(self) -> tuple:
+        return (self.level, self.unit.code if self.unit else None, self.collective)
+
+    def _tier(self, level: str) -> tuple[str | None, str | None]:
+        u = self.unit
+        if u is None:
+            return None, None
+        if level == "province":
+            return (u.name, u.code) if u.level == "province" else (u.province_name, u.province_code)
+        if level == "district":
+            if u.level == "district":
+                return u.label, u.code
+            if u.level == "commune" and u.district_code:
+                return _district_label(u), u.district_code
+            return None, None
+        if u.level == "commune":
+            return u.label, u.code
+        return None, None
+
+    province = property(lambda self: self._tier("province")[0])
+    province_code = property(lambda self: self._tier("province")[1])
+    district = property(lambda self: self._tier("district")[0])
+    district_code = property(lambda self: self._tier("district")[1])
+    commune = property(lambda self: self._tier("commune")[0])
+    commune_code = property(lambda self: self._tier("commune")[1])
+
+
+def _district_label(unit: gazetteer.Unit) -> str | None:
+    district = gazetteer.resolve(unit.district_name, level="district", province=unit.province_code) if unit.district_name else None
+    return district.label if district else unit.district_name
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A mention of a place in the text (named, or a bare tier word)."""
+
+    start: int
+    end: int
+    unit: gazetteer.Unit | None
+    tier: str | None = None  # for bare references: 'province' | 'district' | 'commune'
+    collective: str | None = None  # 'các địa phương trên địa bàn X' → commune collective
+_BARE_REF = re.compile(
+    r"(?P<province>\b(?i:trên địa bàn|toàn|của|cả|cấp) tỉnh\b(?!\s+[A-ZĐ])"
+    r"|(?:(?<=^)|(?<=[,.:] ))(?i:t)ỉnh(?= (?:đã|đặt|đạt|có|tiếp tục|phấn đấu|xếp|vươn|tăng|giảm|hiện|triển khai|đề ra|hoàn thành)\b))"
+    r"|(?P<district>(?<!, )(?<!các )(?<!cấp )\b(?:(?i:toàn) huyện|(?i:trên) địa bàn huyện|UBND huyện|(?i:h)uyện|thị xã|(?i:toàn) thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
+    r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
+)
+_COLLECTIVE_REF = re.compile(r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$")
+
+
+_ROW_TIER = re.compile(r"\b(?i:cấp) (tỉnh|huyện|xã)\b")
+_RESPECTIVELY = re.compile(r"\blần lượt\b")
+_QUALIFYING = re.compile(r"\b(của|tại|ở|thuộc|trên địa bàn)\s*$")
+
+
+_ACTOR = re.compile(r"(UBND|Ủy ban nhân dân|Tỉnh ủy|Huyện ủy|Thủ tướng|Chủ tịch)\s*$")
+_LIST_OPENER = re.compile(r"\b(gồm|bao gồm|như)\s*:?\s*(?:các )?(?:xã|thị trấn|phường)?\s*$")
+
+
+class PlaceContext:
+    """Places named in one document, in reading order, and the unit in focus at each point."""
+
+    def __init__(self, text: str, paragraphs: list[Paragraph], furniture: list[tuple[int, int]]):
+        self.text = text
+        first = [m for m in gazetteer.find_mentions(text) if not in_boilerplate(furniture, m.start)]
+        self.province = _main_province(first)
+        code = self.province.code if self.province else None
+        if code is not None and any(m.unit is None for m in first):
+            # Names that are ambiguous across the country may be unique inside the province.
+            first = [m for m in gazetteer.find_mentions(text, province=code) if not in_boilerplate(furniture, m.start)]
+        # Lower units of other provinces are homonyms of places the gazetteer lacks, not the subject.
+        named = [m for m in first if m.unit is not None
+                 and (code is None or m.unit.level == "province" or m.unit.province_code == code)]
+        self.district = _main_district(named)
+        sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
+        self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
+        self._compared = _compared_refs(self.refs, sentence_starts)
+        self._starts = [r.start for r in self.refs]
+
+    # -- references -----------------------------------------------------
+    def _refs(self, named, furniture) -> list[_Ref]:
+        refs = [_Ref(m.start, m.end, m.unit) for m in named if not self._is_parent_aside(m.start)]
+        taken = [(m.start, m.end) for m in named]  # a bracketed parent is no subject, nor is its name bare
+        # A unit named once with its unit word is recognised bare later on ('Bình Đào đã …').
+        known = dict(_districts_of(self.province)) if self.province else {}
+        for m in named:
+            if m.unit.level in ("district", "commune"):
+                known.setdefault(m.unit.name, m.unit)
+        for name, unit in known.items():
+            for start in _bare_occurrences(self.text, name):
+                end = start + len(name)
+                if not _overlaps(taken, start, end) and not in_boilerplate(furniture, start) and not self._is_parent_aside(start):
+                    refs.append(_Ref(start, end, unit))
+        for hit in _BARE_REF.finditer(self.text):
+            if _overlaps(taken, hit.start(), hit.end()) or in_boilerplate(furniture, hit.start()):
+                continue
+            counted = re.search(r"(\d+)\s$", self.text[max(0, hit.start() - 12):hit.start()])
+            if counted and not re.fullmatch(r"(19|20)\d\d", counted.group(1)):
+                continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
+            refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
+        refs.sort(key=lambda r: r.start)
+        out = []
+        for ref in refs:
+            if out and _is_apposed_parent(self.text, out[-1], ref):
+                continue
+            before = self.text[max(0, ref.start - 60):ref.start]
+            words = _COLLECTIVE_REF.search(before)
+            if words and ref.unit is not None:
+                ref = replace(ref, start=ref.start - (len(before) - words.start()), collective=words.group("words"))
+            if ref.unit is None and ref.tier == "province" and _ACTOR.search(self.text[max(0, ref.start - 20):ref.start]):
+                continue
+            out.append(ref)
+        return out
+
+    def _is_parent_aside(self, start: int) -> bool:
+        """'xã Tịnh Long (TP.Quảng Ngãi)': the bracketed unit only locates the one before it."""
+        return self.text[max(0, start - 1):start] == "(" and bool(re.search(r"[\wÀ-ỹ]\s*\($", self.text[max(0, start - 3):start]))
+
+    def _in_list(self, ref: _Ref, sentence_start: int) -> bool:
+        """Units enumerated after 'gồm' are members of a count, not the subject."""
+        if re.match(r"\s*(?:\(\s*\d|đạt\b|với\b)", self.text[ref.end:ref.end + 12]):
+            return False  # 'như Đam Rông (38,2%), Lạc Dương (41,7%)': each listed unit has its own figure
+        before = self.text[sentence_start:ref.start]
+        if _LIST_OPENER.search(before):
+            return True
+        m = list(re.finditer(r"\b(gồm|bao gồm)\b", before))
+        return bool(m) and ";" not in before[m[-1].end():] and "." not in before[m[-1].end():]
+
+    def _refs_between(self, start: int, end: int) -> list[_Ref]:
+        i = bisect_right(self._starts, start - 1)
+        out = []
+        while i < len(self.refs) and self.refs[i].start < end:
+            out.append(self.refs[i])
+            i += 1
+        return out
+
+    # -- focus ------------------------------------------------------------
+    def _last_unit(self, before: int, level: str) -> gazetteer.Unit | None:
+        """The last unit of ``level`` named before ``before`` (a commune names its district too)."""
+        i = bisect_right(self._starts, before - 1) - 1
+        while i >= 0:
+            unit = self.refs[i].unit
+            if unit is not None:
+                if unit.level == level:
+                    return unit
+                if level == "district" and unit.level == "commune" and unit.district_code:
+                    return gazetteer.resolve(unit.district_code, level="district")
+            i -= 1
+        return self.district if level == "district" else None
+
+    def _unit_of(self, ref: _Ref) -> gazetteer.Unit | None:
+        if ref.unit is not None:
+            return ref.unit
+        if ref.tier == "province":
+            return self.province
+        return self._last_unit(ref.start, ref.tier)
+
+    def place_of_row(self, label: str) -> Place:
+        """The place of a table row: the document's unit, at the tier the label names ('+ Cấp huyện')."""
+        unit = self.district or self.province
+        tier = _ROW_TIER.search(label)
+        level = {"tỉnh": "province", "huyện": "district", "xã": "commune"}[tier.group(1).lower()] if tier else None
+        return _place(unit, level, f"cấp {tier.group(1).lower()}" if tier else None)
+
+    def _respective(self, q: numbers.Quantity, sentence: Sentence, neighbours) -> _Ref | None:
+        """The k-th unit named before 'lần lượt' for the k-th number after it."""
+        word = _RESPECTIVELY.search(self.text, sentence.start, q.number_start)
+        if word is None:
+            return None
+        units = [r for r in self._refs_between(sentence.start, word.start()) if r.unit is not None]
+        numbers_after = sorted([o.number_start for o in neighbours if word.end() <= o.number_start < sentence.end] + [q.number_start])
+        k = numbers_after.index(q.number_start)
+        return units[k] if len(units) >= 2 and k < len(units) else None
+
+    def place_for(self, q: numbers.Quantity, sentence: Sentence, clause: Span, paragraph: Paragraph, neighbours) -> Place:
+        in_sentence = self._refs_between(sentence.start, q.number_start)
+        in_clause = [r for r in in_sentence if r.start >= clause.start]
+        after = [r for r in self._refs_between(q.end, min(clause.end, q.end + 60))
+                 if r.unit is not None and _QUALIFYING.search(self.text[max(q.end, r.start - 15):r.start])]
+        respective = self._respective(q, sentence, neighbours)
+        if respective is not None:
+            chosen = respective  # 'Thừa Thiên Huế và Cần Thơ lần lượt xếp thứ 4 và thứ 5'
+        elif after:
+            chosen = after[0]  # '100% xã, thị trấn của huyện Tư Nghĩa'
+        elif in_clause:
+            chosen = in_clause[-1]
+        elif in_sentence:
+            chosen = in_sentence[0]
+        else:
+            # Units compared in one sentence ('huyện A đạt 92%, huyện B đạt 88%') do not become the focus.
+            earlier = [r for r in self._refs_between(0, sentence.start) if r.unit is not None and r not in self._compared]
+            chosen = earlier[-1] if earlier else None
+        unit = self._unit_of(chosen) if chosen else None
+        # A collective ('các địa phương trên địa bàn X') holds for the rest of its paragraph.
+        collective = chosen.collective if chosen and chosen.start >= paragraph.start else None
+        if unit is None:
+            unit = self.district or self.province
+        level, words = _tier_of_quantity(self.text, q, clause, neighbours)
+        if level is None:
+            level, words, where = _clause_marker(self.text, q, clause, neighbours)
+            named_after = chosen is not None and chosen.unit is not None and chosen in in_clause and chosen.start > where
+            if level and named_after and _RANK[chosen.unit.level] >= _RANK[level.replace("_collective", "")]:
+                level, words = None, None  # '… của các huyện đạt 45,6%, trong đó huyện Phù Cát đạt 71,2%'
+        if level is None:
+            head = _HEAD_TIER.match(self.text, sentence.start, sentence.end)
+            if head:  # 'Ở cấp xã, 37/37 xã …; tỷ lệ … đạt 65,2%': the opener holds for the sentence
+                level, words = ("commune", head.group("tier")) if "xã" in head.group("tier") else ("village", head.group("tier"))
+        if level is None and collective:
+            level, words = "commune", collective
+        if level == "sub_units":
+            level = {"province": "district", "district": "commune", "commune": "village"}.get(unit.level if unit else "province")
+        return _place(unit, level, _collective_words(words))
+
+
+def _bare_occurrences(text: str, name: str):
+    """Starts of ``name`` as a whole word in ``text`` (str.find: no regex to compile per name)."""
+    start = text.find(name)
+    while start >= 0:
+        before = text[start - 1] if start else " "
+        after = text[start + len(name)] if start + len(name) < len(text) else " "
+        if not (before.isalnum() or before == ".") and not after.isalnum():
+            yield start
+        start = text.find(name, start + 1)
+
+
+def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
+    """'phường Tân Quang, thành phố Tuyên Quang': the second unit only locates the first."""
+    if first.unit is None or second.unit is None or text[first.end:second.start].strip() not in (",", "-", "–"):
+        return False
+    child, parent = first.unit, second.unit
+    return parent.code in (child.parent_code, child.district_code, child.province_code)
+_RANK = {"province": 0, "district": 1, "commune": 2, "village": 3}
+
+
+@lru_cache(maxsize=128)
+def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit], ...]:
+    """Names of the province's districts, recognised bare ('Đam Rông (38,2%)'), the province's own name aside."""
+    units = gazetteer.load_units()
+    rows = units[(units["level"] == "district") & (units["parent_code"] == province.code)]
+    found = []
+    for name in rows["name"]:
+        unit = gazetteer.resolve(name, level="district", province=province.code)
+        if unit is not None and name != province.name:
+            found.append((name, unit))
+    return tuple(found)
+
+
+def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[_Ref]:
+    """Refs in sentences that name two or more different units of one level."""
+    by_sentence: dict[int, list[_Ref]] = {}
+    for r in refs:
+        if r.unit is not None:
+            by_sentence.setdefault(_floor(sentence_starts, r.start), []).append(r)
+    compared = set()
+    for group in by_sentence.values():
+        levels = Counter(u.level for u in {r.unit for r in group})
+        compared.update(r for r in group if levels[r.unit.level] >= 2)
+    return compared
+
+
+def _floor(starts: list[int], pos: int) -> int:
+    i = bisect_right(starts, pos) - 1
+    return starts[i] if i >= 0 else 0
+
+
+def _collective_words(words: str | None) -> str | None:
+    """'UBND các xã, thị trấn' → 'các xã, thị trấn'; '300 xã, phường' → 'các xã, phường'."""
+    if not words:
+        return None
+    words = re.sub(r"^(?:\d+ |UBND |tại |của |đối với )+", "", words.strip(" ,"))
+    if words.startswith("cấp "):
+        return words
+    return words if words.lower().startswith("các ") else "các " + words
+
+
+def _place(unit: gazetteer.Unit | None, level: str | None, collective_words: str | None) -> Place:
+    own = unit.level if unit else "province"
+    if level is None or level == own:
+        return Place(own, unit)
+    if level == "district":
+        if own == "province":
+            return Place("district", unit, collective_words or "cấp huyện")
+        return Place(own, unit)
+    if level == "district_collective" and own == "district" and unit.province_code:
+        unit, own = gazetteer.resolve(unit.province_code, level="province") or unit, "province"
+    if level == "district_collective":
+        return Place("district", unit, collective_words or _tier_words_of("district_collective")) if own == "province" else Place(own, unit)
+    if _RANK[level] <= _RANK[own]:
+        return Place(own, unit)
+    return Place(level, unit, collective_words or _tier_words_of(level))
+TIER_WORD = r"(?:xã|phường|thị trấn|thôn|tổ dân phố|bản|làng|ấp|khu phố|huyện|thị xã|thành phố|quận)\b"
+
+
+# A noun phrase ends at a bracket, a semicolon, or a comma that does not continue a list of unit words.
+_PHRASE_END = re.compile(rf"[();]|,\s(?!{TIER_WORD})")
+
+
+def _noun_phrase_end(t: str, q: numbers.Quantity, clause: Span, neighbours) -> int:
+    """End of the words that qualify number ``q`` (at most nine words, before the next number)."""
+    end = min([o.number_start for o in neighbours if o.number_start > q.number_start] + [clause.end])
+    stop = _PHRASE_END.search(t, q.end, end)
+    end = stop.start() if stop else end
+    words = t[q.number_end:end].split()
+    head = len(t[q.number_end:end]) - len(t[q.number_end:end].lstrip())
+    return min(end, q.number_end + head + len(" ".join(words[:9])))
+
+
+def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
+    """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
+    lead = t[q.number_end:_noun_phrase_end(t, q, clause, neighbours)]
+    lead = re.sub(r"^\s*%", " ", lead)  # '100% xã': the noun follows the sign
+    lead = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), lead))
+    m = _TIER.search(lead)
+    if m:
+        return _LEVEL_OF_GROUP[m.lastgroup], m.group().strip()
+    nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start - q.number_end < 80]
+    if nxt and re.search(r"\b(cho|dành cho|ở)\s*$", t[q.number_end:nxt[0].number_start]) and noun_after(t, nxt[0]) in ("xã", "địa phương", "thôn"):
+        return {"xã": "commune", "địa phương": "commune", "thôn": "village"}[noun_after(t, nxt[0])], None
+    return None, None
+
+
+def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
+    """A collective marker earlier in the clause that no other number's noun phrase uses."""
+    before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), t[clause.start:q.number_start])
+    taken = [(o.number_start - clause.start, _noun_phrase_end(t, o, clause, neighbours) - clause.start)
+             for o in neighbours if clause.start <= o.number_start < q.number_start]
+    found = None
+    for m in _CLAUSE_MARKER.finditer(before):
+        if any(s <= m.start() < e for s, e in taken) or _ORGANISATION.search(before[max(0, m.start() - 30):m.start()]):
+            continue
+        found = m.lastgroup, m.group(), clause.start + m.start()
+    return found or (None, None, -1)
+
+
+def _overlaps(spans, start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _main_province(mentions) -> gazetteer.Unit | None:
+    codes = Counter(m.unit.province_code if m.unit.level != "province" else m.unit.code for m in mentions if m.unit is not None)
+    if not codes:
+        return None
+    code = codes.most_common(1)[0][0]
+    return gazetteer.resolve(code, level="province")
+
+
+def _main_district(named) -> gazetteer.Unit | None:
+    districts = Counter()
+    for m in named:
+        if m.unit.level == "district":
+            districts[m.unit.code] += 1
+    if not districts:
+        return None
+    (code, n), total = districts.most_common(1)[0], sum(districts.values())
+    if n / total < 0.6:
+        return None
+    return next(m.unit for m in named if m.unit.code == code)
