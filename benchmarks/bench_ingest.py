@@ -26,10 +26,10 @@ from pathlib import Path
 
 from make_corpus import make_corpus
 
-from cds_analysis.rules.extract import extract_document
+from cds_analysis.lang.text import NormalizedText
 from cds_analysis.pipeline import ingest
 from cds_analysis.read.documents import read_document
-from cds_analysis.lang.text import NormalizedText
+from cds_analysis.rules.extract import extract_document
 
 GOAL = 300  # documents per second per core
 
@@ -116,35 +116,47 @@ def main() -> None:
         paths = make_corpus(raw, args.docs, args.seed, args.same_province)
         sizes = sorted(p.stat().st_size for p in paths)
         mb = sum(sizes) / 1e6
-        print(f"corpus: {len(paths)} documents, {mb:.1f} MB, {sizes[0] / 1e3:.1f}–{sizes[-1] / 1e3:.1f} kB "
-              f"(median {sizes[len(sizes) // 2] / 1e3:.1f}), written in {time.perf_counter() - start:.1f} s to {raw}")
+        print(
+            f"corpus: {len(paths)} documents, {mb:.1f} MB, {sizes[0] / 1e3:.1f}–{sizes[-1] / 1e3:.1f} kB "
+            f"(median {sizes[len(sizes) // 2] / 1e3:.1f}), written in {time.perf_counter() - start:.1f} s to {raw}"
+        )
 
         read = timed(read_all, paths)
         full = timed(ingest, raw, Path(tmp) / "processed", False)
         result = full[-1]
-        print(f"ingest: {result.documents_read} documents read, {result.observations} observations, "
-              f"{len(result.rejects)} rejects")
+        print(
+            f"ingest: {result.documents_read} documents read, {result.observations} observations, "
+            f"{len(result.rejects)} rejects"
+        )
 
         docs = [read_document(p) for p in paths[: args.extract_docs]]
         doc_mb = sum(len(d.text.encode()) for d in docs) / 1e6
         alone = timed(extract_each, docs)
         ms = sorted(t * 1e3 for t in alone[-1])
-        print(f"extract_document alone: {statistics.mean(ms):.1f} ms per document on average, median "
-              f"{statistics.median(ms):.1f}, 95th percentile {ms[int(0.95 * len(ms))]:.1f}, max {ms[-1]:.1f}")
+        print(
+            f"extract_document alone: {statistics.mean(ms):.1f} ms per document on average, median "
+            f"{statistics.median(ms):.1f}, 95th percentile {ms[int(0.95 * len(ms))]:.1f}, max {ms[-1]:.1f}"
+        )
         print_profile(docs[: args.profile_docs])
 
-    print(f"\n{'stage':<24} {'docs':>6} {'wall s':>7} {'CPU s':>7} {'docs/s':>7} {'docs/CPU s':>10} "
-          f"{'MB/s':>6} {'start MB':>8} {'peak MB':>8}")
+    print(
+        f"\n{'stage':<24} {'docs':>6} {'wall s':>7} {'CPU s':>7} {'docs/s':>7} {'docs/CPU s':>10} "
+        f"{'MB/s':>6} {'start MB':>8} {'peak MB':>8}"
+    )
     for stage, n, size, (wall, cpu, before, peak, _) in (
         ("read + normalise", len(paths), mb, read),
         ("full ingest", len(paths), mb, full),
         ("extract_document alone", len(docs), doc_mb, alone),
     ):
-        print(f"{stage:<24} {n:>6} {wall:>7.1f} {cpu:>7.1f} {n / wall:>7.0f} {n / cpu:>10.0f} {size / wall:>6.2f} "
-              f"{before:>8.0f} {peak:>8.0f}")
+        print(
+            f"{stage:<24} {n:>6} {wall:>7.1f} {cpu:>7.1f} {n / wall:>7.0f} {n / cpu:>10.0f} {size / wall:>6.2f} "
+            f"{before:>8.0f} {peak:>8.0f}"
+        )
     rate = len(paths) / full[1]
-    print(f"full / read: {full[0] / read[0]:.0f}x the wall time, {full[1] / read[1]:.0f}x the CPU time; ingest "
-          f"{rate:.0f} documents per CPU second (one process), {rate / GOAL:.0%} of the {GOAL}/s per core goal")
+    print(
+        f"full / read: {full[0] / read[0]:.0f}x the wall time, {full[1] / read[1]:.0f}x the CPU time; ingest "
+        f"{rate:.0f} documents per CPU second (one process), {rate / GOAL:.0%} of the {GOAL}/s per core goal"
+    )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from cds_analysis.reference.gazetteer import find_mentions, load_units
 from cds_analysis.lang.text import normalize
+from cds_analysis.reference.gazetteer import find_mentions, load_units
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "raw"
 MIN_BYTES, MAX_BYTES = 2_000, 10_000

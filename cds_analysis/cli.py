@@ -15,8 +15,8 @@ from typing import TextIO
 import pandas as pd
 
 from cds_analysis import __version__
-from cds_analysis.pipeline import IngestResult, failure_reason, ingest, read_and_extract_with_rejects
 from cds_analysis.analysis.progress import latest_quarter
+from cds_analysis.pipeline import IngestResult, failure_reason, ingest, read_and_extract_with_rejects
 from cds_analysis.reference.schemas import schema
 from cds_analysis.store import read_table
 
@@ -84,8 +84,7 @@ def _template(args: argparse.Namespace) -> int:
 def summary(result: IngestResult, out_dir: str) -> str:
     """A few lines saying what an ingest run wrote and what it rejected."""
     lines = [
-        f"documents: {result.documents} ({result.documents_read} read, "
-        f"{result.documents_skipped} already ingested)",
+        f"documents: {result.documents} ({result.documents_read} read, {result.documents_skipped} already ingested)",
         f"observations: {result.observations}",
     ]
     width = max([len(p or "") for p in result.observations_by_province] + [14])
@@ -117,7 +116,9 @@ def _ingest(raw_dir: str, out_dir: str, progress: bool = True) -> int:
     return 0
 
 
-def _render(province: str | None, period: str, data_dir: str, out_dir: str, jobs: int = 1, progress: bool = True) -> int:
+def _render(
+    province: str | None, period: str, data_dir: str, out_dir: str, jobs: int = 1, progress: bool = True
+) -> int:
     """Render one province's report, or with ``province`` None every province's and the index."""
     from cds_analysis.report import reports  # charts and kernels cost seconds to import: only when rendering
 
@@ -140,8 +141,13 @@ def _render(province: str | None, period: str, data_dir: str, out_dir: str, jobs
     return 0 if all(r.ok for r in results) else 1
 
 
-def run(raw_dir: str = "data/raw", out_dir: str = "data/processed", reports_dir: str = "reports",
-        period: str | None = None, progress: bool = True) -> int:
+def run(
+    raw_dir: str = "data/raw",
+    out_dir: str = "data/processed",
+    reports_dir: str = "reports",
+    period: str | None = None,
+    progress: bool = True,
+) -> int:
     """The main job: ingest ``raw_dir``, then render every province's report and the overview.
 
     ``period`` defaults to the latest quarter with results. The exit code is 1 when a
@@ -164,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     extract = commands.add_parser("extract", help="print the observations found in files")
-    extract.add_argument("paths", nargs="+", metavar="PATH", help="report files (.txt, .html, .docx, .pdf, .xlsx, .csv)")
+    extract.add_argument(
+        "paths", nargs="+", metavar="PATH", help="report files (.txt, .html, .docx, .pdf, .xlsx, .csv)"
+    )
     extract.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format (default jsonl)")
     extract.set_defaults(run=_extract)
 
@@ -177,7 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="write the Excel template a district fills in")
     template.add_argument("--out", default="bao_cao_cds.xlsx", metavar="FILE.xlsx", help="default bao_cao_cds.xlsx")
     template.add_argument("--province", metavar="P", help="province whose districts and communes the drop-downs list")
-    template.add_argument("--period", metavar="PERIOD", help="reporting period to fill in, e.g. 2024-Q1 or 'Quý I/2024'")
+    template.add_argument(
+        "--period", metavar="PERIOD", help="reporting period to fill in, e.g. 2024-Q1 or 'Quý I/2024'"
+    )
     template.set_defaults(run=_template)
 
     report = commands.add_parser("report", help="render reports: HTML without code, executed notebook, PNG figures")
@@ -189,7 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default="reports", metavar="OUT_DIR", help="default reports")
     report.add_argument("--jobs", type=int, default=1, metavar="N", help="with --all: render N reports at once")
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
-    report.set_defaults(run=lambda a: _render(None if a.all else a.province, a.period, a.data, a.out, a.jobs, not a.no_progress))
+    report.set_defaults(
+        run=lambda a: _render(None if a.all else a.province, a.period, a.data, a.out, a.jobs, not a.no_progress)
+    )
 
     main_job = commands.add_parser("run", help="the main job: ingest data/raw, then render all reports")
     main_job.add_argument("--raw", default="data/raw", metavar="RAW_DIR", help="default data/raw")

@@ -24,10 +24,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from cds_analysis.pipeline import failure_reason, read_and_extract
 from cds_analysis.lang.text import fold_key
+from cds_analysis.pipeline import failure_reason, read_and_extract
 
-__all__ = ["ATTRIBUTES", "GATE", "Evaluation", "agrees", "evaluate", "gate_failures", "load_gold", "match", "main", "report"]
+__all__ = [
+    "ATTRIBUTES",
+    "GATE",
+    "Evaluation",
+    "agrees",
+    "evaluate",
+    "gate_failures",
+    "load_gold",
+    "match",
+    "main",
+    "report",
+]
 
 # Minimum scores of the CI quality gate.
 GATE: dict[str, float] = {
@@ -51,7 +62,7 @@ def _same(a: object, b: object) -> bool:
     return bool(_null(a) == _null(b))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _unit_code(name: str, level: str, province: str | None) -> str | None:
     """Code of the ``level`` unit that ``name`` names, read in ``province``; None if none."""
     from cds_analysis.reference.gazetteer import parse_place, resolve
@@ -215,9 +226,7 @@ def evaluate(gold_path: str | Path, text_dir: str | Path) -> Evaluation:
         result.matches.extend((facts[gi], predictions[pi]) for gi, pi in pairs)
         matched_gold, matched_pred = {gi for gi, _ in pairs}, {pi for _, pi in pairs}
         result.unmatched_gold.extend(f for i, f in enumerate(facts) if i not in matched_gold)
-        result.false_positives.extend(
-            {**p, "file": name} for i, p in enumerate(predictions) if i not in matched_pred
-        )
+        result.false_positives.extend({**p, "file": name} for i, p in enumerate(predictions) if i not in matched_pred)
     return result
 
 
@@ -246,7 +255,9 @@ def report(evaluation: Evaluation) -> str:
     width = max([len(n) for n in evaluation.files] + [8])
     lines = [f"{'file':<{width}}  {'gold':>5}  {'pred':>5}  {'match':>5}  {'precision':>9}  {'recall':>6}  {'F1':>6}"]
     rows = [(n, s, evaluation.scores(n)) for n, s in evaluation.files.items()]
-    total = FileScore(*(sum(getattr(s, k) for s in evaluation.files.values()) for k in ("gold", "predicted", "matched")))
+    total = FileScore(
+        *(sum(getattr(s, k) for s in evaluation.files.values()) for k in ("gold", "predicted", "matched"))
+    )
     for name, score, s in rows + [("overall", total, evaluation.scores())]:
         lines.append(
             f"{name:<{width}}  {score.gold:>5}  {score.predicted:>5}  {score.matched:>5}  "
@@ -289,7 +300,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     absent = [p for p in (args.gold, args.text_dir) if not Path(p).exists()]
     if absent:
         if args.gate:
-            print(f"quality gate passed over: {', '.join(absent)} not found (../shared is absent, as on a user's clone)")
+            print(
+                f"quality gate passed over: {', '.join(absent)} not found (../shared is absent, as on a user's clone)"
+            )
             return 0
         print(f"evaluate: {', '.join(absent)} not found", file=sys.stderr)
         return 2

@@ -21,7 +21,6 @@ import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
 
-from cds_analysis.rules.extract import EXTRACTOR_VERSION, extract_document
 from cds_analysis.analysis.conflicts import conflicts
 from cds_analysis.analysis.progress import progress_table
 from cds_analysis.read.documents import FORMATS as TEXT_FORMATS
@@ -30,6 +29,7 @@ from cds_analysis.reference.gazetteer import load_units
 from cds_analysis.reference.indicators import load_indicators
 from cds_analysis.reference.schemas import empty_frame, schema
 from cds_analysis.reference.targets import load_targets
+from cds_analysis.rules.extract import EXTRACTOR_VERSION, extract_document
 from cds_analysis.sheets.reader import SHEETS_VERSION, extract_sheet, read_sheet
 from cds_analysis.store import TableError, read_table, to_arrow, write_tables
 

@@ -38,8 +38,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cds_analysis.reference.schemas import schema  # noqa: E402
 from cds_analysis.lang.text import normalize  # noqa: E402
+from cds_analysis.reference.schemas import schema  # noqa: E402
 
 OUT = ROOT / "cds_analysis" / "reference" / "data" / "units.csv.gz"
 PACKAGE = "vietnamadminunits"

@@ -8,10 +8,11 @@ Hoằng Hóa 2023 (4.573 documents, 99,89%), Đồng Xuân 2023 (1.458/1.604, 90
 import re
 import unicodedata
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cds_analysis.rules.boilerplate import _key, boilerplate_spans, in_boilerplate
 from cds_analysis.lang.text import fold_key, normalize
+from cds_analysis.rules.boilerplate import _key, boilerplate_spans, in_boilerplate
 
 BODY = (
     "Năm 2023, huyện Đồng Xuân có 1.458/1.604 hồ sơ trực tuyến, đạt tỉ lệ 90,8%; "

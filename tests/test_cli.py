@@ -15,9 +15,26 @@ from cds_analysis import pipeline as ingest_module
 from cds_analysis.reference.schemas import schema
 
 REQUIRED_KEYS = {
-    "source", "char_start", "char_end", "evidence", "value", "unit", "numerator", "denominator", "qualifier",
-    "indicator", "indicator_text", "admin_level", "place", "province", "district", "commune", "period_label",
-    "period_start", "period_end", "is_target",
+    "source",
+    "char_start",
+    "char_end",
+    "evidence",
+    "value",
+    "unit",
+    "numerator",
+    "denominator",
+    "qualifier",
+    "indicator",
+    "indicator_text",
+    "admin_level",
+    "place",
+    "province",
+    "district",
+    "commune",
+    "period_label",
+    "period_start",
+    "period_end",
+    "is_target",
 }
 
 TRA_BONG = (
@@ -33,14 +50,30 @@ def fake_extract(doc) -> pd.DataFrame:
     for i, m in enumerate(re.finditer(r"(\d+(?:,\d+)?)%", doc.text)):
         rows.append(
             {
-                "observation_id": f"{doc.document_id}-{i}", "document_id": doc.document_id, "source": doc.path,
-                "indicator": "online_dossier_rate", "indicator_text": "hồ sơ trực tuyến",
-                "value": float(m[1].replace(",", ".")), "unit": "percent", "numerator": None, "denominator": None,
-                "qualifier": "exact", "is_target": False, "period_label": "2023-H1",
-                "period_start": dt.date(2023, 1, 1), "period_end": dt.date(2023, 6, 30),
-                "admin_level": "district", "place": "huyện Trà Bồng", "province": "Quảng Ngãi",
-                "province_code": "51", "district": "Trà Bồng", "district_code": "526",
-                "evidence": m[0], "char_start": m.start(), "char_end": m.end(), "extractor_version": "test",
+                "observation_id": f"{doc.document_id}-{i}",
+                "document_id": doc.document_id,
+                "source": doc.path,
+                "indicator": "online_dossier_rate",
+                "indicator_text": "hồ sơ trực tuyến",
+                "value": float(m[1].replace(",", ".")),
+                "unit": "percent",
+                "numerator": None,
+                "denominator": None,
+                "qualifier": "exact",
+                "is_target": False,
+                "period_label": "2023-H1",
+                "period_start": dt.date(2023, 1, 1),
+                "period_end": dt.date(2023, 6, 30),
+                "admin_level": "district",
+                "place": "huyện Trà Bồng",
+                "province": "Quảng Ngãi",
+                "province_code": "51",
+                "district": "Trà Bồng",
+                "district_code": "526",
+                "evidence": m[0],
+                "char_start": m.start(),
+                "char_end": m.end(),
+                "extractor_version": "test",
             }
         )
     return pd.DataFrame(rows, columns=schema("observations").names)
@@ -95,7 +128,7 @@ def test_extract_jsonl_keys_types_and_evidence(raw, capsys, monkeypatch):
     assert set(schema("observations").names) <= set(rows[0]) and REQUIRED_KEYS <= set(rows[0])
     first = rows[0]
     assert first["value"] == 90.9 and isinstance(first["char_start"], int) and isinstance(first["char_end"], int)
-    assert TRA_BONG[first["char_start"]:first["char_end"]] == first["evidence"] == "90,9%"
+    assert TRA_BONG[first["char_start"] : first["char_end"]] == first["evidence"] == "90,9%"
     assert first["numerator"] is None and first["commune"] is None
     assert (first["period_start"], first["period_end"]) == ("2023-01-01", "2023-06-30")
     assert first["is_target"] is False and first["province_code"] == "51"
@@ -117,7 +150,10 @@ def test_extract_goes_on_past_a_bad_file_and_exits_1(raw, capsys):
     captured = capsys.readouterr()
     assert [json.loads(line)["source"] for line in captured.out.splitlines()] == [paths[2]]
     errors = captured.err.splitlines()
-    assert errors == [f"cds-analysis extract: {paths[0]}: empty file", f"cds-analysis extract: {paths[1]}: file not found"]
+    assert errors == [
+        f"cds-analysis extract: {paths[0]}: empty file",
+        f"cds-analysis extract: {paths[1]}: file not found",
+    ]
 
 
 def test_ingest_prints_a_summary(raw, tmp_path, capsys):
@@ -135,7 +171,9 @@ def test_ingest_with_a_rejected_file_exits_1_with_a_one_line_summary(raw, tmp_pa
     assert cli.main(["ingest", str(raw), "--out", str(tmp_path / "out"), "--no-progress"]) == 1
     printed = capsys.readouterr()
     assert re.search(r"rejects: 1\n  hong\.docx: corrupt .*\[read\]", printed.out)
-    assert printed.err.strip().splitlines() == [f"cds-analysis: 1 rejected file; see the rejects table in {tmp_path / 'out'}"]
+    assert printed.err.strip().splitlines() == [
+        f"cds-analysis: 1 rejected file; see the rejects table in {tmp_path / 'out'}"
+    ]
 
 
 def test_ingest_of_a_missing_directory_says_so(tmp_path, capsys):

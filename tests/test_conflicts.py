@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from cds_analysis.analysis.conflicts import conflicts, values_agree
-from cds_analysis.rules.extract import extract_text
 from cds_analysis.pipeline import ingest
 from cds_analysis.reference.schemas import schema
+from cds_analysis.rules.extract import extract_text
 from cds_analysis.sheets.reader import extract_sheet_file
 from cds_analysis.store import read_table
 

@@ -23,10 +23,20 @@ TEXT = (
 
 def gold(quote: str, value: float, **attrs) -> dict:
     fact = {
-        "file": "tra_bong.txt", "quote": quote, "value": value, "indicator_en": "online_dossier_rate",
-        "place": "huyện Trà Bồng", "province": "Quảng Ngãi", "district": "huyện Trà Bồng",
-        "admin_level": "district", "unit": "percent", "numerator": None, "denominator": None,
-        "qualifier": "exact", "period": "2023-H1", "is_target": False,
+        "file": "tra_bong.txt",
+        "quote": quote,
+        "value": value,
+        "indicator_en": "online_dossier_rate",
+        "place": "huyện Trà Bồng",
+        "province": "Quảng Ngãi",
+        "district": "huyện Trà Bồng",
+        "admin_level": "district",
+        "unit": "percent",
+        "numerator": None,
+        "denominator": None,
+        "qualifier": "exact",
+        "period": "2023-H1",
+        "is_target": False,
     }
     return {**fact, **attrs}
 
@@ -35,9 +45,17 @@ def pred(quote: str, value: float, shift: int = 0, **attrs) -> dict:
     """A prediction whose evidence is ``quote`` in TEXT, moved ``shift`` characters."""
     start = TEXT.index(quote) + shift
     row = {
-        "indicator": "online_dossier_rate", "value": value, "unit": "percent", "qualifier": "exact",
-        "is_target": False, "period_label": "2023-H1", "admin_level": "district", "province": "Quảng Ngãi",
-        "district": "Trà Bồng", "evidence": TEXT[start:start + len(quote)], "char_start": start,
+        "indicator": "online_dossier_rate",
+        "value": value,
+        "unit": "percent",
+        "qualifier": "exact",
+        "is_target": False,
+        "period_label": "2023-H1",
+        "admin_level": "district",
+        "province": "Quảng Ngãi",
+        "district": "Trà Bồng",
+        "evidence": TEXT[start : start + len(quote)],
+        "char_start": start,
         "char_end": start + len(quote),
     }
     return {**row, **attrs}
@@ -45,9 +63,16 @@ def pred(quote: str, value: float, shift: int = 0, **attrs) -> dict:
 
 DOSSIERS = gold("hồ sơ trực tuyến đạt\u00a098%", 98.0)
 EDOCS = gold("văn bản điện tử đạt 100%", 100.0, indicator_en="e_documents_rate")
-TEAMS = gold("huyện có 96 Tổ công nghệ số", 96.0, indicator_en="community_tech_teams", unit="count", period="as_of 2023-05-30")
-MOBILE = gold("phủ sóng 3G, internet băng rộng đạt 100%", 100.0, indicator_en="mobile_coverage",
-              district="TX.Đức Phổ", place="TX.Đức Phổ")
+TEAMS = gold(
+    "huyện có 96 Tổ công nghệ số", 96.0, indicator_en="community_tech_teams", unit="count", period="as_of 2023-05-30"
+)
+MOBILE = gold(
+    "phủ sóng 3G, internet băng rộng đạt 100%",
+    100.0,
+    indicator_en="mobile_coverage",
+    district="TX.Đức Phổ",
+    place="TX.Đức Phổ",
+)
 BROADBAND = {**MOBILE, "indicator_en": "broadband_coverage"}
 GOLD = [DOSSIERS, EDOCS, TEAMS, MOBILE, BROADBAND]
 
@@ -55,7 +80,9 @@ GOLD = [DOSSIERS, EDOCS, TEAMS, MOBILE, BROADBAND]
 def right(fact: dict, **changes) -> dict:
     """The prediction that agrees with ``fact`` on everything, then ``changes``."""
     attrs = {
-        "indicator": fact["indicator_en"], "unit": fact["unit"], "period_label": fact["period"],
+        "indicator": fact["indicator_en"],
+        "unit": fact["unit"],
+        "period_label": fact["period"],
         "district": fact["district"].replace("huyện ", ""),
     }
     value = changes.pop("value", fact["value"])
@@ -123,7 +150,7 @@ def test_largest_overlap_wins(run):
     partial = pred(DOSSIERS["quote"], 98.0, shift=-10, indicator="other")
     full = right(DOSSIERS)
     result = run([DOSSIERS], [partial, full])
-    (g, p), = result.matches
+    ((g, p),) = result.matches
     assert p["indicator"] == "online_dossier_rate"
     assert [f["indicator"] for f in result.false_positives] == ["other"]
 
@@ -138,8 +165,14 @@ def test_attribute_accuracy_counts_each_attribute(run):
     ]
     accuracy = run(GOLD, predictions).accuracy()
     assert accuracy == {
-        "indicator": 0.8, "province": 1.0, "district": 0.8, "admin_level": 0.8,
-        "period": 0.8, "qualifier": 0.8, "unit": 0.8, "is_target": 0.8,
+        "indicator": 0.8,
+        "province": 1.0,
+        "district": 0.8,
+        "admin_level": 0.8,
+        "period": 0.8,
+        "qualifier": 0.8,
+        "unit": 0.8,
+        "is_target": 0.8,
     }
 
 
@@ -176,10 +209,14 @@ def test_places_are_compared_as_gazetteer_units(gold_district, predicted, same):
 
 
 def test_report_lists_misses_and_false_positives(run):
-    result = run([DOSSIERS, TEAMS], [right(DOSSIERS), pred("văn bản điện tử đạt 100%", 100.0, indicator="e_documents_rate")])
+    result = run(
+        [DOSSIERS, TEAMS], [right(DOSSIERS), pred("văn bản điện tử đạt 100%", 100.0, indicator="e_documents_rate")]
+    )
     text = ev.report(result)
     assert "tra_bong.txt" in text and "overall" in text
-    assert "unmatched gold facts (1):\n  tra_bong.txt  96  [community_tech_teams]  «huyện có 96 Tổ công nghệ số»" in text
+    assert (
+        "unmatched gold facts (1):\n  tra_bong.txt  96  [community_tech_teams]  «huyện có 96 Tổ công nghệ số»" in text
+    )
     assert "false positives (1):\n  tra_bong.txt  100  [e_documents_rate]  «văn bản điện tử đạt 100%»" in text
     assert "wrong attributes of matched facts (0):" in text
 

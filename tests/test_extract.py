@@ -21,11 +21,14 @@ def one(frame, value, **where):
     rows = frame[frame["value"] == value]
     for key, wanted in where.items():
         rows = rows[rows[key] == wanted]
-    assert len(rows) == 1, f"expected one row with value {value} {where}, got:\n{frame[['value', 'indicator', 'admin_level', 'place', 'period_label', 'is_target']]}"
+    assert len(rows) == 1, (
+        f"expected one row with value {value} {where}, got:\n{frame[['value', 'indicator', 'admin_level', 'place', 'period_label', 'is_target']]}"
+    )
     return rows.iloc[0]
 
 
 # -- numbers, fractions and the evidence trail ---------------------------------
+
 
 def test_fraction_gives_a_count_and_the_rate_carries_it():
     df = facts("Năm 2023, huyện Sơn Hà tiếp nhận 2.310/2.540 hồ sơ trực tuyến, đạt tỷ lệ 90,9%.")
@@ -40,10 +43,12 @@ def test_fraction_gives_a_count_and_the_rate_carries_it():
 
 
 def test_evidence_is_an_exact_slice_of_the_original_even_in_nfd():
-    original = unicodedata.normalize("NFD", "Trong quý 2/2023, tỷ lệ hồ sơ nộp trực tuyến của huyện Hoằng Hoá đạt\u00a099,2%.")
+    original = unicodedata.normalize(
+        "NFD", "Trong quý 2/2023, tỷ lệ hồ sơ nộp trực tuyến của huyện Hoằng Hoá đạt\u00a099,2%."
+    )
     df = facts(original)
     row = one(df, 99.2)
-    assert original[row.char_start:row.char_end] == row.evidence
+    assert original[row.char_start : row.char_end] == row.evidence
     assert "99,2%" in unicodedata.normalize("NFC", row.evidence)
     assert row.district == "huyện Hoằng Hóa" and row.period_label == "2023-Q2"
 
@@ -57,6 +62,7 @@ def test_money_and_qualifiers():
 
 
 # -- numbers that are not facts --------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text",
@@ -93,6 +99,7 @@ def test_caption_repeating_the_body_is_not_counted_twice():
 
 
 # -- places ------------------------------------------------------------------------
+
 
 def test_an_opener_sets_the_place_for_the_paragraphs_that_follow():
     text = (
@@ -142,7 +149,9 @@ def test_a_level_marker_holds_for_the_rest_of_its_clause():
 
 
 def test_two_places_in_one_sentence():
-    df = facts("Năm 2023, huyện Sơn Tịnh đạt 95,1% hồ sơ công việc xử lý trên môi trường mạng, huyện Tư Nghĩa đạt 91,3%.")
+    df = facts(
+        "Năm 2023, huyện Sơn Tịnh đạt 95,1% hồ sơ công việc xử lý trên môi trường mạng, huyện Tư Nghĩa đạt 91,3%."
+    )
     assert one(df, 95.1).district == "huyện Sơn Tịnh"
     assert one(df, 91.3).district == "huyện Tư Nghĩa"
 
@@ -171,6 +180,7 @@ def test_province_collectives_have_no_district():
 
 
 # -- periods -------------------------------------------------------------------------
+
 
 def test_relative_periods_need_a_publication_date():
     text = "Đến nay, huyện Tư Nghĩa có 100% xã, thị trấn thành lập Ban Chỉ đạo chuyển đổi số."
@@ -208,6 +218,7 @@ def test_a_period_carries_to_the_next_sentence_on_the_same_subject():
 
 # -- targets -------------------------------------------------------------------------
 
+
 def test_goals_are_targets_and_results_are_not():
     df = facts(
         "Năm 2023, huyện Mộ Đức đạt 85% hồ sơ công việc cấp huyện được xử lý trên môi trường mạng. "
@@ -220,7 +231,9 @@ def test_goals_are_targets_and_results_are_not():
 
 
 def test_a_directive_is_a_target():
-    df = facts("Huyện chỉ đạo mỗi thành viên Tổ công nghệ số cộng đồng của huyện Bình Sơn hướng dẫn tối thiểu cho 7 người dân.")
+    df = facts(
+        "Huyện chỉ đạo mỗi thành viên Tổ công nghệ số cộng đồng của huyện Bình Sơn hướng dẫn tối thiểu cho 7 người dân."
+    )
     row = one(df, 7)
     assert row.is_target and row.qualifier == "at_least"
 
@@ -232,6 +245,7 @@ def test_done_after_a_plan_word_is_a_result():
 
 
 # -- indicators ------------------------------------------------------------------------
+
 
 def test_unknown_measures_are_kept_as_other_with_their_words():
     df = facts("Năm 2024, tỉnh Gia Lai đã cấp 1.240 máy tính bảng cho giáo viên vùng sâu.")
@@ -253,6 +267,7 @@ def test_two_counts_and_their_rates():
 
 # -- wording seen in other provinces' reports ---------------------------------------
 
+
 def test_this_rate_takes_its_subject_from_the_sentence_before():
     df = facts(
         "Hồ sơ công việc được xử lý trên môi trường mạng tăng ở cả ba cấp. "
@@ -271,7 +286,9 @@ def test_a_bracketed_rate_is_the_share_of_the_count_before_it():
 
 
 def test_a_unit_after_a_comma_only_locates_the_one_before():
-    df = facts("Chủ tịch UBND phường Tân Quang, thành phố Tuyên Quang cho biết: hiện nay 100% hồ sơ được giải quyết đúng hạn.")
+    df = facts(
+        "Chủ tịch UBND phường Tân Quang, thành phố Tuyên Quang cho biết: hiện nay 100% hồ sơ được giải quyết đúng hạn."
+    )
     assert one(df, 100).commune == "phường Tân Quang"
 
 
@@ -286,7 +303,9 @@ def test_remainder_groups_and_structural_counts_are_skipped():
 
 
 def test_the_headline_does_not_count_again():
-    df = facts("Hà Nam dẫn đầu với 68,54% hồ sơ toàn trình\n\nNăm 2024, tỉnh Hà Nam đạt 68,54% hồ sơ trực tuyến toàn trình.")
+    df = facts(
+        "Hà Nam dẫn đầu với 68,54% hồ sơ toàn trình\n\nNăm 2024, tỉnh Hà Nam đạt 68,54% hồ sơ trực tuyến toàn trình."
+    )
     assert len(df) == 1 and df.iloc[0].period_label == "2024"
 
 
@@ -305,7 +324,9 @@ def test_a_caption_paraphrasing_the_body_adds_nothing():
 
 
 def test_a_unit_named_after_the_number_qualifies_it():
-    df = facts("Tại lễ phát động của tỉnh Quảng Ngãi, lãnh đạo cho biết: đến nay, 100% xã, thị trấn của huyện Tư Nghĩa đã có Ban Chỉ đạo CĐS.")
+    df = facts(
+        "Tại lễ phát động của tỉnh Quảng Ngãi, lãnh đạo cho biết: đến nay, 100% xã, thị trấn của huyện Tư Nghĩa đã có Ban Chỉ đạo CĐS."
+    )
     row = one(df, 100)
     assert (row.district, row.admin_level) == ("huyện Tư Nghĩa", "commune")
 
@@ -341,7 +362,9 @@ def test_groups_of_tasks_are_not_measures():
 
 
 def test_a_sub_heading_repeating_a_fraction_is_counted_once():
-    df = facts("Hoàn thành 17/18 nhiệm vụ\nNăm 2024, tỉnh Bình Dương đã hoàn thành 17/18 nhiệm vụ theo kế hoạch của Đề án 06.\nBình Dương dẫn đầu 63 tỉnh, thành phố về dịch vụ công.")
+    df = facts(
+        "Hoàn thành 17/18 nhiệm vụ\nNăm 2024, tỉnh Bình Dương đã hoàn thành 17/18 nhiệm vụ theo kế hoạch của Đề án 06.\nBình Dương dẫn đầu 63 tỉnh, thành phố về dịch vụ công."
+    )
     assert list(df["value"]) == [17] and df.iloc[0].indicator != "other"
 
 
@@ -355,7 +378,9 @@ def test_a_later_period_does_not_reach_back_across_a_new_rate():
 
 
 def test_a_tier_opener_holds_for_its_whole_sentence():
-    df = facts("Ở cấp xã, 37/37 xã, thị trấn của huyện Diễn Châu dùng một cửa điện tử; tỷ lệ hồ sơ nộp trực tuyến đạt 65,2%.")
+    df = facts(
+        "Ở cấp xã, 37/37 xã, thị trấn của huyện Diễn Châu dùng một cửa điện tử; tỷ lệ hồ sơ nộp trực tuyến đạt 65,2%."
+    )
     assert one(df, 65.2).admin_level == "commune"
 
 
@@ -467,5 +492,9 @@ def test_a_table_flattened_one_cell_per_line():
     assert (one(df, 30).is_target, one(df, 75.3).is_target) == (True, False)
     assert one(df, 75.3).indicator == "online_dossier_rate"
     district = df[(df["value"] == 95)].iloc[0]
-    assert (district.indicator, district.admin_level, district.province) == ("work_records_online_rate", "district", "Quảng Bình")
+    assert (district.indicator, district.admin_level, district.province) == (
+        "work_records_online_rate",
+        "district",
+        "Quảng Bình",
+    )
     assert set(df[df["value"] == 80]["admin_level"]) == {"commune"}

@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
+from cds_analysis.lang.text import normalize
 from cds_analysis.reference import gazetteer as gz
 from cds_analysis.reference.schemas import schema
-from cds_analysis.lang.text import normalize
 
 AFTER = date(2025, 7, 1)
 

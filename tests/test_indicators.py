@@ -6,42 +6,87 @@ seed set (figures from the seed articles 000-004, wording our own); each
 `SAMPLE_CASES` row for an indicator the sample texts report (s001-s030).
 """
 
-
 import pytest
 
+from cds_analysis.lang.text import fold, normalize
 from cds_analysis.reference import indicators as ind
 from cds_analysis.reference.schemas import INDICATORS
-from cds_analysis.lang.text import fold, normalize
 
 # Every indicator_en code of the gold set (seeds_gold.jsonl and its README's vocabulary).
 GOLD_CODES = {
-    "online_dossier_rate", "full_process_online_dossier_rate", "digital_signature_rate",
-    "e_documents_count", "e_documents_rate", "community_tech_teams", "community_tech_team_members",
-    "online_public_services_count", "online_payment_rate", "online_payment_count",
-    "online_payment_amount", "work_records_online_rate", "video_conference_points",
-    "broadband_coverage", "mobile_coverage", "dossiers_online_count", "dossiers_received_count",
-    "official_email_accounts", "document_software_accounts", "e_id_rate",
-    "smartphone_info_reach_rate", "communes_completed_dx", "dx_criteria_met",
-    "digital_economy_share_grdp", "enterprises_dx_share", "dti_rank", "steering_committee_rate",
-    "software_adoption_rate", "communes_dx_assessed", "districts_completed_dx", "zalo_groups",
-    "e_invoice_rate", "village_wifi_coverage", "one_stop_system_dossier_rate",
-    "online_public_services_rate", "online_public_services_level3_count",
-    "online_public_services_level4_count", "digital_signature_count", "digital_signature_org_count",
-    "digital_signature_org_rate", "computer_internet_rate", "directive_docs_published_rate",
-    "official_email_rate", "dx_staff_assigned_rate", "community_tech_team_coverage_rate",
-    "tthc_published_online_rate", "document_software_interconnection_rate",
+    "online_dossier_rate",
+    "full_process_online_dossier_rate",
+    "digital_signature_rate",
+    "e_documents_count",
+    "e_documents_rate",
+    "community_tech_teams",
+    "community_tech_team_members",
+    "online_public_services_count",
+    "online_payment_rate",
+    "online_payment_count",
+    "online_payment_amount",
+    "work_records_online_rate",
+    "video_conference_points",
+    "broadband_coverage",
+    "mobile_coverage",
+    "dossiers_online_count",
+    "dossiers_received_count",
+    "official_email_accounts",
+    "document_software_accounts",
+    "e_id_rate",
+    "smartphone_info_reach_rate",
+    "communes_completed_dx",
+    "dx_criteria_met",
+    "digital_economy_share_grdp",
+    "enterprises_dx_share",
+    "dti_rank",
+    "steering_committee_rate",
+    "software_adoption_rate",
+    "communes_dx_assessed",
+    "districts_completed_dx",
+    "zalo_groups",
+    "e_invoice_rate",
+    "village_wifi_coverage",
+    "one_stop_system_dossier_rate",
+    "online_public_services_rate",
+    "online_public_services_level3_count",
+    "online_public_services_level4_count",
+    "digital_signature_count",
+    "digital_signature_org_count",
+    "digital_signature_org_rate",
+    "computer_internet_rate",
+    "directive_docs_published_rate",
+    "official_email_rate",
+    "dx_staff_assigned_rate",
+    "community_tech_team_coverage_rate",
+    "tthc_published_online_rate",
+    "document_software_interconnection_rate",
     "residents_guided_per_team_member",
 }
 
 # The units the gold set gives these codes.
 GOLD_UNITS = {"dx_criteria_met": "criteria", "dti_rank": "rank", "online_payment_amount": "vnd"}
 GOLD_COUNTS = {
-    "communes_completed_dx", "communes_dx_assessed", "zalo_groups", "districts_completed_dx",
-    "village_wifi_coverage", "video_conference_points", "e_documents_count", "digital_signature_count",
-    "digital_signature_org_count", "document_software_accounts", "official_email_accounts",
-    "dossiers_online_count", "dossiers_received_count", "community_tech_teams",
-    "community_tech_team_members", "residents_guided_per_team_member", "online_public_services_count",
-    "online_public_services_level3_count", "online_public_services_level4_count", "online_payment_count",
+    "communes_completed_dx",
+    "communes_dx_assessed",
+    "zalo_groups",
+    "districts_completed_dx",
+    "village_wifi_coverage",
+    "video_conference_points",
+    "e_documents_count",
+    "digital_signature_count",
+    "digital_signature_org_count",
+    "document_software_accounts",
+    "official_email_accounts",
+    "dossiers_online_count",
+    "dossiers_received_count",
+    "community_tech_teams",
+    "community_tech_team_members",
+    "residents_guided_per_team_member",
+    "online_public_services_count",
+    "online_public_services_level3_count",
+    "online_public_services_level4_count",
+    "online_payment_count",
 }
 
 # Count entries that do not add up across units, and why.
@@ -60,24 +105,64 @@ NOT_WEIGHTED = {
 # (context around the number, unit, unit word after the number or None, expected code)
 GOLD_CASES = [
     # 000 Thanh Hóa, Yên Định, Như Xuân
-    ("năm nay tỉnh đặt chỉ tiêu hoàn thành chuyển đổi số tại", "count", "xã, phường, thị trấn", "communes_completed_dx"),
-    ("trong quý I huyện sẽ tổ chức đánh giá mức độ hoàn thành chuyển đổi số đối với", "count", "đơn vị cấp xã", "communes_dx_assessed"),
-    ("huyện tập trung chỉ đạo các xã được tỉnh giao hoàn thành chuyển đổi số trong năm", "count", "xã", "communes_completed_dx"),
+    (
+        "năm nay tỉnh đặt chỉ tiêu hoàn thành chuyển đổi số tại",
+        "count",
+        "xã, phường, thị trấn",
+        "communes_completed_dx",
+    ),
+    (
+        "trong quý I huyện sẽ tổ chức đánh giá mức độ hoàn thành chuyển đổi số đối với",
+        "count",
+        "đơn vị cấp xã",
+        "communes_dx_assessed",
+    ),
+    (
+        "huyện tập trung chỉ đạo các xã được tỉnh giao hoàn thành chuyển đổi số trong năm",
+        "count",
+        "xã",
+        "communes_completed_dx",
+    ),
     ("năm 2022 xã đã đạt", "criteria", "tiêu chí chuyển đổi số cấp xã", "dx_criteria_met"),
     ("để trao đổi với bà con, xã lập", "count", "nhóm Zalo", "zalo_groups"),
-    ("huyện áp dụng hóa đơn điện tử đối với doanh nghiệp, hộ kinh doanh trên địa bàn, đạt", "percent", None, "e_invoice_rate"),
+    (
+        "huyện áp dụng hóa đơn điện tử đối với doanh nghiệp, hộ kinh doanh trên địa bàn, đạt",
+        "percent",
+        None,
+        "e_invoice_rate",
+    ),
     ("đến năm 2025 tỉnh vào nhóm địa phương dẫn đầu cả nước về chuyển đổi số, trong top", "rank", None, "dti_rank"),
     ("tỷ trọng kinh tế số trong GRDP của tỉnh đạt từ", "percent", None, "digital_economy_share_grdp"),
-    ("doanh nghiệp chuyển đổi số so với số doanh nghiệp có phát sinh thuế chiếm", "percent", None, "enterprises_dx_share"),
+    (
+        "doanh nghiệp chuyển đổi số so với số doanh nghiệp có phát sinh thuế chiếm",
+        "percent",
+        None,
+        "enterprises_dx_share",
+    ),
     ("đến năm 2025 có ít nhất", "count", "huyện, thị xã, thành phố hoàn thành chuyển đổi số", "districts_completed_dx"),
     ("cùng với đó là", "count", "xã, phường, thị trấn được công nhận hoàn thành CĐS", "communes_completed_dx"),
     # 001 Thăng Bình
     ("sóng di động 3G, 4G đã phủ toàn huyện với tỷ lệ", "percent", None, "mobile_coverage"),
     ("tỷ lệ thôn được kết nối internet băng thông rộng là", "percent", None, "broadband_coverage"),
-    ("tỷ lệ sử dụng phần mềm quản lý văn bản và điều hành Q.Office trong các cơ quan đạt", "percent", None, "software_adoption_rate"),
+    (
+        "tỷ lệ sử dụng phần mềm quản lý văn bản và điều hành Q.Office trong các cơ quan đạt",
+        "percent",
+        None,
+        "software_adoption_rate",
+    ),
     ("xã đã lắp Wi-Fi miễn phí tại nhà văn hóa của", "count", "thôn", "village_wifi_coverage"),
-    ("cuối năm phấn đấu khoảng", "percent", "dân số được nhận thông tin qua điện thoại thông minh", "smartphone_info_reach_rate"),
-    ("hồ sơ của người dân được tiếp nhận, chuyển xử lý và trả qua phần mềm một cửa điện tử đạt", "percent", None, "one_stop_system_dossier_rate"),
+    (
+        "cuối năm phấn đấu khoảng",
+        "percent",
+        "dân số được nhận thông tin qua điện thoại thông minh",
+        "smartphone_info_reach_rate",
+    ),
+    (
+        "hồ sơ của người dân được tiếp nhận, chuyển xử lý và trả qua phần mềm một cửa điện tử đạt",
+        "percent",
+        None,
+        "one_stop_system_dossier_rate",
+    ),
     ("huyện đã lắp đặt", "count", "hệ thống hội nghị truyền hình cho các xã", "video_conference_points"),
     # 002 Hoằng Hóa
     ("TTHC được cung cấp dưới dạng DVCTT mức độ 3 và 4 đạt", "percent", None, "online_public_services_rate"),
@@ -92,22 +177,57 @@ GOLD_CASES = [
     ("hồ sơ toàn trình của cấp xã chiếm", "percent", None, "full_process_online_dossier_rate"),
     # 003 Đồng Xuân
     ("máy tính tại các cơ quan hành chính được kết nối internet đạt", "percent", None, "computer_internet_rate"),
-    ("đến nay toàn huyện đã cấp", "count", "tài khoản trên phần mềm quản lý văn bản điều hành", "document_software_accounts"),
+    (
+        "đến nay toàn huyện đã cấp",
+        "count",
+        "tài khoản trên phần mềm quản lý văn bản điều hành",
+        "document_software_accounts",
+    ),
     ("huyện đã tạo", "count", "hộp thư điện tử công vụ cho cán bộ, công chức", "official_email_accounts"),
-    ("văn bản điện tử trao đổi giữa các cơ quan nhà nước đã được ký số, đạt", "percent", None, "digital_signature_rate"),
-    ("hồ sơ TTHC được cập nhật đầy đủ lên hệ thống thông tin giải quyết TTHC, đạt", "percent", None, "one_stop_system_dossier_rate"),
+    (
+        "văn bản điện tử trao đổi giữa các cơ quan nhà nước đã được ký số, đạt",
+        "percent",
+        None,
+        "digital_signature_rate",
+    ),
+    (
+        "hồ sơ TTHC được cập nhật đầy đủ lên hệ thống thông tin giải quyết TTHC, đạt",
+        "percent",
+        None,
+        "one_stop_system_dossier_rate",
+    ),
     ("năm 2023 huyện tiếp nhận", "count", "hồ sơ trực tuyến trên tổng số hồ sơ", "dossiers_online_count"),
     ("hồ sơ nộp trực tuyến trên tổng số hồ sơ, đạt tỷ lệ", "percent", None, "online_dossier_rate"),
-    ("các xã, thị trấn cung cấp dịch vụ công trực tuyến với tỷ lệ trên", "percent", None, "online_public_services_rate"),
+    (
+        "các xã, thị trấn cung cấp dịch vụ công trực tuyến với tỷ lệ trên",
+        "percent",
+        None,
+        "online_public_services_rate",
+    ),
     ("tỷ lệ hồ sơ có thanh toán trực tuyến phí, lệ phí đạt hơn", "percent", None, "online_payment_rate"),
     # 004 Quảng Ngãi: launch event, Trà Bồng
-    ("lễ phát động được kết nối tới", "count", "điểm cầu đặt tại UBND các huyện, thị xã, thành phố", "video_conference_points"),
+    (
+        "lễ phát động được kết nối tới",
+        "count",
+        "điểm cầu đặt tại UBND các huyện, thị xã, thành phố",
+        "video_conference_points",
+    ),
     ("lễ phát động được kết nối tới 13 điểm cầu cấp huyện và", "count", "điểm cầu cấp xã", "video_conference_points"),
     ("trong 6 tháng đầu năm, UBND huyện phát hành", "count", "văn bản đi điện tử", "e_documents_count"),
     ("văn bản đi điện tử, kể cả văn bản gửi song song với bản giấy, đạt", "percent", None, "e_documents_rate"),
     ("UBND các xã ban hành", "count", "văn bản đi dưới dạng điện tử có ký số", "e_documents_count"),
-    ("văn bản đi điện tử có ký số của cấp xã, kể cả văn bản gửi song song bản giấy, chiếm", "percent", None, "e_documents_rate"),
-    ("văn bản chỉ đạo, điều hành của UBND huyện được đăng tải công khai trên cổng thông tin điện tử", "percent", None, "directive_docs_published_rate"),
+    (
+        "văn bản đi điện tử có ký số của cấp xã, kể cả văn bản gửi song song bản giấy, chiếm",
+        "percent",
+        None,
+        "e_documents_rate",
+    ),
+    (
+        "văn bản chỉ đạo, điều hành của UBND huyện được đăng tải công khai trên cổng thông tin điện tử",
+        "percent",
+        None,
+        "directive_docs_published_rate",
+    ),
     ("cán bộ, công chức của huyện đã có tài khoản thư điện tử công vụ", "percent", None, "official_email_rate"),
     # 004 Tư Nghĩa
     ("từ đầu năm đến nay, huyện đã tiếp nhận và trả kết quả", "count", "hồ sơ", "dossiers_received_count"),
@@ -115,16 +235,31 @@ GOLD_CASES = [
     ("xã, thị trấn trên địa bàn đã kiện toàn Ban Chỉ đạo chuyển đổi số", "percent", None, "steering_committee_rate"),
     ("cơ quan, đơn vị đã bố trí cán bộ phụ trách công tác chuyển đổi số", "percent", None, "dx_staff_assigned_rate"),
     ("xã, thị trấn và thôn, tổ dân phố đã có Tổ CNSCĐ", "percent", None, "community_tech_team_coverage_rate"),
-    ("TTHC thuộc thẩm quyền giải quyết của cấp huyện, cấp xã được công khai trên trang thông tin điện tử", "percent", None, "tthc_published_online_rate"),
+    (
+        "TTHC thuộc thẩm quyền giải quyết của cấp huyện, cấp xã được công khai trên trang thông tin điện tử",
+        "percent",
+        None,
+        "tthc_published_online_rate",
+    ),
     ("các xã, thị trấn đã thành lập xong Tổ CNSCĐ, đạt", "count", "xã, thị trấn", "community_tech_teams"),
     ("các thôn, tổ dân phố đều đã có Tổ công nghệ số cộng đồng", "count", "thôn, tổ dân phố", "community_tech_teams"),
     ("các tổ công nghệ số cộng đồng có tổng cộng", "count", "thành viên", "community_tech_team_members"),
     ("hệ thống truyền hình trực tuyến của huyện kết nối", "count", "điểm cầu đến các xã", "video_conference_points"),
     # 004 Mộ Đức, Bình Sơn, Nghĩa Hành
-    ("mỗi thành viên Tổ CNSCĐ trong 7 ngày phải hướng dẫn tối thiểu cho", "count", "người dân", "residents_guided_per_team_member"),
+    (
+        "mỗi thành viên Tổ CNSCĐ trong 7 ngày phải hướng dẫn tối thiểu cho",
+        "count",
+        "người dân",
+        "residents_guided_per_team_member",
+    ),
     ("buổi lễ có", "count", "điểm cầu chính đặt tại hội trường UBND huyện", "video_conference_points"),
     ("cùng với", "count", "điểm cầu tại UBND các xã, thị trấn", "video_conference_points"),
-    ("huyện giao mỗi thành viên Tổ CNSCĐ ở từng cấp kèm cặp ít nhất", "count", "người dân", "residents_guided_per_team_member"),
+    (
+        "huyện giao mỗi thành viên Tổ CNSCĐ ở từng cấp kèm cặp ít nhất",
+        "count",
+        "người dân",
+        "residents_guided_per_team_member",
+    ),
     ("huyện Bình Sơn hiện có", "count", "Tổ CNSCĐ cấp huyện", "community_tech_teams"),
     ("bên cạnh đó là", "count", "Tổ CNSCĐ cấp xã", "community_tech_teams"),
     ("và", "count", "Tổ CNSCĐ ở thôn, tổ dân phố", "community_tech_teams"),
@@ -138,18 +273,58 @@ GOLD_CASES = [
     ("nửa đầu năm 2023, hồ sơ được tiếp nhận trực tuyến của huyện chiếm gần", "percent", None, "online_dossier_rate"),
     ("riêng lĩnh vực đất đai, huyện đã nhận", "count", "hồ sơ nộp trực tuyến", "dossiers_online_count"),
     # 004 Đức Phổ
-    ("người dân, doanh nghiệp dùng hệ thống chính quyền điện tử đã xác thực định danh điện tử chiếm trên", "percent", None, "e_id_rate"),
-    ("phần mềm quản lý văn bản iOffice của thị xã đã liên thông qua trục liên thông văn bản quốc gia", "percent", None, "document_software_interconnection_rate"),
+    (
+        "người dân, doanh nghiệp dùng hệ thống chính quyền điện tử đã xác thực định danh điện tử chiếm trên",
+        "percent",
+        None,
+        "e_id_rate",
+    ),
+    (
+        "phần mềm quản lý văn bản iOffice của thị xã đã liên thông qua trục liên thông văn bản quốc gia",
+        "percent",
+        None,
+        "document_software_interconnection_rate",
+    ),
     ("hồ sơ công việc ở cấp thị xã đã được xử lý trên môi trường mạng", "percent", None, "work_records_online_rate"),
-    ("hồ sơ công việc của các xã, phường được giải quyết trên môi trường mạng", "percent", None, "work_records_online_rate"),
-    ("thị xã hiện có tổng cộng", "count", "TTHC được cung cấp dưới dạng dịch vụ công trực tuyến toàn trình", "online_public_services_level4_count"),
-    ("từ tháng 8/2022 đến hết quý I/2023, thị xã tiếp nhận và giải quyết trực tuyến", "count", "hồ sơ dịch vụ công trực tuyến mức độ 4", "dossiers_online_count"),
-    ("hồ sơ TTHC của thị xã và các xã được giải quyết thông qua phần mềm một cửa điện tử", "percent", None, "one_stop_system_dossier_rate"),
-    ("người dân đã nộp thuế, lệ phí trước bạ nhà đất bằng thanh toán trực tuyến với", "count", "lượt", "online_payment_count"),
+    (
+        "hồ sơ công việc của các xã, phường được giải quyết trên môi trường mạng",
+        "percent",
+        None,
+        "work_records_online_rate",
+    ),
+    (
+        "thị xã hiện có tổng cộng",
+        "count",
+        "TTHC được cung cấp dưới dạng dịch vụ công trực tuyến toàn trình",
+        "online_public_services_level4_count",
+    ),
+    (
+        "từ tháng 8/2022 đến hết quý I/2023, thị xã tiếp nhận và giải quyết trực tuyến",
+        "count",
+        "hồ sơ dịch vụ công trực tuyến mức độ 4",
+        "dossiers_online_count",
+    ),
+    (
+        "hồ sơ TTHC của thị xã và các xã được giải quyết thông qua phần mềm một cửa điện tử",
+        "percent",
+        None,
+        "one_stop_system_dossier_rate",
+    ),
+    (
+        "người dân đã nộp thuế, lệ phí trước bạ nhà đất bằng thanh toán trực tuyến với",
+        "count",
+        "lượt",
+        "online_payment_count",
+    ),
     ("tổng số tiền thanh toán trực tuyến đạt trên", "vnd", None, "online_payment_amount"),
     ("thị xã đã thành lập", "count", "Tổ CNSCĐ ở các cấp", "community_tech_teams"),
     ("thị xã có 99 Tổ CNSCĐ ở các cấp, tổng cộng", "count", "thành viên", "community_tech_team_members"),
-    ("theo kế hoạch của tỉnh, mỗi thành viên Tổ công nghệ số cộng đồng phải hướng dẫn tối thiểu cho", "count", "người dân", "residents_guided_per_team_member"),
+    (
+        "theo kế hoạch của tỉnh, mỗi thành viên Tổ công nghệ số cộng đồng phải hướng dẫn tối thiểu cho",
+        "count",
+        "người dân",
+        "residents_guided_per_team_member",
+    ),
 ]
 
 SAMPLE_CASES = [
@@ -161,8 +336,18 @@ SAMPLE_CASES = [
     ("các tổ có tổng số", "count", "thành viên", "community_tech_team_members"),
     ("tổ viên đã đến tận nhà hỗ trợ cài đặt ứng dụng cho hơn", "count", "hộ dân", "residents_guided_count"),
     # targets of a commune plan (s003)
-    ("hồ sơ thủ tục hành chính được xử lý hoàn toàn trực tuyến, tối thiểu", "percent", None, "full_process_online_dossier_rate"),
-    ("thủ tục hành chính được cung cấp dưới hình thức dịch vụ công trực tuyến mức độ 4, hơn", "percent", None, "online_public_services_level4_rate"),
+    (
+        "hồ sơ thủ tục hành chính được xử lý hoàn toàn trực tuyến, tối thiểu",
+        "percent",
+        None,
+        "full_process_online_dossier_rate",
+    ),
+    (
+        "thủ tục hành chính được cung cấp dưới hình thức dịch vụ công trực tuyến mức độ 4, hơn",
+        "percent",
+        None,
+        "online_public_services_level4_rate",
+    ),
     ("hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng từ", "percent", None, "work_records_online_rate"),
     ("tỷ lệ dân số có tài khoản thanh toán điện tử đạt hơn", "percent", None, "e_payment_account_rate"),
     ("hồ sơ của phường được giải quyết đúng hạn và trước hạn", "percent", None, "on_time_dossier_rate"),
@@ -175,7 +360,12 @@ SAMPLE_CASES = [
     ("giảm tỷ lệ người chỉ dùng điện thoại 2G xuống dưới", "percent", None, "feature_phone_only_rate"),
     ("tỷ lệ dân số trưởng thành có điện thoại thông minh là", "percent", None, "smartphone_adult_rate"),
     ("tỷ lệ hộ gia đình có điện thoại thông minh là", "percent", None, "smartphone_households_rate"),
-    ("thôn, tổ dân phố được phủ sóng di động tại khu dân cư tập trung", "count", "thôn, tổ dân phố", "villages_mobile_covered"),
+    (
+        "thôn, tổ dân phố được phủ sóng di động tại khu dân cư tập trung",
+        "count",
+        "thôn, tổ dân phố",
+        "villages_mobile_covered",
+    ),
     ("phủ sóng di động tại các thôn, làng đạt", "percent", None, "mobile_coverage"),
     ("toàn tỉnh đã kéo trên", "km", "km cáp quang", "fibre_cable_km"),
     ("toàn tỉnh hiện có tổng cộng", "count", "trạm BTS", "bts_stations"),
@@ -188,26 +378,66 @@ SAMPLE_CASES = [
     ("năm 2024 cấp huyện đã số hóa", "count", "hồ sơ đầu vào", "digitised_dossiers_count"),
     ("việc số hóa hồ sơ đầu vào của cấp tỉnh đạt", "percent", None, "digitised_dossiers_rate"),
     ("tỷ lệ số hóa kết quả giải quyết TTHC đạt", "percent", None, "digitised_results_rate"),
-    ("phí, lệ phí TTHC tại trung tâm hành chính công được thu không dùng tiền mặt", "percent", None, "cashless_payment_rate"),
-    ("kết quả xử lý hồ sơ TTHC được đồng bộ đầy đủ trên Cổng Dịch vụ công quốc gia", "percent", None, "one_stop_system_dossier_rate"),
+    (
+        "phí, lệ phí TTHC tại trung tâm hành chính công được thu không dùng tiền mặt",
+        "percent",
+        None,
+        "cashless_payment_rate",
+    ),
+    (
+        "kết quả xử lý hồ sơ TTHC được đồng bộ đầy đủ trên Cổng Dịch vụ công quốc gia",
+        "percent",
+        None,
+        "one_stop_system_dossier_rate",
+    ),
     ("số hồ sơ trực tuyến toàn trình của tỉnh là", "count", "hồ sơ", "full_process_dossiers_count"),
     ("tỷ lệ hồ sơ trực tuyến toàn trình của tỉnh đạt", "percent", None, "full_process_online_dossier_rate"),
-    ("tỷ lệ hồ sơ trực tuyến phát sinh của từng DVCTT (toàn trình và một phần) đạt", "percent", None, "online_dossier_rate"),
+    (
+        "tỷ lệ hồ sơ trực tuyến phát sinh của từng DVCTT (toàn trình và một phần) đạt",
+        "percent",
+        None,
+        "online_dossier_rate",
+    ),
     ("tỷ lệ hồ sơ dịch vụ công trực tuyến trong 6 tháng đầu năm đạt", "percent", None, "online_dossier_rate"),
-    ("tỉnh dẫn đầu cả nước về dịch vụ công trực tuyến với tỷ lệ giải quyết đúng hạn", "percent", None, "on_time_dossier_rate"),
+    (
+        "tỉnh dẫn đầu cả nước về dịch vụ công trực tuyến với tỷ lệ giải quyết đúng hạn",
+        "percent",
+        None,
+        "on_time_dossier_rate",
+    ),
     ("tỉnh đã số hóa dữ liệu hộ tịch", "count", "trường hợp", "civil_records_digitised_count"),
-    ("chế độ báo cáo định kỳ được thực hiện trên Hệ thống thông tin báo cáo của tỉnh", "percent", None, "online_reporting_rate"),
+    (
+        "chế độ báo cáo định kỳ được thực hiện trên Hệ thống thông tin báo cáo của tỉnh",
+        "percent",
+        None,
+        "online_reporting_rate",
+    ),
     ("UBND huyện và các xã đã công bố", "count", "bộ dữ liệu trên Cổng dữ liệu thành phố", "open_datasets_count"),
     # digital citizens (s008)
     ("các ngân hàng đã mở mới gần", "count", "tài khoản cho cá nhân, hộ kinh doanh", "payment_accounts_count"),
-    ("công dân được tạo tài khoản trên Cổng Dịch vụ công quốc gia, đạt gần", "percent", None, "public_service_portal_accounts_rate"),
-    ("gần 50.000 công dân được tạo tài khoản trên Cổng Dịch vụ công quốc gia", "count", "công dân", "public_service_portal_accounts_count"),
+    (
+        "công dân được tạo tài khoản trên Cổng Dịch vụ công quốc gia, đạt gần",
+        "percent",
+        None,
+        "public_service_portal_accounts_rate",
+    ),
+    (
+        "gần 50.000 công dân được tạo tài khoản trên Cổng Dịch vụ công quốc gia",
+        "count",
+        "công dân",
+        "public_service_portal_accounts_count",
+    ),
     # digital economy (s015, s020)
     ("doanh nghiệp trên địa bàn đã dùng hóa đơn điện tử", "percent", None, "e_invoice_rate"),
     ("có", "count", "hộ, cá nhân kinh doanh đăng ký, chuyển đổi sử dụng hóa đơn điện tử", "e_invoice_businesses_count"),
     ("cơ quan thuế đã tiếp nhận và xử lý", "count", "hóa đơn có mã", "e_invoices_count"),
     ("sàn thương mại điện tử của tỉnh đang giới thiệu và bày bán", "count", "sản phẩm", "ecommerce_products_count"),
-    ("sản phẩm OCOP của các địa phương đã được đưa lên sàn thương mại điện tử", "percent", None, "ocop_products_online_rate"),
+    (
+        "sản phẩm OCOP của các địa phương đã được đưa lên sàn thương mại điện tử",
+        "percent",
+        None,
+        "ocop_products_online_rate",
+    ),
     ("tỷ lệ doanh nghiệp trên địa bàn xã sử dụng nền tảng số", "percent", None, "enterprises_digital_platform_rate"),
     ("doanh nghiệp nhỏ và vừa sử dụng nền tảng số đạt trên", "percent", None, "sme_digital_platform_rate"),
     # rankings (s009, s015, s018, s025, s030)
@@ -218,7 +448,12 @@ SAMPLE_CASES = [
     ("tỉnh nằm trong tốp 10 cả nước về ICT Index, hạng", "rank", None, "ict_index_rank"),
     ("huyện đứng đầu bảng với chỉ số DTI đạt", "percent", None, "dti_score"),
     # plans and smart villages (s011, s014, s024)
-    ("tính đến hết năm 2024, có 15/16 mục tiêu theo kế hoạch chuyển đổi số hoàn thành", "count", "mục tiêu", "dx_plan_targets_met"),
+    (
+        "tính đến hết năm 2024, có 15/16 mục tiêu theo kế hoạch chuyển đổi số hoàn thành",
+        "count",
+        "mục tiêu",
+        "dx_plan_targets_met",
+    ),
     ("thôn đã lắp đặt", "count", "camera an ninh ở nơi công cộng", "security_cameras_count"),
     ("toàn bộ các xã, phường đã vận hành hệ thống họp trực tuyến", "count", "xã, phường", "video_conference_points"),
     ("đến nay có", "count", "người sử dụng hệ thống quản lý văn bản và điều hành", "document_software_accounts"),
@@ -226,17 +461,37 @@ SAMPLE_CASES = [
 
 # National and provincial 2025 targets (reference/targets_2025.md), in report wording of our own.
 TARGET_CASES = [
-    ("cán bộ, công chức cấp xã được gắn định danh số trong xử lý công việc đạt", "percent", None, "civil_servants_digital_id_rate"),
+    (
+        "cán bộ, công chức cấp xã được gắn định danh số trong xử lý công việc đạt",
+        "percent",
+        None,
+        "civil_servants_digital_id_rate",
+    ),
     ("người trưởng thành có tài khoản định danh điện tử chiếm trên", "percent", None, "adults_e_id_account_rate"),
-    ("dân số từ 15 tuổi trở lên có tài khoản giao dịch thanh toán tại ngân hàng đạt", "percent", None, "bank_account_rate_15plus"),
-    ("số xã đạt chuẩn chỉ tiêu 8.4 của tiêu chí số 8 về thông tin và truyền thông", "percent", None, "communes_ntm_ict_criterion_rate"),
+    (
+        "dân số từ 15 tuổi trở lên có tài khoản giao dịch thanh toán tại ngân hàng đạt",
+        "percent",
+        None,
+        "bank_account_rate_15plus",
+    ),
+    (
+        "số xã đạt chuẩn chỉ tiêu 8.4 của tiêu chí số 8 về thông tin và truyền thông",
+        "percent",
+        None,
+        "communes_ntm_ict_criterion_rate",
+    ),
     ("năng suất lao động tăng bình quân hằng năm từ", "percent", None, "labour_productivity_growth"),
     ("kinh tế số trong từng ngành, lĩnh vực chiếm tối thiểu", "percent", None, "digital_economy_share_each_sector"),
     ("thương mại điện tử trong tổng mức bán lẻ hàng hóa đạt trên", "percent", None, "ecommerce_share_retail"),
     ("Việt Nam vào nhóm nước dẫn đầu về chỉ số phát triển Chính phủ điện tử (EGDI), thứ", "rank", None, "egdi_rank"),
     ("người dân được cấp hồ sơ sức khỏe điện tử đạt", "percent", None, "e_health_record_rate"),
     ("lao động làm việc trong lĩnh vực kinh tế số chiếm trên", "percent", None, "digital_workforce_share"),
-    ("hoạt động kiểm tra của cơ quan nhà nước thực hiện thông qua môi trường số đạt", "percent", None, "inspections_online_rate"),
+    (
+        "hoạt động kiểm tra của cơ quan nhà nước thực hiện thông qua môi trường số đạt",
+        "percent",
+        None,
+        "inspections_online_rate",
+    ),
 ]
 
 # Numbers that no entry should claim: the extractor records them as `other` or skips them.
@@ -273,8 +528,10 @@ GOOD_ENTRY = """\
   triggers: [văn bản đi điện tử]
   description: test entry.
 """
-OTHER_ENTRY = GOOD_ENTRY.replace("e_documents_rate", "other").replace("unit: percent", "unit: varies").replace(
-    "triggers: [văn bản đi điện tử]", "triggers: []"
+OTHER_ENTRY = (
+    GOOD_ENTRY.replace("e_documents_rate", "other")
+    .replace("unit: percent", "unit: varies")
+    .replace("triggers: [văn bản đi điện tử]", "triggers: []")
 )
 
 
@@ -317,10 +574,19 @@ def test_units_and_aggregations_agree():
 
 def test_targets_2025_indicators_are_catalogued():
     for code in [
-        "work_records_online_rate", "online_public_services_level4_rate", "online_dossier_rate",
-        "full_process_online_dossier_rate", "fibre_households_rate", "smartphone_adult_rate",
-        "e_payment_account_rate", "adults_digital_signature_rate", "digital_economy_share_grdp",
-        "ecommerce_share_retail", "sme_digital_platform_rate", "e_health_record_rate", "digital_skills_rate",
+        "work_records_online_rate",
+        "online_public_services_level4_rate",
+        "online_dossier_rate",
+        "full_process_online_dossier_rate",
+        "fibre_households_rate",
+        "smartphone_adult_rate",
+        "e_payment_account_rate",
+        "adults_digital_signature_rate",
+        "digital_economy_share_grdp",
+        "ecommerce_share_retail",
+        "sme_digital_platform_rate",
+        "e_health_record_rate",
+        "digital_skills_rate",
     ]:
         assert ind.get(code).unit == "percent"
 
@@ -390,7 +656,10 @@ def test_find_triggers_offsets_point_into_the_text():
     assert matches
     for m in matches:
         assert fold(text[m.start : m.end]) == " ".join(fold(m.trigger).split())
-    assert any(m.code == "work_records_online_rate" and m.trigger == "hồ sơ công việc được xử lý trên môi trường mạng" for m in matches)
+    assert any(
+        m.code == "work_records_online_rate" and m.trigger == "hồ sơ công việc được xử lý trên môi trường mạng"
+        for m in matches
+    )
 
 
 def test_find_triggers_is_accent_blind_and_takes_the_longest_at_each_start():
@@ -441,13 +710,20 @@ def test_gold_table_covers_every_gold_code():
 
 
 def test_the_more_specific_phrase_wins():
-    assert ind.match_indicator("hồ sơ công việc được xử lý trên môi trường mạng", "percent") == "work_records_online_rate"
-    assert ind.match_indicator("hồ sơ TTHC được xử lý hoàn toàn trên môi trường mạng", "percent") == "full_process_online_dossier_rate"
+    assert (
+        ind.match_indicator("hồ sơ công việc được xử lý trên môi trường mạng", "percent") == "work_records_online_rate"
+    )
+    assert (
+        ind.match_indicator("hồ sơ TTHC được xử lý hoàn toàn trên môi trường mạng", "percent")
+        == "full_process_online_dossier_rate"
+    )
     assert ind.match_indicator("văn bản đã ký số tập thể", "count", "văn bản") == "digital_signature_org_count"
     assert ind.match_indicator("văn bản được ký số", "count", "văn bản") == "digital_signature_count"
     assert ind.match_indicator("hồ sơ sức khỏe điện tử của người dân", "percent") == "e_health_record_rate"
     # 'có điện thoại thông minh' lies inside the households phrase and does not count for adults
-    assert ind.match_indicator("số hộ gia đình có điện thoại thông minh chiếm", "percent") == "smartphone_households_rate"
+    assert (
+        ind.match_indicator("số hộ gia đình có điện thoại thông minh chiếm", "percent") == "smartphone_households_rate"
+    )
 
 
 def test_the_unit_chooses_between_count_and_rate():

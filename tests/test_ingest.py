@@ -205,17 +205,29 @@ def test_bad_files_are_rejected_and_the_others_go_on(raw, tmp_path):
 
 
 def test_extractor_output_outside_the_schema_is_a_validate_reject(raw, tmp_path, monkeypatch):
-    monkeypatch.setitem(ingest_module.FORMATS, ".txt", (read_document, lambda doc: fake_extract(doc).drop(columns="unit")))
+    monkeypatch.setitem(
+        ingest_module.FORMATS, ".txt", (read_document, lambda doc: fake_extract(doc).drop(columns="unit"))
+    )
     result = ingest(raw, tmp_path / "out", progress=False)
-    assert {(r.stage, r.reason) for r in result.rejects} == {("validate", "table 'observations': missing column(s) unit")}
+    assert {(r.stage, r.reason) for r in result.rejects} == {
+        ("validate", "table 'observations': missing column(s) unit")
+    }
     assert result.documents == 0
 
 
 def test_reference_and_derived_tables_are_written_beside_the_extracted_ones(raw, tmp_path, monkeypatch):
     indicators = pd.DataFrame(
-        {"code": ["online_dossier_rate"], "name_vi": ["Tỷ lệ hồ sơ trực tuyến"], "name_en": ["Online dossier rate"],
-         "unit": ["percent"], "levels": ["district"], "higher_is_better": [True], "aggregation": ["weighted_mean"],
-         "triggers": ["hồ sơ trực tuyến"], "description": [None]}
+        {
+            "code": ["online_dossier_rate"],
+            "name_vi": ["Tỷ lệ hồ sơ trực tuyến"],
+            "name_en": ["Online dossier rate"],
+            "unit": ["percent"],
+            "levels": ["district"],
+            "higher_is_better": [True],
+            "aggregation": ["weighted_mean"],
+            "triggers": ["hồ sơ trực tuyến"],
+            "description": [None],
+        }
     )
     seen = {}
 

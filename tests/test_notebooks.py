@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
+from test_plots import write_tables
 
 from cds_analysis.report import reports
-from test_plots import write_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["province_report", "provinces_overview", "explore"]

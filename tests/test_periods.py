@@ -58,14 +58,19 @@ def test_from_label(text, start, end):
     assert period_key(text) == (start, end)
 
 
-@pytest.mark.parametrize("bad", ["2023-Q5", "2023-H3", "2023-13", "2023-02-30", "Q2 2023", "as_of 2023-5-30",
-                                 "range 2023..2022", "range 2023", ""])
+@pytest.mark.parametrize(
+    "bad",
+    ["2023-Q5", "2023-H3", "2023-13", "2023-02-30", "Q2 2023", "as_of 2023-5-30", "range 2023..2022", "range 2023", ""],
+)
 def test_from_label_rejects_malformed_labels(bad):
     with pytest.raises(ValueError):
         Period.from_label(bad)
 
 
-@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31)), st.sampled_from(["year", "quarter", "half", "month", "day", "as_of"]))
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31)),
+    st.sampled_from(["year", "quarter", "half", "month", "day", "as_of"]),
+)
 def test_labels_of_found_periods_read_back_to_the_same_period(d, grain):
     phrase = {
         "year": f"năm {d.year}",
@@ -225,8 +230,17 @@ def test_seven_day_window_counts_the_launch_day():
     assert (p.start, p.end) == (date(2023, 7, 28), date(2023, 8, 3))
 
 
-@pytest.mark.parametrize("text", ["Đến nay, 100% xã", "Hiện nay huyện có", "trong năm nay", "6 tháng đầu năm, huyện",
-                                  "trong thời gian 7 ngày kể từ", "từ đầu năm đến nay"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đến nay, 100% xã",
+        "Hiện nay huyện có",
+        "trong năm nay",
+        "6 tháng đầu năm, huyện",
+        "trong thời gian 7 ngày kể từ",
+        "từ đầu năm đến nay",
+    ],
+)
 def test_relative_periods_without_a_publication_date_have_no_period(text):
     m = only(text)
     assert m.period is None

@@ -23,8 +23,8 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from cds_analysis.report import plots
 from cds_analysis.reference.schemas import schema
+from cds_analysis.report import plots
 
 D = dt.date
 QN = {"province": "Quảng Ngãi", "province_code": "51"}

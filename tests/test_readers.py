@@ -14,12 +14,12 @@ import pypdf
 import pytest
 from legacy_encodings import TONES, cp1258
 
-from cds_analysis.read.documents import Document, ReadError, find_title_and_date, read_document
 from cds_analysis.lang.text import normalize
+from cds_analysis.read.documents import Document, ReadError, find_title_and_date, read_document
 
 matplotlib.use("pdf")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.backends.backend_pdf import PdfPages
 
 SENTENCE = "Năm 2023, huyện Đồng Xuân có 1.458/1.604 hồ sơ trực tuyến, đạt tỉ lệ 90,8%; các xã đều được hướng dẫn."
 
@@ -330,4 +330,6 @@ def test_source_line_is_kept_in_text_and_skipped_for_metadata(tmp_path):
 
 
 def test_an_english_date_stamp_of_a_saved_page_is_the_publication_date():
-    assert find_title_and_date("Skip to main content\n20 December 2022\n\nChuyển đổi số ở Lạng Sơn năm 2022\n")[1] == date(2022, 12, 20)
+    assert find_title_and_date("Skip to main content\n20 December 2022\n\nChuyển đổi số ở Lạng Sơn năm 2022\n")[
+        1
+    ] == date(2022, 12, 20)

@@ -14,10 +14,10 @@ import papermill
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
+from test_plots import frame, write_tables
 
 from cds_analysis import cli
 from cds_analysis.report import reports
-from test_plots import frame, write_tables
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 

@@ -29,7 +29,7 @@ def test_every_observation_quotes_its_source(processed):
     texts = [o for o in obs.itertuples() if not o.source.endswith((".xlsx", ".csv", ".html"))]
     for o in texts:
         text = (RAW / o.source).read_text(encoding="utf-8")
-        assert text[o.char_start:o.char_end] == o.evidence
+        assert text[o.char_start : o.char_end] == o.evidence
 
 
 def test_quang_ngai_districts_stand_against_the_2025_targets(processed):

@@ -16,8 +16,8 @@ from cds_analysis import cli
 from cds_analysis.pipeline import ingest, read_and_extract_with_rejects
 from cds_analysis.read.documents import ReadError
 from cds_analysis.sheets.reader import extract_sheet, extract_sheet_file, read_sheet
-from cds_analysis.store import read_table
 from cds_analysis.sheets.validation import row_failures
+from cds_analysis.store import read_table
 
 
 def save(wb: openpyxl.Workbook, tmp_path, name: str = "bao_cao.xlsx") -> str:
@@ -154,7 +154,16 @@ def wide_sheet(tmp_path) -> str:
     ws["A1"] = "UBND TỈNH QUẢNG NGÃI"
     ws.merge_cells("A1:F1")
     ws.append(["STT", "Huyện/TX/TP", "Hồ sơ TTHC", None, "Tổ CNSCĐ", "Dân số"])
-    ws.append([None, None, "Tỷ lệ hồ sơ trực tuyến (%)", "Tỷ lệ hồ sơ trực tuyến toàn trình (%)", "Số thành viên (người)", None])
+    ws.append(
+        [
+            None,
+            None,
+            "Tỷ lệ hồ sơ trực tuyến (%)",
+            "Tỷ lệ hồ sơ trực tuyến toàn trình (%)",
+            "Số thành viên (người)",
+            None,
+        ]
+    )
     ws.merge_cells("C2:D2")
     for col in "ABF":
         ws.merge_cells(f"{col}2:{col}3")
@@ -167,7 +176,9 @@ def wide_sheet(tmp_path) -> str:
 
 def test_wide_layout_reads_one_column_per_indicator(wide_sheet):
     obs, _ = extract_sheet_file(wide_sheet)
-    got = {ref: (r["indicator"], r["value"], r["unit"], r["place"], r["period_label"]) for ref, r in by_cell(obs).items()}
+    got = {
+        ref: (r["indicator"], r["value"], r["unit"], r["place"], r["period_label"]) for ref, r in by_cell(obs).items()
+    }
     assert got == {
         "Quý I-2024!C4": ("online_dossier_rate", 95.5, "percent", "huyện Tư Nghĩa", "2024-Q1"),
         "Quý I-2024!D4": ("full_process_online_dossier_rate", 80.0, "percent", "huyện Tư Nghĩa", "2024-Q1"),
@@ -271,7 +282,9 @@ def test_qualifiers_money_scales_and_fractions_in_cells(tmp_path):
 
 
 def test_the_bundled_sample_sheet_lands_whole():
-    obs, rejects = extract_sheet_file(Path(__file__).parent.parent / "data/raw/thanh-hoa_hoang-hoa_so-lieu-cds-quy2-2023.xlsx")
+    obs, rejects = extract_sheet_file(
+        Path(__file__).parent.parent / "data/raw/thanh-hoa_hoang-hoa_so-lieu-cds-quy2-2023.xlsx"
+    )
     assert rejects.empty and len(obs) == 7
     assert set(obs["district_code"]) == {"399"} and set(obs["period_label"]) == {"2023-Q2", "as_of 2023-05-30"}
 

@@ -1,12 +1,18 @@
 import unicodedata
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cds_analysis.lang.text import NormalizedText, fold, fold_key, normalize
 
 
 def test_both_tone_styles_and_forms_meet():
-    forms = ["Hoằng Hoá", "Hoằng Hóa", unicodedata.normalize("NFD", "Hoằng Hoá"), unicodedata.normalize("NFD", "Hoằng Hóa")]
+    forms = [
+        "Hoằng Hoá",
+        "Hoằng Hóa",
+        unicodedata.normalize("NFD", "Hoằng Hoá"),
+        unicodedata.normalize("NFD", "Hoằng Hóa"),
+    ]
     assert {normalize(f) for f in forms} == {"Hoằng Hóa"}
     assert normalize("Thuỷ") == normalize("Thủy") == "Thủy"
     assert normalize("hoà") == normalize("hòa") == "hòa"
@@ -52,7 +58,12 @@ def test_from_original_inverts_to_original():
     assert nt.from_original(s, e) == (9, 11)
 
 
-@given(st.text(alphabet=st.sampled_from(list("aoeuyqhđĐ \u00a0\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b\u200bAOUY")), max_size=40))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("aoeuyqhđĐ \u00a0\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b\u200bAOUY")),
+        max_size=40,
+    )
+)
 def test_every_span_maps_back_inside_the_original(original):
     nt = NormalizedText.of(original)
     assert normalize(nt.text) == nt.text  # idempotent

@@ -1,2 +1,1 @@
-"""Facts to judgements: progress against targets and conflicts between sources.
-"""
+"""Facts to judgements: progress against targets and conflicts between sources."""

@@ -65,7 +65,14 @@ import pyarrow.compute as pc
 
 from cds_analysis.lang.periods import Period
 from cds_analysis.reference.schemas import PROGRESS
-from cds_analysis.reference.targets import TARGET_YEAR, applicable_targets, load_targets, lower_is_better, meets, targets_from_reports
+from cds_analysis.reference.targets import (
+    TARGET_YEAR,
+    applicable_targets,
+    load_targets,
+    lower_is_better,
+    meets,
+    targets_from_reports,
+)
 
 __all__ = ["TIERS", "STATUSES", "AGGREGATIONS", "REFORM_DAY", "HORIZON_DAY", "progress", "period_end_of"]
 
@@ -146,8 +153,11 @@ def latest_quarter(observations: pd.DataFrame, today: date | None = None) -> str
     return f"{last.year}-Q{(last.month - 1) // 3 + 1}"
 
 
-def progress_table(observations: pd.DataFrame, documents: pd.DataFrame | None = None,
-                   levels: tuple[str, ...] = ("province", "district")) -> pd.DataFrame:
+def progress_table(
+    observations: pd.DataFrame,
+    documents: pd.DataFrame | None = None,
+    levels: tuple[str, ...] = ("province", "district"),
+) -> pd.DataFrame:
     """The ``progress`` table ingest writes: each level, as of the latest quarter observed.
 
     Commune level, other as_of periods and the 34 post-2025 provinces are a call
@@ -238,7 +248,7 @@ class _Tree:
         i = pd.Index(self.code[at]).get_indexer(pd.Index(codes, dtype=object))
         return np.where(i >= 0, at[i], -1).astype(np.int32)
 
-    def anchor(self, obs: "_Observations") -> None:
+    def anchor(self, obs: _Observations) -> None:
         """Set ``obs.node``, the unit each observation is about, adding units the gazetteer lacks."""
         node = self._anchor(obs)
         if ((node < 0) & (obs.anchor_depth >= 0)).any():
@@ -247,7 +257,7 @@ class _Tree:
         obs.node = node
         obs.take(node >= 0)
 
-    def _anchor(self, obs: "_Observations") -> np.ndarray:
+    def _anchor(self, obs: _Observations) -> np.ndarray:
         """Node of each observation; a province code that both eras use means the new one after the reform."""
         node = np.full(len(obs.tier), -1, np.int32)
         for depth in (_COMMUNE, _DISTRICT, _OLD):
@@ -402,7 +412,7 @@ class _Points:
         self.obs_depth, self.obs_point = obs_depth, obs_point
 
     @classmethod
-    def from_observations(cls, obs: _Observations, tree: _Tree) -> "_Points":
+    def from_observations(cls, obs: _Observations, tree: _Tree) -> _Points:
         """One point per unit, tier, indicator and period: the mean of the observations that give it.
 
         A period is its end and its label: '2023' and '2023-Q4' end together

@@ -112,21 +112,127 @@ _NUM = r"\d+(?:[.,]\d+)*"
 # Nouns that follow a count ('498 thành viên'); the longest reading wins.
 _UNIT_NOUNS = (
     # places and bodies
-    "tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "thôn", "xóm", "ấp",
-    "bản", "làng", "buôn", "khu phố", "tổ dân phố", "khu dân cư", "địa phương", "đơn vị", "cơ quan",
-    "sở", "ban", "ngành", "bộ", "doanh nghiệp", "hợp tác xã", "tổ chức", "chi bộ", "đảng bộ", "trường",
+    "tỉnh",
+    "thành phố",
+    "huyện",
+    "quận",
+    "thị xã",
+    "xã",
+    "phường",
+    "thị trấn",
+    "thôn",
+    "xóm",
+    "ấp",
+    "bản",
+    "làng",
+    "buôn",
+    "khu phố",
+    "tổ dân phố",
+    "khu dân cư",
+    "địa phương",
+    "đơn vị",
+    "cơ quan",
+    "sở",
+    "ban",
+    "ngành",
+    "bộ",
+    "doanh nghiệp",
+    "hợp tác xã",
+    "tổ chức",
+    "chi bộ",
+    "đảng bộ",
+    "trường",
     # people
-    "người", "người dân", "lượt người", "lượt", "hộ", "hộ dân", "hộ gia đình", "hộ kinh doanh", "khẩu",
-    "nhân khẩu", "dân", "dân số", "thành viên", "tổ viên", "cán bộ", "công chức", "viên chức", "đảng viên",
-    "đoàn viên", "hội viên", "tình nguyện viên", "công dân", "học sinh", "giáo viên", "cá nhân", "tiểu thương",
+    "người",
+    "người dân",
+    "lượt người",
+    "lượt",
+    "hộ",
+    "hộ dân",
+    "hộ gia đình",
+    "hộ kinh doanh",
+    "khẩu",
+    "nhân khẩu",
+    "dân",
+    "dân số",
+    "thành viên",
+    "tổ viên",
+    "cán bộ",
+    "công chức",
+    "viên chức",
+    "đảng viên",
+    "đoàn viên",
+    "hội viên",
+    "tình nguyện viên",
+    "công dân",
+    "học sinh",
+    "giáo viên",
+    "cá nhân",
+    "tiểu thương",
     # things counted in CĐS reports
-    "hồ sơ", "văn bản", "thủ tục", "thủ tục hành chính", "tthc", "dịch vụ công", "dịch vụ", "tài khoản",
-    "địa chỉ", "hộp thư", "thư điện tử", "chữ ký số", "chứng thư số", "ký số", "tổ", "nhóm", "điểm cầu",
-    "điểm", "điểm phục vụ", "hệ thống", "phần mềm", "ứng dụng", "nền tảng", "camera", "trạm", "thuê bao",
-    "máy tính", "máy", "thiết bị", "sản phẩm", "hóa đơn", "giao dịch", "tin", "tin bài", "bài", "bài viết",
-    "lớp", "cuộc", "hội nghị", "buổi", "trường hợp", "nhiệm vụ", "mục tiêu", "chỉ tiêu", "tiêu chí",
-    "chế độ", "phân hệ", "cơ sở dữ liệu", "bộ dữ liệu", "dữ liệu", "chiếc", "cái", "bậc", "lần", "mô hình",
-    "trang", "cổng", "website", "kênh", "biên lai", "phiếu", "giấy phép", "cấp",
+    "hồ sơ",
+    "văn bản",
+    "thủ tục",
+    "thủ tục hành chính",
+    "tthc",
+    "dịch vụ công",
+    "dịch vụ",
+    "tài khoản",
+    "địa chỉ",
+    "hộp thư",
+    "thư điện tử",
+    "chữ ký số",
+    "chứng thư số",
+    "ký số",
+    "tổ",
+    "nhóm",
+    "điểm cầu",
+    "điểm",
+    "điểm phục vụ",
+    "hệ thống",
+    "phần mềm",
+    "ứng dụng",
+    "nền tảng",
+    "camera",
+    "trạm",
+    "thuê bao",
+    "máy tính",
+    "máy",
+    "thiết bị",
+    "sản phẩm",
+    "hóa đơn",
+    "giao dịch",
+    "tin",
+    "tin bài",
+    "bài",
+    "bài viết",
+    "lớp",
+    "cuộc",
+    "hội nghị",
+    "buổi",
+    "trường hợp",
+    "nhiệm vụ",
+    "mục tiêu",
+    "chỉ tiêu",
+    "tiêu chí",
+    "chế độ",
+    "phân hệ",
+    "cơ sở dữ liệu",
+    "bộ dữ liệu",
+    "dữ liệu",
+    "chiếc",
+    "cái",
+    "bậc",
+    "lần",
+    "mô hình",
+    "trang",
+    "cổng",
+    "website",
+    "kênh",
+    "biên lai",
+    "phiếu",
+    "giấy phép",
+    "cấp",
 )
 _NOUN_ALT = "|".join(re.escape(n) for n in sorted(_UNIT_NOUNS, key=len, reverse=True))
 
@@ -156,8 +262,15 @@ class _Rule:
     whole_text: bool = False
 
 
-def _rule(name: str, pattern: str, left: str | None = None, gates: tuple[str, ...] = (), cased: bool = False,
-          accept=None, whole_text: bool = False) -> _Rule:
+def _rule(
+    name: str,
+    pattern: str,
+    left: str | None = None,
+    gates: tuple[str, ...] = (),
+    cased: bool = False,
+    accept=None,
+    whole_text: bool = False,
+) -> _Rule:
     return _Rule(name, re.compile(pattern, re.MULTILINE), left, gates, cased, accept, whole_text)
 
 
@@ -177,7 +290,9 @@ def _follows_word(text: str, start: int, end: int, m: re.Match[str]) -> bool:
     return bool(before) and (before[-1].isalpha() or (before[-1] == " " and before[:1].isalpha()))
 
 
-_DOCUMENT_WORD_BEFORE = re.compile(r"(?:kế hoạch|báo cáo|thông báo|văn bản|hướng dẫn|quy định|quy chế|dự án|giấy phép)\s+$")
+_DOCUMENT_WORD_BEFORE = re.compile(
+    r"(?:kế hoạch|báo cáo|thông báo|văn bản|hướng dẫn|quy định|quy chế|dự án|giấy phép)\s+$"
+)
 
 
 def _after_document_word(text: str, start: int, end: int, m: re.Match[str]) -> bool:
@@ -199,64 +314,155 @@ def _is_place_name(text: str, start: int, end: int, m: re.Match[str]) -> bool:
 
 
 _NOT_PCT = r"(?![\d.,]*\s?%)"
-_MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-              "november", "december")
+_MONTHS_EN = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _ME = "|".join(_MONTHS_EN)
 
 #: Numbers that are never facts, each with the reason it is skipped.
 EXCLUSION_RULES: tuple[_Rule, ...] = (
     # addresses
-    _rule("url", r"(?:https?://|www\.)\S+|\.(?:vn|com|net|org|gov|edu|info)(?:\.vn)?/\S*",
-          gates=("http", "www.", ".vn/", ".com/", ".net/", ".org/", ".gov/", ".edu/", ".info/"), whole_text=True),
+    _rule(
+        "url",
+        r"(?:https?://|www\.)\S+|\.(?:vn|com|net|org|gov|edu|info)(?:\.vn)?/\S*",
+        gates=("http", "www.", ".vn/", ".com/", ".net/", ".org/", ".gov/", ".edu/", ".info/"),
+        whole_text=True,
+    ),
     _rule("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", gates=("@",), whole_text=True),
-    _rule("file_name", r"\S+\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?)\b",
-          gates=(".jp", ".png", ".gif", ".webp", ".svg", ".pdf", ".doc", ".xls"), whole_text=True),
-    _rule("phone", r"\(0\d{2,3}\)\s?[\dx]{3,4}[ .]?[\dx]{3,4}|0\d{2,4}[ .][\dx]{3,4}[ .][\dx]{3,4}(?!\w)"
-                   r"|\+84[ .]?\d{2,3}[ .]?\d{3}[ .]?\d{3,4}|1[89]00[ .]?\d{3,4}(?![\w.,])", left="number"),
-    _rule("phone_label", r"(?:điện thoại|đt|sđt|tel|fax|hotline|đường dây nóng)\s*:?\s*\+?[\d(][\d .()x-]{5,}\d",
-          left="word", gates=("điện thoại", "đt", "tel", "fax", "hotline", "đường dây nóng")),
+    _rule(
+        "file_name",
+        r"\S+\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?)\b",
+        gates=(".jp", ".png", ".gif", ".webp", ".svg", ".pdf", ".doc", ".xls"),
+        whole_text=True,
+    ),
+    _rule(
+        "phone",
+        r"\(0\d{2,3}\)\s?[\dx]{3,4}[ .]?[\dx]{3,4}|0\d{2,4}[ .][\dx]{3,4}[ .][\dx]{3,4}(?!\w)"
+        r"|\+84[ .]?\d{2,3}[ .]?\d{3}[ .]?\d{3,4}|1[89]00[ .]?\d{3,4}(?![\w.,])",
+        left="number",
+    ),
+    _rule(
+        "phone_label",
+        r"(?:điện thoại|đt|sđt|tel|fax|hotline|đường dây nóng)\s*:?\s*\+?[\d(][\d .()x-]{5,}\d",
+        left="word",
+        gates=("điện thoại", "đt", "tel", "fax", "hotline", "đường dây nóng"),
+    ),
     # dates and times
     _rule("time", r"\d{1,2}:\d{2}(?::\d{2})?(?!\d)", left="number", gates=(":",)),
     _rule("date_iso", r"\d{4}-\d{1,2}-\d{1,2}(?!\d)", left="number", gates=("-",)),
     _rule("date_dmy", r"\d{1,2}\s?([/.-])\s?\d{1,2}\s?\1\s?\d{2,4}(?!\d)", left="number"),
     _rule("date_words", r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?", left="word", gates=("tháng",)),
-    _rule("date_english", rf"\d{{1,2}}\s+(?:{_ME})\s+\d{{4}}|(?:{_ME})\s+\d{{1,2}},?\s+\d{{4}}", left="word", gates=_MONTHS_EN),
-    _rule("date_after_cue", r"(?:ngày|sáng|chiều|trưa|tối|đêm|hôm|mùng|mồng)\s+\d{1,2}\s?[/.-]\s?\d{1,2}(?!\d)", left="word",
-          gates=("ngày", "sáng", "chiều", "trưa", "tối", "đêm", "hôm", "mùng", "mồng")),
-    _rule("date_span", r"\d{1,2}/\d{1,2}\s*(?:-|–|—|đến|tới)\s*(?:ngày\s+)?\d{1,2}/\d{1,2}(?!\d)", left="number", gates=("/",)),
-    _rule("date_day_month", r"(\d{1,2})/(\d{1,2})(?![\d/]|[.,]\d)", left="number", gates=("/",), accept=_is_day_month_not_fraction),
+    _rule(
+        "date_english",
+        rf"\d{{1,2}}\s+(?:{_ME})\s+\d{{4}}|(?:{_ME})\s+\d{{1,2}},?\s+\d{{4}}",
+        left="word",
+        gates=_MONTHS_EN,
+    ),
+    _rule(
+        "date_after_cue",
+        r"(?:ngày|sáng|chiều|trưa|tối|đêm|hôm|mùng|mồng)\s+\d{1,2}\s?[/.-]\s?\d{1,2}(?!\d)",
+        left="word",
+        gates=("ngày", "sáng", "chiều", "trưa", "tối", "đêm", "hôm", "mùng", "mồng"),
+    ),
+    _rule(
+        "date_span",
+        r"\d{1,2}/\d{1,2}\s*(?:-|–|—|đến|tới)\s*(?:ngày\s+)?\d{1,2}/\d{1,2}(?!\d)",
+        left="number",
+        gates=("/",),
+    ),
+    _rule(
+        "date_day_month",
+        r"(\d{1,2})/(\d{1,2})(?![\d/]|[.,]\d)",
+        left="number",
+        gates=("/",),
+        accept=_is_day_month_not_fraction,
+    ),
     _rule("weekday", r"thứ\s+[2-7]\s*[,|-]\s*(?:ngày\s+)?\d{1,2}/", left="word", gates=("thứ",)),
     # periods
     _rule("year", r"(?:19|20)\d{2}(?![\w%]|[.,]\d|\s%)", left="number"),
-    _rule("month_name", r"tháng\s+\d{1,2}(?:\s*[/-]\s*\d{4}|\s+năm\s+\d{4})?(?![\d.,]|\s?%)", left="word", gates=("tháng",)),
+    _rule(
+        "month_name",
+        r"tháng\s+\d{1,2}(?:\s*[/-]\s*\d{4}|\s+năm\s+\d{4})?(?![\d.,]|\s?%)",
+        left="word",
+        gates=("tháng",),
+    ),
     _rule("quarter_name", r"quý\s+\d(?:\s*[/-]\s*\d{4}|\s+năm\s+\d{4})?(?![\d.,%])", left="word", gates=("quý",)),
     # '30 ngày đêm', '2 năm' — but not 'vị trí 60 năm 2021', where the year dates a rank.
-    _rule("duration", rf"\d+\s+(?:ngày(?:\s+đêm)?|tuần|tháng|năm(?!\s+(?:19|20)\d\d)|quý|giờ|tiếng|phút|giây)(?!{_L})", left="number"),
+    _rule(
+        "duration",
+        rf"\d+\s+(?:ngày(?:\s+đêm)?|tuần|tháng|năm(?!\s+(?:19|20)\d\d)|quý|giờ|tiếng|phút|giây)(?!{_L})",
+        left="number",
+    ),
     _rule("age", r"\d+\s+tuổi(?!\w)", left="number", gates=("tuổi",)),
     # legal and document references
     _rule("legal_code", rf"\d+(?:/\d{{2,4}})?[/-](?=[{_UPPER}]{{2}})[\w/&-]*", left="number", cased=True),
-    _rule("legal_reference",
-          rf"(?:nghị quyết|quyết định|nghị định|chỉ thị|công văn|thông tư|công điện|tờ trình|pháp lệnh|đề án"
-          rf"|chương trình|luật)\s+(?:số\s*)?:?\s*\d+{_NOT_PCT}[^\s,;:)]*",
-          left="word", gates=("nghị", "quyết định", "chỉ thị", "công văn", "thông tư", "công điện", "tờ trình", "pháp lệnh",
-                              "đề án", "chương trình", "luật")),
-    _rule("numbered_document", rf"số\s*:?\s*\d+{_NOT_PCT}[^\s,;:)]*", left="word", gates=("số",),
-          accept=_after_document_word),
+    _rule(
+        "legal_reference",
+        rf"(?:nghị quyết|quyết định|nghị định|chỉ thị|công văn|thông tư|công điện|tờ trình|pháp lệnh|đề án"
+        rf"|chương trình|luật)\s+(?:số\s*)?:?\s*\d+{_NOT_PCT}[^\s,;:)]*",
+        left="word",
+        gates=(
+            "nghị",
+            "quyết định",
+            "chỉ thị",
+            "công văn",
+            "thông tư",
+            "công điện",
+            "tờ trình",
+            "pháp lệnh",
+            "đề án",
+            "chương trình",
+            "luật",
+        ),
+    ),
+    _rule(
+        "numbered_document",
+        rf"số\s*:?\s*\d+{_NOT_PCT}[^\s,;:)]*",
+        left="word",
+        gates=("số",),
+        accept=_after_document_word,
+    ),
     _rule("document_number", r"^[ \t]*số(?:\s+hiệu)?\s*:\s*\d+\S*", gates=("số:", "số :", "số hiệu")),
-    _rule("section_reference",
-          rf"(?:bài|phần|chương|mục|điều|khoản(?<!tài khoản)|phụ lục|kỳ|tập|khóa|khoá|đợt|lần thứ|lần)\s+\d+{_NOT_PCT}",
-          left="word",
-          gates=("bài", "phần", "chương", "mục", "điều", "khoản", "phụ lục", "kỳ", "tập", "khóa", "khoá", "đợt", "lần")),
-    _rule("section_number", r"^[ \t]*\d{1,2}(?:\.\d{1,2})*\.(?=\s)|^[ \t]*\d{1,2}(?:\.\d{1,2})+(?=\s)|^[ \t]*\d{1,2}\)"),
-    _rule("ntm_criterion", r"(?:tiêu chí|chỉ tiêu)\s+(?:số\s+)?\d+(?:\.\d+)*(?![\d,]*\s?%)", left="word",
-          gates=("tiêu chí", "chỉ tiêu")),
+    _rule(
+        "section_reference",
+        rf"(?:bài|phần|chương|mục|điều|khoản(?<!tài khoản)|phụ lục|kỳ|tập|khóa|khoá|đợt|lần thứ|lần)\s+\d+{_NOT_PCT}",
+        left="word",
+        gates=("bài", "phần", "chương", "mục", "điều", "khoản", "phụ lục", "kỳ", "tập", "khóa", "khoá", "đợt", "lần"),
+    ),
+    _rule(
+        "section_number", r"^[ \t]*\d{1,2}(?:\.\d{1,2})*\.(?=\s)|^[ \t]*\d{1,2}(?:\.\d{1,2})+(?=\s)|^[ \t]*\d{1,2}\)"
+    ),
+    _rule(
+        "ntm_criterion",
+        r"(?:tiêu chí|chỉ tiêu)\s+(?:số\s+)?\d+(?:\.\d+)*(?![\d,]*\s?%)",
+        left="word",
+        gates=("tiêu chí", "chỉ tiêu"),
+    ),
     # names that contain digits
-    _rule("service_level",
-          rf"(?:mức độ|cấp độ)\s+[1-4](?:\s*(?:,|và|hoặc|/|-)\s*[1-4](?![\d%])(?!\s+(?:{_NOUN_ALT})(?!{_L})))*(?![\d%])",
-          left="word", gates=("mức độ", "cấp độ")),
+    _rule(
+        "service_level",
+        rf"(?:mức độ|cấp độ)\s+[1-4](?:\s*(?:,|và|hoặc|/|-)\s*[1-4](?![\d%])(?!\s+(?:{_NOUN_ALT})(?!{_L})))*(?![\d%])",
+        left="word",
+        gates=("mức độ", "cấp độ"),
+    ),
     _rule("identity_level", r"mức\s+[1-4](?![\d%]|[.,]\d|\s%)", left="word", gates=("mức",)),
-    _rule("version", r"(?:công nghiệp|cmcn|web|phiên bản|version)\s+\d+(?:\.\d+)*|\d\.0(?![\w.,])", left="word",
-          gates=(".0", "công nghiệp", "cmcn", "web", "phiên bản", "version")),
+    _rule(
+        "version",
+        r"(?:công nghiệp|cmcn|web|phiên bản|version)\s+\d+(?:\.\d+)*|\d\.0(?![\w.,])",
+        left="word",
+        gates=(".0", "công nghiệp", "cmcn", "web", "phiên bản", "version"),
+    ),
     _rule("mobile_generation", r"[2-6]G(?!\w)", left="word", cased=True, gates=("g",)),
     _rule("covid", r"covid[\s-]?19(?!\d)", left="word", gates=("covid",)),
     _rule("standard", r"(?:iso|tcvn)\s*\d+(?::\d{4})?", left="word", gates=("iso", "tcvn")),
@@ -264,18 +470,31 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     _rule("glued_code", rf"\d+(?:[.,]\d+)*(?!(?:km|mb|gb|kb|đ)(?!{_L})){_L}", left="number"),
     _rule("one_stop", r"1\s+cửa(?!\w)", left="word", gates=("cửa",)),
     _rule("quoted_name", r"[“\"]\d[^”\"\n%,.;:]{0,40}[”\"]", gates=("“", '"')),
-    _rule("place_ordinal",
-          r"(?:tổ dân phố|khu phố|khu dân cư|khu vực|thôn|xóm|ấp|khu|tổ|tdp|kp|phường|quận|khối|đội|lớp)"
-          r"(?:\s*\([^)\d]{1,12}\))?\s+\d{1,3}(?![\d/%]|[.,]\d|\s%)",
-          left="word", gates=("thôn", "xóm", "ấp", "khu", "tổ", "tdp", "kp", "phường", "quận", "khối", "đội", "lớp"),
-          accept=_is_place_name),
+    _rule(
+        "place_ordinal",
+        r"(?:tổ dân phố|khu phố|khu dân cư|khu vực|thôn|xóm|ấp|khu|tổ|tdp|kp|phường|quận|khối|đội|lớp)"
+        r"(?:\s*\([^)\d]{1,12}\))?\s+\d{1,3}(?![\d/%]|[.,]\d|\s%)",
+        left="word",
+        gates=("thôn", "xóm", "ấp", "khu", "tổ", "tdp", "kp", "phường", "quận", "khối", "đội", "lớp"),
+        accept=_is_place_name,
+    ),
     _rule("per_base", r"/\s?(?:1|10|100|1\.000|10\.000|100\.000)(?![\d.,])", gates=("/",), accept=_follows_word),
     # page furniture
-    _rule("view_counter", r"(?:lượt xem|lượt đọc|lượt thích)\s*:?\s*[\d.,]+|(?:lượt truy cập|truy cập|đang online|views?)\s*:\s*[\d.,]+",
-          left="word", gates=("lượt", "truy cập", "online", "view")),
-    _rule("view_count_before_label", r"\d[\d.,]*\s+(?:lượt xem|lượt thích|lượt chia sẻ|views?)(?!\w)", left="number",
-          gates=("lượt", "view")),
-    _rule("comment_counter", r"\(?\d+\)?\s*(?:bình luận|comments?)(?!\w)", left="number", gates=("bình luận", "comment")),
+    _rule(
+        "view_counter",
+        r"(?:lượt xem|lượt đọc|lượt thích)\s*:?\s*[\d.,]+|(?:lượt truy cập|truy cập|đang online|views?)\s*:\s*[\d.,]+",
+        left="word",
+        gates=("lượt", "truy cập", "online", "view"),
+    ),
+    _rule(
+        "view_count_before_label",
+        r"\d[\d.,]*\s+(?:lượt xem|lượt thích|lượt chia sẻ|views?)(?!\w)",
+        left="number",
+        gates=("lượt", "view"),
+    ),
+    _rule(
+        "comment_counter", r"\(?\d+\)?\s*(?:bình luận|comments?)(?!\w)", left="number", gates=("bình luận", "comment")
+    ),
     _rule("long_plain_integer", r"\d{6,}(?![\w]|[.,]\d)", left="number"),
     _rule("leading_zero_code", r"0\d{3,}(?![\w]|[.,]\d)", left="number"),
 )
@@ -391,14 +610,39 @@ class Quantity:
 _TOKEN = re.compile(r"(?<![\w])(?<!\d[.,])" + _NUM)
 
 _QUALIFIER_WORDS = {
-    "trên dưới": "approx", "xấp xỉ": "approx", "khoảng": "approx", "gần": "approx", "ước đạt": "approx",
-    "ước tính": "approx", "ước khoảng": "approx", "chừng": "approx",
-    "hơn": "more_than", "trên": "more_than", "vượt": "more_than", "nhiều hơn": "more_than",
-    "tối thiểu": "at_least", "ít nhất": "at_least", "không dưới": "at_least", "không ít hơn": "at_least",
-    "dưới": "less_than", "chưa đến": "less_than", "chưa tới": "less_than", "chưa đầy": "less_than",
-    "ít hơn": "less_than", "tối đa": "less_than", "không quá": "less_than", "không vượt quá": "less_than",
+    "trên dưới": "approx",
+    "xấp xỉ": "approx",
+    "khoảng": "approx",
+    "gần": "approx",
+    "ước đạt": "approx",
+    "ước tính": "approx",
+    "ước khoảng": "approx",
+    "chừng": "approx",
+    "hơn": "more_than",
+    "trên": "more_than",
+    "vượt": "more_than",
+    "nhiều hơn": "more_than",
+    "tối thiểu": "at_least",
+    "ít nhất": "at_least",
+    "không dưới": "at_least",
+    "không ít hơn": "at_least",
+    "dưới": "less_than",
+    "chưa đến": "less_than",
+    "chưa tới": "less_than",
+    "chưa đầy": "less_than",
+    "ít hơn": "less_than",
+    "tối đa": "less_than",
+    "không quá": "less_than",
+    "không vượt quá": "less_than",
 }
-_QUALIFIER_SYMBOLS = {">": "more_than", ">=": "at_least", "≥": "at_least", "<": "less_than", "<=": "less_than", "≤": "less_than"}
+_QUALIFIER_SYMBOLS = {
+    ">": "more_than",
+    ">=": "at_least",
+    "≥": "at_least",
+    "<": "less_than",
+    "<=": "less_than",
+    "≤": "less_than",
+}
 _QUAL_ALT = "|".join(re.escape(w) for w in sorted(_QUALIFIER_WORDS, key=len, reverse=True))
 _QUALIFIER_BEFORE = re.compile(
     rf"(?:(?<!{_L})(?P<word>{_QUAL_ALT})\s+(?:(?:cho|là|đạt|bằng|có)\s+)?|(?P<sym>>=|<=|≥|≤|>|<)\s?)$", re.IGNORECASE
@@ -497,7 +741,11 @@ def _read_quantity(text: str, s: int, e: int, value: float, mask: bytearray) -> 
 
     qualifier = "exact"
     if qual and not (qual.group("word") and qual.group("word").lower() == "vượt" and denominator is not None):
-        qualifier = _QUALIFIER_WORDS[qual.group("word").lower()] if qual.group("word") else _QUALIFIER_SYMBOLS[qual.group("sym")]
+        qualifier = (
+            _QUALIFIER_WORDS[qual.group("word").lower()]
+            if qual.group("word")
+            else _QUALIFIER_SYMBOLS[qual.group("sym")]
+        )
         start = offset + qual.start()
     bound = _BOUND_AFTER.match(text, pos) if unit != "rank" else None
     if bound and "tuổi" not in bound.group("words").lower():  # not 'từ 15 tuổi trở lên'

@@ -217,16 +217,22 @@ _P = {
     "day_no_year": re.compile(r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?![\d/])"),
     "month": re.compile(rf"tháng\s+(?P<m>\d{{1,2}})(?:{_SEP_YEAR})?(?![\d%/]|[.,]\d)"),
     "quarter": re.compile(rf"quý\s+{_Q}(?:{_SEP_YEAR})?(?![\w/])"),
-    "months": re.compile(rf"(?P<n>\d{{1,2}})\s+tháng\s+(?:(?P<edge>đầu|cuối)\s+)?năm(?:\s+(?P<y>{_YEAR})|\s+(?P<nay>nay))?"),
+    "months": re.compile(
+        rf"(?P<n>\d{{1,2}})\s+tháng\s+(?:(?P<edge>đầu|cuối)\s+)?năm(?:\s+(?P<y>{_YEAR})|\s+(?P<nay>nay))?"
+    ),
     "half_year": re.compile(rf"nửa\s+(?P<edge>đầu|cuối)\s+năm(?:\s+(?P<y>{_YEAR})|\s+(?P<nay>nay))?"),
     "months_bare": re.compile(r"trong\s+(?P<n>3|6|9)\s+tháng(?=\s*[,:])"),
     "year": re.compile(rf"năm\s+(?P<y>{_YEAR})(?!\d|\s*[-–—]\s*\d)"),
     "bare_year": re.compile(rf"(?:đến|tới) (?P<y>{_YEAR})(?![\d/.,%-])"),
     "years": re.compile(rf"(?P<y>{_YEAR})\s*[-–—]\s*(?:năm\s+)?(?P<y2>{_YEAR})(?!\d)"),
     "relative_year": re.compile(r"năm\s+(?P<rel>nay|trước|ngoái|sau|tới)(?!\w)"),
-    "now": re.compile(r"(?:đến|tới)\s+(?:nay|thời điểm (?:này|hiện tại|hiện nay))(?!\w)|hiện(?: nay| tại| có|(?=[ ,]))"),
+    "now": re.compile(
+        r"(?:đến|tới)\s+(?:nay|thời điểm (?:này|hiện tại|hiện nay))(?!\w)|hiện(?: nay| tại| có|(?=[ ,]))"
+    ),
     "year_to_date": re.compile(rf"từ\s+đầu\s+năm(?:\s+(?P<y>{_YEAR}))?\s+(?:đến|tới)\s+nay(?!\w)"),
-    "window": re.compile(r"trong\s+(?:thời gian\s+|vòng\s+|thời hạn\s+)?(?P<n>\d+)\s+(?P<u>ngày|tuần)\s*\(?\s*(?:kể từ|tính từ)"),
+    "window": re.compile(
+        r"trong\s+(?:thời gian\s+|vòng\s+|thời hạn\s+)?(?P<n>\d+)\s+(?P<u>ngày|tuần)\s*\(?\s*(?:kể từ|tính từ)"
+    ),
     "horizon": re.compile(rf"tầm nhìn\s+(?:đến\s+)?(?:năm\s+)?(?P<y>{_YEAR})"),
 }
 _EDGE_BEFORE = re.compile(r"(?:đầu|cuối|giữa)\s+$")
@@ -241,7 +247,9 @@ _PREFIX = {
 _DATE_TO_FOLLOW = re.compile(r"\s*(?:đến|tới|-|–)")
 
 _STAMP_NEAR = re.compile(r"\d{1,2}:\d{2}")
-_STAMP_LABEL_BEFORE = re.compile(r"(?:ngày(?: ban hành| đăng| hiệu lực| công báo| cập nhật)?|xuất bản(?: lúc)?|cập nhật)\s*:\s*$")
+_STAMP_LABEL_BEFORE = re.compile(
+    r"(?:ngày(?: ban hành| đăng| hiệu lực| công báo| cập nhật)?|xuất bản(?: lúc)?|cập nhật)\s*:\s*$"
+)
 _LEGAL_BEFORE = re.compile(r"(?:[/-][a-zđ]{2}[\w/&-]*|số\s*\d+)\s*,?\s*(?:ngày\s*)?$")
 _HIEN_BEFORE = re.compile(r"(?:thực|thể|xuất|phát|biểu|trình|hiển|tái)\s$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:\n\"“(]\s*)$")

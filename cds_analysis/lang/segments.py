@@ -59,7 +59,9 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern, keep=lambda s, 
 def _sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
     def is_boundary(s: int, m: re.Match) -> bool:
         following = m.group(1)
-        return (following.isupper() or following.isdigit()) and not _ABBREVIATIONS.search(text[max(s, m.start() - 8):m.start()])
+        return (following.isupper() or following.isdigit()) and not _ABBREVIATIONS.search(
+            text[max(s, m.start() - 8) : m.start()]
+        )
 
     out = []
     for s, e in _split(text, start, end, _SENTENCE_END, is_boundary):

@@ -14,10 +14,10 @@ and soft hyphens dropped.
 from __future__ import annotations
 
 import bisect
-from functools import lru_cache
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = ["NormalizedText", "normalize", "fold", "fold_key"]
 
@@ -93,7 +93,7 @@ class NormalizedText:
     _ends: tuple[int, ...] | None = field(repr=False)
 
     @classmethod
-    def of(cls, original: str) -> "NormalizedText":
+    def of(cls, original: str) -> NormalizedText:
         if unicodedata.is_normalized("NFC", original) and not _DROP_OR_COMBINING.search(original):
             # Common case: every change is one character for one, offsets stay put.
             return cls(original, _OLD_STYLE_NFC.sub(_retone_nfc, original.translate(_SPACES)), None, None)

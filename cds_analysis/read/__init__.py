@@ -1,2 +1,1 @@
-"""Files to text: decoding, format readers (txt, html, docx, pdf) and workbooks (xlsx, csv).
-"""
+"""Files to text: decoding, format readers (txt, html, docx, pdf) and workbooks (xlsx, csv)."""

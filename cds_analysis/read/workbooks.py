@@ -19,7 +19,6 @@ from pathlib import Path
 
 from cds_analysis.read.documents import Document, ReadError, decode_text, read_bytes
 
-
 __all__ = ["SHEET_FORMATS", "Cell", "Sheet", "SheetDocument", "EMPTY_CELL", "column_letters", "read_sheet"]
 
 SHEET_FORMATS = {".xlsx": "xlsx", ".csv": "csv"}

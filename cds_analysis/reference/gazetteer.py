@@ -31,8 +31,8 @@ from importlib import resources
 import pandas as pd
 import pyarrow.csv as pa_csv
 
-from cds_analysis.reference.schemas import schema
 from cds_analysis.lang.text import fold, fold_key, normalize
+from cds_analysis.reference.schemas import schema
 
 __all__ = [
     "Unit",
@@ -333,7 +333,7 @@ def _resolve_row(name: str, level: str | None, province: int | None, district: i
     m = _LEADING_WORD.match(fold(text))
     if m is None:
         return None
-    word, written = m.group(1) or m.group(2), text[m.end():]
+    word, written = m.group(1) or m.group(2), text[m.end() :]
     rows = _candidates(fold_key(written), word, level, day)
     return _choose(rows, written, word, province, district)
 

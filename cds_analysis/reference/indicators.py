@@ -28,8 +28,8 @@ import pandas as pd
 import pyarrow as pa
 import yaml
 
-from cds_analysis.reference.schemas import INDICATORS
 from cds_analysis.lang.text import fold
+from cds_analysis.reference.schemas import INDICATORS
 
 __all__ = [
     "Indicator",
@@ -49,7 +49,17 @@ UNITS = ("percent", "count", "vnd", "rank", "criteria", "km", "mbps", "varies")
 AGGREGATIONS = ("sum", "weighted_mean", "mean", "none")
 LEVELS = ("national", "province", "district", "commune", "village")
 
-_REQUIRED = ("code", "name_vi", "name_en", "unit", "levels", "higher_is_better", "aggregation", "triggers", "description")
+_REQUIRED = (
+    "code",
+    "name_vi",
+    "name_en",
+    "unit",
+    "levels",
+    "higher_is_better",
+    "aggregation",
+    "triggers",
+    "description",
+)
 _OPTIONAL = ("counts", "refines")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _DEFAULT = "indicators.yaml"
@@ -283,7 +293,9 @@ def _trie_pattern(keys: list[str]) -> str:
         node[""] = {}
 
     def pattern(node: dict) -> str:
-        alternatives = [(r"\s+" if ch == " " else re.escape(ch)) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        alternatives = [
+            (r"\s+" if ch == " " else re.escape(ch)) + pattern(child) for ch, child in sorted(node.items()) if ch
+        ]
         if not alternatives:
             return ""
         body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"

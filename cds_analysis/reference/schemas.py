@@ -25,7 +25,11 @@ _PLACE = [
     _f("place", _S, "The unit or collective as the text names it ('huyện Mộ Đức', 'các xã, thị trấn huyện Trà Bồng')."),
     _f("province", _S, "Province name without its unit word ('Quảng Ngãi'), the fact belongs to."),
     _f("province_code", _S, "Statistics-office code of the province (pre-2025 units), e.g. '51'."),
-    _f("district", _S, "District-level unit with its unit word ('huyện Mộ Đức', 'thị xã Đức Phổ'), null for province-wide facts."),
+    _f(
+        "district",
+        _S,
+        "District-level unit with its unit word ('huyện Mộ Đức', 'thị xã Đức Phổ'), null for province-wide facts.",
+    ),
     _f("district_code", _S, "Statistics-office code of the district, e.g. '522'."),
     _f("commune", _S, "Commune-level unit with its unit word ('xã Định Long') when the fact is about one commune."),
     _f("commune_code", _S, "Statistics-office code of the commune, e.g. '21394'."),
@@ -33,7 +37,9 @@ _PLACE = [
 
 DOCUMENTS = pa.schema(
     [
-        _f("document_id", _S, "SHA-256 of the file's bytes (first 16 hex digits): stable across runs and paths.", False),
+        _f(
+            "document_id", _S, "SHA-256 of the file's bytes (first 16 hex digits): stable across runs and paths.", False
+        ),
         _f("path", _S, "Path of the raw file relative to the raw directory.", False),
         _f("format", _S, "txt, html, docx, pdf, csv or xlsx.", False),
         _f("title", _S, "Title found in the document, if any."),
@@ -44,7 +50,12 @@ DOCUMENTS = pa.schema(
         _f("district_code", _S, "Code of that district."),
         _f("n_chars", _I, "Characters in the extracted text.", False),
         _f("n_observations", _I, "Observations extracted from the document.", False),
-        _f("extractor_version", _S, "Version of the rules that read it; a file read by older rules is read again.", False),
+        _f(
+            "extractor_version",
+            _S,
+            "Version of the rules that read it; a file read by older rules is read again.",
+            False,
+        ),
         _f("ingested_at", _TS, "When the document was first ingested (SOURCE_DATE_EPOCH when set).", False),
     ]
 )
@@ -60,13 +71,23 @@ OBSERVATIONS = pa.schema(
         _f("unit", _S, "percent, count, vnd, rank, criteria, km, … (see the catalogue).", False),
         _f("numerator", _F, "Numerator when the text writes a fraction ('1.458/1.604' → 1458)."),
         _f("denominator", _F, "Denominator of that fraction (1604)."),
-        _f("qualifier", _S, "exact, approx (gần, khoảng), more_than (trên, hơn), at_least (tối thiểu, trở lên), less_than (dưới).", False),
+        _f(
+            "qualifier",
+            _S,
+            "exact, approx (gần, khoảng), more_than (trên, hơn), at_least (tối thiểu, trở lên), less_than (dưới).",
+            False,
+        ),
         _f("is_target", _B, "True for a goal or plan (mục tiêu, phấn đấu, kế hoạch, sẽ); false for a result.", False),
         _f("period_label", _S, "'2023', '2023-Q2', '2023-H1', 'as_of 2023-05-30', 'range 2022-08..2023-Q1'."),
         _f("period_start", _D, "First day of the period."),
         _f("period_end", _D, "Last day of the period (the 'as of' day for a status)."),
         *_PLACE,
-        _f("evidence", _S, "Exact substring of the original text (or 'file!sheet!A1' cell text) the fact comes from.", False),
+        _f(
+            "evidence",
+            _S,
+            "Exact substring of the original text (or 'file!sheet!A1' cell text) the fact comes from.",
+            False,
+        ),
         _f("char_start", _I, "Offset of the evidence in the original text (Python str index).", False),
         _f("char_end", _I, "End offset (exclusive) of the evidence in the original text.", False),
         _f("extractor_version", _S, "Version of the rules that produced the row.", False),
@@ -134,7 +155,12 @@ PROGRESS = pa.schema(
     [
         _f("unit_code", _S, "Code of the unit (province, district or commune).", False),
         _f("unit_name", _S, "Name of the unit.", False),
-        _f("admin_level", _S, "Tier measured, as in observations: a district has a row for itself and one for its communes taken together.", False),
+        _f(
+            "admin_level",
+            _S,
+            "Tier measured, as in observations: a district has a row for itself and one for its communes taken together.",
+            False,
+        ),
         _f("province_code", _S, "Province (pre- or post-2025 as requested) the unit belongs to."),
         _f("province", _S, "Name of that province."),
         _f("indicator", _S, "Catalogue code.", False),
@@ -150,7 +176,9 @@ PROGRESS = pa.schema(
         _f("share_of_target", _F, "latest_value / target_value (inverted for ranks), capped at none."),
         _f("trend_per_year", _F, "Least-squares slope over observed periods, per year."),
         _f("projected_2025", _F, "Value projected to 31 Dec 2025 from the trend."),
-        _f("status", _S, "met, on_track, off_track, no_data, or no_target (a value but no 2025 target applies).", False),
+        _f(
+            "status", _S, "met, on_track, off_track, no_data, or no_target (a value but no 2025 target applies).", False
+        ),
         _f("n_units_reported", _I, "Lower units that reported (roll-ups); 1 for a direct observation."),
         _f("n_units_total", _I, "Lower units that exist (roll-ups)."),
         _f("aggregation", _S, "How the value was obtained: observed, sum, weighted_mean, mean_unweighted."),

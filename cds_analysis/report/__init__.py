@@ -1,2 +1,1 @@
-"""Judgements to pages: charts, the report notebooks' content and their rendering with papermill.
-"""
+"""Judgements to pages: charts, the report notebooks' content and their rendering with papermill."""

@@ -26,14 +26,14 @@ from IPython.display import HTML, Image, display
 from matplotlib.figure import Figure
 from tqdm import tqdm
 
-from cds_analysis.report import plots
-from cds_analysis.reference.gazetteer import province_table, resolve, successor_province
-from cds_analysis.reference.indicators import load_indicators
-from cds_analysis.lang.periods import parse_period
 from cds_analysis.analysis.progress import REFORM_DAY, period_end_of
 from cds_analysis.analysis.progress import progress as compute_progress
-from cds_analysis.store import read_table, table_path
+from cds_analysis.lang.periods import parse_period
 from cds_analysis.lang.text import fold_key
+from cds_analysis.reference.gazetteer import province_table, resolve, successor_province
+from cds_analysis.reference.indicators import load_indicators
+from cds_analysis.report import plots
+from cds_analysis.store import read_table, table_path
 
 __all__ = [
     "ReportError",

@@ -20,16 +20,12 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from cds_analysis.reference import indicators
-
-from cds_analysis.lang import numbers
-
-from cds_analysis.lang import periods
-from cds_analysis.rules.nouns import ADMIN_NOUNS, DURATIONS, NOT_MEASURES, PEOPLE, noun_after
-from cds_analysis.rules.places import TIER_WORD
+from cds_analysis.lang import numbers, periods
 from cds_analysis.lang.segments import Sentence, Span
 from cds_analysis.lang.text import fold_key
-
+from cds_analysis.reference import indicators
+from cds_analysis.rules.nouns import ADMIN_NOUNS, DURATIONS, NOT_MEASURES, PEOPLE, noun_after
+from cds_analysis.rules.places import TIER_WORD
 
 __all__ = [
     "is_structural",
@@ -55,7 +51,10 @@ _TARGET_CUE = re.compile(
     re.I,
 )
 # … and 'chỉ tiêu 97%', whose reach is the number it stands before ('đạt 95%, vượt chỉ tiêu 92%').
-_LOCAL_TARGET = re.compile(r"\b(chỉ tiêu|kế hoạch|mục tiêu)(?: (?:là|đề ra|đặt ra|của tỉnh|năm \d{4}))?\s*(?:(?:là|đạt|khoảng|trên|tối thiểu)\s*)?$", re.I)
+_LOCAL_TARGET = re.compile(
+    r"\b(chỉ tiêu|kế hoạch|mục tiêu)(?: (?:là|đề ra|đặt ra|của tỉnh|năm \d{4}))?\s*(?:(?:là|đạt|khoảng|trên|tối thiểu)\s*)?$",
+    re.I,
+)
 _TARGET_AFTER = re.compile(r"^[^.;]{0,40}?\b(được (?:\w+ ){0,3}giao|phải hoàn thành|cần hoàn thành)\b", re.I)
 # 'đã ban hành kế hoạch …' reports a plan that was issued, not a goal.
 _PLAN_ISSUED = re.compile(r"\b(ban hành|xây dựng|triển khai|thực hiện|phê duyệt)\s*(?:các\s*)?$", re.I)
@@ -84,21 +83,38 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
         return True
     if q.unit == "count" and noun in NOT_MEASURES and not fraction:
         return True
-    after = t[q.end:min(sentence.end, q.end + 60)]
-    if q.unit == "count" and noun in PEOPLE and (_ATTENDANCE.search(after) or _ATTENDANCE.search(t[sentence.start:q.number_start])) and "thành viên" not in t[q.number_end:q.end + 15]:
+    after = t[q.end : min(sentence.end, q.end + 60)]
+    if (
+        q.unit == "count"
+        and noun in PEOPLE
+        and (_ATTENDANCE.search(after) or _ATTENDANCE.search(t[sentence.start : q.number_start]))
+        and "thành viên" not in t[q.number_end : q.end + 15]
+    ):
         return True
-    if re.match(r"^\s*(?:\S+\s){0,2}còn lại\b", t[q.number_end:q.number_end + 40]):
+    if re.match(r"^\s*(?:\S+\s){0,2}còn lại\b", t[q.number_end : q.number_end + 40]):
         return True
-    if re.search(r"\bcòn lại\b", t[sentence.clause_at(q.number_start).start:q.number_start]):
+    if re.search(r"\bcòn lại\b", t[sentence.clause_at(q.number_start).start : q.number_start]):
         return True  # 'Các tỉnh còn lại đều dưới 50%': a remainder group, not a place
-    if q.unit == "count" and noun in ADMIN_NOUNS and not fraction and re.search(r"\b(cho|dành cho|trực thuộc|thuộc|gồm|của|ở)\s*$", t[max(sentence.start, q.start - 14):q.start]):
+    if (
+        q.unit == "count"
+        and noun in ADMIN_NOUNS
+        and not fraction
+        and re.search(
+            r"\b(cho|dành cho|trực thuộc|thuộc|gồm|của|ở)\s*$", t[max(sentence.start, q.start - 14) : q.start]
+        )
+    ):
         return True
     for m in _QUOTED.finditer(t, max(sentence.start, q.number_start - 60), min(sentence.end, q.number_end + 60)):
         if m.start() < q.number_start and q.number_end <= m.end():
             return True
     if q.unit == "count" and not noun:
         return True
-    if q.unit == "count" and not fraction and q.value in (63, 34) and re.match(r"\s*tỉnh", t[q.number_end:q.number_end + 8]):
+    if (
+        q.unit == "count"
+        and not fraction
+        and q.value in (63, 34)
+        and re.match(r"\s*tỉnh", t[q.number_end : q.number_end + 8])
+    ):
         return True  # 'dẫn đầu 63 tỉnh, thành phố': the country, not a measure
     return False
 
@@ -133,20 +149,37 @@ def share_subjects(t: str, facts) -> None:
     so does the second of two coordinated numbers ('ở 13/13 xã và 68/68 thôn')."""
     for before, fact in zip(facts, facts[1:]):
         if before.indicator != "other":
-            gap = t[before.quantity.end:fact.quantity.start]
+            gap = t[before.quantity.end : fact.quantity.start]
             if fact.quantity.unit == before.quantity.unit and _BASELINE_VALUE.search(gap):
-                fact.indicator, fact.indicator_text = before.indicator, before.indicator_text  # 'tăng so với năm 2022 (48,9%)'
+                fact.indicator, fact.indicator_text = (
+                    before.indicator,
+                    before.indicator_text,
+                )  # 'tăng so với năm 2022 (48,9%)'
                 continue
             rate = _rate_of(before.indicator)
-            if fact.quantity.unit == "percent" and before.quantity.unit == "count" and rate and re.fullmatch(r"(?:\s*[^\s(),;]+){0,3}\s*[(,]?\s*(?:đạt|chiếm|bằng|tương đương)?\s*", gap):
+            if (
+                fact.quantity.unit == "percent"
+                and before.quantity.unit == "count"
+                and rate
+                and re.fullmatch(r"(?:\s*[^\s(),;]+){0,3}\s*[(,]?\s*(?:đạt|chiếm|bằng|tương đương)?\s*", gap)
+            ):
                 fact.indicator, fact.indicator_text = rate, before.indicator_text  # '57.877 hồ sơ (đạt 99,1%)'
                 continue
             if fact.quantity.unit != before.quantity.unit:
                 continue
-            if fact.indicator == "other" and fact.quantity.unit == "percent" and re.search(r"\(\s*$", t[max(0, fact.quantity.start - 3):fact.quantity.start]):
-                fact.indicator, fact.indicator_text = before.indicator, before.indicator_text  # 'Lạc Dương (41,7%)' in a list
+            if (
+                fact.indicator == "other"
+                and fact.quantity.unit == "percent"
+                and re.search(r"\(\s*$", t[max(0, fact.quantity.start - 3) : fact.quantity.start])
+            ):
+                fact.indicator, fact.indicator_text = (
+                    before.indicator,
+                    before.indicator_text,
+                )  # 'Lạc Dương (41,7%)' in a list
                 continue
-            coordinated = fact.indicator == "other" and re.fullmatch(r"(?:[\s,]|xã|phường|thị trấn|thôn|tổ dân phố)*(?:và|hoặc)\s*", gap)
+            coordinated = fact.indicator == "other" and re.fullmatch(
+                r"(?:[\s,]|xã|phường|thị trấn|thôn|tổ dân phố)*(?:và|hoặc)\s*", gap
+            )
             if _LOCAL_TARGET.search(gap) or coordinated:
                 fact.indicator, fact.indicator_text = before.indicator, before.indicator_text
 
@@ -164,7 +197,7 @@ def share_fractions(t: str, facts) -> None:
     for before, fact in zip(facts, facts[1:]):
         q, b = fact.quantity, before.quantity
         if q.unit == "percent" and b.denominator is not None and q.numerator is None:
-            gap = t[b.end:q.number_start]
+            gap = t[b.end : q.number_start]
             if len(gap) < 40 and ";" not in gap and re.search(r"\b(đạt|bằng|chiếm)\b", gap):
                 fact.quantity = replace(q, numerator=b.numerator, denominator=b.denominator)
 
@@ -173,8 +206,17 @@ def share_fractions(t: str, facts) -> None:
 # period
 
 
-def period_for(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, mentions, published: date | None,
-               target: bool = False, previous: Sentence | None = None, neighbours=()):
+def period_for(
+    t: str,
+    q: numbers.Quantity,
+    sentence: Sentence,
+    clause: Span,
+    mentions,
+    published: date | None,
+    target: bool = False,
+    previous: Sentence | None = None,
+    neighbours=(),
+):
     """(period or None, whether a period word applied) for one number.
 
     A period written after the number reaches back to it only across its own
@@ -189,29 +231,37 @@ def period_for(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, me
     for m in mentions:
         if not sentence.start <= m.start < sentence.end:
             continue
-        if _BASELINE.search(t[max(sentence.start, m.start - 20):m.start]):
-            if re.fullmatch(r"\s*\(\s*", t[m.end:q.number_start]):
+        if _BASELINE.search(t[max(sentence.start, m.start - 20) : m.start]):
+            if re.fullmatch(r"\s*\(\s*", t[m.end : q.number_start]):
                 return m.period, True  # 'tăng so với năm 2022 (48,9%)': the bracketed value is 2022's
             continue
         if m.start >= q.number_end and (
-            any(q.number_end <= o.number_start < m.start for o in neighbours) or _RATE_WORD.search(t[q.number_end:m.start])
+            any(q.number_end <= o.number_start < m.start for o in neighbours)
+            or _RATE_WORD.search(t[q.number_end : m.start])
         ):
             continue
-        bracketed = t[sentence.start:m.start].count("(") > t[sentence.start:m.start].count(")")
+        bracketed = t[sentence.start : m.start].count("(") > t[sentence.start : m.start].count(")")
         same_clause = clause.start <= m.start < clause.end
         sentence_wide = head.start <= m.start < head.end and not bracketed and m.start < first_q
         if same_clause or sentence_wide:
             candidates.append(m)
-    if not candidates and previous is not None and _CARRY_OPENER.search(t[sentence.start:sentence.end]):
+    if not candidates and previous is not None and _CARRY_OPENER.search(t[sentence.start : sentence.end]):
         # 'công bố kết quả DTI cấp huyện năm 2023. Theo đó, …': the opener continues that sentence.
-        earlier = [m for m in mentions if previous.start <= m.start < previous.end and m.period is not None
-                   and not m.period.label.startswith("as_of")  # 'đến nay' holds for its own sentence only
-                   and not _BASELINE.search(t[max(previous.start, m.start - 20):m.start])]
+        earlier = [
+            m
+            for m in mentions
+            if previous.start <= m.start < previous.end
+            and m.period is not None
+            and not m.period.label.startswith("as_of")  # 'đến nay' holds for its own sentence only
+            and not _BASELINE.search(t[max(previous.start, m.start - 20) : m.start])
+        ]
         if earlier:
             return earlier[-1].period, True
     if not candidates:
-        at_event = _EVENT.search(t[sentence.start:sentence.end]) or (
-            previous is not None and _EVENT.search(t[previous.start:previous.end]) and "điểm cầu" in t[sentence.start:sentence.end]
+        at_event = _EVENT.search(t[sentence.start : sentence.end]) or (
+            previous is not None
+            and _EVENT.search(t[previous.start : previous.end])
+            and "điểm cầu" in t[sentence.start : sentence.end]
         )
         if published and at_event and not target:
             return periods.Period(f"as_of {published.isoformat()}", published, published), True
@@ -223,7 +273,14 @@ def period_for(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, me
 def _narrowest_or_nearest(candidates, q):
     with_period = [m for m in candidates if m.period is not None]
     pool = with_period or candidates
-    nested = [m for m in pool if m.period and any(o is not m and o.period and o.period.start <= m.period.start and m.period.end <= o.period.end for o in pool)]
+    nested = [
+        m
+        for m in pool
+        if m.period
+        and any(
+            o is not m and o.period and o.period.start <= m.period.start and m.period.end <= o.period.end for o in pool
+        )
+    ]
     if nested:
         pool = nested
     return min(pool, key=lambda m: min(abs(m.start - q.number_start), abs(m.end - q.number_start)))
@@ -233,8 +290,12 @@ def carry_periods(t: str, sentence: Sentence, previous: Sentence | None, facts, 
     """An explicit period carries to the next sentence that continues its subject."""
     if previous is None or not previous_facts or any(f.period_marked for f in facts):
         return
-    opener = bool(_CARRY_OPENER.search(t[sentence.start:sentence.end]))
-    inherited = [f for f in previous_facts if f.period is not None and f.period_marked and (opener or not f.period.label.startswith("as_of"))]
+    opener = bool(_CARRY_OPENER.search(t[sentence.start : sentence.end]))
+    inherited = [
+        f
+        for f in previous_facts
+        if f.period is not None and f.period_marked and (opener or not f.period.label.startswith("as_of"))
+    ]
     if not inherited:
         return
     shared = {_family(f.indicator) for f in previous_facts} & {_family(f.indicator) for f in facts}
@@ -256,13 +317,15 @@ def _family(code: str) -> str:
 
 
 def is_target(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, mentions) -> bool:
-    before = t[sentence.start:q.number_start]
-    if _LOCAL_TARGET.search(t[max(sentence.start, q.start - 30):q.start]):
+    before = t[sentence.start : q.number_start]
+    if _LOCAL_TARGET.search(t[max(sentence.start, q.start - 30) : q.start]):
         return True
-    cues = [c for c in _TARGET_CUE.finditer(before) if not _PLAN_ISSUED.search(before[max(0, c.start() - 25):c.start()])]
-    if cues and not _DONE.search(before[cues[-1].end():]):
+    cues = [
+        c for c in _TARGET_CUE.finditer(before) if not _PLAN_ISSUED.search(before[max(0, c.start() - 25) : c.start()])
+    ]
+    if cues and not _DONE.search(before[cues[-1].end() :]):
         return True
-    if _TARGET_AFTER.search(t[q.end:min(sentence.end, q.end + 60)]):
+    if _TARGET_AFTER.search(t[q.end : min(sentence.end, q.end + 60)]):
         return True
     for m in mentions:
         if sentence.start <= m.start < sentence.end and m.kind == "target_horizon":
@@ -276,13 +339,22 @@ def is_target(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, men
 
 _DISTRICT_TWIN = {"communes_completed_dx": "districts_completed_dx"}
 _PREDICATE = re.compile(
-    r"(?:\(|\b(?:đạt|là|chiếm|bằng|với))\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức|cao nhất|thấp nhất)\s*)*$", re.I
+    r"(?:\(|\b(?:đạt|là|chiếm|bằng|với))\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức|cao nhất|thấp nhất)\s*)*$",
+    re.I,
 )
-_RATE_SUBJECT = re.compile(r"\b(?:tỷ lệ|tỉ lệ)\s+(?P<subject>[^;:]+?)\s+(?:đều\s+)?(?:đạt|là|chiếm)\s*(?:(?:khoảng|gần|trên|hơn)\s*)?$", re.I)
+_RATE_SUBJECT = re.compile(
+    r"\b(?:tỷ lệ|tỉ lệ)\s+(?P<subject>[^;:]+?)\s+(?:đều\s+)?(?:đạt|là|chiếm)\s*(?:(?:khoảng|gần|trên|hơn)\s*)?$", re.I
+)
 
 
-def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentence: Sentence | None = None,
-                  previous: Sentence | None = None) -> list[tuple[str, str | None]]:
+def indicator_for(
+    t: str,
+    q: numbers.Quantity,
+    clause: Span,
+    neighbours,
+    sentence: Sentence | None = None,
+    previous: Sentence | None = None,
+) -> list[tuple[str, str | None]]:
     """Catalogue codes the number measures, each with the words that name it.
 
     Mostly one; two when one rate covers two listed indicators ('tỷ lệ phủ
@@ -295,12 +367,12 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
     end = nxt[0].number_start if nxt else clause.end
     new_rate = _NEW_RATE.search(t, q.end, end)
     end = new_rate.start() if new_rate else end  # '18.236 hồ sơ, tỷ lệ hồ sơ trực tuyến …': a new subject
-    before = t[start:q.number_start]
-    if prev and re.search(r"\b(và|hoặc)\s*$", t[prev[-1].end:q.number_start]) and _own_words(t[q.end:end]):
+    before = t[start : q.number_start]
+    if prev and re.search(r"\b(và|hoặc)\s*$", t[prev[-1].end : q.number_start]) and _own_words(t[q.end : end]):
         # '60% hồ sơ … toàn trình và 100% xã đạt tiêu chí …': what comes before names the first number.
         start, before = q.number_start, ""
     if _PREDICATE.search(before):
-        stop = re.search(r"[,;]", t[q.end:end])
+        stop = re.search(r"[,;]", t[q.end : end])
         end = q.end + stop.start() if stop else end
         subject = _RATE_SUBJECT.search(before)
         if subject and q.unit == "percent":
@@ -309,12 +381,19 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
             found = [(c, p) for c, p in zip(codes, parts) if c]
             if len(found) >= 2 and len({c for c, _ in found}) == len(found):
                 return [(c, p.strip()) for c, p in found]
-    elif nxt and re.search(r"\b(và|hoặc)\s*$", t[q.end:nxt[0].number_start]) and not indicators.match_indicator(
-        t[start:end], unit=q.unit, unit_word=q.unit_word
+    elif (
+        nxt
+        and re.search(r"\b(và|hoặc)\s*$", t[q.end : nxt[0].number_start])
+        and not indicators.match_indicator(t[start:end], unit=q.unit, unit_word=q.unit_word)
     ):
         # '6 huyện … và 300 xã … hoàn thành CĐS': the shared predicate comes after the second number.
         end = nxt[1].number_start if len(nxt) > 1 else clause.end
-    if q.unit == "percent" and prev and prev[-1].unit == "count" and re.search(r"\(\s*(?:đạt|chiếm|bằng)?\s*$", t[prev[-1].end:q.number_start]):
+    if (
+        q.unit == "percent"
+        and prev
+        and prev[-1].unit == "count"
+        and re.search(r"\(\s*(?:đạt|chiếm|bằng)?\s*$", t[prev[-1].end : q.number_start])
+    ):
         # '1.548/1.562 thôn (99%)', '19.255 hồ sơ (đạt 96,55%)': the bracketed rate is that count's share.
         earlier = [o for o in prev[:-1]]
         start = earlier[-1].number_end if earlier else clause.start
@@ -323,17 +402,22 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
     if q.unit != "percent":
         # A count is named by its own noun phrase first when that phrase says more than
         # the counted noun ('40 TTHC mức độ 3 và 13 TTHC mức độ 4').
-        phrase = re.split(r"[,;(]|\s(?:và|với|trong đó|của)\s", t[q.number_end:end], maxsplit=1)[0]
+        phrase = re.split(r"[,;(]|\s(?:và|với|trong đó|của)\s", t[q.number_end : end], maxsplit=1)[0]
         noun = (q.unit_word or "").strip()
         head = len(phrase) - len(phrase.lstrip()) + len(noun) + 1  # a modifier starts right after the noun
-        if any(fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in indicators.find_triggers(phrase, q.unit)):
+        if any(
+            fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in indicators.find_triggers(phrase, q.unit)
+        ):
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
     if code is None and sentence is not None and (_PREDICATE.search(before) or q.unit == "rank"):
         # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
-        for earlier in (t[clause.start:q.number_start], t[sentence.start:clause.start],
-                        t[previous.start:previous.end] if previous else "",
-                        t[max(0, sentence.start - 1500):sentence.start] if q.unit == "rank" else ""):
+        for earlier in (
+            t[clause.start : q.number_start],
+            t[sentence.start : clause.start],
+            t[previous.start : previous.end] if previous else "",
+            t[max(0, sentence.start - 1500) : sentence.start] if q.unit == "rank" else "",
+        ):
             code = indicators.match_indicator(earlier, unit=q.unit) if earlier.strip() else None
             if code:
                 return [(code, None)]
@@ -344,7 +428,7 @@ def indicator_for(t: str, q: numbers.Quantity, clause: Span, neighbours, sentenc
     here = q.number_start - start
     hits = [m for m in indicators.find_triggers(window) if m.code == code]
     nearest = min(hits, key=lambda m: min(abs(m.start - here), abs(m.end - here)), default=None)
-    return [(code, window[nearest.start:nearest.end] if nearest else None)]
+    return [(code, window[nearest.start : nearest.end] if nearest else None)]
 
 
 def _own_words(after: str) -> bool:
@@ -354,11 +438,11 @@ def _own_words(after: str) -> bool:
 
 
 def _phrase_of(t: str, q: numbers.Quantity, start: int, end: int) -> str | None:
-    after = t[q.end:end].strip(" ,.;:")
+    after = t[q.end : end].strip(" ,.;:")
     words = after.split()
     if q.unit_word:
         return q.unit_word + (" " + " ".join(words[:5]) if words else "")
-    before = t[start:q.number_start]
+    before = t[start : q.number_start]
     m = re.search(r"(tỷ lệ|tỉ lệ|số)\s[^,;]*$", before, re.I)
     if m:
         return m.group().strip()
@@ -367,5 +451,3 @@ def _phrase_of(t: str, q: numbers.Quantity, start: int, end: int) -> str | None:
 
 # ---------------------------------------------------------------------------
 # helpers
-
-

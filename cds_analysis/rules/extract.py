@@ -26,24 +26,14 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from cds_analysis.rules import boilerplate
-
-from cds_analysis.rules import context
-
-from cds_analysis.rules import flat_tables
-
-from cds_analysis.reference import indicators
-
-from cds_analysis.lang import numbers
-
-from cds_analysis.lang import periods
-
-from cds_analysis.rules import places
-from cds_analysis.rules.boilerplate import in_boilerplate
-from cds_analysis.read.documents import Document, read_document
-from cds_analysis.reference.schemas import OBSERVATIONS
+from cds_analysis.lang import numbers, periods
 from cds_analysis.lang.segments import split_paragraphs
 from cds_analysis.lang.text import NormalizedText
+from cds_analysis.read.documents import Document, read_document
+from cds_analysis.reference import indicators
+from cds_analysis.reference.schemas import OBSERVATIONS
+from cds_analysis.rules import boilerplate, context, flat_tables, places
+from cds_analysis.rules.boilerplate import in_boilerplate
 
 __all__ = ["EXTRACTOR_VERSION", "extract_text", "extract_document", "extract_file"]
 
@@ -108,7 +98,11 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
     in_focus = places.PlaceContext(t, paragraphs, furniture)
-    cells = [c for c in flat_tables.find_flat_tables(t, paragraphs, published) if not in_boilerplate(furniture, c.quantity.start)]
+    cells = [
+        c
+        for c in flat_tables.find_flat_tables(t, paragraphs, published)
+        if not in_boilerplate(furniture, c.quantity.start)
+    ]
     in_cells = {c.quantity.number_start for c in cells}
     quantities = [q for q in quantities if q.number_start not in in_cells]
     facts: list[_Fact] = []
@@ -130,10 +124,14 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                 span = context.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
                 place = in_focus.place_for(q, sentence, clause, paragraph, neighbours)
                 is_target = context.is_target(t, q, sentence, clause, period_mentions)
-                period, marked = context.period_for(t, q, sentence, clause, period_mentions, published, is_target, last_in_paragraph, neighbours)
+                period, marked = context.period_for(
+                    t, q, sentence, clause, period_mentions, published, is_target, last_in_paragraph, neighbours
+                )
                 if marked and period is not None and period.label.startswith("as_of"):
                     is_target = False  # 'Tính đến hết năm 2024, … hoàn thành 100%' reports a status
-                for indicator, indicator_text in context.indicator_for(t, q, clause, neighbours, sentence, last_sentence):
+                for indicator, indicator_text in context.indicator_for(
+                    t, q, clause, neighbours, sentence, last_sentence
+                ):
                     if context.is_structural(t, q, indicator):
                         continue
                     sentence_facts.append(_Fact(q, indicator, indicator_text, place, period, marked, is_target, span))
@@ -144,7 +142,13 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
             context.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
             context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
             for fact in sentence_facts:
-                key = (fact.indicator, fact.quantity.value, fact.place.key, fact.period and fact.period.label, fact.is_target)
+                key = (
+                    fact.indicator,
+                    fact.quantity.value,
+                    fact.place.key,
+                    fact.period and fact.period.label,
+                    fact.is_target,
+                )
                 if key in seen:
                     continue
                 seen.add(key)
@@ -162,8 +166,16 @@ def _cell_fact(cell: flat_tables.TableCell, in_focus: places.PlaceContext) -> _F
     q = cell.quantity
     code = indicators.match_indicator(cell.label, unit=q.unit)
     span = (cell.label_start, q.end) if q.end - cell.label_start <= _MAX_EVIDENCE else (q.start, q.end)
-    return _Fact(q, code or "other", cell.label[:120], in_focus.place_of_row(cell.label), cell.period,
-                 cell.period is not None, cell.is_target, span)
+    return _Fact(
+        q,
+        code or "other",
+        cell.label[:120],
+        in_focus.place_of_row(cell.label),
+        cell.period,
+        cell.period is not None,
+        cell.is_target,
+        span,
+    )
 
 
 def _without_unnamed_repeats(facts: list[_Fact]) -> list[_Fact]:
@@ -194,7 +206,7 @@ def _heading_periods(t: str, paragraphs, mentions) -> dict[int, periods.Period]:
     found: dict[int, periods.Period] = {}
     current = None
     for p in paragraphs:
-        line = t[p.start:p.end].strip()
+        line = t[p.start : p.end].strip()
         if _BULLET.match(line):
             if current is not None:
                 found[p.start] = current
@@ -211,13 +223,13 @@ def _heading_periods(t: str, paragraphs, mentions) -> dict[int, periods.Period]:
 def _headline(t: str, paragraphs) -> list[tuple[int, int]]:
     """A headline restates a fact of the body; its numbers are not counted again."""
     spans = []
-    if paragraphs and re.match(r"\s*source:\s*\S+\s*$", t[paragraphs[0].start:paragraphs[0].end]):
+    if paragraphs and re.match(r"\s*source:\s*\S+\s*$", t[paragraphs[0].start : paragraphs[0].end]):
         spans.append((paragraphs[0].start, paragraphs[0].end))  # a saved page's 'source: URL' line
         paragraphs = paragraphs[1:]
     if len(paragraphs) < 2:
         return spans
     first = paragraphs[0]
-    line = t[first.start:first.end].strip()
+    line = t[first.start : first.end].strip()
     if len(line) <= 200 and not line.endswith((".", "!", "?", "…")):
         spans.append((first.start, first.end))
     return spans
@@ -228,7 +240,7 @@ _CAPTION = re.compile(r"^\s*(?:Ảnh|ẢNH|Ảnh minh họa)\s*:|(?:\(|\.\s|\s)(
 
 def _without_repeating_captions(t: str, paragraphs, quantities):
     """A photo caption that restates figures of the body adds no fact ('Ảnh: … 13 điểm cầu')."""
-    captions = [p for p in paragraphs if len(t[p.start:p.end]) < 300 and _CAPTION.search(t[p.start:p.end])]
+    captions = [p for p in paragraphs if len(t[p.start : p.end]) < 300 and _CAPTION.search(t[p.start : p.end])]
     kept, seen = [], set()
     for q in quantities:
         if any(p.start <= q.number_start < p.end for p in captions) and q.value in seen:

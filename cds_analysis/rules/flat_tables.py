@@ -22,9 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from cds_analysis.lang import numbers
-
-from cds_analysis.lang import periods
+from cds_analysis.lang import numbers, periods
 from cds_analysis.lang.segments import Paragraph
 
 __all__ = ["TableCell", "find_flat_tables"]
@@ -50,7 +48,7 @@ class TableCell:
 
 def find_flat_tables(t: str, paragraphs: list[Paragraph], published=None) -> list[TableCell]:
     """Every figure in the flattened tables of ``t`` (normalised text)."""
-    lines = [(p.start, p.end, t[p.start:p.end].strip()) for p in paragraphs]
+    lines = [(p.start, p.end, t[p.start : p.end].strip()) for p in paragraphs]
     cells: list[TableCell] = []
     i = 0
     while i < len(lines):
@@ -112,4 +110,6 @@ def _rows(lines, i: int, t: str, roles: list[str], period, cells: list[TableCell
 
 def _shifted(q: numbers.Quantity, by: int) -> numbers.Quantity:
     """A quantity found in one line, with offsets into the whole text."""
-    return replace(q, start=q.start + by, end=q.end + by, number_start=q.number_start + by, number_end=q.number_end + by)
+    return replace(
+        q, start=q.start + by, end=q.end + by, number_start=q.number_start + by, number_end=q.number_end + by
+    )

@@ -18,24 +18,57 @@ _WORD = r"[\wÀ-ỹ]+"
 # Nouns that count things which are not measures of progress (tasks, steps…)
 # unless written as a fraction ('42/48 nhiệm vụ').
 NOT_MEASURES = {
-    "nhiệm vụ", "giải pháp", "nội dung", "bước", "cấp", "lĩnh vực", "trụ cột", "nhóm giải pháp",
-    "chương trình", "đề án", "mục tiêu", "chỉ tiêu", "lần", "tuổi", "khâu", "đợt", "phần",
-    "thành phần", "loại", "nhóm nhiệm vụ", "quan điểm", "định hướng", "kiến nghị", "ý kiến",
+    "nhiệm vụ",
+    "giải pháp",
+    "nội dung",
+    "bước",
+    "cấp",
+    "lĩnh vực",
+    "trụ cột",
+    "nhóm giải pháp",
+    "chương trình",
+    "đề án",
+    "mục tiêu",
+    "chỉ tiêu",
+    "lần",
+    "tuổi",
+    "khâu",
+    "đợt",
+    "phần",
+    "thành phần",
+    "loại",
+    "nhóm nhiệm vụ",
+    "quan điểm",
+    "định hướng",
+    "kiến nghị",
+    "ý kiến",
 }
 DURATIONS = {"ngày", "tháng", "năm", "tuần", "giờ", "phút", "giây", "ngày đêm", "quý", "buổi", "ngày làm việc"}
 
 
 PEOPLE = {"cán bộ", "đại biểu", "người", "khách", "công chức", "viên chức", "học viên", "đồng chí", "người dân"}
 ADMIN_NOUNS = {
-    "xã", "phường", "thị trấn", "thôn", "địa phương", "huyện", "thị xã", "thành phố", "quận",
-    "tổ dân phố", "bản", "ấp", "khu phố", "đơn vị",
+    "xã",
+    "phường",
+    "thị trấn",
+    "thôn",
+    "địa phương",
+    "huyện",
+    "thị xã",
+    "thành phố",
+    "quận",
+    "tổ dân phố",
+    "bản",
+    "ấp",
+    "khu phố",
+    "đơn vị",
 }
 _NOUNS_LONGEST_FIRST = sorted(NOT_MEASURES | DURATIONS | PEOPLE | ADMIN_NOUNS, key=len, reverse=True)
 
 
 def noun_after(t: str, q: numbers.Quantity) -> str | None:
     """The counted noun, matched against the word lists on the text itself ('8 nhóm nhiệm vụ')."""
-    m = re.match(r"\s*(" + _WORD + r"(?: " + _WORD + r"){0,2})", t[q.number_end:q.number_end + 40])
+    m = re.match(r"\s*(" + _WORD + r"(?: " + _WORD + r"){0,2})", t[q.number_end : q.number_end + 40])
     if m:
         noun = fold_noun(m.group(1))
         if noun in NOT_MEASURES | DURATIONS | PEOPLE | ADMIN_NOUNS:

@@ -21,20 +21,24 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from cds_analysis.reference import gazetteer
-
 from cds_analysis.lang import numbers
+from cds_analysis.lang.segments import Paragraph, Sentence, Span
+from cds_analysis.reference import gazetteer
 from cds_analysis.rules.boilerplate import in_boilerplate
 from cds_analysis.rules.nouns import noun_after
-from cds_analysis.lang.segments import Paragraph, Sentence, Span
 
 __all__ = ["Place", "PlaceContext", "TIER_WORD"]
 
 # Phrases spanning tiers ('từ huyện đến xã', 'cấp huyện, cấp xã') name no single tier.
-_FROM_TO = re.compile(r"\btừ (?:cấp )?(?:tỉnh|huyện|xã|thị xã|trung ương)\b[^.;]{0,30}?\bđến (?:cấp )?(?:tỉnh|huyện|xã|thị xã|cơ sở|thôn)[\w, ]{0,20}", re.I)
+_FROM_TO = re.compile(
+    r"\btừ (?:cấp )?(?:tỉnh|huyện|xã|thị xã|trung ương)\b[^.;]{0,30}?\bđến (?:cấp )?(?:tỉnh|huyện|xã|thị xã|cơ sở|thôn)[\w, ]{0,20}",
+    re.I,
+)
 _BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện|xã)\b(?:(?:,| và) cấp xã\b)?", re.I)
 # 'Ở cấp xã, …' at the head of a sentence sets the tier for all its clauses.
-_HEAD_TIER = re.compile(r"\s*(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),")
+_HEAD_TIER = re.compile(
+    r"\s*(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),"
+)
 
 # Tier words in a number's noun phrase or earlier in its clause.
 _TIER = re.compile(
@@ -48,8 +52,12 @@ _TIER = re.compile(
     r"|(?P<district>(?:toàn|cấp|UBND cấp) (?:huyện|thị xã)\b|(?:tại|của) (?:UBND )?(?:huyện|thị xã)\b(?!\s+[A-ZĐ]))",
 )
 _LEVEL_OF_GROUP = {
-    "village": "village", "commune": "commune", "localities": "commune",
-    "districts": "district_collective", "district": "district", "units": "sub_units",
+    "village": "village",
+    "commune": "commune",
+    "localities": "commune",
+    "districts": "district_collective",
+    "district": "district",
+    "units": "sub_units",
 }
 _CLAUSE_MARKER = re.compile(
     r"(?P<commune>(?:(?i:đối với) |của |UBND |tại )?(?i:các|cấp) (?:xã|phường|thị trấn)\b(?:, (?:phường|thị trấn))*(?!\s+[A-ZĐ])|(?i:các) địa phương)"
@@ -62,7 +70,11 @@ _ORGANISATION = re.compile(r"(Tổ CNSCĐ|Tổ công nghệ số cộng đồng|
 
 
 def _tier_words_of(level: str) -> str:
-    return {"commune": "các xã, thị trấn", "village": "các thôn, tổ dân phố", "district_collective": "các huyện, thị xã, thành phố"}[level]
+    return {
+        "commune": "các xã, thị trấn",
+        "village": "các thôn, tổ dân phố",
+        "district_collective": "các huyện, thị xã, thành phố",
+    }[level]
 
 
 @dataclass(frozen=True)
@@ -108,7 +120,11 @@ class Place:
 
 
 def _district_label(unit: gazetteer.Unit) -> str | None:
-    district = gazetteer.resolve(unit.district_name, level="district", province=unit.province_code) if unit.district_name else None
+    district = (
+        gazetteer.resolve(unit.district_name, level="district", province=unit.province_code)
+        if unit.district_name
+        else None
+    )
     return district.label if district else unit.district_name
 
 
@@ -121,13 +137,17 @@ class _Ref:
     unit: gazetteer.Unit | None
     tier: str | None = None  # for bare references: 'province' | 'district' | 'commune'
     collective: str | None = None  # 'các địa phương trên địa bàn X' → commune collective
+
+
 _BARE_REF = re.compile(
     r"(?P<province>\b(?i:trên địa bàn|toàn|của|cả|cấp) tỉnh\b(?!\s+[A-ZĐ])"
     r"|(?:(?<=^)|(?<=[,.:] ))(?i:t)ỉnh(?= (?:đã|đặt|đạt|có|tiếp tục|phấn đấu|xếp|vươn|tăng|giảm|hiện|triển khai|đề ra|hoàn thành)\b))"
     r"|(?P<district>(?<!, )(?<!các )(?<!cấp )\b(?:(?i:toàn) huyện|(?i:trên) địa bàn huyện|UBND huyện|(?i:h)uyện|thị xã|(?i:toàn) thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
     r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
 )
-_COLLECTIVE_REF = re.compile(r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$")
+_COLLECTIVE_REF = re.compile(
+    r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$"
+)
 
 
 _ROW_TIER = re.compile(r"\b(?i:cấp) (tỉnh|huyện|xã)\b")
@@ -151,8 +171,11 @@ class PlaceContext:
             # Names that are ambiguous across the country may be unique inside the province.
             first = [m for m in gazetteer.find_mentions(text, province=code) if not in_boilerplate(furniture, m.start)]
         # Lower units of other provinces are homonyms of places the gazetteer lacks, not the subject.
-        named = [m for m in first if m.unit is not None
-                 and (code is None or m.unit.level == "province" or m.unit.province_code == code)]
+        named = [
+            m
+            for m in first
+            if m.unit is not None and (code is None or m.unit.level == "province" or m.unit.province_code == code)
+        ]
         self.district = _main_district(named)
         sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
         self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
@@ -171,12 +194,16 @@ class PlaceContext:
         for name, unit in known.items():
             for start in _bare_occurrences(self.text, name):
                 end = start + len(name)
-                if not _overlaps(taken, start, end) and not in_boilerplate(furniture, start) and not self._is_parent_aside(start):
+                if (
+                    not _overlaps(taken, start, end)
+                    and not in_boilerplate(furniture, start)
+                    and not self._is_parent_aside(start)
+                ):
                     refs.append(_Ref(start, end, unit))
         for hit in _BARE_REF.finditer(self.text):
             if _overlaps(taken, hit.start(), hit.end()) or in_boilerplate(furniture, hit.start()):
                 continue
-            counted = re.search(r"(\d+)\s$", self.text[max(0, hit.start() - 12):hit.start()])
+            counted = re.search(r"(\d+)\s$", self.text[max(0, hit.start() - 12) : hit.start()])
             if counted and not re.fullmatch(r"(19|20)\d\d", counted.group(1)):
                 continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
             refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
@@ -185,28 +212,34 @@ class PlaceContext:
         for ref in refs:
             if out and _is_apposed_parent(self.text, out[-1], ref):
                 continue
-            before = self.text[max(0, ref.start - 60):ref.start]
+            before = self.text[max(0, ref.start - 60) : ref.start]
             words = _COLLECTIVE_REF.search(before)
             if words and ref.unit is not None:
                 ref = replace(ref, start=ref.start - (len(before) - words.start()), collective=words.group("words"))
-            if ref.unit is None and ref.tier == "province" and _ACTOR.search(self.text[max(0, ref.start - 20):ref.start]):
+            if (
+                ref.unit is None
+                and ref.tier == "province"
+                and _ACTOR.search(self.text[max(0, ref.start - 20) : ref.start])
+            ):
                 continue
             out.append(ref)
         return out
 
     def _is_parent_aside(self, start: int) -> bool:
         """'xã Tịnh Long (TP.Quảng Ngãi)': the bracketed unit only locates the one before it."""
-        return self.text[max(0, start - 1):start] == "(" and bool(re.search(r"[\wÀ-ỹ]\s*\($", self.text[max(0, start - 3):start]))
+        return self.text[max(0, start - 1) : start] == "(" and bool(
+            re.search(r"[\wÀ-ỹ]\s*\($", self.text[max(0, start - 3) : start])
+        )
 
     def _in_list(self, ref: _Ref, sentence_start: int) -> bool:
         """Units enumerated after 'gồm' are members of a count, not the subject."""
-        if re.match(r"\s*(?:\(\s*\d|đạt\b|với\b)", self.text[ref.end:ref.end + 12]):
+        if re.match(r"\s*(?:\(\s*\d|đạt\b|với\b)", self.text[ref.end : ref.end + 12]):
             return False  # 'như Đam Rông (38,2%), Lạc Dương (41,7%)': each listed unit has its own figure
-        before = self.text[sentence_start:ref.start]
+        before = self.text[sentence_start : ref.start]
         if _LIST_OPENER.search(before):
             return True
         m = list(re.finditer(r"\b(gồm|bao gồm)\b", before))
-        return bool(m) and ";" not in before[m[-1].end():] and "." not in before[m[-1].end():]
+        return bool(m) and ";" not in before[m[-1].end() :] and "." not in before[m[-1].end() :]
 
     def _refs_between(self, start: int, end: int) -> list[_Ref]:
         i = bisect_right(self._starts, start - 1)
@@ -250,15 +283,22 @@ class PlaceContext:
         if word is None:
             return None
         units = [r for r in self._refs_between(sentence.start, word.start()) if r.unit is not None]
-        numbers_after = sorted([o.number_start for o in neighbours if word.end() <= o.number_start < sentence.end] + [q.number_start])
+        numbers_after = sorted(
+            [o.number_start for o in neighbours if word.end() <= o.number_start < sentence.end] + [q.number_start]
+        )
         k = numbers_after.index(q.number_start)
         return units[k] if len(units) >= 2 and k < len(units) else None
 
-    def place_for(self, q: numbers.Quantity, sentence: Sentence, clause: Span, paragraph: Paragraph, neighbours) -> Place:
+    def place_for(
+        self, q: numbers.Quantity, sentence: Sentence, clause: Span, paragraph: Paragraph, neighbours
+    ) -> Place:
         in_sentence = self._refs_between(sentence.start, q.number_start)
         in_clause = [r for r in in_sentence if r.start >= clause.start]
-        after = [r for r in self._refs_between(q.end, min(clause.end, q.end + 60))
-                 if r.unit is not None and _QUALIFYING.search(self.text[max(q.end, r.start - 15):r.start])]
+        after = [
+            r
+            for r in self._refs_between(q.end, min(clause.end, q.end + 60))
+            if r.unit is not None and _QUALIFYING.search(self.text[max(q.end, r.start - 15) : r.start])
+        ]
         respective = self._respective(q, sentence, neighbours)
         if respective is not None:
             chosen = respective  # 'Thừa Thiên Huế và Cần Thơ lần lượt xếp thứ 4 và thứ 5'
@@ -270,7 +310,9 @@ class PlaceContext:
             chosen = in_sentence[0]
         else:
             # Units compared in one sentence ('huyện A đạt 92%, huyện B đạt 88%') do not become the focus.
-            earlier = [r for r in self._refs_between(0, sentence.start) if r.unit is not None and r not in self._compared]
+            earlier = [
+                r for r in self._refs_between(0, sentence.start) if r.unit is not None and r not in self._compared
+            ]
             chosen = earlier[-1] if earlier else None
         unit = self._unit_of(chosen) if chosen else None
         # A collective ('các địa phương trên địa bàn X') holds for the rest of its paragraph.
@@ -280,17 +322,23 @@ class PlaceContext:
         level, words = _tier_of_quantity(self.text, q, clause, neighbours)
         if level is None:
             level, words, where = _clause_marker(self.text, q, clause, neighbours)
-            named_after = chosen is not None and chosen.unit is not None and chosen in in_clause and chosen.start > where
+            named_after = (
+                chosen is not None and chosen.unit is not None and chosen in in_clause and chosen.start > where
+            )
             if level and named_after and _RANK[chosen.unit.level] >= _RANK[level.replace("_collective", "")]:
                 level, words = None, None  # '… của các huyện đạt 45,6%, trong đó huyện Phù Cát đạt 71,2%'
         if level is None:
             head = _HEAD_TIER.match(self.text, sentence.start, sentence.end)
             if head:  # 'Ở cấp xã, 37/37 xã …; tỷ lệ … đạt 65,2%': the opener holds for the sentence
-                level, words = ("commune", head.group("tier")) if "xã" in head.group("tier") else ("village", head.group("tier"))
+                level, words = (
+                    ("commune", head.group("tier")) if "xã" in head.group("tier") else ("village", head.group("tier"))
+                )
         if level is None and collective:
             level, words = "commune", collective
         if level == "sub_units":
-            level = {"province": "district", "district": "commune", "commune": "village"}.get(unit.level if unit else "province")
+            level = {"province": "district", "district": "commune", "commune": "village"}.get(
+                unit.level if unit else "province"
+            )
         return _place(unit, level, _collective_words(words))
 
 
@@ -307,10 +355,12 @@ def _bare_occurrences(text: str, name: str):
 
 def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
     """'phường Tân Quang, thành phố Tuyên Quang': the second unit only locates the first."""
-    if first.unit is None or second.unit is None or text[first.end:second.start].strip() not in (",", "-", "–"):
+    if first.unit is None or second.unit is None or text[first.end : second.start].strip() not in (",", "-", "–"):
         return False
     child, parent = first.unit, second.unit
     return parent.code in (child.parent_code, child.district_code, child.province_code)
+
+
 _RANK = {"province": 0, "district": 1, "commune": 2, "village": 3}
 
 
@@ -366,10 +416,16 @@ def _place(unit: gazetteer.Unit | None, level: str | None, collective_words: str
     if level == "district_collective" and own == "district" and unit.province_code:
         unit, own = gazetteer.resolve(unit.province_code, level="province") or unit, "province"
     if level == "district_collective":
-        return Place("district", unit, collective_words or _tier_words_of("district_collective")) if own == "province" else Place(own, unit)
+        return (
+            Place("district", unit, collective_words or _tier_words_of("district_collective"))
+            if own == "province"
+            else Place(own, unit)
+        )
     if _RANK[level] <= _RANK[own]:
         return Place(own, unit)
     return Place(level, unit, collective_words or _tier_words_of(level))
+
+
 TIER_WORD = r"(?:xã|phường|thị trấn|thôn|tổ dân phố|bản|làng|ấp|khu phố|huyện|thị xã|thành phố|quận)\b"
 
 
@@ -382,33 +438,42 @@ def _noun_phrase_end(t: str, q: numbers.Quantity, clause: Span, neighbours) -> i
     end = min([o.number_start for o in neighbours if o.number_start > q.number_start] + [clause.end])
     stop = _PHRASE_END.search(t, q.end, end)
     end = stop.start() if stop else end
-    words = t[q.number_end:end].split()
-    head = len(t[q.number_end:end]) - len(t[q.number_end:end].lstrip())
+    words = t[q.number_end : end].split()
+    head = len(t[q.number_end : end]) - len(t[q.number_end : end].lstrip())
     return min(end, q.number_end + head + len(" ".join(words[:9])))
 
 
 def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
     """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
-    lead = t[q.number_end:_noun_phrase_end(t, q, clause, neighbours)]
+    lead = t[q.number_end : _noun_phrase_end(t, q, clause, neighbours)]
     lead = re.sub(r"^\s*%", " ", lead)  # '100% xã': the noun follows the sign
     lead = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), lead))
     m = _TIER.search(lead)
     if m:
         return _LEVEL_OF_GROUP[m.lastgroup], m.group().strip()
     nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start - q.number_end < 80]
-    if nxt and re.search(r"\b(cho|dành cho|ở)\s*$", t[q.number_end:nxt[0].number_start]) and noun_after(t, nxt[0]) in ("xã", "địa phương", "thôn"):
+    if (
+        nxt
+        and re.search(r"\b(cho|dành cho|ở)\s*$", t[q.number_end : nxt[0].number_start])
+        and noun_after(t, nxt[0]) in ("xã", "địa phương", "thôn")
+    ):
         return {"xã": "commune", "địa phương": "commune", "thôn": "village"}[noun_after(t, nxt[0])], None
     return None, None
 
 
 def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
     """A collective marker earlier in the clause that no other number's noun phrase uses."""
-    before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), t[clause.start:q.number_start])
-    taken = [(o.number_start - clause.start, _noun_phrase_end(t, o, clause, neighbours) - clause.start)
-             for o in neighbours if clause.start <= o.number_start < q.number_start]
+    before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), t[clause.start : q.number_start])
+    taken = [
+        (o.number_start - clause.start, _noun_phrase_end(t, o, clause, neighbours) - clause.start)
+        for o in neighbours
+        if clause.start <= o.number_start < q.number_start
+    ]
     found = None
     for m in _CLAUSE_MARKER.finditer(before):
-        if any(s <= m.start() < e for s, e in taken) or _ORGANISATION.search(before[max(0, m.start() - 30):m.start()]):
+        if any(s <= m.start() < e for s, e in taken) or _ORGANISATION.search(
+            before[max(0, m.start() - 30) : m.start()]
+        ):
             continue
         found = m.lastgroup, m.group(), clause.start + m.start()
     return found or (None, None, -1)
@@ -419,7 +484,9 @@ def _overlaps(spans, start: int, end: int) -> bool:
 
 
 def _main_province(mentions) -> gazetteer.Unit | None:
-    codes = Counter(m.unit.province_code if m.unit.level != "province" else m.unit.code for m in mentions if m.unit is not None)
+    codes = Counter(
+        m.unit.province_code if m.unit.level != "province" else m.unit.code for m in mentions if m.unit is not None
+    )
     if not codes:
         return None
     code = codes.most_common(1)[0][0]

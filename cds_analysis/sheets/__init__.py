@@ -1,2 +1,1 @@
-"""District spreadsheets to facts: the sheet reader, its row checks and the Excel template.
-"""
+"""District spreadsheets to facts: the sheet reader, its row checks and the Excel template."""

@@ -63,19 +63,22 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from cds_analysis.reference import gazetteer
-
-from cds_analysis.reference import indicators
-
-from cds_analysis.lang import numbers
-
-from cds_analysis.lang import periods
-from cds_analysis.rules.places import Place
-from cds_analysis.read.documents import ReadError
-from cds_analysis.reference.schemas import OBSERVATIONS, empty_frame, schema
+from cds_analysis.lang import numbers, periods
 from cds_analysis.lang.text import fold, fold_key, normalize
+from cds_analysis.read.documents import ReadError
+from cds_analysis.read.workbooks import (
+    EMPTY_CELL,
+    SHEET_FORMATS,
+    Cell,
+    Sheet,
+    SheetDocument,
+    column_letters,
+    read_sheet,
+)
+from cds_analysis.reference import gazetteer, indicators
+from cds_analysis.reference.schemas import OBSERVATIONS, empty_frame, schema
+from cds_analysis.rules.places import Place
 from cds_analysis.sheets.validation import CELL_COLUMNS, row_failures
-from cds_analysis.read.workbooks import EMPTY_CELL, SHEET_FORMATS, Cell, Sheet, SheetDocument, column_letters, read_sheet
 
 __all__ = [
     "SHEETS_VERSION",
@@ -349,21 +352,61 @@ _ROLES: dict[str, frozenset[str]] = {
         "row_number": ["STT", "TT", "Số TT", "Số thứ tự"],
         "province": ["Tỉnh", "Tỉnh/Thành phố", "Tỉnh/TP", "Tên tỉnh", "Tỉnh, thành phố"],
         "district": [
-            "Huyện", "Huyện/TX/TP", "Huyện/Thị xã/Thành phố", "Huyện, thị xã, thành phố", "Huyện/Thị xã", "Quận/Huyện",
-            "Huyện/Quận", "Đơn vị cấp huyện", "Cấp huyện", "Tên huyện", "Huyện/TX", "Huyện/TP",
+            "Huyện",
+            "Huyện/TX/TP",
+            "Huyện/Thị xã/Thành phố",
+            "Huyện, thị xã, thành phố",
+            "Huyện/Thị xã",
+            "Quận/Huyện",
+            "Huyện/Quận",
+            "Đơn vị cấp huyện",
+            "Cấp huyện",
+            "Tên huyện",
+            "Huyện/TX",
+            "Huyện/TP",
         ],
         "commune": [
-            "Xã", "Xã/Phường/Thị trấn", "Xã, phường, thị trấn", "Xã/Phường/TT", "Xã/Thị trấn", "Xã/Phường",
-            "Phường/Xã", "Đơn vị cấp xã", "Cấp xã", "Tên xã",
+            "Xã",
+            "Xã/Phường/Thị trấn",
+            "Xã, phường, thị trấn",
+            "Xã/Phường/TT",
+            "Xã/Thị trấn",
+            "Xã/Phường",
+            "Phường/Xã",
+            "Đơn vị cấp xã",
+            "Cấp xã",
+            "Tên xã",
         ],
         "place": ["Đơn vị", "Tên đơn vị", "Địa phương", "Địa bàn", "Đơn vị hành chính", "Đơn vị báo cáo"],
         "indicator": [
-            "Chỉ tiêu", "Tên chỉ tiêu", "Nội dung", "Nội dung chỉ tiêu", "Chỉ số", "Tên chỉ số", "Chỉ tiêu đánh giá",
+            "Chỉ tiêu",
+            "Tên chỉ tiêu",
+            "Nội dung",
+            "Nội dung chỉ tiêu",
+            "Chỉ số",
+            "Tên chỉ số",
+            "Chỉ tiêu đánh giá",
         ],
         "code": ["Mã chỉ tiêu", "Mã", "Mã số", "Mã chỉ số"],
-        "period": ["Kỳ báo cáo", "Kỳ", "Thời gian", "Thời điểm", "Thời kỳ", "Năm", "Quý", "Giai đoạn", "Thời điểm báo cáo"],
+        "period": [
+            "Kỳ báo cáo",
+            "Kỳ",
+            "Thời gian",
+            "Thời điểm",
+            "Thời kỳ",
+            "Năm",
+            "Quý",
+            "Giai đoạn",
+            "Thời điểm báo cáo",
+        ],
         "value": [
-            "Giá trị", "Kết quả", "Số liệu", "Thực hiện", "Kết quả thực hiện", "Giá trị thực hiện", "Số liệu thực hiện",
+            "Giá trị",
+            "Kết quả",
+            "Số liệu",
+            "Thực hiện",
+            "Kết quả thực hiện",
+            "Giá trị thực hiện",
+            "Số liệu thực hiện",
         ],
         "target": ["Kế hoạch", "Mục tiêu", "Chỉ tiêu kế hoạch", "Giá trị mục tiêu", "Chỉ tiêu giao"],
         "numerator": ["Tử số"],
@@ -375,6 +418,8 @@ _ROLES: dict[str, frozenset[str]] = {
 _VALUE_ROLES = ("value", "target")
 _PLACE_ROLES = ("province", "district", "commune", "place")
 _FIELD_ROLES = (*_PLACE_ROLES, "period", "unit")  # what a title row may state as 'Label: value'
+
+
 def _role_of(text: str) -> str | None:
     """The column a header names: 'Giá trị (%)' → value, 'Thực hiện quý I/2024' → value."""
     key = _header_key(text)

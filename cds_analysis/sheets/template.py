@@ -27,11 +27,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cds_analysis.reference import gazetteer
-
-from cds_analysis.reference import indicators
-
 from cds_analysis.lang import periods
+from cds_analysis.reference import gazetteer, indicators
 from cds_analysis.sheets.reader import UNIT_LABELS
 
 __all__ = ["HEADERS", "HEADER_ROW", "REPORT_SHEET", "build_template", "template_indicators", "write_template"]

@@ -144,8 +144,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "known_indicator",
         _known,
-        lambda r: f"unknown indicator {r['indicator_text'] if pd.notna(r['indicator_text']) else r['indicator']!r}: "
-        "no catalogue code, name or trigger phrase fits",
+        lambda r: (
+            f"unknown indicator {r['indicator_text'] if pd.notna(r['indicator_text']) else r['indicator']!r}: "
+            "no catalogue code, name or trigger phrase fits"
+        ),
     ),
     Rule("is_a_number", lambda df: df["value"].notna(), lambda r: _not_a_number(r["cell_text"])),
     Rule(
@@ -156,8 +158,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "unit_of_indicator",
         _unit_fits,
-        lambda r: f"unit {r['unit']} does not fit indicator {r['indicator']}, "
-        f"which is in {_catalogue_units()[r['indicator']]}",
+        lambda r: (
+            f"unit {r['unit']} does not fit indicator {r['indicator']}, "
+            f"which is in {_catalogue_units()[r['indicator']]}"
+        ),
     ),
     Rule("percent_in_0_100", _percent_in_range, lambda r: f"percentage {_number(r['value'])} is outside 0–100"),
     Rule(
@@ -173,8 +177,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "value_agrees_with_fraction",
         _fraction_agrees,
-        lambda r: f"value {_number(r['value'])} does not agree with "
-        f"{_number(r['numerator'])}/{_number(r['denominator'])}",
+        lambda r: (
+            f"value {_number(r['value'])} does not agree with {_number(r['numerator'])}/{_number(r['denominator'])}"
+        ),
     ),
     Rule("known_place", _place_known, _place_reason),
     Rule("period_read", _period_read, _period_reason),
