@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import math
 import os
 import sys
@@ -16,9 +17,13 @@ import pandas as pd
 
 from cds_analysis import __version__
 from cds_analysis.analysis.progress import latest_quarter
+from cds_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
+from cds_analysis.log import configure as configure_logging
 from cds_analysis.pipeline import IngestResult, failure_reason, ingest, read_and_extract_with_rejects
 from cds_analysis.reference.schemas import schema
 from cds_analysis.store import read_table
+
+logger = logging.getLogger(__name__)
 
 
 def _jsonable(value: object) -> object:
@@ -56,7 +61,8 @@ def _extract(args: argparse.Namespace) -> int:
     for i, path in enumerate(args.paths):
         try:
             _, frame, rejected = read_and_extract_with_rejects(path)
-        except Exception as exc:  # a bad file is named; the others are still printed
+        except Exception as exc:
+            logger.debug("%s failed", "cli", exc_info=True)
             failed += 1
             reason, location = failure_reason(exc)
             print(f"cds-analysis extract: {path}: {reason}" + (f" ({location})" if location else ""), file=sys.stderr)
@@ -142,9 +148,9 @@ def _render(
 
 
 def run(
-    raw_dir: str = "data/raw",
-    out_dir: str = "data/processed",
-    reports_dir: str = "reports",
+    raw_dir: str | Path = RAW_DIR,
+    out_dir: str | Path = PROCESSED_DIR,
+    reports_dir: str | Path = REPORTS_DIR,
     period: str | None = None,
     progress: bool = True,
 ) -> int:
@@ -167,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
         "progress against the 2025 targets, charts and quarterly reports.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="say more (-vv: debug)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="errors only")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     extract = commands.add_parser("extract", help="print the observations found in files")
@@ -177,8 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(run=_extract)
 
     ing = commands.add_parser("ingest", help="build the Parquet tables from a directory of reports")
-    ing.add_argument("raw_dir", nargs="?", default="data/raw", metavar="RAW_DIR", help="default data/raw")
-    ing.add_argument("--out", default="data/processed", metavar="PROCESSED_DIR", help="default data/processed")
+    ing.add_argument("raw_dir", nargs="?", default=str(RAW_DIR), metavar="RAW_DIR", help=f"default {RAW_DIR}")
+    ing.add_argument("--out", default=str(PROCESSED_DIR), metavar="PROCESSED_DIR", help=f"default {PROCESSED_DIR}")
     ing.add_argument("--no-progress", action="store_true", help="no progress bar")
     ing.set_defaults(run=lambda a: _ingest(a.raw_dir, a.out, progress=not a.no_progress))
 
@@ -195,8 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--province", help="province name, e.g. 'Quảng Ngãi'")
     which.add_argument("--all", action="store_true", help="every province that has data, the overview and index.html")
     report.add_argument("--period", required=True, help="period label, e.g. 2023-Q2")
-    report.add_argument("--data", default="data/processed", metavar="PROCESSED_DIR", help="default data/processed")
-    report.add_argument("--out", default="reports", metavar="OUT_DIR", help="default reports")
+    report.add_argument("--data", default=str(PROCESSED_DIR), metavar="PROCESSED_DIR", help=f"default {PROCESSED_DIR}")
+    report.add_argument("--out", default=str(REPORTS_DIR), metavar="OUT_DIR", help=f"default {REPORTS_DIR}")
     report.add_argument("--jobs", type=int, default=1, metavar="N", help="with --all: render N reports at once")
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
     report.set_defaults(
@@ -204,9 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     main_job = commands.add_parser("run", help="the main job: ingest data/raw, then render all reports")
-    main_job.add_argument("--raw", default="data/raw", metavar="RAW_DIR", help="default data/raw")
-    main_job.add_argument("--out", default="data/processed", metavar="PROCESSED_DIR", help="default data/processed")
-    main_job.add_argument("--reports", default="reports", metavar="OUT_DIR", help="default reports")
+    main_job.add_argument("--raw", default=str(RAW_DIR), metavar="RAW_DIR", help=f"default {RAW_DIR}")
+    main_job.add_argument("--out", default=str(PROCESSED_DIR), metavar="PROCESSED_DIR", help=f"default {PROCESSED_DIR}")
+    main_job.add_argument("--reports", default=str(REPORTS_DIR), metavar="OUT_DIR", help=f"default {REPORTS_DIR}")
     main_job.add_argument("--period", help="report period (default: the latest quarter with results)")
     main_job.add_argument("--no-progress", action="store_true", help="no progress bar")
     main_job.set_defaults(run=lambda a: run(a.raw, a.out, a.reports, a.period, progress=not a.no_progress))
@@ -216,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging(-1 if args.quiet else args.verbose)
     if args.command is None:
         parser.print_help()
         return 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import logging
 import math
 import re
 import sys
@@ -26,6 +27,8 @@ import pandas as pd
 
 from cds_analysis.lang.text import fold_key
 from cds_analysis.pipeline import failure_reason, read_and_extract
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "ATTRIBUTES",
@@ -215,7 +218,8 @@ def evaluate(gold_path: str | Path, text_dir: str | Path) -> Evaluation:
         score = result.files[name] = FileScore(gold=len(facts))
         try:
             doc, frame = read_and_extract(Path(text_dir) / name)
-        except Exception as exc:  # a file that fails scores zero; the others are still scored
+        except Exception as exc:
+            logger.debug("%s failed", "evaluate", exc_info=True)
             reason, location = failure_reason(exc)
             score.error = reason + (f" ({location})" if location else "")
             result.unmatched_gold.extend(facts)

@@ -9,9 +9,9 @@ cannot be read or extracted is recorded in ``rejects`` while the others go on.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sys
-import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -23,15 +23,20 @@ from tqdm import tqdm
 
 from cds_analysis.analysis.conflicts import conflicts
 from cds_analysis.analysis.progress import progress_table
+from cds_analysis.config import PROCESSED_DIR, RAW_DIR
 from cds_analysis.read.documents import FORMATS as TEXT_FORMATS
 from cds_analysis.read.documents import Document, ReadError, read_document
+from cds_analysis.read.workbooks import SHEET_FORMATS
 from cds_analysis.reference.gazetteer import load_units
 from cds_analysis.reference.indicators import load_indicators
 from cds_analysis.reference.schemas import empty_frame, schema
 from cds_analysis.reference.targets import load_targets
-from cds_analysis.rules.extract import EXTRACTOR_VERSION, extract_document
-from cds_analysis.sheets.reader import SHEETS_VERSION, extract_sheet, read_sheet
+from cds_analysis.rules.extract import extract_document
+from cds_analysis.sheets.reader import extract_sheet, read_sheet
 from cds_analysis.store import TableError, read_table, to_arrow, write_tables
+from cds_analysis.versions import rules_version
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "FORMATS",
@@ -52,11 +57,10 @@ Reader = Callable[[Path], Document]
 # of it (rows of a sheet) can fail on their own; such rejects are in the rejects table's columns.
 Extractor = Callable[[Document], pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]]
 
-# File extension → (reader, extractor). Supporting a new format is one line here.
+# File extension → (reader, extractor), from the readers' own format lists.
 FORMATS: dict[str, tuple[Reader, Extractor]] = {
     **{ext: (read_document, extract_document) for ext in TEXT_FORMATS},
-    ".xlsx": (read_sheet, extract_sheet),
-    ".csv": (read_sheet, extract_sheet),
+    **{ext: (read_sheet, extract_sheet) for ext in SHEET_FORMATS},
 }
 
 # Reference tables written beside the extracted ones: table → loader of its frame.
@@ -163,7 +167,7 @@ def _previous(out_dir: Path) -> tuple[dict[str, dict], pd.DataFrame]:
     except FileNotFoundError:
         return {}, empty_frame("observations")
     except (TableError, pa.ArrowException, OSError) as exc:
-        warnings.warn(f"ignoring the tables in {out_dir}, which cannot be read ({exc}); ingesting every file anew")
+        logger.warning("ignoring the tables in %s, which cannot be read (%s); ingesting every file anew", out_dir, exc)
         return {}, empty_frame("observations")
     return {row["document_id"]: row for row in docs.to_dict("records")}, obs
 
@@ -214,7 +218,7 @@ def _document_row(doc: Document, rel: str, obs: pd.DataFrame, ingested_at: pd.Ti
 
 def _rules_version(path: str) -> str:
     """Version of the rules that read a file of this kind (free text or sheet)."""
-    return SHEETS_VERSION if Path(path).suffix.lower() in (".xlsx", ".csv") else EXTRACTOR_VERSION
+    return rules_version("sheet" if Path(path).suffix.lower() in SHEET_FORMATS else "text")
 
 
 def failure_reason(exc: BaseException) -> tuple[str, str | None]:
@@ -230,8 +234,8 @@ def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
 
 
 def ingest(
-    raw_dir: str | os.PathLike = "data/raw",
-    out_dir: str | os.PathLike = "data/processed",
+    raw_dir: str | os.PathLike = RAW_DIR,
+    out_dir: str | os.PathLike = PROCESSED_DIR,
     progress: bool = True,
 ) -> IngestResult:
     """Read, extract and write every file of ``raw_dir`` into the tables of ``out_dir``.
@@ -272,7 +276,8 @@ def ingest(
             found, parts_rejected = _split(extractor(doc))
             stage = "validate"
             row = _document_row(doc, rel, found, old_docs.get(doc_id, {}).get("ingested_at", now))
-        except Exception as exc:  # a bad file is recorded and the others go on
+        except Exception as exc:
+            logger.debug("%s failed", "pipeline", exc_info=True)
             reason, location = failure_reason(exc)
             rejects.append(Reject(rel, doc_id if stage != "read" else None, location, reason, stage))
             continue

@@ -17,11 +17,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cds_analysis.config import PROCESSED_DIR
+from cds_analysis.errors import TableError
 from cds_analysis.reference.schemas import SCHEMAS, schema
 
 __all__ = ["NATURAL_KEYS", "TableError", "table_path", "to_arrow", "write_table", "write_tables", "read_table"]
 
-DEFAULT_DATA_DIR = "data/processed"
+DEFAULT_DATA_DIR = PROCESSED_DIR
 
 # Columns that order each table's rows, so that the same rows give the same file.
 NATURAL_KEYS: dict[str, list[str]] = {
@@ -36,10 +38,6 @@ NATURAL_KEYS: dict[str, list[str]] = {
 }
 
 _PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}
-
-
-class TableError(ValueError):
-    """A frame does not fit the schema of the table it is written to."""
 
 
 def table_path(name: str, data_dir: str | os.PathLike = DEFAULT_DATA_DIR) -> Path:

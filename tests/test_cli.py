@@ -182,10 +182,12 @@ def test_ingest_of_a_missing_directory_says_so(tmp_path, capsys):
 
 
 def test_run_ingests_raw_into_out(raw, tmp_path, capsys):
-    out = tmp_path / "processed"
-    assert cli.main(["run", "--raw", str(raw), "--out", str(out), "--no-progress"]) == 0
+    out, reports = tmp_path / "processed", tmp_path / "reports"
+    command = ["run", "--raw", str(raw), "--out", str(out), "--reports", str(reports), "--no-progress"]
+    assert cli.main(command) == 0
     assert "documents: 2" in capsys.readouterr().out
-    assert cli.main(["run", "--raw", str(raw), "--out", str(out), "--no-progress"]) == 0
+    assert (reports / "index.html").exists()
+    assert cli.main(command) == 0
     assert "documents: 2 (0 read, 2 already ingested)" in capsys.readouterr().out
 
 

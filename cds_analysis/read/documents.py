@@ -32,11 +32,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from cds_analysis.errors import ReadError
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "FORMATS",
@@ -50,16 +55,6 @@ __all__ = [
 ]
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
-
-
-class ReadError(ValueError):
-    """A file that cannot be read, with where and why, in words an analyst can act on."""
-
-    def __init__(self, path: str, reason: str, location: str | None = None):
-        self.path = str(path)
-        self.reason = reason
-        self.location = location
-        super().__init__(f"{self.path}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -260,7 +255,8 @@ def _read_html(path: str, data: bytes) -> tuple[str, str, str | None, date | Non
             include_tables=True,
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
-    except Exception as err:  # a library failure on one page must not stop a run
+    except Exception as err:
+        logger.debug("%s failed", "documents", exc_info=True)
         raise ReadError(path, f"cannot parse HTML ({type(err).__name__}: {err})") from None
     if page is None or not (page.text or "").strip():
         raise ReadError(path, "no main text found in the HTML page")
@@ -295,7 +291,8 @@ def _read_docx(path: str, data: bytes) -> tuple[str, None, str | None, None]:
         document = docx.Document(io.BytesIO(data))
         text = "\n".join(lines_of(document))
         title = document.core_properties.title or None
-    except Exception as err:  # zip, XML and python-docx errors alike
+    except Exception as err:
+        logger.debug("%s failed", "documents", exc_info=True)
         raise ReadError(path, f"corrupt or truncated .docx ({type(err).__name__}: {err})") from None
     return text, None, title, None
 
@@ -313,12 +310,14 @@ def _read_pdf(path: str, data: bytes) -> tuple[str, None, str | None, None]:
     except ReadError:
         raise
     except Exception as err:
+        logger.debug("%s failed", "documents", exc_info=True)
         raise ReadError(path, f"corrupt or truncated PDF ({type(err).__name__}: {err})") from None
     texts = []
     for number in range(1, n_pages + 1):
         try:
             texts.append(pages[number - 1].extract_text() or "")
         except Exception as err:
+            logger.debug("%s failed", "documents", exc_info=True)
             raise ReadError(path, f"cannot read the PDF text ({type(err).__name__}: {err})", f"page {number}") from None
     if not any(t.strip() for t in texts):
         raise ReadError(path, "PDF has no text layer (scanned pages?); OCR is not done")
@@ -329,7 +328,8 @@ def _opens_without_password(reader) -> bool:
     """A PDF locked only against editing or printing has an empty user password and can be read."""
     try:
         return bool(reader.decrypt(""))
-    except Exception:  # e.g. an AES file without the 'cryptography' package: treat as locked
+    except Exception:
+        logger.debug("%s failed", "documents", exc_info=True)
         return False
 
 

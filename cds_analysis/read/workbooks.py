@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import warnings
 from collections import Counter
@@ -18,6 +19,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from cds_analysis.read.documents import Document, ReadError, decode_text, read_bytes
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["SHEET_FORMATS", "Cell", "Sheet", "SheetDocument", "EMPTY_CELL", "column_letters", "read_sheet"]
 
@@ -148,7 +151,8 @@ def _read_xlsx(path: str, data: bytes) -> tuple[str, tuple[Sheet, ...], str | No
             warnings.simplefilter("ignore")
             values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
             formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as err:  # zip, XML and openpyxl errors alike
+    except Exception as err:
+        logger.debug("%s failed", "workbooks", exc_info=True)
         reason = f"cannot open the workbook: truncated or not an .xlsx file ({type(err).__name__}: {err})"
         raise ReadError(path, reason) from None
     parts: list[str] = []

@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import yaml
 
+from cds_analysis.errors import CatalogueError
 from cds_analysis.lang.text import fold
 from cds_analysis.reference.schemas import INDICATORS
 
@@ -63,10 +64,6 @@ _REQUIRED = (
 _OPTIONAL = ("counts", "refines")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _DEFAULT = "indicators.yaml"
-
-
-class CatalogueError(ValueError):
-    """The catalogue file is malformed; the message names the file, line and entry."""
 
 
 @dataclass(frozen=True)

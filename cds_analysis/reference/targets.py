@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from cds_analysis.errors import TargetsError
 from cds_analysis.reference.schemas import TARGETS
 
 __all__ = [
@@ -46,10 +47,6 @@ TARGET_YEAR = 2025
 _LOWER_IS_BETTER = ("<=", "top_n")
 _QUALIFIER_COMPARATOR = {"at_least": ">=", "more_than": ">", "less_than": "<="}
 _REQUIRED = [f.name for f in TARGETS if not f.nullable and f.name != "origin"]
-
-
-class TargetsError(ValueError):
-    """A targets file or frame that does not hold valid targets."""
 
 
 def load_targets(path: str | os.PathLike = TARGETS_CSV) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
+import logging
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -28,12 +29,16 @@ from tqdm import tqdm
 
 from cds_analysis.analysis.progress import REFORM_DAY, period_end_of
 from cds_analysis.analysis.progress import progress as compute_progress
+from cds_analysis.config import PROCESSED_DIR, REPORTS_DIR
+from cds_analysis.errors import ReportError
 from cds_analysis.lang.periods import parse_period
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference.gazetteer import province_table, resolve, successor_province
 from cds_analysis.reference.indicators import load_indicators
 from cds_analysis.report import plots
 from cds_analysis.store import read_table, table_path
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "ReportError",
@@ -60,10 +65,6 @@ OVERVIEW_NOTEBOOK = "provinces_overview.ipynb"
 OVERVIEW_CODE = "overview"
 OVERVIEW_TITLE = "Tổng quan các tỉnh"
 KERNEL = "python3"
-
-
-class ReportError(Exception):
-    """A report cannot be rendered: a bad parameter, missing tables, or a failing cell."""
 
 
 # ---------------------------------------------------------------- report content
@@ -184,7 +185,7 @@ def _inputs(period: str, data_dir: str | Path) -> _Inputs:
     )
 
 
-def province_data(province: str, period: str, data_dir: str | Path = "data/processed") -> ReportData:
+def province_data(province: str, period: str, data_dir: str | Path = PROCESSED_DIR) -> ReportData:
     """Progress of a province and of its districts (communes after the 2025 reform) at ``period``.
 
     The province's own progress is also computed as of every earlier period
@@ -216,7 +217,7 @@ def province_data(province: str, period: str, data_dir: str | Path = "data/proce
     )
 
 
-def overview_data(period: str, data_dir: str | Path = "data/processed") -> ReportData:
+def overview_data(period: str, data_dir: str | Path = PROCESSED_DIR) -> ReportData:
     """Progress of every province at ``period`` (the 63 before 1 July 2025, the 34 after)."""
     inputs = _inputs(period, data_dir)
     units = inputs.progress("province")
@@ -423,7 +424,7 @@ def _render(notebook: str, parameters: dict[str, str], name: str, code: str, per
 
 
 def render_report(
-    province: str, period: str, data_dir: str | Path = "data/processed", out_dir: str | Path = "reports"
+    province: str, period: str, data_dir: str | Path = PROCESSED_DIR, out_dir: str | Path = REPORTS_DIR
 ) -> ReportResult:
     """Render the report of one province into ``out_dir/<province code>/``.
 
@@ -440,7 +441,7 @@ def render_report(
 
 
 def render_overview(
-    period: str, data_dir: str | Path = "data/processed", out_dir: str | Path = "reports"
+    period: str, data_dir: str | Path = PROCESSED_DIR, out_dir: str | Path = REPORTS_DIR
 ) -> ReportResult:
     """Render the all-provinces overview into ``out_dir/overview/``."""
     label, _ = _check_period(period)
@@ -450,7 +451,7 @@ def render_overview(
     return _render(OVERVIEW_NOTEBOOK, parameters, OVERVIEW_TITLE, OVERVIEW_CODE, label)
 
 
-def provinces_with_data(period: str, data_dir: str | Path = "data/processed") -> list[tuple[str, str]]:
+def provinces_with_data(period: str, data_dir: str | Path = PROCESSED_DIR) -> list[tuple[str, str]]:
     """(code, name) of every province of the period's era that an observation belongs to, A to Z."""
     inputs = _inputs(period, data_dir)
     provinces = province_table(inputs.provinces)
@@ -466,15 +467,16 @@ def _render_one(job: tuple[str, str, str, str | Path, str | Path]) -> ReportResu
         if code == OVERVIEW_CODE:
             return render_overview(period, data_dir, out_dir)
         return render_report(name, period, data_dir, out_dir)
-    except Exception as exc:  # one report's failure is recorded; the others still render
+    except Exception as exc:
+        logger.debug("%s failed", "reports", exc_info=True)
         directory = Path(out_dir).resolve() / plots.safe_name(code)
         return ReportResult(name, code, period, directory, error=str(exc) or type(exc).__name__)
 
 
 def render_all(
     period: str,
-    data_dir: str | Path = "data/processed",
-    out_dir: str | Path = "reports",
+    data_dir: str | Path = PROCESSED_DIR,
+    out_dir: str | Path = REPORTS_DIR,
     progress_bar: bool = True,
     jobs: int = 1,
 ) -> list[ReportResult]:

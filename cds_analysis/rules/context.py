@@ -24,6 +24,7 @@ from cds_analysis.lang import numbers, periods
 from cds_analysis.lang.segments import Sentence, Span
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference import indicators
+from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
 from cds_analysis.rules.nouns import ADMIN_NOUNS, DURATIONS, NOT_MEASURES, PEOPLE, noun_after
 from cds_analysis.rules.places import TIER_WORD
 
@@ -45,11 +46,7 @@ __all__ = [
 _ATTENDANCE = re.compile(r"\b(tham dự|dự lễ|dự hội nghị|có mặt|theo dõi (?:buổi |lễ|hội nghị)|dự buổi)\b", re.I)
 _EVENT = re.compile(r"\b(lễ phát động|lễ ra mắt|lễ khai trương|buổi lễ|hội nghị trực tuyến|tham dự lễ|tại lễ)\b", re.I)
 # Goal words whose reach is the rest of the sentence …
-_TARGET_CUE = re.compile(
-    r"\b(mục tiêu|phấn đấu|kế hoạch|sẽ|dự kiến|được giao|giao chỉ tiêu|chỉ đạo mỗi|chỉ đạo các|"
-    r"yêu cầu mỗi|yêu cầu các|định hướng|đề ra|đặt ra|nhằm đạt|cần đạt|phải đạt|tối thiểu mỗi|mỗi thành viên)\b",
-    re.I,
-)
+_TARGET_CUE = re.compile(rf"\b({phrase_pattern(load_vocabulary('goal_cues')['phrase'])})\b", re.I)
 # … and 'chỉ tiêu 97%', whose reach is the number it stands before ('đạt 95%, vượt chỉ tiêu 92%').
 _LOCAL_TARGET = re.compile(
     r"\b(chỉ tiêu|kế hoạch|mục tiêu)(?: (?:là|đề ra|đặt ra|của tỉnh|năm \d{4}))?\s*(?:(?:là|đạt|khoảng|trên|tối thiểu)\s*)?$",

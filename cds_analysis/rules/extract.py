@@ -34,10 +34,10 @@ from cds_analysis.reference import indicators
 from cds_analysis.reference.schemas import OBSERVATIONS
 from cds_analysis.rules import boilerplate, context, flat_tables, places
 from cds_analysis.rules.boilerplate import in_boilerplate
+from cds_analysis.versions import rules_version
 
-__all__ = ["EXTRACTOR_VERSION", "extract_text", "extract_document", "extract_file"]
+__all__ = ["extract_text", "extract_document", "extract_file"]
 
-EXTRACTOR_VERSION = "0.1.0"
 
 # Evidence is the clause piece around a number, capped so it stays a quote.
 _MAX_EVIDENCE = 240
@@ -281,5 +281,5 @@ def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str) -> dict:
         "evidence": evidence,
         "char_start": start,
         "char_end": end,
-        "extractor_version": EXTRACTOR_VERSION,
+        "extractor_version": rules_version("text"),
     }

@@ -79,9 +79,9 @@ from cds_analysis.reference import gazetteer, indicators
 from cds_analysis.reference.schemas import OBSERVATIONS, empty_frame, schema
 from cds_analysis.rules.places import Place
 from cds_analysis.sheets.validation import CELL_COLUMNS, row_failures
+from cds_analysis.versions import rules_version
 
 __all__ = [
-    "SHEETS_VERSION",
     "SHEET_FORMATS",
     "UNIT_LABELS",
     "Cell",
@@ -92,7 +92,6 @@ __all__ = [
     "read_sheet",
 ]
 
-SHEETS_VERSION = "sheets-0.1.0"
 
 # How the template writes each catalogue unit; the reader knows these words.
 UNIT_LABELS = {
@@ -779,7 +778,7 @@ class _SheetReader:
             "evidence": f"{self.file}!{ref}: {text}",
             "char_start": start,
             "char_end": end,
-            "extractor_version": SHEETS_VERSION,
+            "extractor_version": rules_version("sheet"),
             "cell": ref,
             "cell_text": text,
         }
