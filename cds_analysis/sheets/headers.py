@@ -9,10 +9,11 @@ The header words of each role are data: ``reference/data/vocab/table_headers.csv
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from cds_analysis.lang import periods
-from cds_analysis.lang.text import fold_key
 from cds_analysis.read.workbooks import Sheet
+from cds_analysis.reference.vocab import load_vocabulary
 from cds_analysis.sheets.words import header_key, indicator_of, period_in, unit_hint, unit_in, whole_period
 
 __all__ = [
@@ -26,79 +27,21 @@ __all__ = [
     "header_columns",
     "layout_of",
     "role_of",
+    "roles",
 ]
 
 _HEADER_SEARCH_ROWS = 30
 
-ROLES: dict[str, frozenset[str]] = {
-    role: frozenset(fold_key(a) for a in aliases)
-    for role, aliases in {
-        "row_number": ["STT", "TT", "Số TT", "Số thứ tự"],
-        "province": ["Tỉnh", "Tỉnh/Thành phố", "Tỉnh/TP", "Tên tỉnh", "Tỉnh, thành phố"],
-        "district": [
-            "Huyện",
-            "Huyện/TX/TP",
-            "Huyện/Thị xã/Thành phố",
-            "Huyện, thị xã, thành phố",
-            "Huyện/Thị xã",
-            "Quận/Huyện",
-            "Huyện/Quận",
-            "Đơn vị cấp huyện",
-            "Cấp huyện",
-            "Tên huyện",
-            "Huyện/TX",
-            "Huyện/TP",
-        ],
-        "commune": [
-            "Xã",
-            "Xã/Phường/Thị trấn",
-            "Xã, phường, thị trấn",
-            "Xã/Phường/TT",
-            "Xã/Thị trấn",
-            "Xã/Phường",
-            "Phường/Xã",
-            "Đơn vị cấp xã",
-            "Cấp xã",
-            "Tên xã",
-        ],
-        "place": ["Đơn vị", "Tên đơn vị", "Địa phương", "Địa bàn", "Đơn vị hành chính", "Đơn vị báo cáo"],
-        "indicator": [
-            "Chỉ tiêu",
-            "Tên chỉ tiêu",
-            "Nội dung",
-            "Nội dung chỉ tiêu",
-            "Chỉ số",
-            "Tên chỉ số",
-            "Chỉ tiêu đánh giá",
-        ],
-        "code": ["Mã chỉ tiêu", "Mã", "Mã số", "Mã chỉ số"],
-        "period": [
-            "Kỳ báo cáo",
-            "Kỳ",
-            "Thời gian",
-            "Thời điểm",
-            "Thời kỳ",
-            "Năm",
-            "Quý",
-            "Giai đoạn",
-            "Thời điểm báo cáo",
-        ],
-        "value": [
-            "Giá trị",
-            "Kết quả",
-            "Số liệu",
-            "Thực hiện",
-            "Kết quả thực hiện",
-            "Giá trị thực hiện",
-            "Số liệu thực hiện",
-        ],
-        "target": ["Kế hoạch", "Mục tiêu", "Chỉ tiêu kế hoạch", "Giá trị mục tiêu", "Chỉ tiêu giao"],
-        "numerator": ["Tử số"],
-        "denominator": ["Mẫu số"],
-        "unit": ["Đơn vị tính", "ĐVT", "Đơn vị đo"],
-        "note": ["Ghi chú"],
-    }.items()
-}
+
+@cache
+def roles() -> dict[str, frozenset[str]]:
+    """Role → the folded headers that name it, from the ``table_headers`` vocabulary."""
+    found: dict[str, set[str]] = {}
+    for header, role in load_vocabulary("table_headers").itertuples(index=False):
+        found.setdefault(role, set()).add(header_key(header))
+    return {role: frozenset(keys) for role, keys in found.items()}
+
+
 VALUE_ROLES = ("value", "target")
 PLACE_ROLES = ("province", "district", "commune", "place")
 FIELD_ROLES = (*PLACE_ROLES, "period", "unit")  # what a title row may state as 'Label: value'
@@ -109,11 +52,11 @@ def role_of(text: str) -> str | None:
     key = header_key(text)
     if not key:
         return None
-    for role, aliases in ROLES.items():
+    for role, aliases in roles().items():
         if key in aliases:
             return role
     for role in VALUE_ROLES:
-        if any(key.startswith(alias + " ") for alias in ROLES[role]):
+        if any(key.startswith(alias + " ") for alias in roles()[role]):
             return role
     return None
 
@@ -121,7 +64,7 @@ def role_of(text: str) -> str | None:
 @dataclass(frozen=True)
 class Column:
     index: int
-    role: str  # a key of ROLES, or 'measure': a column of one indicator (wide layout)
+    role: str  # a role of the table_headers vocabulary, or 'measure': a column of one indicator (wide layout)
     header: str
     period: periods.Period | None = None
     indicator: str | None = None  # of a measure; None when no catalogue entry fits
@@ -177,12 +120,12 @@ def header_columns(sheet: Sheet, r: int) -> list[Column]:
 
 def layout_of(columns: list[Column]) -> tuple[str | None, int]:
     """('long' | 'wide' | None, how many columns are recognised)."""
-    roles = {c.role for c in columns}
+    named = {c.role for c in columns}
     measures = [c for c in columns if c.role == "measure" and c.indicator]
     score = sum(c.role != "measure" for c in columns) + len(measures)
-    if roles & {"indicator", "code"}:
-        return ("long" if roles & {*VALUE_ROLES, "numerator"} else None), score
-    if measures and (roles & {*PLACE_ROLES, "period"} or len(measures) >= 2):
+    if named & {"indicator", "code"}:
+        return ("long" if named & {*VALUE_ROLES, "numerator"} else None), score
+    if measures and (named & {*PLACE_ROLES, "period"} or len(measures) >= 2):
         return "wide", score
     return None, score
 
