@@ -22,6 +22,9 @@ Decisions:
 - Title and date the file declares (HTML metadata through trafilatura, the
   .docx or PDF title property) come first; otherwise
   :func:`find_title_and_date` reads them from the top of the text.
+- Tables stay tables: a Word, HTML or PDF file's tables come with the document
+  as grids of cells pointing into its text (:mod:`cds_analysis.read.layout`); a
+  Word table row is one line of the text, its cells separated by tabs.
 - A PDF locked only against editing (empty user password) is read; one that
   needs a password to open is an error, and so is a PDF without a text layer
   (no OCR).
@@ -40,6 +43,7 @@ from datetime import date
 from pathlib import Path
 
 from cds_analysis.errors import ReadError
+from cds_analysis.read.tables import Sheet
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +67,9 @@ class Document:
 
     ``encoding`` is the codec of a .txt or .html file ('utf-8', 'utf-16-le', 'windows-1258',
     'tcvn3', …), None for .docx and .pdf; ``document_id`` is the first 16 hex digits of the
-    SHA-256 of the file's bytes.
+    SHA-256 of the file's bytes. ``tables`` are the tables of a Word, HTML or PDF file as grids
+    of cells that point into ``text`` (:mod:`cds_analysis.read.layout`); a plain text's tables are
+    found in its text (:func:`cds_analysis.read.tables.find_text_tables`).
     """
 
     path: str
@@ -73,6 +79,7 @@ class Document:
     published: date | None
     encoding: str | None
     document_id: str
+    tables: tuple[Sheet, ...] = ()
 
 
 def read_bytes(name: str) -> bytes:
@@ -99,8 +106,7 @@ def read_document(path: str | Path) -> Document:
             name, f"unknown extension {Path(name).suffix or '(none)'!r}; expected one of {', '.join(FORMATS)}"
         )
     data = read_bytes(name)
-    text, encoding, title, published = _READERS[fmt](name, data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, encoding, title, published, tables = _READERS[fmt](name, data)
     if not text.strip():
         raise ReadError(name, "empty file (no text)")
     found_title, found_date = find_title_and_date(text)
@@ -112,7 +118,12 @@ def read_document(path: str | Path) -> Document:
         published=published or found_date,
         encoding=encoding,
         document_id=hashlib.sha256(data).hexdigest()[:16],
+        tables=tables,
     )
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --- plain text and its encodings -------------------------------------------
@@ -234,17 +245,22 @@ def _check_not_binary(path: str, text: str) -> None:
         raise ReadError(path, "binary file, not text (control characters)", f"character {first}")
 
 
-def _read_txt(path: str, data: bytes) -> tuple[str, str, None, None]:
+_Read = tuple[str, str | None, str | None, date | None, tuple[Sheet, ...]]  # text, encoding, title, date, tables
+
+
+def _read_txt(path: str, data: bytes) -> _Read:
     text, encoding = decode_text(path, data)
     _check_not_binary(path, text)
-    return text, encoding, None, None
+    return _lines(text), encoding, None, None, ()
 
 
 # --- web pages, Word and PDF ------------------------------------------------
 
 
-def _read_html(path: str, data: bytes) -> tuple[str, str, str | None, date | None]:
+def _read_html(path: str, data: bytes) -> _Read:
     import trafilatura
+
+    from cds_analysis.read.layout import html_tables
 
     html, encoding = decode_text(path, data)
     try:
@@ -266,39 +282,29 @@ def _read_html(path: str, data: bytes) -> tuple[str, str, str | None, date | Non
             published = date.fromisoformat(page.date[:10])
         except ValueError:
             published = None
-    return page.text, encoding, page.title or None, published
+    text = _lines(page.text)
+    return text, encoding, page.title or None, published, html_tables(html, text)
 
 
-def _read_docx(path: str, data: bytes) -> tuple[str, None, str | None, None]:
+def _read_docx(path: str, data: bytes) -> _Read:
     import docx
-    from docx.table import Table
 
-    def lines_of(container) -> list[str]:
-        lines: list[str] = []
-        for block in container.iter_inner_content():
-            if isinstance(block, Table):
-                seen = set()  # a merged cell is returned once per grid cell it covers
-                for row in block.rows:
-                    for cell in row.cells:
-                        if cell._tc not in seen:
-                            seen.add(cell._tc)
-                            lines.extend(lines_of(cell))
-            else:
-                lines.append(block.text)
-        return lines
+    from cds_analysis.read.layout import docx_text_and_tables
 
     try:
         document = docx.Document(io.BytesIO(data))
-        text = "\n".join(lines_of(document))
+        text, tables = docx_text_and_tables(document)
         title = document.core_properties.title or None
     except Exception as err:
         logger.debug("%s failed", "documents", exc_info=True)
         raise ReadError(path, f"corrupt or truncated .docx ({type(err).__name__}: {err})") from None
-    return text, None, title, None
+    return text, None, title, None, tables
 
 
-def _read_pdf(path: str, data: bytes) -> tuple[str, None, str | None, None]:
+def _read_pdf(path: str, data: bytes) -> _Read:
     import pypdf
+
+    from cds_analysis.read.layout import pdf_tables
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
@@ -321,7 +327,10 @@ def _read_pdf(path: str, data: bytes) -> tuple[str, None, str | None, None]:
             raise ReadError(path, f"cannot read the PDF text ({type(err).__name__}: {err})", f"page {number}") from None
     if not any(t.strip() for t in texts):
         raise ReadError(path, "PDF has no text layer (scanned pages?); OCR is not done")
-    return "\n".join(texts), None, str(title) if title else None, None
+    texts = [_lines(t) for t in texts]
+    starts = [sum(len(t) + 1 for t in texts[:k]) for k in range(len(texts))]
+    text = "\n".join(texts)
+    return text, None, str(title) if title else None, None, pdf_tables(data, text, starts)
 
 
 def _opens_without_password(reader) -> bool:
