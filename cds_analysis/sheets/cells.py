@@ -1,12 +1,13 @@
 """The figure of a value cell: its number, unit, fraction and qualifier.
 
 Strings are read the Vietnamese way ('4.573' = 4573, '99,89' = 99.89, '95%',
-'trên 40%', '1.458/1.604'); a number in a percentage format is read ×100; a
+'trên 40%', '1.458/1.604') without a footnote mark ('85,2*', '118 (1)'); a number in a percentage format is read ×100; a
 formula whose result the file does not hold, a date or a boolean is no figure.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
@@ -18,6 +19,9 @@ from cds_analysis.reference import indicators
 from cds_analysis.sheets.words import unit_of
 
 __all__ = ["Value", "figure", "number_in", "read_value"]
+
+# A footnote mark after a figure ('85,2*', '118 (1)', '97³', '40[2]') is not part of it.
+_FOOTNOTE = re.compile(r"(?<=[\d%])\s*(?:\*+|\(\d{1,2}\)|\[\d{1,2}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ def read_value(cell: Cell) -> Value:
         return Value(None)
     if isinstance(v, (int, float)):
         return Value(_percent_of(v), "percent") if cell.percent else Value(float(v))
-    t = normalize(str(v)).strip()
+    t = _FOOTNOTE.sub("", normalize(str(v))).strip()
     try:
         return Value(numbers.parse_number(t))
     except ValueError:

@@ -20,10 +20,11 @@ from cds_analysis.rules.places import Place
 from cds_analysis.sheets.headers import FIELD_ROLES, role_of
 from cds_analysis.sheets.words import accented, period_in, period_of
 
-__all__ = ["Context", "Where", "row_place", "sheet_context"]
+__all__ = ["Context", "Where", "row_place", "sheet_context", "title_context"]
 
 _TOTAL_WORDS = frozenset(fold_key(w) for w in ("Tổng", "Tổng cộng", "Cộng", "Tổng số", "Tổng hợp", "Toàn đơn vị"))
 _WHOLE = re.compile(r"^toan (?:(?P<province>tinh)|huyen|thi xa|thanh pho|quan|xa|phuong|thi tran)$")
+_TIER_LEVEL = {"cap tinh": "province", "cap huyen": "district", "cap xa": "commune"}  # the row's unit itself
 _COLLECTIVE = re.compile(r"^(?:cac|cap|tat ca|toan bo) ")
 
 
@@ -57,8 +58,17 @@ def _fields(sheet: Sheet, rows: tuple[int, ...]) -> dict[str, str]:
 
 
 def sheet_context(sheet: Sheet, title_rows: tuple[int, ...]) -> Context:
-    fields = _fields(sheet, title_rows)
-    title = normalize(" ".join(c.text.strip() for r in title_rows for c in sheet.rows[r] if c.text.strip()))
+    """What the title rows (and, failing them, the name) of a sheet say about its rows."""
+    title = " ".join(c.text.strip() for r in title_rows for c in sheet.rows[r] if c.text.strip())
+    return title_context(title, _fields(sheet, title_rows), sheet.name)
+
+
+def title_context(title: str, fields: dict[str, str] | None = None, name: str | None = None) -> Context:
+    """What a title ('BÁO CÁO … QUÝ III/2024 CỦA UBND HUYỆN MỘ ĐỨC'), its 'Label: value' fields and a
+    sheet ``name`` say about the rows of a table: the unit it names (the lowest, when one per level)
+    and its period."""
+    fields = fields or {}
+    title = normalize(title)
     named = [m.unit for m in gazetteer.find_mentions(title) if m.unit is not None]
     provinces = {u.province_code for u in named}
     province = gazetteer.resolve(next(iter(provinces)), level="province") if len(provinces) == 1 else None
@@ -78,8 +88,8 @@ def sheet_context(sheet: Sheet, title_rows: tuple[int, ...]) -> Context:
                 district, commune = found, None
             elif found.level == "commune":
                 commune = found
-    if district is None and commune is None and sheet.name and unknown is None:
-        found = _named_unit(sheet.name, province, None)  # a sheet per district: 'Tư Nghĩa'
+    if district is None and commune is None and name and unknown is None:
+        found = _named_unit(name, province, None)  # a sheet per district: 'Tư Nghĩa'
         if found is not None and (found.level == "district" or (province and found.level == "commune")):
             district, commune = (found, None) if found.level == "district" else (None, found)
     if commune is not None and district is not None and commune.district_code != district.code:
@@ -88,7 +98,7 @@ def sheet_context(sheet: Sheet, title_rows: tuple[int, ...]) -> Context:
     if "period" in fields:
         period = period_of(fields["period"])
         period_text = None if period else fields["period"]
-    period = period or period_in(title) or (None if period_text else period_of(sheet.name or ""))
+    period = period or period_in(title) or (None if period_text else period_of(name or ""))
     return Context(province, district, commune, unknown, period, period_text, fields.get("unit"))
 
 
@@ -159,8 +169,14 @@ def row_place(texts: dict[str, str], ctx: Context) -> Where:
             elif role != "district":
                 commune = None
             continue
+        own = {"province": province, "district": district, "commune": commune}.get(_TIER_LEVEL.get(key, ""))
+        if role == "place" and own is not None:  # 'Cấp huyện' in a district's report: the district itself
+            district = district if own.level != "province" else None
+            commune = commune if own.level == "commune" else None
+            continue
         if _COLLECTIVE.match(key):
             parent = district if role != "district" else province
+            parent = parent or (province if role == "place" else None)
             place = _collective(t, parent)
             if place is None:
                 return Where(None, "commune" if role != "district" else "district", t)

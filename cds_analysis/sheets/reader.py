@@ -53,14 +53,16 @@ Decisions:
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 import pyarrow as pa
 
 from cds_analysis.lang import periods
-from cds_analysis.lang.text import normalize
-from cds_analysis.read.documents import ReadError
+from cds_analysis.lang.text import fold_key, normalize
+from cds_analysis.read.documents import Document, ReadError
 from cds_analysis.read.workbooks import (
     EMPTY_CELL,
     SHEET_FORMATS,
@@ -72,8 +74,8 @@ from cds_analysis.read.workbooks import (
 )
 from cds_analysis.reference.schemas import OBSERVATIONS, empty_frame, schema
 from cds_analysis.sheets.cells import figure, number_in, read_value
-from cds_analysis.sheets.context import row_place, sheet_context
-from cds_analysis.sheets.headers import VALUE_ROLES, Column, Table, find_table
+from cds_analysis.sheets.context import Context, row_place, sheet_context
+from cds_analysis.sheets.headers import PLACE_ROLES, VALUE_ROLES, Column, Table, find_table
 from cds_analysis.sheets.validation import CELL_COLUMNS, row_failures
 from cds_analysis.sheets.words import UNIT_LABELS, indicator_of, period_of, unit_hint
 from cds_analysis.versions import rules_version
@@ -84,6 +86,7 @@ __all__ = [
     "Cell",
     "Sheet",
     "SheetDocument",
+    "TableReader",
     "extract_sheet",
     "extract_sheet_file",
     "read_sheet",
@@ -91,18 +94,30 @@ __all__ = [
 
 
 _COLUMNS = [*OBSERVATIONS.names, *CELL_COLUMNS]
+_SUB_ROW = re.compile(r"^\s*\+\s*")  # '+ Cấp huyện' under '- Tỷ lệ văn bản …'
+_TIER = re.compile(r"^cap (?:tinh|huyen|xa|thon)$")
 
 
-class _SheetReader:
-    """Turns the data rows of one table of one sheet into candidate rows and column rejects."""
+class TableReader:
+    """Turns the data rows of one table of one sheet into candidate rows and column rejects.
 
-    def __init__(self, doc: SheetDocument, sheet: Sheet, table: Table):
-        self.doc, self.sheet, self.table = doc, sheet, table
+    ``ctx`` is what holds for every row; by default the sheet's title rows and name
+    say it, a report's table gets it from the report. A sheet cell's evidence is
+    'file!ref: cell'; a report table cell's (``kind`` 'text') is 'row label | column
+    header | cell'.
+    """
+
+    def __init__(
+        self, doc: Document, sheet: Sheet, table: Table, ctx: Context | None = None,
+        kind: Literal["text", "sheet"] = "sheet",
+    ):  # fmt: skip
+        self.doc, self.sheet, self.table, self.kind = doc, sheet, table, kind
         self.file = Path(doc.path).name
-        self.ctx = sheet_context(sheet, table.title_rows)
+        self.ctx = ctx or sheet_context(sheet, table.title_rows)
 
     def rows(self) -> tuple[list[dict], list[dict]]:
         candidates: list[dict] = []
+        section: str | None = None
         for r in range(self.table.header_row + 1, len(self.sheet.rows)):
             if all(c.blank for c in self.sheet.rows[r]):
                 continue
@@ -111,9 +126,32 @@ class _SheetReader:
                 for col in reversed(self.table.columns)
                 if col.role != "measure"
             }
+            section = self._sub_row(r, texts, section)
             read = self._long_row if self.table.layout == "long" else self._wide_row
             candidates.extend(read(r, texts))
         return candidates, self._unread_columns()
+
+    def _sub_row(self, r: int, texts: dict[str, str], section: str | None) -> str | None:
+        """Give a row under a heading row the heading's indicator; return the heading of the rows that follow.
+
+        A row that names an indicator and holds no figure heads the rows below it
+        that start with '+' or name a tier ('+ Cấp huyện', 'Cấp xã'): their indicator
+        is the heading's, refined by their own words, and a tier is their place.
+        """
+        label = texts.get("indicator")
+        if not label:
+            return section
+        if not any(not self.sheet.cell(r, c.index).blank for c in self.table.columns if c.role in VALUE_ROLES):
+            return label
+        own = _SUB_ROW.sub("", label)
+        if section is None or (own == label and not _TIER.match(fold_key(own))):
+            return None
+        if _TIER.match(fold_key(own)):
+            texts.setdefault("place", own)
+            texts["indicator"] = section
+        else:
+            texts["indicator"] = f"{section} {own}"
+        return section
 
     def _long_row(self, r: int, texts: dict[str, str]) -> list[dict]:
         name, code = texts.get("indicator"), texts.get("code")
@@ -182,13 +220,19 @@ class _SheetReader:
             "district_code": place.district_code if place else None,
             "commune": place.commune if place else None,
             "commune_code": place.commune_code if place else None,
-            "evidence": f"{self.file}!{ref}: {text}",
+            "evidence": self._evidence(ref, text, name, texts, col),
             "char_start": start,
             "char_end": end,
-            "extractor_version": rules_version("sheet"),
+            "extractor_version": rules_version(self.kind),
             "cell": ref,
             "cell_text": text,
         }
+
+    def _evidence(self, ref: str, text: str, name: str | None, texts: dict[str, str], col: Column | None) -> str:
+        if self.kind == "sheet":
+            return f"{self.file}!{ref}: {text}"
+        row = next((t for t in (texts.get("indicator"), *(texts.get(r) for r in PLACE_ROLES), name) if t), "")
+        return " | ".join(" ".join(part.split()) for part in (row, col.header if col else "", text))
 
     def _period(self, texts: dict[str, str], col: Column | None) -> tuple[periods.Period | None, str | None]:
         """The row's period cell, else the column header's, else the sheet's; (None, text) when unreadable."""
@@ -237,7 +281,7 @@ def extract_sheet(doc: SheetDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
         if table is None:
             continue
         found_table = True
-        rows, unread = _SheetReader(doc, sheet, table).rows()
+        rows, unread = TableReader(doc, sheet, table).rows()
         candidates.extend(rows)
         rejects.extend(unread)
     if not found_table:
