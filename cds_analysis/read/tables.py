@@ -291,9 +291,10 @@ def _one_per_line(text: str, lines: list[_Line], i: int) -> tuple[list[list[Span
     while j < len(lines):
         s, e = lines[j]
         line = text[s:e].strip()
-        if not line or len(line) > _MAX_HEADER or _header_role(line) not in ("value", "target", "ratio", "note"):
+        if line and (len(line) > _MAX_HEADER or _header_role(line) not in ("value", "target", "ratio", "note")):
             break
-        header.append(_split(text, s, e, _TAB)[0])
+        if line:  # saved pages put a blank line between cells
+            header.append(_split(text, s, e, _TAB)[0])
         j += 1
     if sum(_header_role(h[0]) in ("value", "target") for h in header) < 2:
         return [], i

@@ -95,7 +95,7 @@ __all__ = [
 
 _COLUMNS = [*OBSERVATIONS.names, *CELL_COLUMNS]
 _SUB_ROW = re.compile(r"^\s*\+\s*")  # '+ Cấp huyện' under '- Tỷ lệ văn bản …'
-_TIER = re.compile(r"^cap (?:tinh|huyen|xa|thon)$")
+_TIER = re.compile(r"^cap (?:tinh|huyen|xa|thon)\b")
 
 
 class TableReader:
@@ -144,10 +144,11 @@ class TableReader:
         if not any(not self.sheet.cell(r, c.index).blank for c in self.table.columns if c.role in VALUE_ROLES):
             return label
         own = _SUB_ROW.sub("", label)
-        if section is None or (own == label and not _TIER.match(fold_key(own))):
+        tier = _TIER.match(fold_key(own))
+        if section is None or (own == label and not tier):
             return None
-        if _TIER.match(fold_key(own)):
-            texts.setdefault("place", own)
+        if tier:  # '+ Cấp xã đạt (trừ hồ sơ mật)': the commune level, under the heading's indicator
+            texts.setdefault("place", " ".join(own.split()[:2]))
             texts["indicator"] = section
         else:
             texts["indicator"] = f"{section} {own}"
