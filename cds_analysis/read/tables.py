@@ -187,7 +187,7 @@ _TAB = re.compile(r"\t")
 _PIPE = re.compile(r"\|")
 _GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
 _RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")  # a markdown header rule
-_HAS_DIGIT = re.compile(r"\d")
+_FIGURE = re.compile(r"^[<>≥≤~]?\s*\d[\d.,]*\s*%?\W{0,3}$")  # a cell that is a figure
 
 
 def _delimited(text: str, lines: list[_Line], i: int, kind: str) -> tuple[list[list[Span]], int]:
@@ -248,8 +248,8 @@ def _aligned(text: str, lines: list[_Line], i: int) -> tuple[list[list[Span]], i
             row[best], free = cell, best + 1
         rows.append(row)
         j += 1
-    if len(rows) < 3 or not any(_HAS_DIGIT.search(c[0]) for row in rows[1:] for c in row):
-        return [], i
+    if len(rows) < 3 or not any(_FIGURE.match(c[0]) for row in rows[1:] for c in row[1:]):
+        return [], i  # columns of words only, or double spaces in prose
     return rows, j
 
 
