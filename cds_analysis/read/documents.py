@@ -212,14 +212,14 @@ def _decode_legacy(path: str, data: bytes, first_bad: int) -> tuple[str, str]:
     if guess is not None and guess.encoding not in candidates:
         candidates[guess.encoding] = str(guess)
     scores = {name: _marker_count(text, _MARKERS) for name, text in candidates.items()}
-    best = max(scores, key=scores.get)
-    if _marker_count(data.decode("latin-1"), _VNI_MARKERS) > scores[best]:
+    best: str | None = max(scores, key=lambda name: scores[name])
+    if _marker_count(data.decode("latin-1"), _VNI_MARKERS) > scores[best or ""]:
         raise ReadError(
             path,
             "VNI font-encoded Vietnamese (e.g. 'Vieät Nam'), which is not read: convert it to Unicode "
             "(UniKey: Công cụ chuyển mã, VNI Windows → Unicode) and save as UTF-8",
         )
-    if scores[best] == 0:
+    if scores[best or ""] == 0:
         fallbacks = [name for name in (guess.encoding if guess else None, "cp1258") if name in candidates]
         best = next((name for name in fallbacks if _latin_only(candidates[name])), None)
     if best is None:
@@ -239,9 +239,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def _check_not_binary(path: str, text: str) -> None:
-    controls = _CONTROL.findall(text)
+    controls = [m.start() for m in _CONTROL.finditer(text)]
     if len(controls) > max(2, len(text) // 100):
-        first = _CONTROL.search(text).start()
+        first = controls[0]
         raise ReadError(path, "binary file, not text (control characters)", f"character {first}")
 
 
@@ -259,6 +259,7 @@ def _read_txt(path: str, data: bytes) -> _Read:
 
 def _read_html(path: str, data: bytes) -> _Read:
     import trafilatura
+    from trafilatura.settings import Document as Page
 
     from cds_analysis.read.layout import html_tables
 
@@ -274,7 +275,7 @@ def _read_html(path: str, data: bytes) -> _Read:
     except Exception as err:
         logger.debug("%s failed", "documents", exc_info=True)
         raise ReadError(path, f"cannot parse HTML ({type(err).__name__}: {err})") from None
-    if page is None or not (page.text or "").strip():
+    if not isinstance(page, Page) or not (page.text or "").strip():
         raise ReadError(path, "no main text found in the HTML page")
     published = None
     if page.date:
@@ -282,7 +283,7 @@ def _read_html(path: str, data: bytes) -> _Read:
             published = date.fromisoformat(page.date[:10])
         except ValueError:
             published = None
-    text = _lines(page.text)
+    text = _lines(page.text or "")
     return text, encoding, page.title or None, published, html_tables(html, text)
 
 
@@ -425,12 +426,14 @@ def _publication_date(body: str) -> date | None:
         if _LABEL.search(head[line_start : match.start()]) and _to_date(match):
             return _to_date(match)
     for match in _PAREN_DATE.finditer(head, 0, _HEAD_CHARS):
-        found = _to_date(_DATE.search(match.group()))
+        inner = _DATE.search(match.group())
+        found = _to_date(inner) if inner else None
         if found:
             return found
     for line in lines:
         if is_date_stamp(line):
-            found = _to_date(_DATE.search(line))
+            inner = _DATE.search(line)
+            found = _to_date(inner) if inner else None
             if found:
                 return found
     return None

@@ -124,9 +124,12 @@ def _xlsx_sheet(ws, formula_ws, offset: int) -> tuple[Sheet, str]:
             for c in range(c0, c1 + 1):
                 if (r, c) != (r0, c0):
                     origin[r, c] = (r0, c0)
-    lines, rows, pos = [], [], offset
+    lines: list[str] = []
+    rows: list[tuple[Cell, ...]] = []
+    pos = offset
     for r in range(last_row + 1):
-        cells, texts = [], []
+        cells: list[Cell] = []
+        texts: list[str] = []
         for c in range(last_col + 1):
             if c:
                 pos += 1  # the tab
@@ -184,9 +187,13 @@ def _csv_fields(text: str, delimiter: str) -> list[list[tuple[str, int, int]]]:
     """Rows of (value, start, end) fields of CSV ``text``; a quoted field's span is inside its quotes."""
     d = re.escape(delimiter)
     field = re.compile(rf'"(?:[^"]|"")*"[^{d}\n]*|[^{d}\n]*')
-    rows, row, pos = [], [], 0
+    rows: list[list[tuple[str, int, int]]] = []
+    row: list[tuple[str, int, int]] = []
+    pos = 0
     while pos <= len(text):
         m = field.match(text, pos)
+        if m is None:  # cannot happen: the pattern matches the empty string
+            break
         raw, start, end = m.group(), m.start(), m.end()
         if raw.startswith('"'):
             close = raw.rfind('"')

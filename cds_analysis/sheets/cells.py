@@ -86,7 +86,6 @@ def figure(
     if numerator is None and fraction:
         numerator, denominator = (number_in(cell) for cell in fraction)
     value = None if parsed.value is None else parsed.value * scale
-    has_fraction = numerator is not None and bool(denominator)
-    if has_fraction and (fraction_only or parsed.numerator is not None):
+    if numerator is not None and denominator and (fraction_only or parsed.numerator is not None):
         value = 100 * numerator / denominator if unit == "percent" else numerator
     return value, unit, numerator, denominator

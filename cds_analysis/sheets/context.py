@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from cds_analysis.lang import periods
 from cds_analysis.lang.text import fold_key, normalize
@@ -18,7 +19,7 @@ from cds_analysis.read.workbooks import Sheet
 from cds_analysis.reference import gazetteer
 from cds_analysis.rules.places import Place
 from cds_analysis.sheets.headers import FIELD_ROLES, role_of
-from cds_analysis.sheets.words import accented, period_in, period_of
+from cds_analysis.sheets.words import accented, period_in, period_of, unit_words
 
 __all__ = ["Context", "Where", "row_place", "sheet_context", "title_context"]
 
@@ -39,6 +40,7 @@ class Context:
     period: periods.Period | None = None
     period_text: str | None = None  # a title field's period that could not be read
     unit_text: str | None = None
+    on: date | None = None  # the day whose map names the units: None before the 2025 reform
 
 
 def _fields(sheet: Sheet, rows: tuple[int, ...]) -> dict[str, str]:
@@ -66,22 +68,37 @@ def sheet_context(sheet: Sheet, title_rows: tuple[int, ...]) -> Context:
 def title_context(title: str, fields: dict[str, str] | None = None, name: str | None = None) -> Context:
     """What a title ('BÁO CÁO … QUÝ III/2024 CỦA UBND HUYỆN MỘ ĐỨC'), its 'Label: value' fields and a
     sheet ``name`` say about the rows of a table: the unit it names (the lowest, when one per level)
-    and its period."""
+    and its period.
+
+    The period decides the map: a period that ends on or after 1 July 2025 is read
+    on the new one (34 provinces, their communes and wards, no districts), an
+    earlier one on the old. A title typed without diacritics ('UBND HUYEN MO DUC',
+    'QUY 1/2024') is read too.
+    """
     fields = fields or {}
     title = normalize(title)
-    named = [m.unit for m in gazetteer.find_mentions(title) if m.unit is not None]
+    period, period_text = None, None
+    if "period" in fields:
+        period = period_of(fields["period"])
+        period_text = None if period else fields["period"]
+    period = (
+        period or period_in(title) or period_in(accented(title)) or (None if period_text else period_of(name or ""))
+    )
+    on = period.end if period is not None and period.end >= gazetteer.FIRST_NEW_DAY else None
+    mentions = gazetteer.find_mentions(title, on=on) or gazetteer.find_mentions(unit_words(title), on=on)
+    named = [m.unit for m in mentions if m.unit is not None]
     provinces = {u.province_code for u in named}
-    province = gazetteer.resolve(next(iter(provinces)), level="province") if len(provinces) == 1 else None
+    province = gazetteer.resolve(next(iter(provinces)), level="province", on=on) if len(provinces) == 1 else None
     unknown = None
     if "province" in fields:
-        province = gazetteer.resolve(fields["province"], level="province")
+        province = gazetteer.resolve(fields["province"], level="province", on=on)
         unknown = None if province else ("province", fields["province"])
     lower = {level: {u.code: u for u in named if u.level == level} for level in ("district", "commune")}
     district = next(iter(lower["district"].values())) if len(lower["district"]) == 1 else None
     commune = next(iter(lower["commune"].values())) if len(lower["commune"]) == 1 else None
     for role in ("district", "place", "commune"):
         if role in fields and unknown is None:
-            found = _field_unit(fields[role], province, district)
+            found = _field_unit(fields[role], province, district, on)
             if found is None:
                 unknown = ("commune" if role == "commune" else "district", fields[role])
             elif found.level == "district":
@@ -89,37 +106,37 @@ def title_context(title: str, fields: dict[str, str] | None = None, name: str | 
             elif found.level == "commune":
                 commune = found
     if district is None and commune is None and name and unknown is None:
-        found = _named_unit(name, province, None)  # a sheet per district: 'Tư Nghĩa'
+        found = _named_unit(name, province, None, on)  # a sheet per district: 'Tư Nghĩa'
         if found is not None and (found.level == "district" or (province and found.level == "commune")):
             district, commune = (found, None) if found.level == "district" else (None, found)
     if commune is not None and district is not None and commune.district_code != district.code:
         commune = None
-    period, period_text = None, None
-    if "period" in fields:
-        period = period_of(fields["period"])
-        period_text = None if period else fields["period"]
-    period = period or period_in(title) or (None if period_text else period_of(name or ""))
-    return Context(province, district, commune, unknown, period, period_text, fields.get("unit"))
+    return Context(province, district, commune, unknown, period, period_text, fields.get("unit"), on)
 
 
-def _named_unit(text: str, province: gazetteer.Unit | None, district: gazetteer.Unit | None) -> gazetteer.Unit | None:
+def _named_unit(
+    text: str, province: gazetteer.Unit | None, district: gazetteer.Unit | None, on: date | None
+) -> gazetteer.Unit | None:
     """The unit a name stands for, inside ``province`` (and ``district`` for a commune)."""
     name = re.sub(r"^(?:UBND|ủy ban nhân dân)\s+", "", normalize(text).strip(), flags=re.IGNORECASE)
-    ref = gazetteer.parse_place(name, province=province)
+    ref = gazetteer.parse_place(name, province=province, on=on)
     if ref is not None and not ref.collective:
         return ref.unit
     if district is not None:
-        return gazetteer.resolve(name, level="commune", province=province, district=district)
+        return gazetteer.resolve(name, level="commune", province=province, district=district, on=on)
     return None
 
 
-def _field_unit(text: str, province: gazetteer.Unit | None, district: gazetteer.Unit | None) -> gazetteer.Unit | None:
+def _field_unit(
+    text: str, province: gazetteer.Unit | None, district: gazetteer.Unit | None, on: date | None
+) -> gazetteer.Unit | None:
     """The unit a title field names: a name ('Tư Nghĩa'), or the lowest unit of a phrase
     ('UBND huyện Tư Nghĩa, tỉnh Quảng Ngãi')."""
-    found = _named_unit(text, province, district)
+    found = _named_unit(text, province, district, on)
     if found is not None:
         return found
-    named = {m.unit.code: m.unit for m in gazetteer.find_mentions(normalize(text), province=province) if m.unit}
+    mentions = gazetteer.find_mentions(normalize(text), province=province, on=on)
+    named = {m.unit.code: m.unit for m in mentions if m.unit}
     ranked = sorted(named.values(), key=lambda u: ("province", "district", "commune").index(u.level))
     if ranked and (len(ranked) == 1 or ranked[-1].level != ranked[-2].level):
         return ranked[-1]
@@ -135,12 +152,12 @@ class Where:
     text: str | None = None
 
 
-def _collective(text: str, parent: gazetteer.Unit | None) -> Place | None:
+def _collective(text: str, parent: gazetteer.Unit | None, on: date | None) -> Place | None:
     """'Các xã, thị trấn' / 'Cấp xã' of ``parent`` → its lower units taken together."""
     if parent is None:
         return None
     for words in dict.fromkeys((normalize(text).strip(), accented(text).strip())):
-        ref = gazetteer.parse_place(f"{words} {parent.label}")
+        ref = gazetteer.parse_place(f"{words} {parent.label}", on=on)
         if ref is not None and ref.collective and ref.unit.code == parent.code:
             return Place(ref.level, ref.unit, words[0].lower() + words[1:])
     return None
@@ -152,7 +169,7 @@ def row_place(texts: dict[str, str], ctx: Context) -> Where:
         return Where(None, *ctx.unknown)
     province, district, commune = ctx.province, ctx.district, ctx.commune
     if t := texts.get("province"):
-        found = gazetteer.resolve(t, level="province")
+        found = gazetteer.resolve(t, level="province", on=ctx.on)
         if found is None:
             return Where(None, "province", t)
         if found != province:
@@ -177,16 +194,16 @@ def row_place(texts: dict[str, str], ctx: Context) -> Where:
         if _COLLECTIVE.match(key):
             parent = district if role != "district" else province
             parent = parent or (province if role == "place" else None)
-            place = _collective(t, parent)
+            place = _collective(t, parent, ctx.on)
             if place is None:
                 return Where(None, "commune" if role != "district" else "district", t)
             return Where(place)
         if role == "district":
-            found = gazetteer.resolve(t, level="district", province=province)
+            found = gazetteer.resolve(t, level="district", province=province, on=ctx.on)
         elif role == "commune":
-            found = gazetteer.resolve(t, level="commune", province=province, district=district)
+            found = gazetteer.resolve(t, level="commune", province=province, district=district, on=ctx.on)
         else:
-            found = _named_unit(t, province, district)
+            found = _named_unit(t, province, district, ctx.on)
         if found is None:
             level = role if role != "place" else ("commune" if district else "district")
             return Where(None, level, t)

@@ -73,7 +73,7 @@ from cds_analysis.read.workbooks import (
     read_sheet,
 )
 from cds_analysis.reference.schemas import OBSERVATIONS, empty_frame, schema
-from cds_analysis.sheets.cells import figure, number_in, read_value
+from cds_analysis.sheets.cells import Value, figure, number_in, read_value
 from cds_analysis.sheets.context import Context, row_place, sheet_context
 from cds_analysis.sheets.headers import PLACE_ROLES, VALUE_ROLES, Column, Table, find_table
 from cds_analysis.sheets.validation import CELL_COLUMNS, row_failures
@@ -180,18 +180,18 @@ class TableReader:
         col: Column | None, fraction: list[Cell] | None,
     ) -> dict:  # fmt: skip
         """One candidate observation: the value at (r, c), or the value of the fraction when ``c`` is None."""
+        parsed: Value | None = None
         if c is not None:
             cell = self.sheet.cell(r, c)
             parsed = read_value(cell)
             ref, text, start, end = self.sheet.ref(r, c), cell.text, cell.start, cell.end
         else:
-            n_cell, d_cell = fraction
-            parsed = None
+            n_cell, d_cell = fraction or (EMPTY_CELL, EMPTY_CELL)
             n_index, d_index = self.table.of("numerator")[0].index, self.table.of("denominator")[0].index
             ref = f"{self.sheet.ref(r, n_index)}:{column_letters(d_index)}{r + 1}"
             text, start, end = f"{n_cell.text}/{d_cell.text}", n_cell.start, d_cell.end
         unit_text = texts.get("unit") or (col.unit_text if col is not None else None) or self.ctx.unit_text
-        indicator = indicator_of(name, code, unit_hint(unit_text, parsed and parsed.unit, name))
+        indicator = indicator_of(name, code, unit_hint(unit_text, parsed.unit if parsed else None, name))
         value, unit, numerator, denominator = figure(parsed, unit_text, indicator, fraction)
         period, period_label = self._period(texts, col)
         where = row_place(texts, self.ctx)

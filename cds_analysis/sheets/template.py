@@ -177,7 +177,7 @@ def build_template(province: str | None = None, period: str | None = None) -> Wo
         ws.cell(r, 1, i + 1)
         ws.cell(r, 2, entry.code).font = _GREY
         ws.cell(r, 3, entry.name_vi)
-        ws.cell(r, 4, UNIT_LABELS[entry.unit])
+        ws.cell(r, 4, UNIT_LABELS[str(entry.unit)])
     last = first + len(rows) + SPARE_ROWS - 1
     for name in ("Giá trị", "Tử số", "Mẫu số"):
         for r in range(first, last + 1):

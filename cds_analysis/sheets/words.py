@@ -26,6 +26,7 @@ __all__ = [
     "unit_hint",
     "unit_in",
     "unit_of",
+    "unit_words",
     "whole_period",
 ]
 
@@ -62,6 +63,17 @@ _ACCENT_WORDS = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, _ACCENTS
 def accented(text: str) -> str:
     """'Cac xa, thi tran' → 'các xã, thị trấn'; 'Quy I/2024' → 'quý i/2024' (other words stay folded)."""
     return _ACCENT_WORDS.sub(lambda m: _ACCENTS[m.group()], fold(normalize(text)))
+
+
+_UNIT_WORD_ASCII = re.compile(r"(?<!\w)(?i:(thanh pho|thi tran|thi xa|tinh|huyen|quan|phuong|xa))(?=\s+[A-ZĐ])")
+_UNIT_WORD = {**{w: _ACCENTS[w] for w in ("thanh pho", "thi tran", "thi xa", "huyen", "quan", "phuong", "xa")},
+              "tinh": "tỉnh"}  # fmt: skip
+
+
+def unit_words(text: str) -> str:
+    """'UBND HUYEN MO DUC' → 'UBND huyện MO DUC': unit words typed without diacritics, restored
+    before a capitalised name, so that the gazetteer finds the unit (names match without diacritics)."""
+    return _UNIT_WORD_ASCII.sub(lambda m: _UNIT_WORD[m.group(1).lower()], text)
 
 
 _LABEL_START = re.compile(r"\d{4}(?!\d)|as_of |range ")
