@@ -130,7 +130,9 @@ def yen_bai_report() -> FPDF:
             for value in values:
                 row.cell(value)
     line("")
-    line("Thời gian tới, thành phố tiếp tục hướng dẫn người dân dùng các nền tảng số và thanh toán không dùng tiền mặt.")
+    line(
+        "Thời gian tới, thành phố tiếp tục hướng dẫn người dân dùng các nền tảng số và thanh toán không dùng tiền mặt."
+    )
     return pdf
 
 
