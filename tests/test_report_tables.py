@@ -17,8 +17,9 @@ import pytest
 from fpdf import FPDF
 
 from cds_analysis.read.documents import read_document
-from cds_analysis.read.tables import find_text_tables
+from cds_analysis.read.tables import find_text_tables, sheet_of
 from cds_analysis.rules.extract import extract_document, extract_text
+from cds_analysis.sheets.headers import header_columns
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
@@ -97,7 +98,7 @@ def test_docx_annex_with_merged_headers_unit_column_ratio_and_footnote(tmp_path)
     assert set(cells["unit"]) == {"count", "percent"}
     assert "Số thành viên Tổ công nghệ số cộng đồng | Năm 2024 Thực hiện 9 tháng | 498(1)" in set(cells["evidence"])
     # 498 and 81 are stated in the prose too: one fact each, the table's
-    assert (df["value"] == 498).sum() == 1
+    assert (df["value"] == 498).sum() == 1 and (df["value"] == 81).sum() == 2
     assert not df["value"].isin([215, 5, 108, 95.8, 1, 2, 3]).any()  # header table, ratio column, row numbers
 
 
@@ -272,3 +273,24 @@ def test_space_aligned_commune_table_with_a_total_row():
 )
 def test_prose_is_not_a_table(line):
     assert find_text_tables(f"{line}\n{line}\n{line}\n") == ()
+
+
+@pytest.mark.parametrize(
+    ("header", "role", "period"),
+    [
+        ("Kế hoạch năm 2025", "target", "2025"),
+        ("Thực hiện quý III/2024", "value", "2024-Q3"),
+        ("Lũy kế đến 30/9/2024", "value", "as_of 2024-09-30"),
+        ("Ước thực hiện 6 tháng đầu năm 2024", "value", "2024-H1"),
+        ("Tỷ lệ đạt (%)", "ratio", None),
+        ("Ty le dat so voi ke hoach (%)", "ratio", None),
+        ("Xa/Phuong/Thi tran", "commune", None),
+        ("ĐVT", "unit", None),
+        ("STT", "row_number", None),
+    ],
+)
+def test_header_words_come_from_the_vocabulary(header, role, period):
+    sheet = sheet_of(None, [[(header, 0, len(header)), ("Chỉ tiêu", -1, -1)]])
+    (column,) = [c for c in header_columns(sheet, 0) if c.index == 0]
+    assert column.role == role
+    assert (column.period.label if column.period else None) == period
