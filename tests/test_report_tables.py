@@ -84,14 +84,14 @@ def test_docx_annex_with_merged_headers_unit_column_ratio_and_footnote(tmp_path)
     doc = read_document(path)
     assert len(doc.tables) == 2
     df = extract_document(doc)
-    year = "2024"  # 'Năm 2024' over 'Kế hoạch' | 'Thực hiện 9 tháng'
+    year, nine_months = "2024", "range 2024-01..2024-09"  # 'Năm 2024' over 'Kế hoạch' | 'Thực hiện 9 tháng'
     assert facts(df) == {
         ("community_tech_teams", 81.0, True, year, "huyện Mộ Đức"),
-        ("community_tech_teams", 81.0, False, year, "huyện Mộ Đức"),
+        ("community_tech_teams", 81.0, False, nine_months, "huyện Mộ Đức"),
         ("community_tech_team_members", 520.0, True, year, "huyện Mộ Đức"),
-        ("community_tech_team_members", 498.0, False, year, "huyện Mộ Đức"),
+        ("community_tech_team_members", 498.0, False, nine_months, "huyện Mộ Đức"),
         ("full_process_online_dossier_rate", 80.0, True, year, "huyện Mộ Đức"),
-        ("full_process_online_dossier_rate", 86.4, False, year, "huyện Mộ Đức"),
+        ("full_process_online_dossier_rate", 86.4, False, nine_months, "huyện Mộ Đức"),
     }
     cells = df[df["evidence"].str.contains(" | ", regex=False)]
     assert_evidence_points_into(doc.text, cells)

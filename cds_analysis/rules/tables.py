@@ -19,7 +19,8 @@ Decisions:
 - A row number ('STT'), a header, a note or a verdict ('Đạt', 'Vượt') is never a
   fact; a 'Tỷ lệ đạt (%)' column is the result over the plan and is left out,
   since its two figures are read; a total row ('Tổng cộng', 'Toàn huyện') is the
-  report's unit. A row whose words name no catalogue indicator is filed under
+  report's unit, but a 'Tổng cộng' row under a list of indicators adds up unlike
+  things and is no fact. A row whose words name no catalogue indicator is filed under
   'other', as free text is; a cell that does not read as a figure is no fact,
   and a unit of measure the catalogue does not know ('Tổ', 'hồ sơ') counts.
 - Evidence is 'row label | column header | cell', and its offsets span the cell
@@ -42,6 +43,7 @@ from datetime import date
 import pandas as pd
 import pyarrow as pa
 
+from cds_analysis.lang.text import fold_key
 from cds_analysis.read.documents import Document
 from cds_analysis.read.tables import Sheet
 from cds_analysis.reference.schemas import OBSERVATIONS
@@ -105,6 +107,7 @@ def _context(text: str, start: int, sheet: Sheet, table: Table, head: Context) -
 
 
 _BLANK_LABEL = re.compile(r"^\W*$")
+_TOTAL_LABEL = re.compile(r"^(?:tong cong|cong|tong)$")  # a sum of the rows above, in a table of indicators
 
 
 def _facts(candidates: list[dict]) -> pd.DataFrame:
@@ -122,7 +125,10 @@ def _facts(candidates: list[dict]) -> pd.DataFrame:
             "unit": c["unit"] if c["unit"] in UNIT_LABELS else "count",
         }
         for c in candidates
-        if c["value"] is not None and c["char_start"] >= 0 and not _BLANK_LABEL.match(c["indicator_text"] or "")
+        if c["value"] is not None
+        and c["char_start"] >= 0
+        and not _BLANK_LABEL.match(c["indicator_text"] or "")
+        and not _TOTAL_LABEL.match(fold_key(c["indicator_text"] or ""))
     ]
     return pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
 

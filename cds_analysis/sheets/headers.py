@@ -104,7 +104,8 @@ def header_columns(sheet: Sheet, r: int) -> list[Column]:
             continue
         role = role_of(own) if own else role_of(parent)
         if role in VALUE_ROLES:
-            columns.append(Column(c, role, header, period=period_in(own) or period_in(parent)))
+            # the header under its group reads as one phrase: 'Thực hiện 9 tháng' under 'Năm 2024'
+            columns.append(Column(c, role, header, period=period_in(f"{own} {parent}".strip())))
         elif role is not None:
             columns.append(Column(c, role, header))
         elif period := whole_period(own or parent):  # 'Chỉ tiêu' | 'Quý I/2024' | 'Quý II/2024'

@@ -95,6 +95,20 @@ _INSTRUCTIONS = (
         "kèm địa chỉ ô và lý do; các dòng khác vẫn được ghi nhận."
     ),
 )
+# On the new map (after 1 July 2025) steps 1 and 6 speak of the commune level only.
+_INSTRUCTIONS_NEW_MAP = (
+    *_INSTRUCTIONS[:2],
+    (
+        "1. Ở đầu sheet 'Báo cáo', chọn Tỉnh và ghi Kỳ báo cáo (ví dụ: Quý I/2026, 6 tháng đầu năm 2026, "
+        "Năm 2026 hoặc 2026-Q1). Các ô này áp dụng cho mọi dòng để trống cột tương ứng."
+    ),
+    *_INSTRUCTIONS[3:7],
+    (
+        "6. Số liệu của từng xã, phường, đặc khu: dùng các dòng trống phía dưới, chép mã chỉ tiêu và chọn đơn vị ở "
+        "cột 'Xã/Phường/Đặc khu'. Dòng để trống cột này là số liệu chung của tỉnh."
+    ),
+    *_INSTRUCTIONS[8:],
+)
 
 
 def template_indicators() -> pd.DataFrame:
@@ -253,7 +267,7 @@ def build_template(province: str | None = None, period: str | None = None) -> Wo
             validation.add(cells)
 
     help_ws.column_dimensions["A"].width = 140
-    for r, line in enumerate(_INSTRUCTIONS, start=1):
+    for r, line in enumerate(_INSTRUCTIONS_NEW_MAP if new_map else _INSTRUCTIONS, start=1):
         cell = help_ws.cell(r, 1, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if r == 1:
