@@ -294,3 +294,27 @@ def test_header_words_come_from_the_vocabulary(header, role, period):
     (column,) = [c for c in header_columns(sheet, 0) if c.index == 0]
     assert column.role == role
     assert (column.period.label if column.period else None) == period
+
+
+def test_html_table_with_rowspan_and_colspan_headers(tmp_path):
+    page = (
+        "<html><body><article><h1>Kết quả chuyển đổi số quý I/2025 của huyện Tư Nghĩa</h1>"
+        "<p>UBND huyện Tư Nghĩa báo cáo kết quả chuyển đổi số quý I năm 2025; các chỉ tiêu về dịch vụ công "
+        "trực tuyến tiếp tục tăng so với cùng kỳ năm trước.</p><table>"
+        '<tr><th rowspan="2">STT</th><th rowspan="2">Chỉ tiêu</th><th colspan="2">Năm 2025</th>'
+        '<th rowspan="2">Tỷ lệ đạt (%)</th></tr><tr><th>Kế hoạch</th><th>Thực hiện quý I</th></tr>'
+        "<tr><td>1</td><td>Tỷ lệ hồ sơ trực tuyến</td><td>80</td><td>71,5</td><td>89,4</td></tr>"
+        "<tr><td>2</td><td>Tỷ lệ thanh toán trực tuyến</td><td>45</td><td>38,2</td><td>84,9</td></tr>"
+        "</table><p>Huyện tiếp tục hướng dẫn người dân nộp hồ sơ và thanh toán trực tuyến.</p></article></body></html>"
+    )
+    path = tmp_path / "tu_nghia.html"
+    path.write_text(page, encoding="utf-8")
+    doc = read_document(path)
+    (table,) = doc.tables
+    assert table.cell(0, 3) == table.cell(0, 2) and table.cell(1, 0) == table.cell(0, 0)
+    assert facts(extract_document(doc)) == {
+        ("online_dossier_rate", 80.0, True, "2025", "huyện Tư Nghĩa"),
+        ("online_dossier_rate", 71.5, False, "2025-Q1", "huyện Tư Nghĩa"),
+        ("online_payment_rate", 45.0, True, "2025", "huyện Tư Nghĩa"),
+        ("online_payment_rate", 38.2, False, "2025-Q1", "huyện Tư Nghĩa"),
+    }
