@@ -27,10 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
-from cds_analysis.lang.text import fold_key
-from cds_analysis.reference.vocab import load_vocabulary
+from cds_analysis.reference.table_headers import role_of
 
 __all__ = [
     "EMPTY_CELL",
@@ -253,23 +251,6 @@ def _aligned(text: str, lines: list[_Line], i: int) -> tuple[list[list[Span]], i
     return rows, j
 
 
-@cache
-def _header_roles() -> dict[str, str]:
-    return {fold_key(h): role for h, role in load_vocabulary("table_headers").itertuples(index=False)}
-
-
-def _header_role(line: str) -> str | None:
-    """The role a header line names ('Kế hoạch năm 2024' → target), from the table_headers vocabulary."""
-    key = fold_key(re.sub(r"\([^()]*\)", " ", line))
-    roles = _header_roles()
-    if key in roles:
-        return roles[key]
-    return next(
-        (role for h, role in roles.items() if role in ("value", "target") and key.startswith(h + " ")),
-        None,
-    )
-
-
 _VALUE_LINE = re.compile(r"^\s*(?:trên|dưới|tối thiểu|ít nhất|khoảng|>|<|≥|≤)?\s*\d[\d.,]*\s*%?\s*\*?\s*$", re.I)
 _VERDICT = re.compile(r"^(?:Đạt|Vượt|Chưa đạt|Không đạt|Hoàn thành|Chưa hoàn thành)\b", re.I)
 _SECTION = re.compile(r"^\s*(?:[IVX]+\.|Phần\s|[A-ZĐ]\.)\s")
@@ -284,19 +265,19 @@ def _one_per_line(text: str, lines: list[_Line], i: int) -> tuple[list[list[Span
     """
     start, end = lines[i]
     first = text[start:end].strip()
-    if _header_role(first) != "indicator":
+    if role_of(first) != "indicator":
         return [], i
     header: list[Span] = [_split(text, start, end, _TAB)[0]]
     j = i + 1
     while j < len(lines):
         s, e = lines[j]
         line = text[s:e].strip()
-        if line and (len(line) > _MAX_HEADER or _header_role(line) not in ("value", "target", "ratio", "note")):
+        if line and (len(line) > _MAX_HEADER or role_of(line) not in ("value", "target", "ratio", "note")):
             break
         if line:  # saved pages put a blank line between cells
             header.append(_split(text, s, e, _TAB)[0])
         j += 1
-    if sum(_header_role(h[0]) in ("value", "target") for h in header) < 2:
+    if sum(role_of(h[0]) in ("value", "target") for h in header) < 2:
         return [], i
     rows: list[list[Span]] = [header]
     while j < len(lines):

@@ -17,8 +17,9 @@ from cds_analysis.lang import periods
 from cds_analysis.lang.text import fold_key, normalize
 from cds_analysis.read.workbooks import Sheet
 from cds_analysis.reference import gazetteer
+from cds_analysis.reference.table_headers import role_of
 from cds_analysis.rules.places import Place
-from cds_analysis.sheets.headers import FIELD_ROLES, role_of
+from cds_analysis.sheets.headers import FIELD_ROLES
 from cds_analysis.sheets.words import accented, period_in, period_of, unit_words
 
 __all__ = ["Context", "Where", "row_place", "sheet_context", "title_context"]

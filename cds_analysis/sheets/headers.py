@@ -9,12 +9,11 @@ The header words of each role are data: ``reference/data/vocab/table_headers.csv
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from cds_analysis.lang import periods
 from cds_analysis.read.workbooks import Sheet
-from cds_analysis.reference.vocab import load_vocabulary
-from cds_analysis.sheets.words import header_key, indicator_of, period_in, unit_hint, unit_in, whole_period
+from cds_analysis.reference.table_headers import PERIOD_ROLES, role_of
+from cds_analysis.sheets.words import indicator_of, period_in, unit_hint, unit_in, whole_period
 
 __all__ = [
     "FIELD_ROLES",
@@ -26,39 +25,14 @@ __all__ = [
     "group_row",
     "header_columns",
     "layout_of",
-    "role_of",
-    "roles",
 ]
 
 _HEADER_SEARCH_ROWS = 30
 
 
-@cache
-def roles() -> dict[str, frozenset[str]]:
-    """Role → the folded headers that name it, from the ``table_headers`` vocabulary."""
-    found: dict[str, set[str]] = {}
-    for header, role in load_vocabulary("table_headers").itertuples(index=False):
-        found.setdefault(role, set()).add(header_key(header))
-    return {role: frozenset(keys) for role, keys in found.items()}
-
-
-VALUE_ROLES = ("value", "target")
+VALUE_ROLES = PERIOD_ROLES  # the columns whose cells are figures: results and targets
 PLACE_ROLES = ("province", "district", "commune", "place")
 FIELD_ROLES = (*PLACE_ROLES, "period", "unit")  # what a title row may state as 'Label: value'
-
-
-def role_of(text: str) -> str | None:
-    """The column a header names: 'Giá trị (%)' → value, 'Thực hiện quý I/2024' → value."""
-    key = header_key(text)
-    if not key:
-        return None
-    for role, aliases in roles().items():
-        if key in aliases:
-            return role
-    for role in VALUE_ROLES:
-        if any(key.startswith(alias + " ") for alias in roles()[role]):
-            return role
-    return None
 
 
 @dataclass(frozen=True)

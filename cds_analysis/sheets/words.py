@@ -14,12 +14,11 @@ from functools import cache
 from cds_analysis.lang import numbers, periods
 from cds_analysis.lang.text import fold, fold_key, normalize
 from cds_analysis.reference import indicators
+from cds_analysis.reference.table_headers import PARENS, header_key
 
 __all__ = [
-    "PARENS",
     "UNIT_LABELS",
     "accented",
-    "header_key",
     "indicator_of",
     "period_in",
     "period_of",
@@ -40,14 +39,6 @@ UNIT_LABELS = {
     "km": "km",
     "mbps": "Mbps",
 }
-
-
-PARENS = re.compile(r"\(([^()]*)\)")
-
-
-def header_key(text: str) -> str:
-    """How a header or name is compared: folded, without parentheses, '*' or a final ':'."""
-    return fold_key(PARENS.sub(" ", text).replace("*", " ").strip().rstrip(":"))
 
 
 # Words of periods and collectives as typed without diacritics (folded) → as the parsers expect them.
