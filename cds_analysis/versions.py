@@ -21,7 +21,7 @@ _PACKAGE = Path(__file__).parent
 
 # Folders whose code and data decide what a file of each kind yields.
 RULE_FOLDERS: dict[str, tuple[str, ...]] = {
-    "text": ("lang", "reference", "read", "rules"),
+    "text": ("lang", "reference", "read", "rules", "sheets"),  # tables in reports go through the sheet reader
     "sheet": ("lang", "reference", "read", "rules", "sheets"),
 }
 

@@ -130,7 +130,7 @@ def test_htm_extension_and_page_without_text(tmp_path):
         read_document(write(tmp_path, "trong.htm", b"<html><body><img src='a.png'></body></html>"))
 
 
-def test_docx_paragraphs_and_table_cells_are_lines(tmp_path):
+def test_docx_paragraphs_are_lines_and_table_rows_are_tab_separated_lines(tmp_path):
     document = docx.Document()
     document.add_paragraph("Báo cáo kết quả chuyển đổi số huyện Đồng Xuân quý II/2023")
     document.add_paragraph("Ngày 30/6/2023")
@@ -150,13 +150,14 @@ def test_docx_paragraphs_and_table_cells_are_lines(tmp_path):
         "Báo cáo kết quả chuyển đổi số huyện Đồng Xuân quý II/2023",
         "Ngày 30/6/2023",
         SENTENCE,
-        "Chỉ tiêu",  # the merged cell once
-        "Kết quả",
-        "Hồ sơ trực tuyến",
-        "1.458/1.604",
-        "90,8%",
+        "Chỉ tiêu\t\tKết quả",  # the merged cell once
+        "Hồ sơ trực tuyến\t1.458/1.604\t90,8%",
         "Nơi nhận: UBND tỉnh.",
     ]
+    (table,) = doc.tables
+    assert table.merged == ((0, 0, 0, 1),) and table.cell(0, 1) == table.cell(0, 0)
+    assert all(doc.text[c.start : c.end] == c.text for row in table.rows for c in row if c.start >= 0)
+    assert [c.text for c in table.rows[1]] == ["Hồ sơ trực tuyến", "1.458/1.604", "90,8%"]
     assert doc.title == "Báo cáo kết quả chuyển đổi số huyện Đồng Xuân quý II/2023"
 
 

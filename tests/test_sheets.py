@@ -424,3 +424,27 @@ def test_ingest_command_counts_rejected_rows_and_files(long_sheet, tmp_path, cap
     printed = capsys.readouterr()
     assert "  hoang_hoa.xlsx (Báo cáo!E12): value 'Đạt' is not a number [validate]" in printed.out
     assert printed.err == f"cds-analysis: 2 rejects in 1 file; see the rejects table in {tmp_path / 'out'}\n"
+
+
+def test_a_sheet_typed_without_diacritics_lands_with_its_district_and_period(tmp_path):
+    """Title rows, headers and names without diacritics, as districts still type them."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["UBND HUYEN MO DUC"])
+    ws.append(["BAO CAO KET QUA CHUYEN DOI SO QUY 1/2024"])
+    ws.append(["STT", "Xa/Phuong/Thi tran", "Ty le ho so truc tuyen (%)", "So to cong nghe so cong dong"])
+    ws.append([1, "Duc Lan", "91,2", 6])
+    ws.append([2, "Thi tran Mo Duc", 95, 5])
+    ws.append(["", "Toan huyen", "93,1", 81])
+    obs, rejects = extract_sheet_file(save(wb, tmp_path))
+    assert rejects.empty
+    assert set(obs["period_label"]) == {"2024-Q1"} and set(obs["district"]) == {"huyện Mộ Đức"}
+    got = {(r.commune if isinstance(r.commune, str) else None, r.indicator, r.value) for r in obs.itertuples()}
+    assert got == {
+        ("xã Đức Lân", "online_dossier_rate", 91.2),
+        ("xã Đức Lân", "community_tech_teams", 6.0),
+        ("thị trấn Mộ Đức", "online_dossier_rate", 95.0),
+        ("thị trấn Mộ Đức", "community_tech_teams", 5.0),
+        (None, "online_dossier_rate", 93.1),
+        (None, "community_tech_teams", 81.0),
+    }

@@ -8,6 +8,7 @@ from cds_analysis.sheets.reader import UNIT_LABELS, extract_sheet_file
 from cds_analysis.sheets.template import (
     HEADER_ROW,
     HEADERS,
+    HEADERS_NEW_MAP,
     REPORT_SHEET,
     template_indicators,
     write_template,
@@ -124,3 +125,30 @@ def test_template_command_refuses_bad_arguments(tmp_path, capsys, monkeypatch, a
     assert cli.main(["template", *args]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "bao_cao_cds.xlsx").exists()
+
+
+def test_the_2026_template_lists_the_new_communes_and_round_trips_their_figures(tmp_path):
+    path = tmp_path / "lao_cai_2026.xlsx"
+    assert cli.main(["template", "--out", str(path), "--province", "Lào Cai", "--period", "2026-Q1"]) == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb[REPORT_SHEET]
+    assert [c.value for c in ws[HEADER_ROW]] == list(HEADERS_NEW_MAP)
+    assert "Huyện/TX/TP:" not in [ws.cell(r, 1).value for r in range(1, HEADER_ROW)]
+    lists = wb["Danh mục"]
+    assert [c.value for c in lists[1]] == ["Tỉnh", "Xã/Phường/Đặc khu", "Đơn vị tính"]
+    assert sum(1 for r in range(2, lists.max_row + 1) if lists.cell(r, 1).value) == 34
+    communes = {lists.cell(r, 2).value for r in range(2, lists.max_row + 1)}
+    assert {"xã Bắc Hà", "phường Cam Đường"} <= communes
+    rows = rows_by_code(ws)
+    spare = max(rows.values()) + 1
+    column = {name: i for i, name in enumerate(HEADERS_NEW_MAP, start=1)}
+    for r, (place, value) in enumerate([("xã Bắc Hà", "88,4"), ("Phuong Cam Duong", 91)], start=spare):
+        ws.cell(r, column["Mã chỉ tiêu"], "online_dossier_rate")
+        ws.cell(r, column["Xã/Phường/Đặc khu"], place)
+        ws.cell(r, column["Giá trị"], value)
+    wb.save(path)
+    observations, rejects = extract_sheet_file(path)
+    assert rejects.empty
+    got = {(r.commune, r.value, r.period_label, r.province) for r in observations.itertuples()}
+    assert got == {("xã Bắc Hà", 88.4, "2026-Q1", "Lào Cai"), ("phường Cam Đường", 91.0, "2026-Q1", "Lào Cai")}
+    assert observations["district"].isna().all() and observations["commune_code"].str.endswith("@2025").all()

@@ -1,8 +1,8 @@
 """Workbooks and CSV files as sheets of cells, each cell with its text and place in the file.
 
-The sheet reader (``sheets``) finds tables in these cells; this module only opens
-files: .xlsx with openpyxl (values as shown, percent formats kept), .csv in any
-encoding ``readers.decode_text`` knows and with ',', ';' or tab delimiters. A file
+The sheet reader (``sheets``) finds tables in these cells (:mod:`cds_analysis.read.tables`
+holds the structure); this module only opens files: .xlsx with openpyxl (values as
+shown, percent formats kept), .csv in any encoding ``decode_text`` knows and with ',', ';' or tab delimiters. A file
 that cannot be opened is a ``ReadError`` naming it.
 """
 
@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from cds_analysis.read.documents import Document, ReadError, decode_text, read_bytes
+from cds_analysis.read.tables import EMPTY_CELL, Cell, Sheet, column_letters
 
 logger = logging.getLogger(__name__)
 
@@ -26,57 +27,6 @@ __all__ = ["SHEET_FORMATS", "Cell", "Sheet", "SheetDocument", "EMPTY_CELL", "col
 
 SHEET_FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
-_NO_FIGURE = {"", "-", "–", "—", "…", "..."}
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One cell: its value as stored, its text as written and its span in ``Document.text``."""
-
-    value: object  # str, int, float, datetime, bool or None
-    text: str
-    start: int = -1
-    end: int = -1
-    percent: bool = False  # a number in a percentage format
-    formula: bool = False  # a formula whose result the file does not hold
-
-    @property
-    def blank(self) -> bool:
-        if self.formula:
-            return False
-        return self.value is None or (isinstance(self.value, str) and self.value.strip() in _NO_FIGURE)
-
-
-EMPTY_CELL = Cell(None, "")
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """A sheet as a rectangle of cells; ``name`` is None for a CSV file."""
-
-    name: str | None
-    rows: tuple[tuple[Cell, ...], ...]
-    merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col), 0-based
-
-    @property
-    def width(self) -> int:
-        return len(self.rows[0]) if self.rows else 0
-
-    def cell(self, r: int, c: int) -> Cell:
-        return self.rows[r][c] if 0 <= r < len(self.rows) and 0 <= c < self.width else EMPTY_CELL
-
-    def origin(self, r: int, c: int) -> tuple[int, int]:
-        """The top-left cell of the merged range (r, c) is in; (r, c) itself when it is not merged."""
-        return next(((r0, c0) for r0, c0, r1, c1 in self.merged if r0 <= r <= r1 and c0 <= c <= c1), (r, c))
-
-    def spanned(self, r: int, c: int) -> bool:
-        """True for a cell of a merged range other than its first column: it repeats the text on its left."""
-        return any(r0 <= r <= r1 and c0 < c <= c1 for r0, c0, r1, c1 in self.merged)
-
-    def ref(self, r: int, c: int) -> str:
-        """'Báo cáo!H7' (or 'H7' for a CSV file) for 0-based row ``r`` and column ``c``."""
-        a1 = f"{column_letters(c)}{r + 1}"
-        return a1 if self.name is None else f"{self.name}!{a1}"
 
 
 @dataclass(frozen=True)
@@ -84,15 +34,6 @@ class SheetDocument(Document):
     """A workbook or CSV file: the :class:`Document` of its rendered text, and its sheets."""
 
     sheets: tuple[Sheet, ...] = ()
-
-
-def column_letters(c: int) -> str:
-    letters = ""
-    c += 1
-    while c:
-        c, rest = divmod(c - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # --------------------------------------------------------------------------- reading files
@@ -183,9 +124,12 @@ def _xlsx_sheet(ws, formula_ws, offset: int) -> tuple[Sheet, str]:
             for c in range(c0, c1 + 1):
                 if (r, c) != (r0, c0):
                     origin[r, c] = (r0, c0)
-    lines, rows, pos = [], [], offset
+    lines: list[str] = []
+    rows: list[tuple[Cell, ...]] = []
+    pos = offset
     for r in range(last_row + 1):
-        cells, texts = [], []
+        cells: list[Cell] = []
+        texts: list[str] = []
         for c in range(last_col + 1):
             if c:
                 pos += 1  # the tab
@@ -243,9 +187,13 @@ def _csv_fields(text: str, delimiter: str) -> list[list[tuple[str, int, int]]]:
     """Rows of (value, start, end) fields of CSV ``text``; a quoted field's span is inside its quotes."""
     d = re.escape(delimiter)
     field = re.compile(rf'"(?:[^"]|"")*"[^{d}\n]*|[^{d}\n]*')
-    rows, row, pos = [], [], 0
+    rows: list[list[tuple[str, int, int]]] = []
+    row: list[tuple[str, int, int]] = []
+    pos = 0
     while pos <= len(text):
         m = field.match(text, pos)
+        if m is None:  # cannot happen: the pattern matches the empty string
+            break
         raw, start, end = m.group(), m.start(), m.end()
         if raw.startswith('"'):
             close = raw.rfind('"')

@@ -44,6 +44,31 @@ VOCABULARIES: dict[str, Vocabulary] = {
         key="phrase",
         allowed={"reach": frozenset({"sentence"})},
     ),
+    "table_headers": Vocabulary(
+        columns=("header", "role"),
+        key="header",
+        allowed={
+            "role": frozenset(
+                {
+                    "row_number",
+                    "province",
+                    "district",
+                    "commune",
+                    "place",
+                    "indicator",
+                    "code",
+                    "period",
+                    "value",
+                    "target",
+                    "ratio",
+                    "numerator",
+                    "denominator",
+                    "unit",
+                    "note",
+                }
+            )
+        },
+    ),
 }
 
 

@@ -30,9 +30,10 @@ from cds_analysis.lang import numbers, periods
 from cds_analysis.lang.segments import split_paragraphs
 from cds_analysis.lang.text import NormalizedText
 from cds_analysis.read.documents import Document, read_document
-from cds_analysis.reference import indicators
+from cds_analysis.read.tables import Sheet, find_text_tables
 from cds_analysis.reference.schemas import OBSERVATIONS
-from cds_analysis.rules import boilerplate, context, flat_tables, places
+from cds_analysis.rules import boilerplate, context, places
+from cds_analysis.rules import tables as report_tables
 from cds_analysis.rules.boilerplate import in_boilerplate
 from cds_analysis.versions import rules_version
 
@@ -60,23 +61,32 @@ def extract_text(
     published: date | None = None,
     source: str | None = None,
     document_id: str | None = None,
+    tables: tuple[Sheet, ...] | None = None,
 ) -> pd.DataFrame:
     """Observations found in ``text``, one row per fact, in text order.
 
     ``published`` resolves 'đến nay', 'hiện nay' and 'năm nay'; without it
     such facts get no period. ``source`` is stored as given (a path, a URL).
-    Columns are those of the ``observations`` table.
+    ``tables`` are the text's tables as a reader kept them; None: those the text
+    spells out. Table cells are read by :mod:`cds_analysis.rules.tables`, the
+    rest sentence by sentence. Columns are those of the ``observations`` table.
     """
     nt = NormalizedText.of(text)
     doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    facts = _facts(nt.text, published)
+    found = report_tables.read_tables(
+        text, find_text_tables(text) if tables is None else tables, published, source or "<text>", doc_id
+    )
+    facts = _facts(nt.text, published, [nt.from_original(*region) for region in found.regions])
     rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
-    return pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
+    prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
+    return report_tables.without_restatements(prose, found.observations)
 
 
 def extract_document(doc: Document) -> pd.DataFrame:
     """Observations of a document read by :func:`cds_analysis.read.documents.read_document`."""
-    return extract_text(doc.text, published=doc.published, source=doc.path, document_id=doc.document_id)
+    return extract_text(
+        doc.text, published=doc.published, source=doc.path, document_id=doc.document_id, tables=doc.tables or None
+    )
 
 
 def extract_file(path: str | Path) -> pd.DataFrame:
@@ -88,7 +98,7 @@ def extract_file(path: str | Path) -> pd.DataFrame:
     return extract_document(read_document(path))
 
 
-def _facts(t: str, published: date | None) -> list[_Fact]:
+def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> list[_Fact]:
     paragraphs = split_paragraphs(t)
     furniture = boilerplate.merge_spans(boilerplate.boilerplate_spans(t) + _headline(t, paragraphs), t)
     quantities = [q for q in numbers.find_quantities(t) if not in_boilerplate(furniture, q.number_start)]
@@ -98,13 +108,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
     in_focus = places.PlaceContext(t, paragraphs, furniture)
-    cells = [
-        c
-        for c in flat_tables.find_flat_tables(t, paragraphs, published)
-        if not in_boilerplate(furniture, c.quantity.start)
-    ]
-    in_cells = {c.quantity.number_start for c in cells}
-    quantities = [q for q in quantities if q.number_start not in in_cells]
+    quantities = [q for q in quantities if not any(s <= q.number_start < e for s, e in in_tables)]
     facts: list[_Fact] = []
     seen: set[tuple] = set()
     previous_sentence_facts: list[_Fact] = []
@@ -156,26 +160,8 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
             if in_sentence:
                 previous_sentence_facts, previous_sentence = sentence_facts, sentence
             last_sentence = last_in_paragraph = sentence
-    facts += [_cell_fact(cell, in_focus) for cell in cells]
     facts.sort(key=lambda f: f.quantity.number_start)
     return _without_unnamed_repeats(facts)
-
-
-def _cell_fact(cell: flat_tables.TableCell, in_focus: places.PlaceContext) -> _Fact:
-    """A figure of a flattened table: named by its row label, placed by the document and the row's tier."""
-    q = cell.quantity
-    code = indicators.match_indicator(cell.label, unit=q.unit)
-    span = (cell.label_start, q.end) if q.end - cell.label_start <= _MAX_EVIDENCE else (q.start, q.end)
-    return _Fact(
-        q,
-        code or "other",
-        cell.label[:120],
-        in_focus.place_of_row(cell.label),
-        cell.period,
-        cell.period is not None,
-        cell.is_target,
-        span,
-    )
 
 
 def _without_unnamed_repeats(facts: list[_Fact]) -> list[_Fact]:
