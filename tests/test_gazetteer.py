@@ -146,6 +146,29 @@ def test_codes_resolve_to_their_unit():
     assert gz.resolve("522", level="province") is None
     assert gz.resolve("48@2025", on=AFTER).name == "Đà Nẵng"
     assert gz.resolve("48@2025") is None  # not valid before the merger
+    assert gz.resolve("48", map=gz.NEW_MAP).code == "48@2025"  # a published code and its map
+    assert gz.resolve("49", map=gz.NEW_MAP) is None  # Quảng Nam's code is on the old map only
+    assert gz.resolve("48", on=AFTER).name == "Đà Nẵng"
+
+
+def test_names_resolve_on_either_map():
+    old, new = gz.resolve("Quảng Nam", map=gz.OLD_MAP), gz.resolve("Đà Nẵng", map=gz.NEW_MAP)
+    assert (old.map, old.gso_code, old.code) == (gz.OLD_MAP, "49", "49")
+    assert (new.map, new.gso_code, new.code) == (gz.NEW_MAP, "48", "48@2025")
+    assert gz.resolve("xã Thiệu Trung", map=gz.NEW_MAP).gso_code == "15835"
+    assert gz.resolve("xã Thiệu Trung", map=gz.OLD_MAP).gso_code == "15841"
+    with pytest.raises(ValueError, match="map must be"):
+        gz.resolve("Đà Nẵng", map="2026")
+    with pytest.raises(ValueError, match="not on the 2025 map"):
+        gz.resolve("Đà Nẵng", map=gz.NEW_MAP, on=date(2024, 1, 1))
+
+
+def test_unit_key_and_map_on():
+    assert gz.unit_key("91", gz.NEW_MAP) == gz.unit_key("91@2025", gz.NEW_MAP) == "91@2025"
+    assert gz.unit_key("91", gz.OLD_MAP) == "91"
+    assert gz.map_on(date(2025, 6, 30)) == gz.OLD_MAP and gz.map_on(AFTER) == gz.NEW_MAP
+    with pytest.raises(ValueError, match="map must be"):
+        gz.unit_key("91", "post2025")
 
 
 def test_unit_spells_out_its_parents():
@@ -205,6 +228,7 @@ def test_counts_by_level_and_era():
     assert before["level"].value_counts().to_dict() == {"commune": 10035, "district": 696, "province": 63}
     assert after["level"].value_counts().to_dict() == {"commune": 3321, "province": 34}
     assert len(gz.province_table("pre2025")) == 63 and len(gz.province_table("post2025")) == 34
+    assert gz.province_table(gz.NEW_MAP).equals(gz.province_table("post2025"))
     assert set(gz.province_table("pre2025")["successor_code"]) == set(gz.province_table("post2025")["code"])
     with pytest.raises(ValueError):
         gz.province_table("2024")
@@ -214,6 +238,10 @@ def test_table_follows_the_schema_with_string_codes():
     units = gz.load_units()
     assert list(units.columns) == schema("units").names
     assert units["code"].is_unique
+    assert units["map"].value_counts().to_dict() == {gz.OLD_MAP: 10035 + 696 + 63, gz.NEW_MAP: 3321 + 34}
+    keys = [gz.unit_key(c, m) for c, m in zip(units["gso_code"], units["map"])]
+    assert keys == units["code"].tolist()  # one rule joins a published code and its map to the key
+    assert units.groupby("map")["gso_code"].apply(lambda c: c.is_unique).all()
     level_digits = {"province": 2, "district": 3, "commune": 5}
     for level, digits in level_digits.items():
         codes = units.loc[units["level"] == level, "code"]

@@ -31,6 +31,7 @@ from cds_analysis.lang.segments import split_paragraphs
 from cds_analysis.lang.text import NormalizedText
 from cds_analysis.read.documents import Document, read_document
 from cds_analysis.reference import indicators
+from cds_analysis.reference.gazetteer import on_current_map
 from cds_analysis.reference.schemas import OBSERVATIONS
 from cds_analysis.rules import boilerplate, context, flat_tables, places
 from cds_analysis.rules.boilerplate import in_boilerplate
@@ -76,7 +77,8 @@ def extract_text(
 
 def extract_document(doc: Document) -> pd.DataFrame:
     """Observations of a document read by :func:`cds_analysis.read.documents.read_document`."""
-    return extract_text(doc.text, published=doc.published, source=doc.path, document_id=doc.document_id)
+    found = extract_text(doc.text, published=doc.published, source=doc.path, document_id=doc.document_id)
+    return on_current_map(found, doc.published)
 
 
 def extract_file(path: str | Path) -> pd.DataFrame:

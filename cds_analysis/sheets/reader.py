@@ -846,7 +846,9 @@ def extract_sheet(doc: SheetDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
         rejects.append({"path": doc.path, "document_id": doc.document_id, "location": location, "reason": reason,
                         "stage": "validate"})  # fmt: skip
     kept = frame.drop(index=failures.index).drop(columns=list(CELL_COLUMNS))
-    observations = pa.Table.from_pandas(kept, schema=OBSERVATIONS, preserve_index=False).to_pandas()
+    observations = gazetteer.on_current_map(
+        pa.Table.from_pandas(kept, schema=OBSERVATIONS, preserve_index=False).to_pandas()
+    )
     return observations, pd.DataFrame(rejects, columns=schema("rejects").names) if rejects else empty_frame("rejects")
 
 
