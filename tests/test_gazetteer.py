@@ -1,4 +1,5 @@
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -282,3 +283,13 @@ def test_parse_place_refuses_what_it_cannot_place():
     assert gz.parse_place("các xã xã Bình Đào", province="Quảng Nam") is None  # communes of a commune
     ref = gz.parse_place("các xã, thị trấn huyện Châu Thành", province="Bến Tre")
     assert (ref.unit.code, ref.level, ref.collective) == ("831", "commune", True)
+
+
+def test_readme_counts_the_units_of_both_maps():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    units = gz.load_units()
+    for map_, row in units.groupby("map"):
+        counts = row["level"].value_counts()
+        cells = [str(counts.get(level, "none")) for level in ("province", "district", "commune")]
+        cells = [f"{int(c):,}".replace(",", " ") if c.isdigit() else c for c in cells]
+        assert f"| `{map_}` | {' | '.join(cells)} |" in readme
