@@ -72,13 +72,12 @@ def extract_text(
     doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     facts = _facts(nt.text, published)
     rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
-    return pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
+    return on_current_map(pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas(), published)
 
 
 def extract_document(doc: Document) -> pd.DataFrame:
     """Observations of a document read by :func:`cds_analysis.read.documents.read_document`."""
-    found = extract_text(doc.text, published=doc.published, source=doc.path, document_id=doc.document_id)
-    return on_current_map(found, doc.published)
+    return extract_text(doc.text, published=doc.published, source=doc.path, document_id=doc.document_id)
 
 
 def extract_file(path: str | Path) -> pd.DataFrame:
