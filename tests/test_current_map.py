@@ -101,10 +101,12 @@ def test_units_named_on_the_new_map_are_their_own_current_units():
             "period_end": date(2025, 12, 31),
         },  # fmt: skip
         {"admin_level": "national", "period_end": date(2025, 12, 31)},
+        {"province_code": "91", "commune_code": "99999", "period_end": date(2023, 12, 31)},  # a code it lacks
     )
     placed = gz.on_current_map(frame)
     assert placed.loc[0, PLACED[3:]].tolist() == [gz.NEW_MAP, "An Giang", "91@2025", "phường Rạch Giá", ward.code]
     assert placed.loc[1, PLACED[4:]].isna().all()  # a national figure has no unit on either map
+    assert placed.loc[2, "current_province"] == "An Giang"  # Kiên Giang's figure, whatever its commune
 
 
 def test_sheet_rows_are_placed_on_the_current_map(tmp_path):

@@ -209,7 +209,8 @@ def test_new_codes_do_not_collide_with_old_ones():
     assert gz.resolve("An Giang", on=AFTER).code == "91@2025"  # new An Giang took Kiên Giang's number
     assert gz.official_code("91@2025") == gz.official_code("91") == "91"
     assert gz.successor_province("513") == "48@2025"  # any old unit: its province's successor
-    assert gz.successor_province("48@2025") is None
+    assert gz.successor_province("48@2025") == "48@2025"  # already on the 2025 map
+    assert gz.successor_province(gz.resolve("phường Rạch Giá", map=gz.NEW_MAP).code) == "91@2025"
     with pytest.raises(KeyError, match="unknown unit code"):
         gz.successor_province("999")
 

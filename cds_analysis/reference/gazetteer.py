@@ -495,15 +495,28 @@ def parse_place(text: str, province: str | Unit | None = None, on: date | None =
 
 
 def successor_province(code: str) -> str | None:
-    """Code of the post-2025 province that a pre-2025 unit's province went into ('49' → '48@2025').
+    """Code of the province of the 2025 map that a unit belongs to ('49' → '48@2025', '513' → '48@2025').
 
-    None for a unit of the post-2025 era; KeyError for a code the gazetteer does not know.
+    A unit of the 2025 map is already on it: its own province ('30742@2025' →
+    '91@2025'), so codes of either map can be mapped in one go. KeyError for a
+    code the gazetteer does not know.
     """
     g = _index()
     i = g.by_code.get(code)
     if i is None:
         raise KeyError(f"unknown unit code {code!r} (codes are strings with leading zeros, e.g. '08')")
-    return g.successor[g.province_of[i]]
+    new = _new_province(i)
+    return None if new is None else g.code[new]
+
+
+def _new_province(i: int) -> int | None:
+    """Row of the 2025-map province that row ``i`` belongs to: its own province, or its old province's successor."""
+    g = _index()
+    province = g.province_of[i]
+    if g.map[province] == NEW_MAP:
+        return province
+    successor = g.successor[province]
+    return None if successor is None else g.by_code[successor]
 
 
 def province_table(provinces: str = "pre2025") -> pd.DataFrame:
@@ -597,15 +610,13 @@ def _current(
 ) -> tuple[str | None, str | None, str | None, str | None]:
     """(province name, province code, commune label, commune code) on the 2025 map of the units named."""
     g = _index()
-    named = next((g.by_code.get(c) for c in (commune, district, province) if c is not None), None)
+    named = next((g.by_code[c] for c in (commune, district, province) if c in g.by_code), None)
     if named is None:
         return None, None, None, None
+    new_province = _new_province(named)
     if g.map[named] == NEW_MAP:
-        new_province: int | None = g.province_of[named]
         new_commune = named if g.level[named] == "commune" else None
     else:
-        successor = g.successor[g.province_of[named]]
-        new_province = None if successor is None else g.by_code[successor]
         new_commune = None
         if g.level[named] == "commune":
             if map == NEW_MAP and commune_label and new_province is not None:
