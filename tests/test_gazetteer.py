@@ -164,6 +164,15 @@ def test_names_resolve_on_either_map():
         gz.resolve("Đà Nẵng", map=gz.NEW_MAP, on=date(2024, 1, 1))
 
 
+def test_mentions_and_places_on_the_new_map():
+    text = normalize("Phường Rạch Giá và xã Bắc Hà triển khai chính quyền số hai cấp.")
+    assert all(m.unit is None for m in gz.find_mentions(text))  # neither is one unit of the old map
+    found = [(m.unit.label, m.unit.province_name) for m in gz.find_mentions(text, map=gz.NEW_MAP)]
+    assert found == [("phường Rạch Giá", "An Giang"), ("xã Bắc Hà", "Lào Cai")]
+    ref = gz.parse_place("các xã, phường tỉnh Lào Cai", map=gz.NEW_MAP)
+    assert (ref.unit.code, ref.level, ref.collective) == ("15@2025", "commune", True)
+
+
 def test_unit_key_and_map_on():
     assert gz.unit_key("91", gz.NEW_MAP) == gz.unit_key("91@2025", gz.NEW_MAP) == "91@2025"
     assert gz.unit_key("91", gz.OLD_MAP) == "91"

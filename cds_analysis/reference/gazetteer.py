@@ -428,7 +428,9 @@ def _continues(text: str, end: int) -> bool:
     return gap is not None and gap.end() < len(text) and text[gap.end()].isupper()
 
 
-def find_mentions(text: str, province: str | Unit | None = None, on: date | None = None) -> list[Mention]:
+def find_mentions(
+    text: str, province: str | Unit | None = None, on: date | None = None, map: str | None = None
+) -> list[Mention]:
     """Every place mention in a normalised text, in order.
 
     A mention is a unit word ('huyện', 'TX.', 'TP.', 'xã', …) followed by a
@@ -436,9 +438,10 @@ def find_mentions(text: str, province: str | Unit | None = None, on: date | None
     or a bare province name ('Quảng Ngãi'). With ``province`` the districts
     and communes are looked for inside it (provinces anywhere). A name that
     fits several units, or none inside ``province``, gives ``unit=None``.
+    ``map`` or ``on`` picks the map, as in :func:`resolve`.
     """
     g = _index()
-    day = on or LAST_OLD_DAY
+    day = _day(on, map)
     prov = None if province is None else _context(province, "province", day)
     folded = fold(text)
     mentions: list[Mention] = []
@@ -470,7 +473,9 @@ def find_mentions(text: str, province: str | Unit | None = None, on: date | None
     return sorted(mentions, key=lambda x: x.start)
 
 
-def parse_place(text: str, province: str | Unit | None = None, on: date | None = None) -> PlaceRef | None:
+def parse_place(
+    text: str, province: str | Unit | None = None, on: date | None = None, map: str | None = None
+) -> PlaceRef | None:
     """A place string as analysts write it, single unit or collective.
 
     'huyện Mộ Đức' → the district itself; 'các xã, thị trấn huyện Trà Bồng'
@@ -483,9 +488,9 @@ def parse_place(text: str, province: str | Unit | None = None, on: date | None =
     m = _COLLECTIVE.match(place)
     members = [] if m is None else re.split(r"\s*(?:,|\bvà\b|/)\s*", m.group("members").lower())
     if m is None or not (m.group("head") or len(members) > 1):
-        unit = resolve(place, province=province, on=on)
+        unit = resolve(place, province=province, on=on, map=map)
         return None if unit is None else PlaceRef(unit, unit.level, False)
-    unit = resolve(m.group("parent"), province=province, on=on)
+    unit = resolve(m.group("parent"), province=province, on=on, map=map)
     if unit is None:
         return None
     level = _MEMBER_LEVEL.get(members[0]) or _CHILD.get(unit.level)
