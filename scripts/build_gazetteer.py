@@ -13,10 +13,11 @@ What it takes from vietnamadminunits (its data/dataset.db and data/converter_202
   which old commune went whole into which new one (communes split between
   several new ones get no successor).
 
-Post-2025 codes reuse pre-2025 numbers for other units ('91' was Kiên Giang
-and is now An Giang), so every unit valid from 2025-07-01 is written
-'<official code>@2025' to keep ``code`` a unique key; ``official_code`` in
-the gazetteer strips the suffix.
+Every row says which map it belongs to (``map``: '2008–2025' or '2025') and
+carries its statistics-office code as published (``gso_code``). Post-2025
+codes reuse pre-2025 numbers for other units ('91' was Kiên Giang and is now
+An Giang), so the table's key ``code`` is the published code on the old map
+and '<published code>@2025' on the new one (``gazetteer.unit_key``).
 
 Type and name come from the full name ('Thị trấn Ngọc Lặc' → thị trấn /
 Ngọc Lặc): the source's type column disagrees with its own full names in a
@@ -46,6 +47,7 @@ PACKAGE = "vietnamadminunits"
 LAST_OLD_DAY = "2025-06-30"
 FIRST_NEW_DAY = "2025-07-01"
 NEW_SUFFIX = "@2025"
+OLD_MAP, NEW_MAP = "2008–2025", "2025"  # the gazetteer's OLD_MAP / NEW_MAP
 TYPES = ["thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu"]
 _TYPE_PREFIX = re.compile(rf"^({'|'.join(TYPES)})\s+(.+)$", re.IGNORECASE)
 
@@ -122,6 +124,8 @@ def build() -> pd.DataFrame:
         ],
         ignore_index=True,
     )
+    old["gso_code"] = old["code"]
+    old["map"] = OLD_MAP
     # Old codes have 2 (province), 3 (district) or 5 (commune) digits, so one map serves all levels.
     old["successor_code"] = old["code"].map(successors(legacy, new, converter)) + NEW_SUFFIX
     old["valid_from"] = None
@@ -138,6 +142,8 @@ def build() -> pd.DataFrame:
         ],
         ignore_index=True,
     )
+    post["gso_code"] = post["code"]
+    post["map"] = NEW_MAP
     post["code"] = post["code"] + NEW_SUFFIX
     post["parent_code"] = post["parent_code"] + NEW_SUFFIX
     post["successor_code"] = None

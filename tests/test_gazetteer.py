@@ -1,4 +1,5 @@
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -146,6 +147,38 @@ def test_codes_resolve_to_their_unit():
     assert gz.resolve("522", level="province") is None
     assert gz.resolve("48@2025", on=AFTER).name == "Đà Nẵng"
     assert gz.resolve("48@2025") is None  # not valid before the merger
+    assert gz.resolve("48", map=gz.NEW_MAP).code == "48@2025"  # a published code and its map
+    assert gz.resolve("49", map=gz.NEW_MAP) is None  # Quảng Nam's code is on the old map only
+    assert gz.resolve("48", on=AFTER).name == "Đà Nẵng"
+
+
+def test_names_resolve_on_either_map():
+    old, new = gz.resolve("Quảng Nam", map=gz.OLD_MAP), gz.resolve("Đà Nẵng", map=gz.NEW_MAP)
+    assert (old.map, old.gso_code, old.code) == (gz.OLD_MAP, "49", "49")
+    assert (new.map, new.gso_code, new.code) == (gz.NEW_MAP, "48", "48@2025")
+    assert gz.resolve("xã Thiệu Trung", map=gz.NEW_MAP).gso_code == "15835"
+    assert gz.resolve("xã Thiệu Trung", map=gz.OLD_MAP).gso_code == "15841"
+    with pytest.raises(ValueError, match="map must be"):
+        gz.resolve("Đà Nẵng", map="2026")
+    with pytest.raises(ValueError, match="not on the 2025 map"):
+        gz.resolve("Đà Nẵng", map=gz.NEW_MAP, on=date(2024, 1, 1))
+
+
+def test_mentions_and_places_on_the_new_map():
+    text = normalize("Phường Rạch Giá và xã Bắc Hà triển khai chính quyền số hai cấp.")
+    assert all(m.unit is None for m in gz.find_mentions(text))  # neither is one unit of the old map
+    found = [(m.unit.label, m.unit.province_name) for m in gz.find_mentions(text, map=gz.NEW_MAP)]
+    assert found == [("phường Rạch Giá", "An Giang"), ("xã Bắc Hà", "Lào Cai")]
+    ref = gz.parse_place("các xã, phường tỉnh Lào Cai", map=gz.NEW_MAP)
+    assert (ref.unit.code, ref.level, ref.collective) == ("15@2025", "commune", True)
+
+
+def test_unit_key_and_map_on():
+    assert gz.unit_key("91", gz.NEW_MAP) == gz.unit_key("91@2025", gz.NEW_MAP) == "91@2025"
+    assert gz.unit_key("91", gz.OLD_MAP) == "91"
+    assert gz.map_on(date(2025, 6, 30)) == gz.OLD_MAP and gz.map_on(AFTER) == gz.NEW_MAP
+    with pytest.raises(ValueError, match="map must be"):
+        gz.unit_key("91", "post2025")
 
 
 def test_unit_spells_out_its_parents():
@@ -185,7 +218,8 @@ def test_new_codes_do_not_collide_with_old_ones():
     assert gz.resolve("An Giang", on=AFTER).code == "91@2025"  # new An Giang took Kiên Giang's number
     assert gz.official_code("91@2025") == gz.official_code("91") == "91"
     assert gz.successor_province("513") == "48@2025"  # any old unit: its province's successor
-    assert gz.successor_province("48@2025") is None
+    assert gz.successor_province("48@2025") == "48@2025"  # already on the 2025 map
+    assert gz.successor_province(gz.resolve("phường Rạch Giá", map=gz.NEW_MAP).code) == "91@2025"
     with pytest.raises(KeyError, match="unknown unit code"):
         gz.successor_province("999")
 
@@ -205,6 +239,7 @@ def test_counts_by_level_and_era():
     assert before["level"].value_counts().to_dict() == {"commune": 10035, "district": 696, "province": 63}
     assert after["level"].value_counts().to_dict() == {"commune": 3321, "province": 34}
     assert len(gz.province_table("pre2025")) == 63 and len(gz.province_table("post2025")) == 34
+    assert gz.province_table(gz.NEW_MAP).equals(gz.province_table("post2025"))
     assert set(gz.province_table("pre2025")["successor_code"]) == set(gz.province_table("post2025")["code"])
     with pytest.raises(ValueError):
         gz.province_table("2024")
@@ -214,6 +249,10 @@ def test_table_follows_the_schema_with_string_codes():
     units = gz.load_units()
     assert list(units.columns) == schema("units").names
     assert units["code"].is_unique
+    assert units["map"].value_counts().to_dict() == {gz.OLD_MAP: 10035 + 696 + 63, gz.NEW_MAP: 3321 + 34}
+    keys = [gz.unit_key(c, m) for c, m in zip(units["gso_code"], units["map"])]
+    assert keys == units["code"].tolist()  # one rule joins a published code and its map to the key
+    assert units.groupby("map")["gso_code"].apply(lambda c: c.is_unique).all()
     level_digits = {"province": 2, "district": 3, "commune": 5}
     for level, digits in level_digits.items():
         codes = units.loc[units["level"] == level, "code"]
@@ -254,3 +293,13 @@ def test_parse_place_refuses_what_it_cannot_place():
     assert gz.parse_place("các xã xã Bình Đào", province="Quảng Nam") is None  # communes of a commune
     ref = gz.parse_place("các xã, thị trấn huyện Châu Thành", province="Bến Tre")
     assert (ref.unit.code, ref.level, ref.collective) == ("831", "commune", True)
+
+
+def test_readme_counts_the_units_of_both_maps():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    units = gz.load_units()
+    for map_, row in units.groupby("map"):
+        counts = row["level"].value_counts()
+        cells = [str(counts.get(level, "none")) for level in ("province", "district", "commune")]
+        cells = [f"{int(c):,}".replace(",", " ") if c.isdigit() else c for c in cells]
+        assert f"| `{map_}` | {' | '.join(cells)} |" in readme

@@ -163,3 +163,13 @@ def test_explore_shows_a_chart_and_traces_a_number(explored):
     trace = next(c for c in explored.cells if c.get("id") == "trace")
     table = trace.outputs[0]["data"]["text/html"]
     assert "bao_cao_532.txt" in table and "char_start" in table and "năm 2022 tỷ lệ hồ sơ trực tuyến đạt 52%" in table
+
+
+def test_explore_reads_a_province_on_both_maps(explored):
+    successor = next(c for c in explored.cells if c.get("id") == "successor")
+    assert (
+        successor.outputs[0]["data"]["text/plain"]
+        == "(('tỉnh Quảng Ngãi', '51', '2008–2025'), ('tỉnh Quảng Ngãi', '51', '2025'))"
+    )
+    either = next(c for c in explored.cells if c.get("id") == "either-map")
+    assert "current_province" in either.outputs[0]["data"]["text/html"]

@@ -51,3 +51,17 @@ def test_quang_ngai_districts_stand_against_the_2025_targets(processed):
     assert (own.latest_value, own.status) == (80, "met")
     assert communes.latest_value == 60 and communes.latest_period.startswith("range 2023")
     assert {own.target_source, communes.target_source} <= set(cds.load_targets()["source_decision"])
+
+
+def test_post_reform_reports_are_read_on_the_2025_map(processed):
+    obs = cds.read_table("observations", processed)
+    after = obs[obs["source"].str.endswith("2025.txt") & obs["source"].str.startswith(("gia-lai", "thanh-hoa_xa"))]
+    assert set(after["map"]) == {"2025"}
+    gia_lai = after[after["current_province"] == "Gia Lai"]
+    assert set(gia_lai["current_province_code"]) == {"52@2025"}
+    assert gia_lai.set_index("indicator").loc["bts_stations", "value"] == 8828
+    camera = after[after["commune"] == "xã Thiệu Trung"].iloc[0]
+    assert (camera["current_commune"], camera["current_commune_code"]) == ("xã Thiệu Trung", "15835@2025")
+    # a 2023 district figure of a province that merged: its old units, and its new province
+    chau_duc = obs[(obs["district"] == "huyện Châu Đức") & (obs["map"] == "2008–2025")]
+    assert len(chau_duc) and set(chau_duc["current_province"]) == {"Hồ Chí Minh"}

@@ -74,7 +74,7 @@ _OLD_STYLE_NFC = re.compile(r"(?<![qQ])(?:([oO])([áàảãạéèẻẽẹÁÀ�
 
 def _retone_nfc(m: re.Match) -> str:
     glide, toned = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-    base, tone = _TONED[toned]
+    base, tone = _TONED[toned][0], _TONED[toned][1]
     return unicodedata.normalize("NFC", glide + tone) + base
 
 
@@ -128,7 +128,7 @@ class NormalizedText:
         """Map ``text[start:end]`` to the ``original`` span it came from."""
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span {start}:{end} outside text of length {len(self.text)}")
-        if self._starts is None:
+        if self._starts is None or self._ends is None:
             return start, end
         if start == end:
             pos = self._starts[start] if start < len(self._starts) else len(self.original)
@@ -137,7 +137,7 @@ class NormalizedText:
 
     def from_original(self, start: int, end: int) -> tuple[int, int]:
         """Map an ``original`` span to the smallest covering span of ``text``."""
-        if self._starts is None:
+        if self._starts is None or self._ends is None:
             return start, end
         s = bisect.bisect_right(self._ends, start)
         e = bisect.bisect_left(self._starts, end)

@@ -8,15 +8,21 @@ from the vietnamadminunits package) holds two eras:
 - before 1 July 2025: 63 provinces, their district-level units and
   communes, with the GSO codes ('51', '522', '21394'); valid_to 2025-06-30;
 - from 1 July 2025: the 34 provinces of Resolution 202/2025/QH15 and their
-  communes (no district level); valid_from 2025-07-01. Their official codes
-  reuse old numbers for other units ('91' was Kiên Giang, is now An Giang),
-  so they are stored as '<official code>@2025' ('91@2025') and ``code`` stays
-  one unique key. ``official_code`` strips the suffix for display.
+  communes (no district level); valid_from 2025-07-01.
+
+Each row says which map it is on (``map``: :data:`OLD_MAP` '2008–2025' or
+:data:`NEW_MAP` '2025') and carries the published statistics-office code
+(``gso_code``). The 2025 list reuses old numbers for other units ('91' was
+Kiên Giang, is now An Giang), so the table's key ``code`` is the published
+code plus '@2025' on the new map ('91@2025'); :func:`unit_key` makes that key
+from (code, map), and :func:`resolve` takes a plain code with ``map=`` or
+``on=``, so nobody needs to write the suffix.
 
 Old provinces (and old communes that went whole into one new commune) carry
 ``successor_code``. Lookups default to the pre-2025 units, since most reports
-predate the merger; pass ``on=`` a date to pick another era. A name that fits
-several units gives None, not a guess.
+predate the merger; pass ``map=`` or ``on=`` a date to pick the other map. A
+name that fits several units gives None, not a guess. :func:`on_current_map`
+places every observation on the 2025 map.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ from cds_analysis.lang.text import fold, fold_key, normalize
 from cds_analysis.reference.schemas import schema
 
 __all__ = [
+    "OLD_MAP",
+    "NEW_MAP",
     "Unit",
     "Mention",
     "PlaceRef",
@@ -45,12 +53,17 @@ __all__ = [
     "successor_province",
     "province_table",
     "official_code",
+    "unit_key",
+    "map_on",
+    "on_current_map",
 ]
 
 UNITS_FILE = "units.csv.gz"
 LAST_OLD_DAY = date(2025, 6, 30)
 FIRST_NEW_DAY = date(2025, 7, 1)
 NEW_SUFFIX = "@2025"
+OLD_MAP, NEW_MAP = "2008–2025", "2025"  # the values of the units table's ``map`` column
+_MAP_DAY = {OLD_MAP: LAST_OLD_DAY, NEW_MAP: FIRST_NEW_DAY}
 _RANK = {"province": 0, "district": 1, "commune": 2, "village": 3}
 _CHILD = {"province": "district", "district": "commune", "commune": "village"}
 
@@ -119,7 +132,9 @@ _MEMBER_LEVEL = {
 class Unit:
     """One administrative unit with its province and district spelled out."""
 
-    code: str
+    code: str  # key in the units table: gso_code on the old map, gso_code + '@2025' on the new one
+    gso_code: str  # statistics-office code as published on its map
+    map: str  # OLD_MAP or NEW_MAP
     name: str
     type: str
     level: str
@@ -163,6 +178,8 @@ class _Index:
     """The table as lists plus the lookups every call needs, built once."""
 
     code: list[str]
+    gso_code: list[str]
+    map: list[str]
     name: list[str]
     type: list[str]
     level: list[str]
@@ -233,6 +250,8 @@ def _index() -> _Index:
     bare = re.compile(r"(?<!\w)(?:" + "|".join(r"[ \t\-–—]+".join(map(re.escape, w)) for w in words) + r")(?!\w)")
     return _Index(
         code=code,
+        gso_code=_values(t["gso_code"]),
+        map=_values(t["map"]),
         name=_values(t["name"]),
         type=_values(t["type"]),
         level=level,
@@ -256,6 +275,8 @@ def _unit(i: int) -> Unit:
     p, d = g.province_of[i], g.district_of[i]
     return Unit(
         code=g.code[i],
+        gso_code=g.gso_code[i],
+        map=g.map[i],
         name=g.name[i],
         type=g.type[i],
         level=g.level[i],
@@ -324,9 +345,10 @@ def _context(value: str | Unit, level: str, day: date, province: int | None = No
 def _resolve_row(name: str, level: str | None, province: int | None, district: int | None, day: date) -> int | None:
     g = _index()
     text = normalize(name).strip()
-    i = g.by_code.get(text)
-    if i is not None and (level is None or g.level[i] == level) and _valid(g, i, day):
-        return i
+    for key in dict.fromkeys((text, unit_key(text, map_on(day)))):
+        i = g.by_code.get(key)
+        if i is not None and (level is None or g.level[i] == level) and _valid(g, i, day):
+            return i
     rows = _candidates(fold_key(text), None, level, day)
     if rows:
         return _choose(rows, text, None, province, district)
@@ -344,24 +366,38 @@ def resolve(
     province: str | Unit | None = None,
     district: str | Unit | None = None,
     on: date | None = None,
+    map: str | None = None,
 ) -> Unit | None:
-    """The unit ``name`` (or code: '51', '522', '48@2025') stands for, or None when no unit or several fit.
+    """The unit ``name`` (or code: '51', '522') stands for, or None when no unit or several fit.
 
     ``name`` may carry a unit word, abbreviated or not ('TX.Đức Phổ', 'H. Yên
     Định', 'tỉnh Thanh Hóa'), either tone style and no diacritics at all. The
     unit word picks the type ('TP.Quảng Ngãi' is the city, 'tỉnh Quảng Ngãi'
     the province); a bare name prefers the highest level ('Quảng Ngãi' is the
     province). ``province``/``district`` (name, code or Unit) narrow the search
-    to units inside them; ``on`` picks the era (default: the units of
-    2025-06-30, before the merger).
+    to units inside them; ``map`` (:data:`OLD_MAP` or :data:`NEW_MAP`) or
+    ``on`` (a date) picks the map, by default the units of 2025-06-30,
+    before the merger: ``resolve('48', map=NEW_MAP)`` is the new Đà Nẵng.
+    A table key ('48@2025') is accepted too.
     """
     if level is not None and level not in _ALL_LEVELS:
         raise ValueError(f"level must be 'province', 'district' or 'commune', not {level!r}")
-    day = on or LAST_OLD_DAY
+    day = _day(on, map)
     prov = None if province is None else _context(province, "province", day)
     dist = None if district is None else _context(district, "district", day, prov)
     i = _resolve_row(name, level, prov, dist, day)
     return None if i is None else _unit(i)
+
+
+def _day(on: date | None, map: str | None) -> date:
+    """The day a lookup is made on: ``on``, else the first (or last) day of ``map``, else the old map's last."""
+    if map is None:
+        return on or LAST_OLD_DAY
+    if map not in _MAP_DAY:
+        raise ValueError(f"map must be {OLD_MAP!r} or {NEW_MAP!r}, not {map!r}")
+    if on is not None and map_on(on) != map:
+        raise ValueError(f"{on.isoformat()} is not on the {map} map")
+    return on or _MAP_DAY[map]
 
 
 def _name_after(folded: str, pos: int, word: str, day: date) -> tuple[int, list[int]] | None:
@@ -392,7 +428,9 @@ def _continues(text: str, end: int) -> bool:
     return gap is not None and gap.end() < len(text) and text[gap.end()].isupper()
 
 
-def find_mentions(text: str, province: str | Unit | None = None, on: date | None = None) -> list[Mention]:
+def find_mentions(
+    text: str, province: str | Unit | None = None, on: date | None = None, map: str | None = None
+) -> list[Mention]:
     """Every place mention in a normalised text, in order.
 
     A mention is a unit word ('huyện', 'TX.', 'TP.', 'xã', …) followed by a
@@ -400,9 +438,10 @@ def find_mentions(text: str, province: str | Unit | None = None, on: date | None
     or a bare province name ('Quảng Ngãi'). With ``province`` the districts
     and communes are looked for inside it (provinces anywhere). A name that
     fits several units, or none inside ``province``, gives ``unit=None``.
+    ``map`` or ``on`` picks the map, as in :func:`resolve`.
     """
     g = _index()
-    day = on or LAST_OLD_DAY
+    day = _day(on, map)
     prov = None if province is None else _context(province, "province", day)
     folded = fold(text)
     mentions: list[Mention] = []
@@ -434,7 +473,9 @@ def find_mentions(text: str, province: str | Unit | None = None, on: date | None
     return sorted(mentions, key=lambda x: x.start)
 
 
-def parse_place(text: str, province: str | Unit | None = None, on: date | None = None) -> PlaceRef | None:
+def parse_place(
+    text: str, province: str | Unit | None = None, on: date | None = None, map: str | None = None
+) -> PlaceRef | None:
     """A place string as analysts write it, single unit or collective.
 
     'huyện Mộ Đức' → the district itself; 'các xã, thị trấn huyện Trà Bồng'
@@ -447,9 +488,9 @@ def parse_place(text: str, province: str | Unit | None = None, on: date | None =
     m = _COLLECTIVE.match(place)
     members = [] if m is None else re.split(r"\s*(?:,|\bvà\b|/)\s*", m.group("members").lower())
     if m is None or not (m.group("head") or len(members) > 1):
-        unit = resolve(place, province=province, on=on)
+        unit = resolve(place, province=province, on=on, map=map)
         return None if unit is None else PlaceRef(unit, unit.level, False)
-    unit = resolve(m.group("parent"), province=province, on=on)
+    unit = resolve(m.group("parent"), province=province, on=on, map=map)
     if unit is None:
         return None
     level = _MEMBER_LEVEL.get(members[0]) or _CHILD.get(unit.level)
@@ -459,27 +500,137 @@ def parse_place(text: str, province: str | Unit | None = None, on: date | None =
 
 
 def successor_province(code: str) -> str | None:
-    """Code of the post-2025 province that a pre-2025 unit's province went into ('49' → '48@2025').
+    """Code of the province of the 2025 map that a unit belongs to ('49' → '48@2025', '513' → '48@2025').
 
-    None for a unit of the post-2025 era; KeyError for a code the gazetteer does not know.
+    A unit of the 2025 map is already on it: its own province ('30742@2025' →
+    '91@2025'), so codes of either map can be mapped in one go. KeyError for a
+    code the gazetteer does not know.
     """
     g = _index()
     i = g.by_code.get(code)
     if i is None:
         raise KeyError(f"unknown unit code {code!r} (codes are strings with leading zeros, e.g. '08')")
-    return g.successor[g.province_of[i]]
+    new = _new_province(i)
+    return None if new is None else g.code[new]
+
+
+def _new_province(i: int) -> int | None:
+    """Row of the 2025-map province that row ``i`` belongs to: its own province, or its old province's successor."""
+    g = _index()
+    province = g.province_of[i]
+    if g.map[province] == NEW_MAP:
+        return province
+    successor = g.successor[province]
+    return None if successor is None else g.by_code[successor]
 
 
 def province_table(provinces: str = "pre2025") -> pd.DataFrame:
-    """The 63 provinces of 2025-06-30 (with successor_code) or the 34 from 2025-07-01, by code."""
-    days = {"pre2025": LAST_OLD_DAY, "post2025": FIRST_NEW_DAY}
+    """The 63 provinces of 2025-06-30 (with successor_code) or the 34 from 2025-07-01, by code.
+
+    ``provinces`` is 'pre2025' or :data:`OLD_MAP`, 'post2025' or :data:`NEW_MAP`.
+    """
+    days = {"pre2025": LAST_OLD_DAY, "post2025": FIRST_NEW_DAY, **_MAP_DAY}
     if provinces not in days:
-        raise ValueError(f"provinces must be 'pre2025' or 'post2025', not {provinces!r}")
+        raise ValueError(
+            f"provinces must be 'pre2025' or 'post2025' (or a map: {OLD_MAP!r}, {NEW_MAP!r}), not {provinces!r}"
+        )
     g = _index()
     rows = [i for i, level in enumerate(g.level) if level == "province" and _valid(g, i, days[provinces])]
     return _table().iloc[rows].sort_values("code").reset_index(drop=True)
 
 
 def official_code(code: str) -> str:
-    """The statistics-office code as published ('91@2025' → '91', '51' → '51')."""
+    """The statistics-office code as published ('91@2025' → '91', '51' → '51'); the table's ``gso_code``."""
     return code.removesuffix(NEW_SUFFIX)
+
+
+def unit_key(code: str, map: str) -> str:
+    """Key of the units table for a published code on ``map``: ('91', NEW_MAP) → '91@2025', ('91', OLD_MAP) → '91'.
+
+    The one place that knows how the two maps' codes are told apart; a code
+    that is already a key ('91@2025') is returned as it is.
+    """
+    if map not in _MAP_DAY:
+        raise ValueError(f"map must be {OLD_MAP!r} or {NEW_MAP!r}, not {map!r}")
+    return code + NEW_SUFFIX if map == NEW_MAP and not code.endswith(NEW_SUFFIX) else code
+
+
+def map_on(day: date) -> str:
+    """The map in force on ``day``: :data:`OLD_MAP` until 30 June 2025, :data:`NEW_MAP` from 1 July 2025."""
+    return OLD_MAP if day <= LAST_OLD_DAY else NEW_MAP
+
+
+CURRENT_COLUMNS = ["map", "current_province", "current_province_code", "current_commune", "current_commune_code"]
+
+
+def on_current_map(observations: pd.DataFrame, published: date | None = None) -> pd.DataFrame:
+    """``observations`` with the map each figure is read on and its units on the 2025 map (:data:`CURRENT_COLUMNS`).
+
+    The units the source named stay as they are. A figure's date is its
+    period's end (or start), or ``published`` (the document's date) when that
+    is earlier or the only one known: a report of 2024 names the units of
+    2024 even for its 2025 goals. Dated before 1 July 2025 it is read on the
+    old map: its province goes to the new province it became part of, its
+    commune to the one new commune it went into whole (none when it was
+    split). Dated later it is read on the new map: a commune an extractor
+    resolved among the old units by name ('xã Thiệu Trung' of 2026) is looked
+    up by that name among the new province's communes, so the figure lands
+    on the commune of that name today.
+    """
+    frame = observations.copy()
+    days = _figure_days(frame, published)
+    cache: dict[tuple, tuple] = {}
+    placed = []
+    for day, *named in zip(
+        days,
+        *(frame[c] for c in ("province_code", "district_code", "commune_code", "commune")),
+        strict=True,
+    ):
+        key = (None if day is None else map_on(day), *(None if pd.isna(v) else v for v in named))
+        if key not in cache:
+            cache[key] = (key[0], *_current(*key))
+        placed.append(cache[key])
+    current = pd.DataFrame(placed, columns=CURRENT_COLUMNS, index=frame.index, dtype=object)
+    for column in CURRENT_COLUMNS:
+        frame[column] = current[column]
+    return frame
+
+
+def _figure_days(frame: pd.DataFrame, published: date | None) -> list[date | None]:
+    """The day each row's figure is dated: period end (else start), capped by ``published``."""
+    ends = pd.to_datetime(frame["period_end"], errors="coerce").fillna(
+        pd.to_datetime(frame["period_start"], errors="coerce")
+    )
+    days: list[date | None] = []
+    for end in ends:
+        day = None if pd.isna(end) else end.date()
+        if published is not None:
+            day = published if day is None else min(day, published)
+        days.append(day)
+    return days
+
+
+def _current(
+    map: str | None, province: str | None, district: str | None, commune: str | None, commune_label: str | None
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """(province name, province code, commune label, commune code) on the 2025 map of the units named."""
+    g = _index()
+    named = next((g.by_code[c] for c in (commune, district, province) if c in g.by_code), None)
+    if named is None:
+        return None, None, None, None
+    new_province = _new_province(named)
+    if g.map[named] == NEW_MAP:
+        new_commune = named if g.level[named] == "commune" else None
+    else:
+        new_commune = None
+        if g.level[named] == "commune":
+            if map == NEW_MAP and commune_label and new_province is not None:
+                new_commune = _resolve_row(commune_label, "commune", new_province, None, FIRST_NEW_DAY)
+            whole = g.successor[named]
+            if new_commune is None and whole is not None:
+                new_commune = g.by_code[whole]
+    if new_province is None:
+        return None, None, None, None
+    if new_commune is None:
+        return g.name[new_province], g.code[new_province], None, None
+    return g.name[new_province], g.code[new_province], _unit(new_commune).label, g.code[new_commune]

@@ -24,7 +24,7 @@ _PLACE = [
     _f("admin_level", _S, "Tier whose units the fact measures: national, province, district, commune, village."),
     _f("place", _S, "The unit or collective as the text names it ('huyện Mộ Đức', 'các xã, thị trấn huyện Trà Bồng')."),
     _f("province", _S, "Province name without its unit word ('Quảng Ngãi'), the fact belongs to."),
-    _f("province_code", _S, "Statistics-office code of the province (pre-2025 units), e.g. '51'."),
+    _f("province_code", _S, "Code of that province in the units table: '51', or '51@2025' on the 2025 map."),
     _f(
         "district",
         _S,
@@ -83,6 +83,22 @@ OBSERVATIONS = pa.schema(
         _f("period_end", _D, "Last day of the period (the 'as of' day for a status)."),
         *_PLACE,
         _f(
+            "map",
+            _S,
+            "Map the figure is read on: '2008–2025' when it is dated before 1 July 2025, '2025' from then. Its date "
+            "is the period's end, or the document's date when that is earlier (a 2024 plan's 2025 goal names old "
+            "units); null when neither is known.",
+        ),
+        _f("current_province", _S, "Province of the 2025 map the fact belongs to ('Quảng Ngãi' for Kon Tum)."),
+        _f("current_province_code", _S, "Code of that province in the units table ('51@2025')."),
+        _f(
+            "current_commune",
+            _S,
+            "Commune of the 2025 map, with its unit word, for a commune fact whose commune is one new commune "
+            "(named after the reform, or an old commune that went whole into one); null otherwise.",
+        ),
+        _f("current_commune_code", _S, "Code of that commune in the units table ('15835@2025')."),
+        _f(
             "evidence",
             _S,
             "Exact substring of the original text (or 'file!sheet!A1' cell text) the fact comes from.",
@@ -106,14 +122,33 @@ REJECTS = pa.schema(
 
 UNITS = pa.schema(
     [
-        _f("code", _S, "Statistics-office code (leading zeros kept).", False),
+        _f(
+            "code",
+            _S,
+            "Key of the unit in this table: the statistics-office code on the 2008–2025 map ('51'); on the 2025 map "
+            "the code with '@2025' ('51@2025'), since the 2025 list reuses old numbers for other units.",
+            False,
+        ),
+        _f("gso_code", _S, "Statistics-office code as published on the unit's map (leading zeros kept): '91'.", False),
+        _f(
+            "map",
+            _S,
+            "Map the unit belongs to: '2008–2025' (63 provinces, districts, communes, until 30 June 2025) or "
+            "'2025' (34 provinces and their communes, from 1 July 2025).",
+            False,
+        ),
         _f("name", _S, "Name without the unit word ('Quảng Ngãi', 'Đức Phổ').", False),
         _f("type", _S, "Unit word: tỉnh, thành phố, huyện, quận, thị xã, xã, phường, thị trấn, đặc khu.", False),
         _f("level", _S, "province, district or commune.", False),
         _f("parent_code", _S, "Code of the unit one level up."),
         _f("valid_from", _D, "First day the unit existed as recorded (null: before the source's start)."),
         _f("valid_to", _D, "Last day the unit existed (null: still valid)."),
-        _f("successor_code", _S, "Unit it became part of after valid_to (old province → new province)."),
+        _f(
+            "successor_code",
+            _S,
+            "Unit (code) it became part of after valid_to: an old province's new province; an old commune's new "
+            "commune when it went whole into one (null when it was split).",
+        ),
         _f("source", _S, "Where the row comes from, with its date.", False),
     ]
 )

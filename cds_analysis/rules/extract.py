@@ -31,6 +31,7 @@ from cds_analysis.lang.segments import split_paragraphs
 from cds_analysis.lang.text import NormalizedText
 from cds_analysis.read.documents import Document, read_document
 from cds_analysis.read.tables import Sheet, find_text_tables
+from cds_analysis.reference.gazetteer import on_current_map
 from cds_analysis.reference.schemas import OBSERVATIONS
 from cds_analysis.rules import boilerplate, context, places
 from cds_analysis.rules import tables as report_tables
@@ -79,7 +80,7 @@ def extract_text(
     facts = _facts(nt.text, published, [nt.from_original(*region) for region in found.regions])
     rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
     prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
-    return report_tables.without_restatements(prose, found.observations)
+    return on_current_map(report_tables.without_restatements(prose, found.observations), published)
 
 
 def extract_document(doc: Document) -> pd.DataFrame:

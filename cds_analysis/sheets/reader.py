@@ -72,6 +72,7 @@ from cds_analysis.read.workbooks import (
     column_letters,
     read_sheet,
 )
+from cds_analysis.reference import gazetteer
 from cds_analysis.reference.schemas import OBSERVATIONS, empty_frame, schema
 from cds_analysis.sheets.cells import Value, figure, number_in, read_value
 from cds_analysis.sheets.context import Context, row_place, sheet_context
@@ -298,7 +299,9 @@ def extract_sheet(doc: SheetDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
         rejects.append({"path": doc.path, "document_id": doc.document_id, "location": location, "reason": reason,
                         "stage": "validate"})  # fmt: skip
     kept = frame.drop(index=failures.index).drop(columns=list(CELL_COLUMNS))
-    observations = pa.Table.from_pandas(kept, schema=OBSERVATIONS, preserve_index=False).to_pandas()
+    observations = gazetteer.on_current_map(
+        pa.Table.from_pandas(kept, schema=OBSERVATIONS, preserve_index=False).to_pandas()
+    )
     return observations, pd.DataFrame(rejects, columns=schema("rejects").names) if rejects else empty_frame("rejects")
 
 
