@@ -327,55 +327,69 @@ def test_targets_and_other_indicator_are_not_values():
 # ------------------------------------------------------------------ roll-ups and coverage
 
 
-def test_counts_are_summed_with_coverage():
+def test_counts_sum_to_the_parent_over_complete_coverage_and_are_a_lower_bound_otherwise():
     rows = [
         observation("community_tech_teams", 5, "commune", "2023-H1", "51", "525", "21115", unit="count"),
         observation("community_tech_teams", 7, "commune", "2023-H1", "51", "525", "21118", unit="count"),
     ]
     r = row(run(rows), "525", "community_tech_teams", "commune")
-    assert (r["latest_value"], r["aggregation"], r["n_units_reported"], r["n_units_total"]) == (12, "sum", 2, 3)
+    assert (r["latest_value"], r["aggregation"], r["n_units_reported"], r["n_units_total"]) == (12, "sum_partial", 2, 3)
     assert r["observation_ids"] == ";".join(sorted(o["observation_id"] for o in rows))
-    province = row(run(rows, level="province"), "51", "community_tech_teams", "commune")
-    assert (province["latest_value"], province["n_units_reported"], province["n_units_total"]) == (12, 2, 5)
+    assert "2/3" in r["status_rule"]
+    third = observation("community_tech_teams", 4, "commune", "2023-H1", "51", "525", "21121", unit="count")
+    r = row(run([*rows, third]), "525", "community_tech_teams", "commune")
+    assert (r["latest_value"], r["aggregation"], r["n_units_reported"]) == (16, "sum", 3)
+    province = row(run([*rows, third], level="province"), "51", "community_tech_teams", "commune")
+    assert (province["latest_value"], province["aggregation"]) == (16, "sum_partial")
+    assert (province["n_units_reported"], province["n_units_total"]) == (3, 5)
 
 
-def test_rates_are_weighted_by_denominators_all_the_way_up():
-    rows = [
-        observation(
-            "online_dossier_rate", 50, "commune", "2023-H1", "51", "532", "21364", numerator=50, denominator=100
-        ),
-        observation(
-            "online_dossier_rate", 90, "commune", "2023-H1", "51", "532", "21367", numerator=270, denominator=300
-        ),
-        observation(
-            "online_dossier_rate", 20, "commune", "2023-H1", "51", "525", "21115", numerator=20, denominator=100
-        ),
-    ]
-    district = row(run(rows), "532", "online_dossier_rate", "commune")
+def _dossiers(share, commune, district, received):
+    return observation(
+        "online_dossier_rate",
+        share,
+        "commune",
+        "2023-H1",
+        "51",
+        district,
+        commune,
+        numerator=share * received / 100,
+        denominator=received,
+    )
+
+
+def test_rates_are_weighted_by_denominators_over_complete_coverage_only():
+    nghia_hanh = [_dossiers(50, "21364", "532", 100), _dossiers(90, "21367", "532", 300)]
+    tra_bong = [_dossiers(20, "21115", "525", 100), _dossiers(40, "21118", "525", 50)]
+    district = row(run(nghia_hanh), "532", "online_dossier_rate", "commune")
     assert (district["latest_value"], district["aggregation"]) == (80, "weighted_mean")
-    province = row(run(rows, level="province"), "51", "online_dossier_rate", "commune")
-    assert province["latest_value"] == pytest.approx((50 + 270 + 20) / 500 * 100)
-    assert province["aggregation"] == "weighted_mean"
+    partial = row(run([*nghia_hanh, *tra_bong], level="province"), "51", "online_dossier_rate", "commune")
+    assert pd.isna(partial["latest_value"]) and partial["status"] == "no_data"  # 4 of 5 communes: no province rate
+    everyone = [*nghia_hanh, *tra_bong, _dossiers(10, "21121", "525", 50)]
+    province = row(run(everyone, level="province"), "51", "online_dossier_rate", "commune")
+    assert province["latest_value"] == pytest.approx((50 + 270 + 20 + 20 + 5) / 600 * 100)
+    assert province["aggregation"] == "weighted_mean" and province["n_units_reported"] == 5
 
 
-def test_rates_without_denominators_fall_back_to_a_flagged_plain_mean():
+def test_rates_without_denominators_give_the_parent_no_value():
     rows = [
         observation(
             "online_dossier_rate", 50, "commune", "2023-H1", "51", "532", "21364", numerator=50, denominator=100
         ),
         observation("online_dossier_rate", 90, "commune", "2023-H1", "51", "532", "21367"),
     ]
-    r = row(run(rows), "532", "online_dossier_rate", "commune")
-    assert (r["latest_value"], r["aggregation"]) == (70, "mean_unweighted")
+    result = run(rows)
+    assert pd.isna(row(result, "532", "online_dossier_rate", "commune")["latest_value"])
+    communes = run(rows, level="commune")
+    assert row(communes, "21367", "online_dossier_rate", "commune")["latest_value"] == 90  # the units are shown
 
 
-def test_mean_rule_takes_the_plain_mean():
+def test_mean_rule_is_not_rolled_up():
     rows = [
         observation("dx_criteria_met", 11, "commune", "2023", "38", "394", "15403", unit="criteria"),
         observation("dx_criteria_met", 8, "commune", "2023", "38", "394", "15406", unit="criteria"),
     ]
-    r = row(run(rows, as_of="2023"), "394", "dx_criteria_met", "commune")
-    assert (r["latest_value"], r["aggregation"]) == (9.5, "mean_unweighted")
+    assert pd.isna(row(run(rows, as_of="2023"), "394", "dx_criteria_met", "commune")["latest_value"])
 
 
 def test_ranks_are_not_rolled_up():
@@ -390,7 +404,8 @@ def test_only_periods_in_common_are_rolled_up_together():
         observation("community_tech_teams", 7, "commune", "2023-Q2", "51", "525", "21118", unit="count"),
     ]
     r = row(run(rows), "525", "community_tech_teams", "commune")
-    assert (r["latest_value"], r["latest_period"], r["n_units_reported"], r["n_periods"]) == (7, "2023-Q2", 1, 2)
+    assert (r["latest_value"], r["latest_period"], r["n_units_reported"]) == (7, "2023-Q2", 1)
+    assert r["n_periods"] == 0  # partial sums of different communes are no series
 
 
 def test_a_district_collective_counts_as_all_its_communes_and_wins_over_single_ones():
