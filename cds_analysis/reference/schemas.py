@@ -237,6 +237,52 @@ CONFLICTS = pa.schema(
     ]
 )
 
+OUTCOMES = pa.schema(
+    [
+        _f("outcome_id", _S, "Stable id of the published figure.", False),
+        _f("indicator", _S, "Catalogue code where one fits, else a descriptive code (5g_population_coverage).", False),
+        _f("name_vi", _S, "What is measured, in Vietnamese.", False),
+        _f("scope", _S, "'national': the figure is the country's.", False),
+        _f("value", _F, "The figure, in the unit below.", False),
+        _f("qualifier", _S, "exact, approx (gần, khoảng), more_than (hơn, trên), as the source states it.", False),
+        _f("unit", _S, "percent, count, rank or index.", False),
+        _f("period_label", _S, "Period the figure speaks of ('2025', '2025-11', 'as_of 2025-10-21').", False),
+        _f("period_end", _D, "Last day of that period.", False),
+        _f("source_url", _S, "Page the figure was published on.", False),
+        _f("source_date", _D, "Date of the page (null where the page is undated)."),
+        _f("note", _S, "Context: breakdowns, what the figure is compared with, caveats."),
+    ]
+)
+
+DTI = pa.schema(
+    [
+        _f("year", _I, "DTI year (the assessment of that year, published the next).", False),
+        _f("provinces", _S, "Map of the ranking: pre2025 (63 provinces), post2025 (34) or national.", False),
+        _f("province_code", _S, "Code of the province on that map (null for national figures and means)."),
+        _f("province", _S, "Province name as in the gazetteer (null for national figures and means)."),
+        _f(
+            "metric",
+            _S,
+            "pdti (provincial index), pillar_* (chính quyền số, kinh tế số, xã hội số), a main index "
+            "(nhan_thuc_so, the_che_so, ha_tang_so, nhan_luc_so, an_toan_thong_tin_mang, hoat_dong_*), "
+            "*_mean (mean of the provinces) or dti_national.",
+            False,
+        ),
+        _f("score", _F, "Score 0–1 (null where only the rank was published)."),
+        _f("rank", _I, "Rank among rank_of provinces."),
+        _f("rank_of", _I, "Provinces ranked: 63 or 34."),
+        _f(
+            "derived",
+            _B,
+            "True for a post-2025 score computed here as the mean of its former provinces' scores.",
+            False,
+        ),
+        _f("source", _S, "Page the figure was published on, or how it was derived.", False),
+        _f("source_date", _D, "Date of the page (null where undated)."),
+        _f("note", _S, "Method notes and caveats (the 2020 method is not comparable with later years)."),
+    ]
+)
+
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "observations": OBSERVATIONS,
@@ -246,6 +292,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "targets": TARGETS,
     "progress": PROGRESS,
     "conflicts": CONFLICTS,
+    "outcomes": OUTCOMES,
+    "dti": DTI,
 }
 
 
