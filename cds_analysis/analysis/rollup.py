@@ -65,7 +65,6 @@ _DEPTH_TIER = np.array([0, 0, 1, 2])  # the tier a node of each depth is a unit 
 RULES = ("none", "sum", "weighted_mean", "mean")  # catalogue aggregation → rule number
 _OBSERVED, _SUM, _WEIGHTED, _PARTIAL = range(4)  # positions in AGGREGATIONS
 _YEAR_ZERO = np.datetime64("2020-01-01", "D")
-_UNDATED = np.int64(-(2**40))  # sorts an unknown publication day before every known one
 
 
 class Tree:
@@ -381,9 +380,7 @@ class Points:
         if point is None:  # every observation is its own point: use the arrays as they are
             chosen = np.arange(n)
         else:
-            published = obs.published.astype(np.int64)
-            published = np.where(np.isnat(obs.published), _UNDATED, published)
-            order = np.lexsort((~obs.official, -published, points.duration[period], point))
+            order = _sort_order(point, points.duration[period], -_days_number(obs.published), ~obs.official)
             starts = np.ones(len(order), bool)
             starts[1:] = point[order][1:] != point[order][:-1]
             chosen = order[starts]  # point codes are 0..n-1 in sorted order
@@ -545,12 +542,43 @@ class Points:
                 of_obs[at] = series[d][local[at]]
         hit = np.flatnonzero(of_obs >= 0)
         chosen = np.ones(len(hit), bool) if self.chosen is None else self.chosen[hit]
-        ids = pd.DataFrame({"series": of_obs[hit], "id": obs.ids(hit), "chosen": chosen})
-        ids = ids.sort_values(["series", "id"], kind="mergesort")
-        every = np.arange(len(latest))
-        used = ids[ids["chosen"]].groupby("series")["id"].agg(";".join).reindex(every)
-        aside = ids[~ids["chosen"]].groupby("series")["id"].agg(";".join).reindex(every)
-        return used.to_numpy(object), aside.to_numpy(object)
+        ids = pa.table({"series": of_obs[hit], "id": pa.array(obs.ids(hit), pa.string()), "chosen": chosen})
+        ids = ids.sort_by([("series", "ascending"), ("id", "ascending")])
+        return _joined(ids.filter(ids["chosen"]), len(latest)), _joined(
+            ids.filter(pc.invert(ids["chosen"])), len(latest)
+        )
+
+
+def _days_number(days: np.ndarray) -> np.ndarray:
+    """Days since 1970 as integers, an unknown day (NaT) before every known one."""
+    number = days.astype("datetime64[D]").astype(np.int64)
+    return np.where(np.isnat(days), number[~np.isnat(days)].min(initial=0) - 1, number)
+
+
+def _sort_order(*keys: np.ndarray) -> np.ndarray:
+    """Positions that sort by the first key, then the next…, as ``np.lexsort`` on reversed keys.
+
+    The keys are packed into one int64 when their ranges fit 63 bits, which
+    a stable (radix) argsort orders several times faster than ``lexsort``.
+    """
+    ranked = [np.asarray(k, np.int64) - np.asarray(k, np.int64).min(initial=0) for k in keys]
+    bits = [max(int(r.max(initial=0)), 1).bit_length() for r in ranked]
+    if sum(bits) > 63:
+        return np.lexsort(tuple(reversed(ranked)))
+    packed = np.zeros(len(ranked[0]), np.int64)
+    for r, b in zip(ranked, bits, strict=True):
+        packed <<= b
+        packed |= r
+    return np.argsort(packed, kind="stable")
+
+
+def _joined(ids: pa.Table, n: int) -> np.ndarray:
+    """The ``id`` of each ``series`` 0..n-1 ';'-joined in table order (None where a series has none)."""
+    grouped = ids.group_by("series", use_threads=False).aggregate([("id", "list")])
+    out = np.full(n, None, object)
+    series = grouped["series"].to_numpy()
+    out[series] = pc.binary_join(grouped["id_list"], ";").to_numpy(zero_copy_only=False)
+    return out
 
 
 def latest_and_trend(
@@ -574,7 +602,7 @@ def latest_and_trend(
     preference = np.select([layer.aggregation == _OBSERVED, layer.aggregation == _PARTIAL], [2, 0], 1)
     sid, n = _dense_codes(*_key(layer.node, layer.tier, layer.indicator, 0, (len(unit_of), 1), len(tree.code)))
     sid = np.arange(n) if sid is None else sid
-    order = np.lexsort((shortness, preference, end, sid))
+    order = _sort_order(sid, _days_number(end), preference, shortness)
     last_of_series = np.ones(len(order), bool)
     last_of_series[:-1] = sid[order][1:] != sid[order][:-1]
     latest = order[last_of_series]
