@@ -41,7 +41,7 @@ def quarters_between(end: np.ndarray, cutoff: np.datetime64) -> np.ndarray:
     """Whole quarters from the quarter of each ``end`` day to the quarter of ``cutoff`` (NaN where no day)."""
     days = np.asarray(end, "datetime64[D]")
     months = days.astype("datetime64[M]").astype(np.int64)
-    now = np.datetime64(cutoff, "M").astype(np.int64)
+    now = np.asarray(cutoff, "datetime64[D]").astype("datetime64[M]").astype(np.int64)
     age = (now // 3 - months // 3).astype(float)
     age[np.isnat(days)] = np.nan
     return age
@@ -83,7 +83,7 @@ def assess(rows: pd.DataFrame, cutoff: np.datetime64, as_of: str) -> pd.DataFram
     out = rows.assign(
         gap=np.where(lower, value - target, target - value),
         share_of_target=share,
-        age_quarters=pd.array(age, dtype="Float64").round().astype("Int64"),
+        age_quarters=pd.Series(age, index=rows.index).round().astype("Int64"),
         status=status,
     )
     return out.assign(status_rule=[_rule(r, as_of) for r in out.itertuples(index=False)])

@@ -72,6 +72,7 @@ from cds_analysis.analysis.rollup import (
     codes_of,
     index_in,
     latest_and_trend,
+    names_of,
 )
 from cds_analysis.lang.periods import Period
 from cds_analysis.log import logger
@@ -233,7 +234,7 @@ def _rows(
         unit_name=tree.name[node],
         admin_level=np.asarray(TIERS, object)[tier],
         province_code=codes_of(tree, province),
-        province=np.where(province >= 0, tree.name[np.maximum(province, 0)], None),
+        province=names_of(tree, province),
         district_code=codes_of(tree, tree.ancestor[node, DISTRICT]),
         plan_province_code=codes_of(tree, plans),
         indicator=names.to_numpy(object)[rows["indicator"].to_numpy()],

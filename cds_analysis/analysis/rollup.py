@@ -35,8 +35,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -51,6 +53,7 @@ __all__ = [
     "Points",
     "latest_and_trend",
     "codes_of",
+    "names_of",
     "index_in",
 ]
 
@@ -277,7 +280,8 @@ class Observations:
 
     def labels(self, positions: np.ndarray) -> np.ndarray:
         """Period labels of the observations at ``positions`` ('as_of <published>' for document-dated ones)."""
-        label = np.array(self.frame["period_label"].iloc[self.frame_rows(positions)].to_numpy(object, na_value=None))
+        label = np.asarray(self.frame["period_label"].iloc[self.frame_rows(positions)].to_numpy(dtype=object))
+        label[pd.isna(label)] = None
         dated = self.dated_by_document[positions]
         label[dated] = ["as_of " + str(day) for day in self.end[positions][dated]]
         return label
@@ -656,7 +660,7 @@ def _key(node, tier, indicator, period, radix: tuple[int, int], n_nodes: int) ->
     """
     n_ind, n_periods = radix
     size = n_nodes * 3 * n_ind * n_periods
-    key = np.array(node, np.int32 if size < 2**31 else np.int64)
+    key: npt.NDArray[np.signedinteger[Any]] = np.array(node, np.int32 if size < 2**31 else np.int64)
     key *= 3
     key += tier
     key *= n_ind
@@ -698,7 +702,18 @@ def _first_of(group: np.ndarray, n: int) -> np.ndarray:
 
 def codes_of(tree: Tree, node: np.ndarray) -> np.ndarray:
     """Codes of ``node`` (None where -1)."""
-    return np.where(node >= 0, tree.code[np.maximum(node, 0)], None)
+    return _or_none(tree.code, node)
+
+
+def names_of(tree: Tree, node: np.ndarray) -> np.ndarray:
+    """Names of ``node`` (None where -1)."""
+    return _or_none(tree.name, node)
+
+
+def _or_none(values: np.ndarray, node: np.ndarray) -> np.ndarray:
+    out = values[np.maximum(node, 0)].copy()
+    out[node < 0] = None
+    return out
 
 
 def _arrow(values: pd.Series) -> pa.Array:

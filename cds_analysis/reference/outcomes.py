@@ -13,6 +13,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -43,7 +44,7 @@ def load_outcomes(path: str | os.PathLike = OUTCOMES_CSV) -> pd.DataFrame:
     value = csv.numbers("value")
     end = csv.dates("period_end")
     csv.fail(
-        [not _within(label, day) for label, day in zip(raw["period_label"], end, strict=True)],
+        np.array([not _within(label, day) for label, day in zip(raw["period_label"], end, strict=True)]),
         "period_end does not fall within period_label",
     )
     out = raw.assign(scope="national", value=value, period_end=end, source_date=csv.dates("source_date"))

@@ -75,7 +75,7 @@ def load_targets(path: str | os.PathLike = TARGETS_CSV) -> pd.DataFrame:
     def fail(mask: pd.Series, reason: str) -> None:
         if mask.any():
             i = int(np.flatnonzero(mask.to_numpy())[0])
-            raise TargetsError(f"{path}, line {i + 2} ({raw.at[i, 'target_id']}): {reason}")
+            raise TargetsError(f"{path}, line {i + 2} ({raw['target_id'].iat[i]!s}): {reason}")
 
     for column in _REQUIRED:
         fail(raw[column].isna(), f"{column} is empty")
@@ -138,7 +138,8 @@ def targets_from_reports(observations: pd.DataFrame, indicators: pd.DataFrame | 
     missing = pd.Series([None] * len(obs), index=obs.index, dtype=object)
     lower_is_better = obs["indicator"].map(higher).eq(False)
     comparator = obs["qualifier"].map(_QUALIFIER_COMPARATOR)
-    comparator = comparator.fillna(pd.Series(np.where(lower_is_better, "<=", ">="), index=obs.index))
+    default = np.where(lower_is_better, "<=", ">=")
+    comparator = pd.Series(np.where(comparator.isna(), default, comparator), index=obs.index, dtype=object)
     comparator = comparator.mask(obs["unit"].eq("rank"), "top_n")
 
     out = pd.DataFrame(
