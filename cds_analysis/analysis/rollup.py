@@ -280,7 +280,7 @@ class Observations:
 
     def labels(self, positions: np.ndarray) -> np.ndarray:
         """Period labels of the observations at ``positions`` ('as_of <published>' for document-dated ones)."""
-        label = np.asarray(self.frame["period_label"].iloc[self.frame_rows(positions)].to_numpy(dtype=object))
+        label = np.array(self.frame["period_label"].iloc[self.frame_rows(positions)].to_numpy(dtype=object))
         label[pd.isna(label)] = None
         dated = self.dated_by_document[positions]
         label[dated] = ["as_of " + str(day) for day in self.end[positions][dated]]
