@@ -34,7 +34,13 @@ def test_every_observation_quotes_its_source(processed):
 
 def test_quang_ngai_districts_stand_against_the_2025_targets(processed):
     progress = cds.read_table("progress", processed)
-    qn = progress[(progress["province"] == "Quảng Ngãi") & progress["latest_value"].notna()]
+    stored = progress[(progress["province"] == "Quảng Ngãi") & progress["latest_value"].notna()]
+    stale = {(r.unit_name, r.admin_level, r.indicator): r for r in stored.itertuples()}
+    dossiers = stale[("Nghĩa Hành", "district", "online_dossier_rate")]
+    assert (dossiers.as_of, dossiers.status, dossiers.age_quarters) == ("2024-Q4", "stale", 6)  # 2023-H1 at 2024-Q4
+    obs, docs = cds.read_table("observations", processed), cds.read_table("documents", processed)
+    then = cds.progress(obs, documents=docs, as_of="2023-Q4", level="district")
+    qn = then[(then["province"] == "Quảng Ngãi") & then["latest_value"].notna()]
     rows = {(r.unit_name, r.admin_level, r.indicator): r for r in qn.itertuples()}
     dossiers = rows[("Nghĩa Hành", "district", "online_dossier_rate")]
     assert (dossiers.latest_value, dossiers.latest_period) == (66.4, "2023-H1")
@@ -44,3 +50,12 @@ def test_quang_ngai_districts_stand_against_the_2025_targets(processed):
     assert (own.latest_value, own.status) == (80, "met")
     assert communes.latest_value == 60 and communes.latest_period.startswith("range 2023")
     assert {own.target_source, communes.target_source} <= set(cds.load_targets()["source_decision"])
+
+
+def test_no_stored_progress_value_mixes_documents_without_a_rule(processed):
+    progress = cds.read_table("progress", processed)
+    document = cds.read_table("observations", processed).set_index("observation_id")["document_id"]
+    valued = progress[progress["latest_value"].notna()]
+    n_documents = valued["observation_ids"].str.split(";").map(lambda ids: document[ids].nunique())
+    assert valued.loc[n_documents > 1, "aggregation"].isin(["sum", "sum_partial", "weighted_mean"]).all()
+    assert valued["observation_ids"].notna().all() and valued["status_rule"].notna().all()

@@ -29,7 +29,12 @@ def test_every_province_of_both_maps_gets_each_2025_target():
     assert set(card.loc[card["map"].eq("pre2025"), "province_code"]) == {"51", "62", "38"}
     assert set(card.loc[card["map"].eq("post2025"), "province_code"]) == {"51@2025", "38@2025"}
     old = _one(card, "pre2025", "51", "online_dossier_rate", "province")
-    assert (old["met"], old["latest_value"], old["target_value"], old["value_sources"]) == (True, 86.2, 80, "ubnd-qng.txt")
+    assert (old["met"], old["latest_value"], old["target_value"], old["value_sources"]) == (
+        True,
+        86.2,
+        80,
+        "ubnd-qng.txt",
+    )
 
 
 def test_a_shortfall_at_the_end_of_2025_is_not_met_and_an_old_figure_is_stale():
