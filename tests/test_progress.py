@@ -766,3 +766,13 @@ def test_progress_defaults_to_the_latest_quarter_as_the_stored_table_does():
     assert stored["as_of"].eq("2023-Q4").all()
     direct = progress(rows, level="district")
     pd.testing.assert_frame_equal(stored, direct)
+
+
+def test_a_passed_target_is_judged_on_the_values_up_to_its_deadline():
+    rows = [
+        observation("work_records_online_rate", 76, "district", "2025", "51", "532"),
+        observation("work_records_online_rate", 85, "district", "2025", "51", "532"),
+    ]
+    rows[1].update(period_label="2026-Q1", period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 3, 31))
+    r = row(run(rows, as_of="2026-Q1"), "532", "work_records_online_rate", "district")
+    assert (r["status"], r["latest_value"], r["latest_period"]) == ("not_met", 76, "2025")

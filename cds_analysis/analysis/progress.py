@@ -42,8 +42,11 @@ documents table; pass it too to get the same answer (without it, a warning
 says how many undated figures were left out).
 
 Horizon: ``horizon`` (2025 by default, 2026, 2030…) picks the targets of that
-year. The trend is the least-squares slope over the unit's own dated series;
-the projection carries the latest value to 31 December of the horizon year.
+year. Once its year is over (``as_of`` at or after 31 December of it) the
+status is final (met / not met) and rests on the values up to that day: a
+2026 figure does not change whether a 2025 target was met. The trend is the
+least-squares slope over the unit's own dated series; the projection carries
+the latest value to 31 December of the horizon year.
 :mod:`.assess` decides the status and writes its rule (``status_rule``).
 """
 
@@ -87,14 +90,12 @@ __all__ = [
     "AGGREGATIONS",
     "STALE_AFTER_QUARTERS",
     "REFORM_DAY",
-    "HORIZON_DAY",
     "progress",
     "progress_table",
     "latest_quarter",
     "period_end_of",
 ]
 
-HORIZON_DAY = date(TARGET_YEAR, 12, 31)
 _POINT_LABEL = re.compile(r"\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?")  # as_of is one point, not a range
 _DEPTH_TIER = np.array([0, 0, 1, 2])
 
@@ -132,6 +133,8 @@ def progress(
         raise ValueError(f"horizon must be a target year such as 2025 or 2030; got {horizon!r}")
     as_of = latest_quarter(observations) if as_of is None else as_of
     cutoff = period_end_of(as_of)
+    horizon_day = np.datetime64(f"{int(horizon)}-12-31", "D")
+    judged = min(cutoff, horizon_day)  # a target whose year is over is judged on the values up to its deadline
     units = load_units() if units is None else units
     indicators = load_indicators() if indicators is None else indicators
     if targets is None:
@@ -142,7 +145,7 @@ def progress(
 
     tree = Tree(units)
     published = None if documents is None else documents.set_index("document_id")["published"]
-    obs = Observations(observations, cutoff, published)
+    obs = Observations(observations, judged, published)
     tree.anchor(obs)
     names = pd.Index(pd.unique(pd.concat([pd.Series(obs.indicator_names, dtype=object), targets["indicator"]])))
     catalogue = indicators.set_index("code").reindex(names)
@@ -151,7 +154,6 @@ def progress(
     points = Points.from_observations(obs, tree)
     for child_depth in range(COMMUNE, depth, -1):
         points.roll_up(tree, child_depth, rule, passthrough=child_depth == OLD)
-    horizon_day = np.datetime64(f"{int(horizon)}-12-31", "D")
     found = latest_and_trend(points, tree, depth, obs, catalogue["unit"].to_numpy(object), horizon_day)
     era = int(provinces == "post2025" and cutoff >= np.datetime64(REFORM_DAY))
     province_depth = NEW if provinces == "post2025" else OLD
@@ -159,7 +161,7 @@ def progress(
         found, obs, tree, depth, province_depth, era, names, targets, catalogue.reset_index(names="code"), horizon
     )
     rows = rows.assign(as_of=str(as_of), horizon=int(horizon))
-    return _as_schema(assess(rows, cutoff, str(as_of)))
+    return _as_schema(assess(rows, judged, str(as_of)))
 
 
 def latest_quarter(observations: pd.DataFrame, today: date | None = None) -> str:
