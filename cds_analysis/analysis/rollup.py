@@ -565,7 +565,11 @@ def _sort_order(*keys: np.ndarray) -> np.ndarray:
     The keys are packed into one int64 when their ranges fit 63 bits, which
     a stable (radix) argsort orders several times faster than ``lexsort``.
     """
-    ranked = [np.asarray(k, np.int64) - np.asarray(k, np.int64).min(initial=0) for k in keys]
+    ranked = []
+    for key in keys:
+        as_int = np.asarray(key, np.int64)
+        low = int(as_int.min(initial=0))
+        ranked.append(as_int - low if low else as_int)
     bits = [max(int(r.max(initial=0)), 1).bit_length() for r in ranked]
     if sum(bits) > 63:
         return np.lexsort(tuple(reversed(ranked)))
