@@ -28,7 +28,8 @@ knows how many there are (``Tree.total``). A series (trend, projection) uses
 only a unit's own dated points and complete roll-ups, one per period end.
 
 Everything runs on whole columns (NumPy/Arrow), never a Python loop per row:
-10 million observations take a few seconds (benchmarks/bench_progress.py).
+10 million observations take 8–12 s on two shared cores, DuckDB about 1 s for the latest value alone
+(benchmarks/bench_progress.py).
 """
 
 from __future__ import annotations
