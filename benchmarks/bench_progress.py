@@ -1,4 +1,4 @@
-"""Time and peak memory of :func:`cds_analysis.analysis.progress.progress` on synthetic observations.
+"""Time and peak memory of :func:`cds_analysis.analysis.progress.progress` beside DuckDB, on synthetic observations.
 
 Every commune × 40 quarters × 25 indicators is about 10 million rows. The
 units are the gazetteer's when it lists communes, otherwise a synthetic tree
@@ -9,7 +9,14 @@ memory is the peak resident set during the calls (Linux VmHWM, reset before
 each; ru_maxrss elsewhere), input table included, which is built the way
 ``read_table`` returns it (Arrow-backed strings, dates as objects).
 
-    python benchmarks/bench_progress.py            # 1M, 3M and 10M rows
+In the same process the observations are written to Parquet and timed three
+more ways: ``progress`` on the frame read back with ``read_table``, and the
+step DuckDB is compared on, the latest value of every commune and indicator
+(``arg_max`` over the period end), as one DuckDB query on the same Parquet
+file and on the in-memory Arrow table. Each line gives seconds and peak RSS.
+
+    python benchmarks/bench_progress.py                       # 200k rows, a quick check
+    python benchmarks/bench_progress.py --rows 10000000       # the 10M measurement
     python benchmarks/bench_progress.py --rows 10000000 --level district
 """
 
@@ -19,7 +26,10 @@ import argparse
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -143,9 +153,20 @@ def synthetic_observations(units: pd.DataFrame, n_rows: int, seed: int = 0) -> p
             "province_code": decoded(commune, province_codes),
             "district_code": decoded(commune, district_codes),
             "commune_code": decoded(commune, commune_codes),
+            "source": decoded(commune, [f"bao-cao-{i}.xlsx" for i in range(n_communes)]),
+            "qualifier": decoded(np.zeros(n, int), ["exact"]),
+            "evidence": decoded(np.zeros(n, int), ["(synthetic)"]),
+            "char_start": np.zeros(n, np.int64),
+            "char_end": np.ones(n, np.int64),
+            "extractor_version": decoded(np.zeros(n, int), ["bench"]),
         }
     )
-    return table.to_pandas()
+    from cds_analysis.reference.schemas import OBSERVATIONS
+
+    missing = [f.name for f in OBSERVATIONS if f.name not in table.column_names]
+    for name in missing:
+        table = table.append_column(name, pa.nulls(n, OBSERVATIONS.field(name).type))
+    return table.select(OBSERVATIONS.names).to_pandas()
 
 
 def reset_peak() -> None:
@@ -166,25 +187,84 @@ def rss_mb(field: str = "VmHWM") -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+LATEST_SQL = """
+    SELECT commune_code, indicator, arg_max(value, period_end) AS latest_value, max(period_end) AS latest_end
+    FROM {source}
+    WHERE NOT is_target AND period_end <= DATE '{cutoff}'
+    GROUP BY commune_code, indicator
+"""
+
+
+def measured(step: Callable[[], object]) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one call of ``step``."""
+    reset_peak()
+    t0 = time.perf_counter()
+    out = step()
+    seconds = time.perf_counter() - t0
+    peak = rss_mb()
+    del out
+    return seconds, peak
+
+
 def run_one(n_rows: int, level: str, provinces: str) -> None:
+    import duckdb
+
     from cds_analysis.analysis.progress import progress
+    from cds_analysis.store import read_table, write_table
 
     units, indicators, targets = units_for_benchmark(), synthetic_indicators(), synthetic_targets()
     obs = synthetic_observations(units, n_rows)
-    times = []
-    for _ in range(2):
-        before = rss_mb("VmRSS")
-        reset_peak()
-        t0 = time.perf_counter()
-        out = progress(
-            obs, targets=targets, as_of="2023-Q4", level=level, provinces=provinces, units=units, indicators=indicators
+    before = rss_mb("VmRSS")
+
+    def ours(frame: pd.DataFrame) -> Callable[[], object]:
+        return lambda: progress(
+            frame,
+            targets=targets,
+            as_of="2023-Q4",
+            level=level,
+            provinces=provinces,
+            units=units,
+            indicators=indicators,
         )
-        times.append(time.perf_counter() - t0)
-        peak = rss_mb()
-        del out
+
+    def latest_step(frame: pd.DataFrame) -> Callable[[], object]:
+        """Our engine's part of the work DuckDB is compared on: each commune's latest value (with trend and ids)."""
+        from cds_analysis.analysis import rollup
+
+        def step() -> object:
+            tree = rollup.Tree(units)
+            found = rollup.Observations(frame, np.datetime64("2023-12-31"), None)
+            tree.anchor(found)
+            unit_of = indicators.set_index("code").reindex(found.indicator_names)["unit"].to_numpy(object)
+            points = rollup.Points.from_observations(found, tree)
+            return rollup.latest_and_trend(points, tree, rollup.COMMUNE, found, unit_of, np.datetime64("2025-12-31"))
+
+        return step
+
+    first, second = measured(ours(obs)), measured(ours(obs))
+    latest = measured(latest_step(obs))
     print(
-        f"{len(obs):>11,} rows  {level:<8} {provinces:<8} first call {times[0]:5.2f} s, second {times[1]:5.2f} s  "
-        f"peak RSS {peak:6.0f} MB (input alone {before:6.0f} MB)",
+        f"{len(obs):>11,} rows  {level:<8} {provinces:<8} progress in memory: first {first[0]:5.2f} s, "
+        f"second {second[0]:5.2f} s, peak RSS {second[1]:6.0f} MB (input alone {before:6.0f} MB); "
+        f"its latest-value step alone {latest[0]:5.2f} s ({latest[1]:6.0f} MB)",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        write_table(obs, "observations", tmp)
+        parquet = Path(tmp) / "observations.parquet"
+        arrow = pa.Table.from_pandas(obs, preserve_index=False)
+        del obs
+        from_parquet = measured(lambda: ours(read_table("observations", tmp))())
+        sql = LATEST_SQL.format(cutoff="2023-12-31", source="{source}")
+        con = duckdb.connect()
+        con.register("obs_arrow", arrow)
+        duck_parquet = measured(lambda: con.sql(sql.format(source=f"read_parquet('{parquet}')")).to_arrow_table())
+        duck_memory = measured(lambda: con.sql(sql.format(source="obs_arrow")).to_arrow_table())
+        con.close()
+    print(
+        f"{'':>11}       from Parquet: progress {from_parquet[0]:5.2f} s ({from_parquet[1]:6.0f} MB); "
+        f"DuckDB latest value per commune × indicator {duck_parquet[0]:5.2f} s ({duck_parquet[1]:6.0f} MB); "
+        f"DuckDB on the Arrow table {duck_memory[0]:5.2f} s ({duck_memory[1]:6.0f} MB)",
         flush=True,
     )
 
@@ -216,8 +296,8 @@ def synthetic_targets() -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="*", default=[1_000_000, 3_000_000, 10_000_000])
-    parser.add_argument("--level", nargs="*", default=["province", "district"])
+    parser.add_argument("--rows", type=int, nargs="*", default=[200_000])
+    parser.add_argument("--level", nargs="*", default=["province"])
     parser.add_argument("--provinces", default="pre2025")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

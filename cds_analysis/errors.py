@@ -11,6 +11,7 @@ __all__ = [
     "CatalogueError",
     "CdsError",
     "ReadError",
+    "ReferenceDataError",
     "ReportError",
     "TableError",
     "TargetsError",
@@ -42,6 +43,10 @@ class VocabularyError(CdsError, ValueError):
 
 class TargetsError(CdsError, ValueError):
     """A targets file or frame that does not hold valid targets."""
+
+
+class ReferenceDataError(CdsError, ValueError):
+    """A bundled reference file (outcomes, DTI) is malformed; the message names the file, line and reason."""
 
 
 class TableError(CdsError, ValueError):

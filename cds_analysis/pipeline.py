@@ -27,8 +27,10 @@ from cds_analysis.config import PROCESSED_DIR, RAW_DIR
 from cds_analysis.read.documents import FORMATS as TEXT_FORMATS
 from cds_analysis.read.documents import Document, ReadError, read_document
 from cds_analysis.read.workbooks import SHEET_FORMATS
+from cds_analysis.reference.dti import load_dti
 from cds_analysis.reference.gazetteer import load_units
 from cds_analysis.reference.indicators import load_indicators
+from cds_analysis.reference.outcomes import load_outcomes
 from cds_analysis.reference.schemas import empty_frame, schema
 from cds_analysis.reference.targets import load_targets
 from cds_analysis.rules.extract import extract_document
@@ -68,6 +70,8 @@ REFERENCE_TABLES: dict[str, Callable[[], pd.DataFrame]] = {
     "units": load_units,
     "indicators": load_indicators,
     "targets": load_targets,
+    "outcomes": load_outcomes,
+    "dti": load_dti,
 }
 
 

@@ -35,6 +35,8 @@ NATURAL_KEYS: dict[str, list[str]] = {
     "targets": ["target_id"],
     "progress": ["admin_level", "unit_code", "indicator", "as_of"],
     "conflicts": ["indicator", "unit_code", "period_label", "source_a", "source_b"],
+    "outcomes": ["outcome_id"],
+    "dti": ["year", "provinces", "metric", "derived", "province"],
 }
 
 _PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}

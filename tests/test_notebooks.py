@@ -118,12 +118,8 @@ def test_province_report_writes_notebook_html_and_figures(rendered):
         "2_bars_e_documents_rate_district.png",
         "2_bars_online_dossier_rate_district.png",
         "2_bars_work_records_online_rate_district.png",
-        "3_trajectory_e_documents_rate_commune.png",
-        "3_trajectory_e_documents_rate_district.png",
-        "3_trajectory_online_dossier_rate_district.png",
-        "3_trajectory_work_records_online_rate_district.png",
         "4_coverage.png",
-    }
+    }  # no trajectory: a few districts' figures are not Quảng Ngãi's own (issue 13)
     nb = nbformat.read(result.notebook, as_version=4)
     _clean(nb)
     assert _images(nb) == len(names)
@@ -154,7 +150,8 @@ def test_overview_covers_the_provinces(rendered):
     _clean(nb)
     assert _images(nb) == len(result.figures)
     page = result.html.read_text(encoding="utf-8")
-    assert "Quảng Ngãi" in page and "Thanh Hóa" in page and "reports.overview_data" not in page
+    # The sample tables hold district figures only: no province has a value of its own to list (issue 13).
+    assert "reports.overview_data" not in page and "Hoằng Hóa" not in page
 
 
 def test_explore_shows_a_chart_and_traces_a_number(explored):

@@ -327,55 +327,69 @@ def test_targets_and_other_indicator_are_not_values():
 # ------------------------------------------------------------------ roll-ups and coverage
 
 
-def test_counts_are_summed_with_coverage():
+def test_counts_sum_to_the_parent_over_complete_coverage_and_are_a_lower_bound_otherwise():
     rows = [
         observation("community_tech_teams", 5, "commune", "2023-H1", "51", "525", "21115", unit="count"),
         observation("community_tech_teams", 7, "commune", "2023-H1", "51", "525", "21118", unit="count"),
     ]
     r = row(run(rows), "525", "community_tech_teams", "commune")
-    assert (r["latest_value"], r["aggregation"], r["n_units_reported"], r["n_units_total"]) == (12, "sum", 2, 3)
+    assert (r["latest_value"], r["aggregation"], r["n_units_reported"], r["n_units_total"]) == (12, "sum_partial", 2, 3)
     assert r["observation_ids"] == ";".join(sorted(o["observation_id"] for o in rows))
-    province = row(run(rows, level="province"), "51", "community_tech_teams", "commune")
-    assert (province["latest_value"], province["n_units_reported"], province["n_units_total"]) == (12, 2, 5)
+    assert "2/3" in r["status_rule"]
+    third = observation("community_tech_teams", 4, "commune", "2023-H1", "51", "525", "21121", unit="count")
+    r = row(run([*rows, third]), "525", "community_tech_teams", "commune")
+    assert (r["latest_value"], r["aggregation"], r["n_units_reported"]) == (16, "sum", 3)
+    province = row(run([*rows, third], level="province"), "51", "community_tech_teams", "commune")
+    assert (province["latest_value"], province["aggregation"]) == (16, "sum_partial")
+    assert (province["n_units_reported"], province["n_units_total"]) == (3, 5)
 
 
-def test_rates_are_weighted_by_denominators_all_the_way_up():
-    rows = [
-        observation(
-            "online_dossier_rate", 50, "commune", "2023-H1", "51", "532", "21364", numerator=50, denominator=100
-        ),
-        observation(
-            "online_dossier_rate", 90, "commune", "2023-H1", "51", "532", "21367", numerator=270, denominator=300
-        ),
-        observation(
-            "online_dossier_rate", 20, "commune", "2023-H1", "51", "525", "21115", numerator=20, denominator=100
-        ),
-    ]
-    district = row(run(rows), "532", "online_dossier_rate", "commune")
+def _dossiers(share, commune, district, received):
+    return observation(
+        "online_dossier_rate",
+        share,
+        "commune",
+        "2023-H1",
+        "51",
+        district,
+        commune,
+        numerator=share * received / 100,
+        denominator=received,
+    )
+
+
+def test_rates_are_weighted_by_denominators_over_complete_coverage_only():
+    nghia_hanh = [_dossiers(50, "21364", "532", 100), _dossiers(90, "21367", "532", 300)]
+    tra_bong = [_dossiers(20, "21115", "525", 100), _dossiers(40, "21118", "525", 50)]
+    district = row(run(nghia_hanh), "532", "online_dossier_rate", "commune")
     assert (district["latest_value"], district["aggregation"]) == (80, "weighted_mean")
-    province = row(run(rows, level="province"), "51", "online_dossier_rate", "commune")
-    assert province["latest_value"] == pytest.approx((50 + 270 + 20) / 500 * 100)
-    assert province["aggregation"] == "weighted_mean"
+    partial = row(run([*nghia_hanh, *tra_bong], level="province"), "51", "online_dossier_rate", "commune")
+    assert pd.isna(partial["latest_value"]) and partial["status"] == "no_data"  # 4 of 5 communes: no province rate
+    everyone = [*nghia_hanh, *tra_bong, _dossiers(10, "21121", "525", 50)]
+    province = row(run(everyone, level="province"), "51", "online_dossier_rate", "commune")
+    assert province["latest_value"] == pytest.approx((50 + 270 + 20 + 20 + 5) / 600 * 100)
+    assert province["aggregation"] == "weighted_mean" and province["n_units_reported"] == 5
 
 
-def test_rates_without_denominators_fall_back_to_a_flagged_plain_mean():
+def test_rates_without_denominators_give_the_parent_no_value():
     rows = [
         observation(
             "online_dossier_rate", 50, "commune", "2023-H1", "51", "532", "21364", numerator=50, denominator=100
         ),
         observation("online_dossier_rate", 90, "commune", "2023-H1", "51", "532", "21367"),
     ]
-    r = row(run(rows), "532", "online_dossier_rate", "commune")
-    assert (r["latest_value"], r["aggregation"]) == (70, "mean_unweighted")
+    result = run(rows)
+    assert pd.isna(row(result, "532", "online_dossier_rate", "commune")["latest_value"])
+    communes = run(rows, level="commune")
+    assert row(communes, "21367", "online_dossier_rate", "commune")["latest_value"] == 90  # the units are shown
 
 
-def test_mean_rule_takes_the_plain_mean():
+def test_mean_rule_is_not_rolled_up():
     rows = [
         observation("dx_criteria_met", 11, "commune", "2023", "38", "394", "15403", unit="criteria"),
         observation("dx_criteria_met", 8, "commune", "2023", "38", "394", "15406", unit="criteria"),
     ]
-    r = row(run(rows, as_of="2023"), "394", "dx_criteria_met", "commune")
-    assert (r["latest_value"], r["aggregation"]) == (9.5, "mean_unweighted")
+    assert pd.isna(row(run(rows, as_of="2023"), "394", "dx_criteria_met", "commune")["latest_value"])
 
 
 def test_ranks_are_not_rolled_up():
@@ -390,7 +404,8 @@ def test_only_periods_in_common_are_rolled_up_together():
         observation("community_tech_teams", 7, "commune", "2023-Q2", "51", "525", "21118", unit="count"),
     ]
     r = row(run(rows), "525", "community_tech_teams", "commune")
-    assert (r["latest_value"], r["latest_period"], r["n_units_reported"], r["n_periods"]) == (7, "2023-Q2", 1, 2)
+    assert (r["latest_value"], r["latest_period"], r["n_units_reported"]) == (7, "2023-Q2", 1)
+    assert r["n_periods"] == 0  # partial sums of different communes are no series
 
 
 def test_a_district_collective_counts_as_all_its_communes_and_wins_over_single_ones():
@@ -611,3 +626,153 @@ def test_bad_arguments_are_named(kwargs, message):
 )
 def test_period_end_of_labels(label, day):
     assert period_end_of(label) == np.datetime64(day)
+
+
+# ------------------------------------------------------------------ issue 13: a defensible progress
+
+
+def test_two_figures_of_one_province_and_period_are_not_averaged():
+    # One article gives a late-dossier rate of 3,45% and, further down, a withdrawal rate of 0,08% that the
+    # extractor also read as late dossiers: the province keeps one figure, the other stays visible.
+    late = observation("late_dossier_rate", 3.45, "province", "2023-H1", "51")
+    withdrawn = observation("late_dossier_rate", 0.08, "province", "2023-H1", "51")
+    r = row(run([late, withdrawn], level="province"), "51", "late_dossier_rate", "province")
+    assert r["latest_value"] == 3.45 and r["observation_ids"] == late["observation_id"]
+    assert r["set_aside_ids"] == withdrawn["observation_id"]
+    assert withdrawn["observation_id"] in r["status_rule"]
+
+
+def test_conflicting_sources_give_one_value_by_the_documented_rule_and_one_conflict_row():
+    from cds_analysis.analysis.conflicts import conflicts
+
+    article = observation("online_dossier_rate", 62.5, "district", "2023-H1", "51", "532", document="bao-qng")
+    sheet = observation("online_dossier_rate", 66.4, "district", "2023-H1", "51", "532", document="bc-nghia-hanh")
+    sheet["source"] = "bc-nghia-hanh.xlsx"  # the district's own report wins over the news article
+    r = row(run([article, sheet]), "532", "online_dossier_rate", "district")
+    assert (r["latest_value"], r["observation_ids"], r["set_aside_ids"]) == (
+        66.4,
+        sheet["observation_id"],
+        article["observation_id"],
+    )
+    assert len(conflicts(frame(article, sheet).assign(place="huyện Nghĩa Hành"))) == 1
+    documents = pd.DataFrame(
+        {"document_id": ["bao-qng", "bc-nghia-hanh"], "published": [dt.date(2023, 8, 2), dt.date(2023, 7, 5)]}
+    )
+    later = row(run([article, sheet], documents=documents), "532", "online_dossier_rate", "district")
+    assert later["latest_value"] == 62.5  # a later publication comes before the kind of source
+
+
+def test_the_more_specific_period_wins_at_the_same_period_end():
+    year = observation("online_dossier_rate", 70, "district", "2023", "51", "532")
+    day = observation("online_dossier_rate", 72.3, "district", "2023", "51", "532")
+    day.update(period_label="as_of 2023-12-31", period_start=None)
+    r = row(run([year, day], as_of="2023"), "532", "online_dossier_rate", "district")
+    assert (r["latest_value"], r["latest_period"], r["set_aside_ids"]) == (
+        72.3,
+        "as_of 2023-12-31",
+        year["observation_id"],
+    )
+
+
+def test_a_district_figure_is_never_the_province_figure():
+    # 30 communes of Yên Định completed CĐS; Thanh Hóa's target is a province total.
+    done = observation("communes_completed_dx", 30, "commune", "2023", "38", "394", unit="count")
+    rate = observation("work_records_online_rate", 95, "district", "2023", "38", "394")
+    result = run([done, rate], level="province", as_of="2023")
+    communes = row(result, "38", "communes_completed_dx", "commune")
+    assert (communes["latest_value"], communes["aggregation"], communes["status"]) == (30, "sum_partial", "no_data")
+    assert "ít nhất 30" in communes["status_rule"]
+    assert (communes["n_units_reported"], communes["n_units_total"]) == (2, 3)  # Yên Định's 2 of 3 communes
+    assert pd.isna(row(result, "38", "work_records_online_rate", "district")["latest_value"])
+
+
+def test_a_two_district_series_is_not_a_trend():
+    first = observation("online_dossier_rate", 2661, "district", "2022", "51", "532", unit="count")
+    second = observation("online_dossier_rate", 668, "district", "2023-H1", "51", "534", unit="count")
+    rows = [{**o, "indicator": "community_tech_teams"} for o in (first, second)]
+    r = row(run(rows, level="province", as_of="2023-H1"), "51", "community_tech_teams", "district")
+    assert r["aggregation"] == "sum_partial" and r["n_periods"] == 0
+    assert pd.isna(r["trend_per_year"]) and pd.isna(r["projected_2025"])
+
+
+def test_a_one_point_series_has_no_projection_and_the_rule_says_why():
+    r = row(
+        run([observation("online_dossier_rate", 66.4, "district", "2023-H1", "51", "532")]),
+        "532",
+        "online_dossier_rate",
+        "district",
+    )
+    assert r["status"] == "off_track" and pd.isna(r["projected_2025"]) and r["n_periods"] == 1
+    assert "cần ít nhất 2 kỳ" in r["status_rule"]
+
+
+def test_a_2022_figure_is_stale_in_2025_q4_and_never_met():
+    old = observation("online_dossier_rate", 100, "district", "2022", "51", "532")
+    r = row(run([old], as_of="2025-Q4"), "532", "online_dossier_rate", "district")
+    assert (r["status"], r["age_quarters"], r["latest_period_end"]) == ("stale", 12, dt.date(2022, 12, 31))
+    assert "4 quý" in r["status_rule"]
+    recent = observation("online_dossier_rate", 100, "district", "2025", "51", "532")
+    assert row(run([recent], as_of="2025-Q4"), "532", "online_dossier_rate", "district")["age_quarters"] == 0
+
+
+def test_an_undated_figure_takes_its_document_date_marked_as_such():
+    undated = observation("online_dossier_rate", 100, "district", None, "51", "532", document="qng-2022")
+    documents = pd.DataFrame({"document_id": ["qng-2022"], "published": [dt.date(2022, 1, 14)]})
+    r = row(run([undated], as_of="2025-Q4", documents=documents), "532", "online_dossier_rate", "district")
+    assert (r["dated_by_document"], r["latest_period"], r["status"]) == (True, "as_of 2022-01-14", "stale")
+    assert "ngày đăng" in r["status_rule"]
+
+
+def test_horizon_2025_is_final_after_its_deadline_and_2030_is_judged_on_the_trend():
+    rows = [
+        observation("work_records_online_rate", 70, "district", "2022", "51", "532"),
+        observation("work_records_online_rate", 79, "district", "2025", "51", "532"),
+    ]
+    later = [*TARGETS.to_dict("records"), target("work_records_online_rate", "district", 90, year=2030)]
+    passed = row(run(rows, as_of="2025-Q4", targets=pd.DataFrame(later)), "532", "work_records_online_rate", "district")
+    assert (passed["status"], passed["horizon"], passed["target_value"]) == ("not_met", 2025, 80)
+    assert "31/12/2025" in passed["status_rule"]
+    ahead = row(
+        run(rows, as_of="2025-Q4", targets=pd.DataFrame(later), horizon=2030),
+        "532",
+        "work_records_online_rate",
+        "district",
+    )
+    assert (ahead["status"], ahead["target_value"], ahead["target_year"]) == ("on_track", 90, 2030)
+    assert ahead["projected_2025"] == pytest.approx(79 + 3 * 5, rel=1e-3)  # 3 points a year, five years on
+    early = row(run(rows[:1], as_of="2022", targets=pd.DataFrame(later)), "532", "work_records_online_rate", "district")
+    assert early["status"] == "off_track"  # before the deadline a shortfall is not final
+
+
+def test_every_status_carries_its_rule():
+    rows = [
+        observation("work_records_online_rate", 80, "district", "2023-H1", "51", "534"),
+        observation("community_tech_teams", 96, "district", "2023-H1", "51", "525", unit="count"),
+    ]
+    result = run(rows)
+    assert result["status_rule"].str.len().gt(20).all()
+    assert row(result, "534", "work_records_online_rate", "district")["status_rule"].startswith("Đạt")
+    assert row(result, "532", "work_records_online_rate", "district")["status_rule"].startswith("Không có số liệu")
+
+
+def test_progress_defaults_to_the_latest_quarter_as_the_stored_table_does():
+    from cds_analysis.analysis.progress import progress_table
+
+    rows = frame(
+        observation("work_records_online_rate", 80, "district", "2023-H1", "51", "534"),
+        observation("work_records_online_rate", 85, "district", "2023", "51", "532"),
+    )
+    stored = progress_table(rows, levels=("district",))
+    assert stored["as_of"].eq("2023-Q4").all()
+    direct = progress(rows, level="district")
+    pd.testing.assert_frame_equal(stored, direct)
+
+
+def test_a_passed_target_is_judged_on_the_values_up_to_its_deadline():
+    rows = [
+        observation("work_records_online_rate", 76, "district", "2025", "51", "532"),
+        observation("work_records_online_rate", 85, "district", "2025", "51", "532"),
+    ]
+    rows[1].update(period_label="2026-Q1", period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 3, 31))
+    r = row(run(rows, as_of="2026-Q1"), "532", "work_records_online_rate", "district")
+    assert (r["status"], r["latest_value"], r["latest_period"]) == ("not_met", 76, "2025")

@@ -41,7 +41,14 @@ def test_every_observation_quotes_its_source(processed):
 
 def test_quang_ngai_districts_stand_against_the_2025_targets(processed):
     progress = cds.read_table("progress", processed)
-    qn = progress[(progress["province"] == "Quảng Ngãi") & progress["latest_value"].notna()]
+    stored = progress[(progress["province"] == "Quảng Ngãi") & progress["latest_value"].notna()]
+    stale = {(r.unit_name, r.admin_level, r.indicator): r for r in stored.itertuples()}
+    dossiers = stale[("Nghĩa Hành", "district", "online_dossier_rate")]
+    # the sample reaches 2025-Q4 (post-reform reports): a 2023-H1 figure is ten quarters old then
+    assert (dossiers.as_of, dossiers.status, dossiers.age_quarters) == ("2025-Q4", "stale", 10)
+    obs, docs = cds.read_table("observations", processed), cds.read_table("documents", processed)
+    then = cds.progress(obs, documents=docs, as_of="2023-Q4", level="district")
+    qn = then[(then["province"] == "Quảng Ngãi") & then["latest_value"].notna()]
     rows = {(r.unit_name, r.admin_level, r.indicator): r for r in qn.itertuples()}
     dossiers = rows[("Nghĩa Hành", "district", "online_dossier_rate")]
     assert (dossiers.latest_value, dossiers.latest_period) == (66.4, "2023-H1")
@@ -65,3 +72,12 @@ def test_post_reform_reports_are_read_on_the_2025_map(processed):
     # a 2023 district figure of a province that merged: its old units, and its new province
     chau_duc = obs[(obs["district"] == "huyện Châu Đức") & (obs["map"] == "2008–2025")]
     assert len(chau_duc) and set(chau_duc["current_province"]) == {"Hồ Chí Minh"}
+
+
+def test_no_stored_progress_value_mixes_documents_without_a_rule(processed):
+    progress = cds.read_table("progress", processed)
+    document = cds.read_table("observations", processed).set_index("observation_id")["document_id"]
+    valued = progress[progress["latest_value"].notna()]
+    n_documents = valued["observation_ids"].str.split(";").map(lambda ids: document[ids].nunique())
+    assert valued.loc[n_documents > 1, "aggregation"].isin(["sum", "sum_partial", "weighted_mean"]).all()
+    assert valued["observation_ids"].notna().all() and valued["status_rule"].notna().all()

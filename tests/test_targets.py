@@ -76,6 +76,55 @@ def test_thanh_hoa_keeps_both_sources_for_completed_districts_and_communes(refer
     assert one(reference, "TH_02")["target_value"] == 20 and one(reference, "TH_03")["target_value"] == 50
 
 
+def test_the_province_decision_supersedes_the_newspaper_for_the_same_scope(reference):
+    assert one(reference, "TH_08")["superseded_by"] == "TH_06"
+    assert one(reference, "TH_09")["superseded_by"] == "TH_07"
+    assert one(reference, "TH_09")["source_kind"] == "newspaper"
+    assert (one(reference, "TH_07")["source_kind"], one(reference, "TH_07")["source_level"]) == ("decision", "province")
+    rows = pd.DataFrame(
+        {
+            "indicator": ["communes_completed_dx"],
+            "admin_level": ["commune"],
+            "unit_code": ["38"],
+            "province_code": ["38"],
+            "district_code": [None],
+        }
+    )
+    assert applicable_targets(rows, reference, INDICATORS)["target_id"].iat[0] == "TH_07"
+
+
+def test_later_horizons_carry_their_decision_number_date_and_wording(reference):
+    later = reference[reference["year"].isin([2026, 2027, 2030])]
+    assert {"57-NQ/TW", "2629/QĐ-TTg", "749/QĐ-TTg", "411/QĐ-TTg", "11/QĐ-BCĐCP"} <= set(later["source_decision"])
+    records = later[later["indicator"].eq("work_records_online_rate") & later["year"].eq(2030)]
+    assert dict(zip(records["admin_level"], records["target_value"], strict=True)) == {
+        "province": 100,
+        "district": 90,
+        "commune": 70,
+    }
+    assert set(records["source_date"]) == {dt.date(2020, 6, 3)}
+    resolution = one(reference, "R57_01")
+    assert (resolution["target_value"], resolution["source_date"], resolution["as_written"]) == (
+        30,
+        dt.date(2024, 12, 22),
+        "ít nhất 30%",
+    )
+    assert resolution["source_url"].startswith("https://")
+    assert not one(reference, "N749_30_05")["confirmed"]  # top 50 or top 35: the sources disagree
+    assert reference["as_written"].notna().all() and reference["source_kind"].notna().all()
+
+
+def test_a_superseding_target_must_be_for_the_same_thing(tmp_path):
+    text = TARGETS_CSV.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    cells = text[1].split(",")
+    cells[header.index("superseded_by")] = "N749_03"  # another tier
+    bad = tmp_path / "targets.csv"
+    bad.write_text("\n".join([text[0], ",".join(cells), text[3]]) + "\n", encoding="utf-8")
+    with pytest.raises(TargetsError, match=r"line 2 .*superseded_by"):
+        load_targets(bad)
+
+
 def test_unconfirmed_figures_are_marked_with_their_caveat(reference):
     quang_ngai_communes = one(reference, "QNG_03")
     assert (quang_ngai_communes["target_value"], quang_ngai_communes["confirmed"]) == (70, False)

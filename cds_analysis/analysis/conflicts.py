@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from itertools import combinations
+from typing import Any
 
 import pandas as pd
 
@@ -70,7 +71,8 @@ def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
     rows = rows.drop_duplicates(_KEY + ["value", "qualifier"])
     found = []
     for _, group in rows.groupby(_KEY, sort=True, dropna=False):
-        for a, b in combinations(group.itertuples(index=False), 2):
+        records: list[Any] = list(group.itertuples(index=False))
+        for a, b in combinations(records, 2):
             if a.source == b.source or values_agree(a.value, a.qualifier, b.value, b.qualifier):
                 continue
             found.append(

@@ -176,11 +176,20 @@ TARGETS = pa.schema(
         _f("scope_name", _S, "'Toàn quốc' or the province name."),
         _f("comparator", _S, "'>=', '>', '<=', 'top_n'.", False),
         _f("target_value", _F, "Target value in the unit below.", False),
+        _f("as_written", _S, "The number as the source writes it ('trên 80%', 'nhóm 50', '14,5%')."),
         _f("unit", _S, "Unit of the target value.", False),
-        _f("year", _I, "Year by which the target is to be reached.", False),
-        _f("source_decision", _S, "Legal source, e.g. '749/QĐ-TTg'.", False),
+        _f("year", _I, "Year by which the target is to be reached (2025, 2026, 2030…): its horizon.", False),
+        _f("source_decision", _S, "Legal source, e.g. '749/QĐ-TTg', or the newspaper that reported it.", False),
+        _f("source_kind", _S, "decision, resolution, plan, programme, newspaper or report."),
+        _f("source_level", _S, "Level of the body that set the target: national or province."),
         _f("source_date", _D, "Date of the legal source."),
-        _f("confirmed", _B, "False where the figure was not seen in the text of its source.", False),
+        _f("source_url", _S, "Page the figure was read on, where recorded."),
+        _f("confirmed", _B, "False where the figure was not seen in the wording of its source.", False),
+        _f(
+            "superseded_by",
+            _S,
+            "target_id of the target that wins for the same indicator, tier and scope (a decision over a newspaper).",
+        ),
         _f("origin", _S, "'reference' (package data) or 'report' (stated in an ingested report).", False),
         _f("note", _S, "Wording or caveat."),
     ]
@@ -200,24 +209,50 @@ PROGRESS = pa.schema(
         _f("province", _S, "Name of that province."),
         _f("indicator", _S, "Catalogue code.", False),
         _f("as_of", _S, "Period label the progress is computed at.", False),
-        _f("latest_value", _F, "Latest observed (not target) value at or before as_of."),
-        _f("latest_period", _S, "Period label of that value."),
-        _f("n_periods", _I, "Observed periods used for the trend.", False),
-        _f("target_value", _F, "Target that applies (province plan over national)."),
+        _f("horizon", _I, "Target year the row is judged against (2025, 2026, 2030…)."),
+        _f("latest_value", _F, "Latest observed (not target) value at or before as_of; a lower bound for sum_partial."),
+        _f("latest_period", _S, "Period label of that value ('as_of YYYY-MM-DD' when dated by its document)."),
+        _f("latest_period_end", _D, "Last day of that period: the day the value speaks of."),
+        _f(
+            "dated_by_document",
+            _B,
+            "True when the figure had no period and takes its document's publication day.",
+        ),
+        _f("age_quarters", _I, "Quarters from the value's period end to as_of; over 4 the value is stale."),
+        _f("n_periods", _I, "Dated period ends of the unit's own series behind the trend.", False),
+        _f("target_value", _F, "Target of the horizon that applies (province plan over national)."),
         _f("comparator", _S, "Comparator of the target."),
         _f("target_year", _I, "Year of the target."),
         _f("target_source", _S, "Legal source of the target."),
         _f("gap", _F, "target_value − latest_value (in the indicator's direction)."),
         _f("share_of_target", _F, "latest_value / target_value (inverted for ranks), capped at none."),
-        _f("trend_per_year", _F, "Least-squares slope over observed periods, per year."),
-        _f("projected_2025", _F, "Value projected to 31 Dec 2025 from the trend."),
+        _f("trend_per_year", _F, "Least-squares slope over the unit's own dated series, per year."),
         _f(
-            "status", _S, "met, on_track, off_track, no_data, or no_target (a value but no 2025 target applies).", False
+            "projected_2025",
+            _F,
+            "Value projected along the trend to 31 December of the horizon year (2025 by default), within bounds.",
         ),
-        _f("n_units_reported", _I, "Lower units that reported (roll-ups); 1 for a direct observation."),
-        _f("n_units_total", _I, "Lower units that exist (roll-ups)."),
-        _f("aggregation", _S, "How the value was obtained: observed, sum, weighted_mean, mean_unweighted."),
+        _f(
+            "status",
+            _S,
+            "met, on_track, off_track, not_met (target year over), no_target, no_data or stale (older than 4 quarters).",
+            False,
+        ),
+        _f("status_rule", _S, "The rule that gave the status, with its figures and sources, in Vietnamese."),
+        _f("n_units_reported", _I, "Units of the tier the value covers (1 for a unit's own figure of itself)."),
+        _f("n_units_total", _I, "Units of the tier that exist under the unit (the gazetteer's count)."),
+        _f(
+            "aggregation",
+            _S,
+            "How the value was obtained: observed (the unit's own), sum (complete), sum_partial (at least, "
+            "incomplete coverage), weighted_mean (by denominators, complete).",
+        ),
         _f("observation_ids", _S, "Observations behind latest_value, ';'-separated: the evidence trail."),
+        _f(
+            "set_aside_ids",
+            _S,
+            "Observations of the same unit and period end not used (less specific, older or unofficial source).",
+        ),
     ]
 )
 
@@ -237,6 +272,52 @@ CONFLICTS = pa.schema(
     ]
 )
 
+OUTCOMES = pa.schema(
+    [
+        _f("outcome_id", _S, "Stable id of the published figure.", False),
+        _f("indicator", _S, "Catalogue code where one fits, else a descriptive code (5g_population_coverage).", False),
+        _f("name_vi", _S, "What is measured, in Vietnamese.", False),
+        _f("scope", _S, "'national': the figure is the country's.", False),
+        _f("value", _F, "The figure, in the unit below.", False),
+        _f("qualifier", _S, "exact, approx (gần, khoảng), more_than (hơn, trên), as the source states it.", False),
+        _f("unit", _S, "percent, count, rank or index.", False),
+        _f("period_label", _S, "Period the figure speaks of ('2025', '2025-11', 'as_of 2025-10-21').", False),
+        _f("period_end", _D, "Last day of that period.", False),
+        _f("source_url", _S, "Page the figure was published on.", False),
+        _f("source_date", _D, "Date of the page (null where the page is undated)."),
+        _f("note", _S, "Context: breakdowns, what the figure is compared with, caveats."),
+    ]
+)
+
+DTI = pa.schema(
+    [
+        _f("year", _I, "DTI year (the assessment of that year, published the next).", False),
+        _f("provinces", _S, "Map of the ranking: pre2025 (63 provinces), post2025 (34) or national.", False),
+        _f("province_code", _S, "Code of the province on that map (null for national figures and means)."),
+        _f("province", _S, "Province name as in the gazetteer (null for national figures and means)."),
+        _f(
+            "metric",
+            _S,
+            "pdti (provincial index), pillar_* (chính quyền số, kinh tế số, xã hội số), a main index "
+            "(nhan_thuc_so, the_che_so, ha_tang_so, nhan_luc_so, an_toan_thong_tin_mang, hoat_dong_*), "
+            "*_mean (mean of the provinces) or dti_national.",
+            False,
+        ),
+        _f("score", _F, "Score 0–1 (null where only the rank was published)."),
+        _f("rank", _I, "Rank among rank_of provinces."),
+        _f("rank_of", _I, "Provinces ranked: 63 or 34."),
+        _f(
+            "derived",
+            _B,
+            "True for a post-2025 score computed here as the mean of its former provinces' scores.",
+            False,
+        ),
+        _f("source", _S, "Page the figure was published on, or how it was derived.", False),
+        _f("source_date", _D, "Date of the page (null where undated)."),
+        _f("note", _S, "Method notes and caveats (the 2020 method is not comparable with later years)."),
+    ]
+)
+
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "observations": OBSERVATIONS,
@@ -246,6 +327,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "targets": TARGETS,
     "progress": PROGRESS,
     "conflicts": CONFLICTS,
+    "outcomes": OUTCOMES,
+    "dti": DTI,
 }
 
 

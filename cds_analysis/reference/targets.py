@@ -1,9 +1,11 @@
-"""The 2025 targets that units are measured against, and which one applies where.
+"""The targets units are measured against (2025, 2026, 2030…), and which one applies where.
 
 Two kinds of target rows share the ``targets`` schema:
 
 * ``origin='reference'``: national decisions and provincial plans, kept with
-  their legal source in ``data/targets.csv`` (:func:`load_targets`);
+  their legal source (number, date, level, the number as written, the page it
+  was read on, whether the figure was confirmed in the source's wording) in
+  ``data/targets.csv`` (:func:`load_targets`);
 * ``origin='report'``: goals stated inside ingested reports, i.e. observations
   with ``is_target`` (:func:`targets_from_reports`).
 
@@ -12,6 +14,11 @@ a province code for provincial plans, and for report targets the unit the
 report speaks for (a district code for 'huyện Yên Định giao 6 xã…').
 :func:`applicable_targets` picks one target per progress row; its rules are in
 its docstring.
+
+A target's ``year`` is its horizon: :func:`applicable_targets` takes the targets
+of one year. Where a newspaper and a decision set the same indicator, tier and
+scope, both rows stay and the newspaper's names the decision's in
+``superseded_by``; superseded targets never apply.
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ __all__ = [
     "TARGETS_CSV",
     "COMPARATORS",
     "TARGET_LEVELS",
+    "SOURCE_KINDS",
+    "SOURCE_LEVELS",
     "TARGET_YEAR",
     "TargetsError",
     "load_targets",
@@ -42,6 +51,8 @@ __all__ = [
 TARGETS_CSV = Path(__file__).parent / "data" / "targets.csv"
 COMPARATORS = (">=", ">", "<=", "top_n")
 TARGET_LEVELS = ("national", "province", "district", "commune")
+SOURCE_KINDS = ("decision", "resolution", "plan", "programme", "newspaper", "report")
+SOURCE_LEVELS = ("national", "province")
 TARGET_YEAR = 2025
 
 _LOWER_IS_BETTER = ("<=", "top_n")
@@ -64,7 +75,7 @@ def load_targets(path: str | os.PathLike = TARGETS_CSV) -> pd.DataFrame:
     def fail(mask: pd.Series, reason: str) -> None:
         if mask.any():
             i = int(np.flatnonzero(mask.to_numpy())[0])
-            raise TargetsError(f"{path}, line {i + 2} ({raw.at[i, 'target_id']}): {reason}")
+            raise TargetsError(f"{path}, line {i + 2} ({raw['target_id'].iat[i]!s}): {reason}")
 
     for column in _REQUIRED:
         fail(raw[column].isna(), f"{column} is empty")
@@ -72,7 +83,19 @@ def load_targets(path: str | os.PathLike = TARGETS_CSV) -> pd.DataFrame:
     fail(~raw["admin_level"].isin(TARGET_LEVELS), f"admin_level must be one of {', '.join(TARGET_LEVELS)}")
     fail(~raw["scope"].str.fullmatch(r"national|\d+"), "scope must be 'national' or a unit code")
     fail(~raw["confirmed"].isin(["True", "False"]), "confirmed must be True or False")
+    fail(~raw["source_kind"].isin(SOURCE_KINDS), f"source_kind must be one of {', '.join(SOURCE_KINDS)}")
+    fail(
+        raw["source_level"].notna() & ~raw["source_level"].isin(SOURCE_LEVELS),
+        f"source_level must be one of {', '.join(SOURCE_LEVELS)}",
+    )
     fail(raw["target_id"].duplicated(), "target_id already used on an earlier line")
+    same = ["indicator", "admin_level", "scope"]
+    winner = raw[["target_id", *same]].set_index("target_id").reindex(raw["superseded_by"])
+    differs = (winner.to_numpy() != raw[same].to_numpy()).any(axis=1)
+    fail(
+        raw["superseded_by"].notna() & pd.Series(differs, index=raw.index),
+        "superseded_by must name a target of the same indicator, admin_level and scope",
+    )
     value = pd.to_numeric(raw["target_value"], errors="coerce")
     fail(value.isna(), "target_value is not a number")
     year = pd.to_numeric(raw["year"], errors="coerce")
@@ -112,9 +135,11 @@ def targets_from_reports(observations: pd.DataFrame, indicators: pd.DataFrame | 
     obs, scope, scope_name, end = obs[keep], scope[keep], scope_name[keep], end[keep]
 
     higher = _catalogue(indicators).set_index("code")["higher_is_better"]
+    missing = pd.Series([None] * len(obs), index=obs.index, dtype=object)
     lower_is_better = obs["indicator"].map(higher).eq(False)
     comparator = obs["qualifier"].map(_QUALIFIER_COMPARATOR)
-    comparator = comparator.fillna(pd.Series(np.where(lower_is_better, "<=", ">="), index=obs.index))
+    default = np.where(lower_is_better, "<=", ">=")
+    comparator = pd.Series(np.where(comparator.isna(), default, comparator), index=obs.index, dtype=object)
     comparator = comparator.mask(obs["unit"].eq("rank"), "top_n")
 
     out = pd.DataFrame(
@@ -126,11 +151,16 @@ def targets_from_reports(observations: pd.DataFrame, indicators: pd.DataFrame | 
             "scope_name": scope_name,
             "comparator": comparator,
             "target_value": obs["value"].astype(float),
+            "as_written": missing,
             "unit": obs["unit"],
             "year": end.dt.year.astype("int64"),
             "source_decision": obs["source"],
-            "source_date": pd.Series([None] * len(obs), index=obs.index, dtype=object),
+            "source_kind": "report",
+            "source_level": missing,
+            "source_date": missing,
+            "source_url": missing,
             "confirmed": True,
+            "superseded_by": missing,
             "origin": "report",
             "note": obs["evidence"],
         }
@@ -158,7 +188,7 @@ def applicable_targets(
     national-tier target of a rate or rank (942/QĐ-TTg: 80% of dossiers fully
     online) also stands for every tier that has no target of its own.
 
-    Among several, the most specific wins: a target for the exact tier over a
+    Superseded targets (``superseded_by`` set) never apply. Among several, the most specific wins: a target for the exact tier over a
     national one standing in; then district plan over province plan over
     national decision; then reference over report; confirmed over unconfirmed;
     the newer source over the older (undated sources last); then target_id.
@@ -168,7 +198,8 @@ def applicable_targets(
     """
     columns = ["target_id", "target_value", "comparator", "target_year", "target_source", "stand_in"]
     rule = _catalogue(indicators).set_index("code")["aggregation"]
-    t = targets[targets["year"] == year].assign(
+    current = targets["superseded_by"].isna() if "superseded_by" in targets else True
+    t = targets[(targets["year"] == year) & current].assign(
         is_count=lambda d: d["indicator"].map(rule).eq("sum"),
         target_year=lambda d: d["year"],
         target_source=lambda d: d["source_decision"],
