@@ -1,6 +1,6 @@
 """Score the extractor against hand-labelled facts, and gate CI on the score.
 
-    python -m cds_analysis.evaluate GOLD_JSONL TEXT_DIR [--gate]
+    python -m cds_analysis.evaluate GOLD_JSONL TEXT_DIR [--gate [--bars "recall=0.93 attributes=0.90"]]
 
 A prediction matches a gold fact when it comes from the same file, has the
 same value and its evidence span overlaps the span of the gold quote; each
@@ -8,6 +8,9 @@ gold fact and each prediction is used at most once (largest overlap first).
 Precision, recall and F1 count matches; the attribute accuracies are taken
 over the matched pairs. The gold format is described in the gold set's README
 (fields ``file``, ``quote``, ``value``, ``indicator_en``, ``province``, ...).
+Indicators are compared through the catalogue (a contract code and the
+catalogue code it is an alias of are the same indicator), places through the
+gazetteer, periods at month precision.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from cds_analysis.lang.text import fold_key
+from cds_analysis.reference import indicators
 from cds_analysis.pipeline import failure_reason, read_and_extract
 
 logger = logging.getLogger(__name__)
@@ -40,20 +44,9 @@ __all__ = [
     "load_gold",
     "match",
     "main",
+    "parse_bars",
     "report",
 ]
-
-# Minimum scores of the CI quality gate.
-GATE: dict[str, float] = {
-    "precision": 0.95,
-    "recall": 0.90,
-    "indicator": 0.85,
-    "province": 0.95,
-    "district": 0.90,
-    "admin_level": 0.85,
-    "period": 0.80,
-    "is_target": 0.95,
-}
 
 
 def _null(value: object) -> object:
@@ -97,6 +90,40 @@ def _month_precision(label: object) -> str | None:
     return None if label is None else _DAY.sub(r"\1", str(label).strip())
 
 
+_BRACKETS = re.compile(r"[\[\]]")
+
+
+def _place_key(label: str, province: str | None) -> tuple | None:
+    """(unit code, level, collective) of a place label, or None where the gazetteer cannot read it.
+
+    Gold writes a unit named only by the site in brackets ('huyện [Văn Chấn]',
+    convention K); it counts as that unit.
+    """
+    from cds_analysis.reference.gazetteer import parse_place
+
+    ref = parse_place(_BRACKETS.sub("", label), province=province)
+    return None if ref is None else (ref.unit.code, ref.level, ref.collective)
+
+
+def _same_place_label(gold: object, pred: object, province: str | None) -> bool:
+    """Same unit and tier (a unit, or its lower units taken together); else the same words."""
+    gold, pred = _null(gold), _null(pred)
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    g, p = _place_key(str(gold), province), _place_key(str(pred), province)
+    if g is not None and p is not None:
+        return g == p
+    return fold_key(_BRACKETS.sub("", str(gold))) == fold_key(str(pred))
+
+
+def _same_indicator(gold: object, pred: object, province: str | None) -> bool:
+    """Same catalogue entry: a code the catalogue lists as an alias names its entry."""
+    gold, pred = _null(gold), _null(pred)
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    return indicators.canonical(str(gold)) == indicators.canonical(str(pred))
+
+
 def _same_period(gold: object, pred: object, province: str | None) -> bool:
     return _month_precision(gold) == _month_precision(pred)
 
@@ -107,7 +134,8 @@ def _same_value(gold: object, pred: object, province: str | None) -> bool:
 
 # Attribute → (gold field, predicted column, do two values agree, given the gold's province?).
 ATTRIBUTES: dict[str, tuple[str, str, Callable[[object, object, str | None], bool]]] = {
-    "indicator": ("indicator_en", "indicator", _same_value),
+    "indicator": ("indicator_en", "indicator", _same_indicator),
+    "place": ("place", "place", _same_place_label),
     "province": ("province", "province", lambda g, p, province: _same_place(g, p, "province", province)),
     "district": ("district", "district", lambda g, p, province: _same_place(g, p, "district", province)),
     "admin_level": ("admin_level", "admin_level", _same_value),
@@ -116,6 +144,28 @@ ATTRIBUTES: dict[str, tuple[str, str, Callable[[object, object, str | None], boo
     "unit": ("unit", "unit", _same_value),
     "is_target": ("is_target", "is_target", _same_value),
 }
+
+# Minimum scores of the CI quality gate: by default the seeds' bar, 0.98 on every figure.
+GATE: dict[str, float] = {name: 0.98 for name in ("precision", "recall", "f1", *ATTRIBUTES)}
+
+
+def parse_bars(spec: str) -> dict[str, float]:
+    """Gate bars from 'precision=0.95 recall=0.93 attributes=0.90' (``attributes`` sets every attribute).
+
+    Figures not named keep the default bar of :data:`GATE`.
+    """
+    bars = dict(GATE)
+    for item in spec.replace(",", " ").split():
+        name, sep, value = item.partition("=")
+        names = list(ATTRIBUTES) if name == "attributes" else [name]
+        if not sep or any(n not in GATE for n in names):
+            raise ValueError(f"bad bar {item!r}: write NAME=VALUE with NAME one of {', '.join(GATE)} or attributes")
+        try:
+            bar = float(value)
+        except ValueError:
+            raise ValueError(f"bad bar {item!r}: {value!r} is not a number") from None
+        bars.update(dict.fromkeys(names, bar))
+    return bars
 
 
 def agrees(attribute: str, gold: dict, pred: dict) -> bool:
@@ -234,11 +284,11 @@ def evaluate(gold_path: str | Path, text_dir: str | Path) -> Evaluation:
     return result
 
 
-def gate_failures(evaluation: Evaluation) -> list[str]:
-    """The gate's bars that ``evaluation`` falls below, as 'recall 0.850 < 0.90'."""
+def gate_failures(evaluation: Evaluation, bars: dict[str, float] | None = None) -> list[str]:
+    """The gate's bars (default :data:`GATE`) that ``evaluation`` falls below, as 'recall 0.850 < 0.90'."""
     measured = {**evaluation.scores(), **evaluation.accuracy()}
     failed = []
-    for name, bar in GATE.items():
+    for name, bar in (GATE if bars is None else bars).items():
         value = measured[name]
         if value is None or value < bar:
             failed.append(f"{name} {'n/a' if value is None else f'{value:.3f}'} < {bar:.2f}")
@@ -254,8 +304,9 @@ def _number(value: object) -> str:
     return f"{float(value):.10g}"
 
 
-def report(evaluation: Evaluation) -> str:
+def report(evaluation: Evaluation, bars: dict[str, float] | None = None) -> str:
     """The evaluation as a plain-text table, followed by the facts to look at."""
+    bars = GATE if bars is None else bars
     width = max([len(n) for n in evaluation.files] + [8])
     lines = [f"{'file':<{width}}  {'gold':>5}  {'pred':>5}  {'match':>5}  {'precision':>9}  {'recall':>6}  {'F1':>6}"]
     rows = [(n, s, evaluation.scores(n)) for n, s in evaluation.files.items()]
@@ -270,7 +321,7 @@ def report(evaluation: Evaluation) -> str:
         )
     lines += ["", f"over {len(evaluation.matches)} matched facts:", f"{'attribute':<12}  {'accuracy':>8}  {'gate':>6}"]
     for name, value in evaluation.accuracy().items():
-        bar = f"{GATE[name]:.2f}" if name in GATE else "-"
+        bar = f"{bars[name]:.2f}" if name in bars else "-"
         lines.append(f"{name:<12}  {'n/a' if value is None else f'{value:.3f}':>8}  {bar:>6}")
     lines += ["", f"unmatched gold facts ({len(evaluation.unmatched_gold)}):"]
     lines += [
@@ -293,6 +344,13 @@ def report(evaluation: Evaluation) -> str:
     return "\n".join(lines)
 
 
+def _summary(evaluation: Evaluation) -> str:
+    """Every figure on one line, as a report quotes them."""
+    measured = {**evaluation.scores(), **evaluation.accuracy()}
+    cells = [f"{name} {'n/a' if v is None else f'{v:.3f}'}" for name, v in measured.items()]
+    return "\nsummary: " + ", ".join(cells)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m cds_analysis.evaluate", description="Score extraction against a hand-labelled gold set."
@@ -300,7 +358,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("gold", metavar="GOLD_JSONL", help="gold facts, one JSON object per line")
     parser.add_argument("text_dir", metavar="TEXT_DIR", help="directory holding the files the gold names")
     parser.add_argument("--gate", action="store_true", help="exit 1 when a score falls below its bar")
+    parser.add_argument(
+        "--bars",
+        default="",
+        help="gate bars as 'precision=0.95 recall=0.93 attributes=0.90' (default 0.98 on every figure)",
+    )
     args = parser.parse_args(argv)
+    try:
+        bars = parse_bars(args.bars)
+    except ValueError as exc:
+        parser.error(str(exc))
     absent = [p for p in (args.gold, args.text_dir) if not Path(p).exists()]
     if absent:
         if args.gate:
@@ -311,10 +378,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"evaluate: {', '.join(absent)} not found", file=sys.stderr)
         return 2
     evaluation = evaluate(args.gold, args.text_dir)
-    print(report(evaluation))
+    print(report(evaluation, bars))
+    print(_summary(evaluation))
     if not args.gate:
         return 0
-    failed = gate_failures(evaluation)
+    failed = gate_failures(evaluation, bars)
     if failed:
         print("\nquality gate FAILED: " + "; ".join(failed))
         return 1

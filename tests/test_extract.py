@@ -343,7 +343,7 @@ def test_tiers_named_in_the_next_clause_part_belong_to_the_next_number():
         "cấp xã thực hiện số hóa 201.881 hồ sơ (đạt 98,3%)."
     )
     assert one(df, 99.3).admin_level == "district" and one(df, 201881).admin_level == "commune"
-    assert one(df, 99.3).indicator == "digitised_dossiers_rate"
+    assert one(df, 99.3).indicator == "dossier_digitization_rate"
 
 
 def test_a_saved_pages_source_line_and_headline_are_not_facts():

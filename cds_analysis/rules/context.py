@@ -182,7 +182,7 @@ def share_subjects(t: str, facts) -> None:
 
 
 def _rate_of(code: str) -> str | None:
-    """The rate entry of a count entry ('digitised_dossiers_count' → 'digitised_dossiers_rate')."""
+    """The rate entry of a count entry ('dossiers_digitized_count' → 'dossier_digitization_rate')."""
     for candidate in (code.replace("_count", "_rate"), code + "_rate"):
         if candidate != code and candidate in indicators.codes():
             return candidate

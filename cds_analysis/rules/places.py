@@ -399,7 +399,7 @@ def _collective_words(words: str | None) -> str | None:
     """'UBND các xã, thị trấn' → 'các xã, thị trấn'; '300 xã, phường' → 'các xã, phường'."""
     if not words:
         return None
-    words = re.sub(r"^(?:\d+ |UBND |tại |của |đối với )+", "", words.strip(" ,"))
+    words = re.sub(r"^(?:\d+ |UBND |(?i:tại |của |đối với ))+", "", words.strip(" ,"))
     if words.startswith("cấp "):
         return words
     return words if words.lower().startswith("các ") else "các " + words
