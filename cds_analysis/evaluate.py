@@ -93,27 +93,40 @@ def _month_precision(label: object) -> str | None:
 _BRACKETS = re.compile(r"[\[\]]")
 
 
-def _place_key(label: str, province: str | None) -> tuple | None:
-    """(unit code, level, collective) of a place label, or None where the gazetteer cannot read it.
+def _place_key(label: str, level: object, province: str | None) -> tuple | None:
+    """(unit code, tier) a place label stands for, or None where the gazetteer cannot read it.
 
-    Gold writes a unit named only by the site in brackets ('huyện [Văn Chấn]',
-    convention K); it counts as that unit.
+    A place is a unit, or the lower units of a unit taken together, so it is
+    read as the unit and the tier of the fact: 'các xã, thị trấn huyện Trà
+    Bồng' is (Trà Bồng, commune). A label the gazetteer cannot parse as a whole
+    ('các Bộ phận một cửa cấp huyện, cấp xã tỉnh Vĩnh Phúc') stands for the
+    last unit it names, at the fact's admin level. Gold writes a unit named
+    only by the site in brackets ('huyện [Văn Chấn]', convention K): it counts
+    as that unit.
     """
-    from cds_analysis.reference.gazetteer import parse_place
+    from cds_analysis.reference.gazetteer import find_mentions, parse_place
 
-    ref = parse_place(_BRACKETS.sub("", label), province=province)
-    return None if ref is None else (ref.unit.code, ref.level, ref.collective)
+    text = _BRACKETS.sub("", label)
+    ref = parse_place(text, province=province)
+    if ref is not None:
+        return ref.unit.code, ref.level
+    named = [m.unit for m in find_mentions(text, province=province) if m.unit is not None]
+    level = _null(level)
+    return (named[-1].code, level) if named and level is not None else None
 
 
-def _same_place_label(gold: object, pred: object, province: str | None) -> bool:
-    """Same unit and tier (a unit, or its lower units taken together); else the same words."""
-    gold, pred = _null(gold), _null(pred)
-    if gold is None or pred is None:
-        return gold is None and pred is None
-    g, p = _place_key(str(gold), province), _place_key(str(pred), province)
+def _same_place_label(gold: dict, pred: dict) -> bool:
+    """Same unit and tier; where either label names no known unit, the same words."""
+    g_label, p_label = _null(gold.get("place")), _null(pred.get("place"))
+    if g_label is None or p_label is None:
+        return g_label is None and p_label is None
+    province = _null(gold.get("province"))
+    province = None if province is None else str(province)
+    g = _place_key(str(g_label), gold.get("admin_level"), province)
+    p = _place_key(str(p_label), pred.get("admin_level"), province)
     if g is not None and p is not None:
         return g == p
-    return fold_key(_BRACKETS.sub("", str(gold))) == fold_key(str(pred))
+    return fold_key(_BRACKETS.sub("", str(g_label))) == fold_key(str(p_label))
 
 
 def _same_indicator(gold: object, pred: object, province: str | None) -> bool:
@@ -132,17 +145,25 @@ def _same_value(gold: object, pred: object, province: str | None) -> bool:
     return _same(gold, pred)
 
 
-# Attribute → (gold field, predicted column, do two values agree, given the gold's province?).
-ATTRIBUTES: dict[str, tuple[str, str, Callable[[object, object, str | None], bool]]] = {
-    "indicator": ("indicator_en", "indicator", _same_indicator),
-    "place": ("place", "place", _same_place_label),
-    "province": ("province", "province", lambda g, p, province: _same_place(g, p, "province", province)),
-    "district": ("district", "district", lambda g, p, province: _same_place(g, p, "district", province)),
-    "admin_level": ("admin_level", "admin_level", _same_value),
-    "period": ("period", "period_label", _same_period),
-    "qualifier": ("qualifier", "qualifier", _same_value),
-    "unit": ("unit", "unit", _same_value),
-    "is_target": ("is_target", "is_target", _same_value),
+def _by_field(gold_field: str, pred_column: str, same: Callable[[object, object, str | None], bool]):
+    """A comparison of whole records that looks at one field of each (and the gold's province)."""
+    return lambda gold, pred: same(gold.get(gold_field), pred.get(pred_column), _null(gold.get("province")))
+
+
+# Attribute → (gold field, predicted column, do a gold fact and a prediction agree on it?).
+ATTRIBUTES: dict[str, tuple[str, str, Callable[[dict, dict], bool]]] = {
+    name: (g, p, _by_field(g, p, same) if same is not None else _same_place_label)
+    for name, g, p, same in [
+        ("indicator", "indicator_en", "indicator", _same_indicator),
+        ("place", "place", "place", None),  # a unit and a tier: reads admin_level too
+        ("province", "province", "province", lambda g, p, province: _same_place(g, p, "province", province)),
+        ("district", "district", "district", lambda g, p, province: _same_place(g, p, "district", province)),
+        ("admin_level", "admin_level", "admin_level", _same_value),
+        ("period", "period", "period_label", _same_period),
+        ("qualifier", "qualifier", "qualifier", _same_value),
+        ("unit", "unit", "unit", _same_value),
+        ("is_target", "is_target", "is_target", _same_value),
+    ]
 }
 
 # Minimum scores of the CI quality gate: by default the seeds' bar, 0.98 on every figure.
@@ -170,8 +191,7 @@ def parse_bars(spec: str) -> dict[str, float]:
 
 def agrees(attribute: str, gold: dict, pred: dict) -> bool:
     """Does prediction ``pred`` agree with gold fact ``gold`` on ``attribute``?"""
-    gold_field, pred_column, same = ATTRIBUTES[attribute]
-    return same(gold.get(gold_field), pred.get(pred_column), _null(gold.get("province")))
+    return ATTRIBUTES[attribute][2](gold, pred)
 
 
 @dataclass

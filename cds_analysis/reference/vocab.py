@@ -44,6 +44,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
         key="phrase",
         allowed={"reach": frozenset({"sentence"})},
     ),
+    "family_names": Vocabulary(columns=("name",), key="name"),
 }
 
 

@@ -19,15 +19,18 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
+from urllib.parse import urlsplit
 
 from cds_analysis.lang import numbers
 from cds_analysis.lang.segments import Paragraph, Sentence, Span
+from cds_analysis.lang.text import fold_key
 from cds_analysis.reference import gazetteer
+from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
 from cds_analysis.rules.boilerplate import in_boilerplate
 from cds_analysis.rules.nouns import noun_after
 
-__all__ = ["Place", "PlaceContext", "TIER_WORD"]
+__all__ = ["Place", "PlaceContext", "TIER_WORD", "site_units"]
 
 # Phrases spanning tiers ('từ huyện đến xã', 'cấp huyện, cấp xã') name no single tier.
 _FROM_TO = re.compile(
@@ -164,12 +167,13 @@ class PlaceContext:
 
     def __init__(self, text: str, paragraphs: list[Paragraph], furniture: list[tuple[int, int]]):
         self.text = text
-        first = [m for m in gazetteer.find_mentions(text) if not in_boilerplate(furniture, m.start)]
-        self.province = _main_province(first)
+        site = site_units(text)
+        first = [m for m in gazetteer.find_mentions(text) if self._is_place(m, furniture)]
+        self.province = _main_province(first) or site.get("province")
         code = self.province.code if self.province else None
         if code is not None and any(m.unit is None for m in first):
             # Names that are ambiguous across the country may be unique inside the province.
-            first = [m for m in gazetteer.find_mentions(text, province=code) if not in_boilerplate(furniture, m.start)]
+            first = [m for m in gazetteer.find_mentions(text, province=code) if self._is_place(m, furniture)]
         # Lower units of other provinces are homonyms of places the gazetteer lacks, not the subject.
         named = [
             m
@@ -177,10 +181,22 @@ class PlaceContext:
             if m.unit is not None and (code is None or m.unit.level == "province" or m.unit.province_code == code)
         ]
         self.district = _main_district(named)
+        # A report that names its own unit only as 'huyện', 'xã' is the unit of the site it was published on.
+        self.site = {
+            level: unit for level, unit in site.items() if code is None or unit.province_code == code
+        }
+        if self.district is None and "district" in self.site:
+            self.district = self.site["district"]
         sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
         self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
         self._compared = _compared_refs(self.refs, sentence_starts)
         self._starts = [r.start for r in self.refs]
+
+    def _is_place(self, m: gazetteer.Mention, furniture) -> bool:
+        """A mention outside page furniture that is not part of a person's name ('Đỗ Thái Bình')."""
+        if in_boilerplate(furniture, m.start):
+            return False
+        return m.unit_word is not None or not _PERSON_BEFORE.search(self.text[max(0, m.start - 40) : m.start])
 
     # -- references -----------------------------------------------------
     def _refs(self, named, furniture) -> list[_Ref]:
@@ -261,7 +277,7 @@ class PlaceContext:
                 if level == "district" and unit.level == "commune" and unit.district_code:
                     return gazetteer.resolve(unit.district_code, level="district")
             i -= 1
-        return self.district if level == "district" else None
+        return self.district if level == "district" else self.site.get(level)
 
     def _unit_of(self, ref: _Ref) -> gazetteer.Unit | None:
         if ref.unit is not None:
@@ -318,7 +334,7 @@ class PlaceContext:
         # A collective ('các địa phương trên địa bàn X') holds for the rest of its paragraph.
         collective = chosen.collective if chosen and chosen.start >= paragraph.start else None
         if unit is None:
-            unit = self.district or self.province
+            unit = self.site.get("commune") or self.district or self.province
         level, words = _tier_of_quantity(self.text, q, clause, neighbours)
         if level is None:
             level, words, where = _clause_marker(self.text, q, clause, neighbours)
@@ -340,6 +356,53 @@ class PlaceContext:
                 unit.level if unit else "province"
             )
         return _place(unit, level, _collective_words(words))
+
+
+# A family name, then the rest of a personal name: 'Đỗ Thái Bình' is a byline, not tỉnh Thái Bình.
+_PERSON_BEFORE = re.compile(
+    rf"(?<![\wÀ-ỹ])(?:{phrase_pattern(load_vocabulary('family_names')['name'])})(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){{0,2}}\s+$"
+)
+_SOURCE_LINE = re.compile(r"\A\s*source:\s*(?P<url>\S+)", re.IGNORECASE)
+_CHILD_LEVEL = {"province": "district", "district": "commune"}
+
+
+@cache
+def _squashed_names(level: str) -> dict[str, str]:
+    """Unit names of ``level`` by their folded form without spaces, as site addresses write them ('anthi')."""
+    units = gazetteer.load_units()
+    return {fold_key(name).replace(" ", ""): name for name in units.loc[units["level"] == level, "name"]}
+
+
+def site_units(text: str) -> dict[str, gazetteer.Unit]:
+    """Units named by the address of the page a text was saved from, by level.
+
+    A saved page starts 'source: URL'. Local portals name their unit in the
+    host, the province rightmost ('xuantruc.anthi.hungyen.gov.vn' is xã Xuân
+    Trúc, huyện Ân Thi, tỉnh Hưng Yên; a provincial paper 'baoquangnam.vn'
+    names Quảng Nam). A lower unit counts only inside the unit to its right.
+    """
+    m = _SOURCE_LINE.match(text)
+    host = (urlsplit(m.group("url")).hostname or "") if m else ""
+    found: dict[str, gazetteer.Unit] = {}
+    level, parent = "province", None
+    for label in reversed(host.split(".")[:-1]):
+        key = label.removeprefix("bao") if level == "province" and label.startswith("bao") else label
+        name = _squashed_names(level).get(key)
+        unit = None
+        if name is not None:
+            if level == "province":
+                unit = gazetteer.resolve(name, level="province")
+            elif level == "district":
+                unit = gazetteer.resolve(name, level="district", province=parent)
+            else:
+                unit = gazetteer.resolve(name, level="commune", district=parent)
+        if unit is None:
+            continue
+        found[level] = parent = unit
+        if level not in _CHILD_LEVEL:
+            break
+        level = _CHILD_LEVEL[level]
+    return found
 
 
 def _bare_occurrences(text: str, name: str):
