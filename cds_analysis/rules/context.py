@@ -34,6 +34,7 @@ __all__ = [
     "evidence_span",
     "period_for",
     "is_target",
+    "is_baseline",
     "indicator_for",
     "carry_periods",
     "share_fractions",
@@ -228,7 +229,7 @@ def period_for(
     for m in mentions:
         if not sentence.start <= m.start < sentence.end:
             continue
-        if _BASELINE.search(t[max(sentence.start, m.start - 20) : m.start]):
+        if is_baseline(t, sentence.start, m.start):
             if re.fullmatch(r"\s*\(\s*", t[m.end : q.number_start]):
                 return m.period, True  # 'tăng so với năm 2022 (48,9%)': the bracketed value is 2022's
             continue
@@ -265,6 +266,11 @@ def period_for(
         return None, False
     chosen = _narrowest_or_nearest(candidates, q)
     return chosen.period, True
+
+
+def is_baseline(t: str, sentence_start: int, mention_start: int) -> bool:
+    """'so với năm 2021', 'so cùng kỳ năm 2022': the period a figure is compared with, not its own."""
+    return bool(_BASELINE.search(t[max(sentence_start, mention_start - 40) : mention_start]))
 
 
 def _narrowest_or_nearest(candidates, q):

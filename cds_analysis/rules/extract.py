@@ -110,9 +110,13 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     previous_sentence_facts: list[_Fact] = []
     previous_sentence = None
     last_sentence = None
+    report_period: periods.Period | None = None
     for paragraph in paragraphs:
         previous_sentence_facts, previous_sentence = [], None
         last_in_paragraph = None
+        states = any(paragraph.start <= q.number_start < paragraph.end for q in quantities)
+        if (states and not _CONTINUES.match(t, paragraph.start)) or in_focus.opens_with_unit(paragraph):
+            report_period = None  # a paragraph with figures is a new statement, unless it details the last one
         for sentence in paragraph.sentences:
             in_sentence = [q for q in quantities if sentence.start <= q.number_start < sentence.end]
             sentence_facts: list[_Fact] = []
@@ -127,6 +131,9 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                 period, marked = context.period_for(
                     t, q, sentence, clause, period_mentions, published, is_target, last_in_paragraph, neighbours
                 )
+                if period is not None and _DAY_LABEL.match(period.label):
+                    # 'Sáng 5/4, … đã thành lập 04 tổ': what stands on a day is a status as of that day
+                    period = periods.Period(f"as_of {period.label}", period.start, period.end)
                 if marked and period is not None and period.label.startswith("as_of"):
                     is_target = False  # 'Tính đến hết năm 2024, … hoàn thành 100%' reports a status
                 for indicator, indicator_text in context.indicator_for(
@@ -141,6 +148,11 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
             context.share_fractions(t, sentence_facts)
             context.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
             context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
+            for fact in sentence_facts:
+                if fact.period is None and not fact.period_marked and not fact.is_target and report_period:
+                    fact.period = report_period  # the breakdown of a report whose period was named earlier
+            first_number = min((q.number_start for q in in_sentence), default=sentence.end)
+            report_period = _report_period(t, sentence, period_mentions, report_period, first_number)
             for fact in sentence_facts:
                 key = (
                     fact.indicator,
@@ -159,6 +171,49 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     facts += [_cell_fact(cell, in_focus) for cell in cells]
     facts.sort(key=lambda f: f.quantity.number_start)
     return _without_unnamed_repeats(facts)
+
+
+_DAY_LABEL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# A paragraph that details the one before it: 'Trong đó, …', 'Theo đó, …', a bullet or list item.
+_CONTINUES = re.compile(
+    r"\s*(?:[-+•–*]\s|[a-zđ]\)\s|(?:Trong đó|Theo đó|Cụ thể|Ngoài ra|Bên cạnh đó|Đối với|Riêng|Đồng thời)\b)"
+)
+
+
+def _report_period(
+    t: str, sentence, mentions, current: periods.Period | None, first_number: int
+) -> periods.Period | None:
+    """The period that holds after ``sentence`` for the breakdown that follows it.
+
+    'Năm 2022, …', 'trong tháng 8/2021 đã tiếp nhận …' name the period of a report
+    before its first figure; it holds for the rest of the paragraph and the
+    paragraphs that detail it (convention F of the gold set) until another period
+    is named. 'đến nay' holds for its own sentence only, a goal's horizon for the
+    goal, a single day for an event: naming one ends the report's period. A period
+    after the first figure or in brackets qualifies that figure only ('… (năm 2022
+    và quý I/2023) cho 1.112 lượt'); a baseline ('so với năm 2021') names none.
+    """
+    named = [
+        m
+        for m in mentions
+        if sentence.start <= m.start < sentence.end and not context.is_baseline(t, sentence.start, m.start)
+    ]
+    if not named:
+        return current
+    m = named[-1]
+    head = t[sentence.start : m.start]
+    if m.start > first_number or head.count("(") > head.count(")"):
+        return current if m.period is not None and not m.period.label.startswith("as_of") else None
+    if (
+        m.period is None
+        or m.kind not in ("explicit", "relative")
+        or m.period.label.startswith(("as_of", "since"))
+        or _DAY_LABEL.match(m.period.label)
+    ):
+        return None
+    return m.period
 
 
 def _cell_fact(cell: flat_tables.TableCell, in_focus: places.PlaceContext) -> _Fact:
@@ -207,6 +262,8 @@ def _heading_periods(t: str, paragraphs, mentions) -> dict[int, periods.Period]:
     current = None
     for p in paragraphs:
         line = t[p.start : p.end].strip()
+        if _SOURCE.match(line):
+            continue  # a saved page's address: its slug is no heading
         if _BULLET.match(line):
             if current is not None:
                 found[p.start] = current
@@ -220,10 +277,13 @@ def _heading_periods(t: str, paragraphs, mentions) -> dict[int, periods.Period]:
     return found
 
 
+_SOURCE = re.compile(r"\s*source:\s*\S+\s*$")
+
+
 def _headline(t: str, paragraphs) -> list[tuple[int, int]]:
     """A headline restates a fact of the body; its numbers are not counted again."""
     spans = []
-    if paragraphs and re.match(r"\s*source:\s*\S+\s*$", t[paragraphs[0].start : paragraphs[0].end]):
+    if paragraphs and _SOURCE.match(t[paragraphs[0].start : paragraphs[0].end]):
         spans.append((paragraphs[0].start, paragraphs[0].end))  # a saved page's 'source: URL' line
         paragraphs = paragraphs[1:]
     if len(paragraphs) < 2:

@@ -265,6 +265,11 @@ class PlaceContext:
             i += 1
         return out
 
+    def opens_with_unit(self, paragraph: Paragraph) -> bool:
+        """Whether a paragraph starts by naming a district or commune ('Tại huyện Tư Nghĩa, …', 'Xã X đã …')."""
+        head = self._refs_between(paragraph.start, min(paragraph.end, paragraph.start + 40))
+        return any(r.unit is not None and r.unit.level in ("district", "commune") for r in head)
+
     # -- focus ------------------------------------------------------------
     def _last_unit(self, before: int, level: str) -> gazetteer.Unit | None:
         """The last unit of ``level`` named before ``before`` (a commune names its district too)."""
