@@ -54,8 +54,11 @@ _LOCAL_TARGET = re.compile(
     re.I,
 )
 _TARGET_AFTER = re.compile(r"^[^.;]{0,40}?\b(được (?:\w+ ){0,3}giao|phải hoàn thành|cần hoàn thành)\b", re.I)
-# 'đã ban hành kế hoạch …' reports a plan that was issued, not a goal.
-_PLAN_ISSUED = re.compile(r"\b(ban hành|xây dựng|triển khai|thực hiện|phê duyệt)\s*(?:các\s*)?$", re.I)
+# 'đã ban hành kế hoạch …' reports a plan that was issued, 'trong kế hoạch …' names one, 'đã phấn đấu'
+# reports the effort made: none of them sets a goal.
+_PLAN_ISSUED = re.compile(
+    r"\b(ban hành|xây dựng|triển khai|thực hiện|phê duyệt|trong|theo|đã)\s*(?:các\s*|tốt\s*)?$", re.I
+)
 _DONE = re.compile(r"\b(đã|đạt được|kết quả)\b", re.I)
 _BASELINE = re.compile(r"\b(so với|so cùng kỳ|cùng kỳ)(?:\s+\S+){0,4}\s*$", re.I)
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{1,60})[”\"]")

@@ -111,9 +111,11 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     previous_sentence = None
     last_sentence = None
     report_period: periods.Period | None = None
+    goals = _GoalSection(_is_plan(t, paragraphs), None)
     for paragraph in paragraphs:
         previous_sentence_facts, previous_sentence = [], None
         last_in_paragraph = None
+        goals = _goal_section(t, paragraph, period_mentions, goals)
         states = any(paragraph.start <= q.number_start < paragraph.end for q in quantities)
         if (states and not _CONTINUES.match(t, paragraph.start)) or in_focus.opens_with_unit(paragraph):
             report_period = None  # a paragraph with figures is a new statement, unless it details the last one
@@ -149,6 +151,10 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
             context.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
             context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
             for fact in sentence_facts:
+                if goals.active and not fact.is_target and not _reports_done(t, sentence, fact):
+                    fact.is_target = True  # an item under a plan's goal ('Mục tiêu đến năm 2026:↵- 95% …')
+                    if fact.period is None and not fact.period_marked:
+                        fact.period = goals.period
                 if fact.period is None and not fact.period_marked and not fact.is_target and report_period:
                     fact.period = report_period  # the breakdown of a report whose period was named earlier
             first_number = min((q.number_start for q in in_sentence), default=sentence.end)
@@ -171,6 +177,64 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     facts += [_cell_fact(cell, in_focus) for cell in cells]
     facts.sort(key=lambda f: f.quantity.number_start)
     return _without_unnamed_repeats(facts)
+
+
+@dataclass(frozen=True)
+class _GoalSection:
+    """Whether the text is in a plan's goals, and the horizon the goals named ('đến năm 2026')."""
+
+    active: bool
+    period: periods.Period | None
+
+
+# Headings and openers of a plan's goals and of a report's results; numbering ('II.', '2.', 'a)', '-') aside.
+_NUMBERING = r"\s*(?:[IVX]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[-+•–*])?\s*"
+_GOAL_HEAD = re.compile(_NUMBERING + r"(?:mục tiêu|chỉ tiêu|phấn đấu|định hướng)\b", re.IGNORECASE)
+_RESULT_HEAD = re.compile(
+    _NUMBERING + r"(?:kết quả|tình hình|đánh giá|đến nay|tính đến|hiện nay|qua \d|sau \d|sau khi)\b", re.IGNORECASE
+)
+_PLAN_TITLE = re.compile(r"\s*(?:KẾ HOẠCH|Kế hoạch)\b(?![^\n]{0,40}\b(?:đã|được)\b)")
+_PLAN_ADDRESS = re.compile(r"\s*source:\s*\S+/ke-hoach-", re.IGNORECASE)
+_DONE_BEFORE = re.compile(r"\b(?:đã|đạt được|kết quả|hiện có|hiện nay|đến nay)\b", re.IGNORECASE)
+
+
+def _is_plan(t: str, paragraphs) -> bool:
+    """A plan ('KẾ HOẠCH …' as its title, or a page address naming one): its figures are goals."""
+    if _PLAN_ADDRESS.match(t):
+        return True
+    heads = [t[p.start : p.end] for p in paragraphs[:8]]
+    return any(_PLAN_TITLE.match(h) and len(h.strip()) <= 200 for h in heads)
+
+
+def _goal_section(t: str, paragraph, mentions, current: _GoalSection) -> _GoalSection:
+    """The goal state after a paragraph's opening words.
+
+    A goal heading or opener ('Mục tiêu đến năm 2026', 'II. CHỈ TIÊU', 'Phấn đấu')
+    starts the goals, with the horizon it names; a results heading or opener
+    ('I. KẾT QUẢ THỰC HIỆN', 'Đến nay', 'Kết quả') ends them. A programme's span
+    ('giai đoạn 2021 - 2025') is no horizon.
+    """
+    if _RESULT_HEAD.match(t, paragraph.start):
+        return _GoalSection(False, None)
+    if not _GOAL_HEAD.match(t, paragraph.start):
+        return current
+    head_end = min(paragraph.end, paragraph.start + 120)
+    horizons = [
+        m.period
+        for m in mentions
+        if paragraph.start <= m.start < head_end
+        and m.period is not None
+        and m.kind in ("target_horizon", "explicit")
+        and not m.period.label.startswith("range")
+    ]
+    return _GoalSection(True, horizons[0] if horizons else current.period)
+
+
+def _reports_done(t: str, sentence, fact: _Fact) -> bool:
+    """A figure a sentence reports as done ('đã', 'kết quả', 'đến nay' before it), or a status as of a date."""
+    if fact.period is not None and fact.period.label.startswith("as_of"):
+        return True
+    return bool(_DONE_BEFORE.search(t, sentence.start, fact.quantity.number_start))
 
 
 _DAY_LABEL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
