@@ -222,9 +222,9 @@ _P = {
     ),
     "half_year": re.compile(rf"nửa\s+(?P<edge>đầu|cuối)\s+năm(?:\s+(?P<y>{_YEAR})|\s+(?P<nay>nay))?"),
     "months_bare": re.compile(r"trong\s+(?P<n>3|6|9)\s+tháng(?=\s*[,:])"),
-    "year": re.compile(rf"năm\s+(?P<y>{_YEAR})(?!\d|\s*[-–—]\s*\d)"),
+    "year": re.compile(rf"năm\s+(?P<y>{_YEAR})(?!\d|[ \t]*[-–—][ \t]*\d)"),  # a range stays on its line
     "bare_year": re.compile(rf"(?:đến|tới) (?P<y>{_YEAR})(?![\d/.,%-])"),
-    "years": re.compile(rf"(?P<y>{_YEAR})\s*[-–—]\s*(?:năm\s+)?(?P<y2>{_YEAR})(?!\d)"),
+    "years": re.compile(rf"(?P<y>{_YEAR})[ \t]*[-–—][ \t]*(?:năm\s+)?(?P<y2>{_YEAR})(?!\d)"),
     "relative_year": re.compile(r"năm\s+(?P<rel>nay|trước|ngoái|sau|tới)(?!\w)"),
     "now": re.compile(
         r"(?:đến|tới)\s+(?:nay|thời điểm (?:này|hiện tại|hiện nay))(?!\w)|hiện(?: nay| tại| có|(?=[ ,]))"

@@ -117,7 +117,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
         last_in_paragraph = None
         goals = _goal_section(t, paragraph, period_mentions, goals)
         states = any(paragraph.start <= q.number_start < paragraph.end for q in quantities)
-        if (states and not _CONTINUES.match(t, paragraph.start)) or in_focus.opens_with_unit(paragraph):
+        if not _CONTINUES.match(t, paragraph.start) and (states or in_focus.opens_with_unit(paragraph)):
             report_period = None  # a paragraph with figures is a new statement, unless it details the last one
         for sentence in paragraph.sentences:
             in_sentence = [q for q in quantities if sentence.start <= q.number_start < sentence.end]

@@ -1,0 +1,179 @@
+"""Extraction on report language the rules were not written from, one group of tests per class of issue #10.
+
+Every text here is written for these tests in the style of district and commune
+reports, portal posts and plans from provinces other than the samples'; the
+figures are plausible, the sentences are our own.
+"""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from cds_analysis.rules.extract import extract_text
+
+
+def facts(text: str, published: date | None = None) -> pd.DataFrame:
+    return extract_text(text, published=published)
+
+
+def one(frame: pd.DataFrame, value: float) -> pd.Series:
+    rows = frame[(frame["value"] - value).abs() < 1e-9]
+    assert len(rows) == 1, f"{len(rows)} facts of value {value}: {frame[['value', 'indicator', 'evidence']]}"
+    return rows.iloc[0]
+
+
+def period(row: pd.Series) -> str | None:
+    label = row["period_label"]
+    return None if label is None or label != label else label
+
+
+# -- A. the report's own unit named only by its site; personal names are no places ---------------
+
+
+def test_a_district_portal_names_the_district_a_report_calls_only_huyen():
+    text = (
+        "source: https://dakglei.kontum.gov.vn/tin-tuc/chuyen-doi-so-9-thang\n\n"
+        "Trong 9 tháng năm 2024, UBND huyện đã cấp 1.240 chứng thư chữ ký số cho cán bộ, công chức.\n"
+        "Đỗ Thái Bình\n"
+    )
+    row = one(facts(text), 1240)
+    assert (row["province"], row["district"], row["admin_level"]) == ("Kon Tum", "huyện Đắk Glei", "district")
+
+
+def test_a_commune_portal_names_the_commune():
+    text = (
+        "source: https://hoatien.hoavang.danang.gov.vn/chuyen-doi-so/ket-qua\n\n"
+        "Đến cuối tháng 6/2024, tỷ lệ hộ gia đình trên địa bàn xã có truy nhập Internet cáp quang đạt 86,5%.\n"
+    )
+    row = one(facts(text), 86.5)
+    assert (row["place"], row["district"], row["province"]) == ("xã Hòa Tiến", "huyện Hòa Vang", "Đà Nẵng")
+
+
+def test_a_provincial_paper_names_the_province_when_the_body_does_not():
+    text = (
+        "source: https://baokontum.com.vn/xa-hoi/chuyen-doi-so-123.html\n\n"
+        "Toàn tỉnh hiện có 86/102 xã, phường, thị trấn đã thành lập Tổ công nghệ số cộng đồng.\n"
+    )
+    assert one(facts(text), 86)["province"] == "Kon Tum"
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ["Đỗ Thái Bình", "PV Nguyễn Văn Hà Nam", "Bài và ảnh: Trần Quảng Ninh"],
+)
+def test_a_byline_that_reads_like_a_province_is_not_a_place(byline):
+    text = (
+        "Huyện Bảo Lâm, tỉnh Cao Bằng đã thành lập 102 Tổ công nghệ số cộng đồng với 618 thành viên.\n"
+        f"{byline}\n"
+    )
+    frame = facts(text)
+    assert set(frame["province"]) == {"Cao Bằng"}
+
+
+# -- B. a report's period reaches its breakdown ----------------------------------------------
+
+
+def test_a_period_holds_for_the_breakdown_lines_that_follow():
+    text = (
+        "Năm 2023, huyện Krông Pắc tiếp nhận 12.480 hồ sơ trực tuyến.\n"
+        "Trong đó, cấp xã tiếp nhận 8.215 hồ sơ, đạt tỷ lệ 65,8%.\n"
+        "- Tỷ lệ văn bản đi được ký số đạt 97,2%.\n"
+    )
+    frame = facts(text)
+    assert [period(one(frame, v)) for v in (12480, 8215, 65.8, 97.2)] == ["2023"] * 4
+
+
+def test_a_lead_period_holds_past_a_photo_caption_for_the_paragraph_that_details_it():
+    text = (
+        "Sở Thông tin và Truyền thông vừa công bố kết quả đánh giá chuyển đổi số cấp huyện năm 2023 của tỉnh Đắk Lắk.\n\n"
+        "anh-dti.jpg\n\n"
+        "Theo đó, huyện Krông Pắc dẫn đầu với 0,6123 điểm.\n"
+    )
+    assert period(one(facts(text), 0.6123)) == "2023"
+
+
+def test_a_new_unit_paragraph_or_a_new_period_ends_the_report_period():
+    text = (
+        "Năm 2023, huyện Krông Pắc tiếp nhận 12.480 hồ sơ trực tuyến.\n"
+        "Huyện Cư M'gar đã thành lập 145 Tổ công nghệ số cộng đồng.\n"
+        "Quý I/2024, toàn tỉnh Đắk Lắk cấp 2.130 chữ ký số. Trong đó, cấp huyện 640 chữ ký số.\n"
+    )
+    frame = facts(text)
+    assert period(one(frame, 145)) is None
+    assert period(one(frame, 640)) == "2024-Q1"
+
+
+def test_a_period_after_the_first_figure_or_in_brackets_stays_with_that_figure():
+    text = (
+        "UBND thị xã đã thu phí trực tuyến (năm 2023 và quý I/2024) cho 2.415 lượt người. "
+        "Thị xã cũng đã lắp đặt 38 camera giám sát an ninh.\n"
+    )
+    assert period(one(facts(text), 38)) is None
+
+
+def test_a_baseline_period_is_not_the_report_period():
+    text = (
+        "Tỷ lệ hồ sơ trễ hạn so với cùng kỳ năm 2022 giảm mạnh. "
+        "Trong đó, tỷ lệ hồ sơ trễ hạn cấp xã còn 1,2%.\n"
+    )
+    assert period(one(facts(text), 1.2)) is None
+
+
+# -- C. dates ------------------------------------------------------------------------------
+
+
+def test_what_stands_on_an_event_day_is_as_of_that_day():
+    text = (
+        "Sáng 12/9, tại xã Tân Lập, huyện Đắk Glei, Huyện Đoàn ra mắt mô hình và thành lập 07 Tổ công nghệ số "
+        "cộng đồng với 35 thành viên.\n"
+    )
+    frame = facts(text, published=date(2024, 9, 13))
+    assert period(one(frame, 7)) == "as_of 2024-09-12"
+
+
+# -- D. goals --------------------------------------------------------------------------------
+
+PLAN = (
+    "source: https://hoatien.hoavang.danang.gov.vn/ke-hoach-chuyen-doi-so-xa-hoa-tien-nam-2025\n\n"
+    "I. KẾT QUẢ THỰC HIỆN NĂM 2024\n"
+    "- Năm 2024, xã đã số hóa 1.860 hồ sơ thủ tục hành chính.\n"
+    "II. MỤC TIÊU ĐẾN NĂM 2025\n"
+    "- 95% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến.\n"
+    "- Mỗi thôn có ít nhất 01 Tổ công nghệ số cộng đồng.\n"
+    "- Trên 70% người dân trưởng thành có tài khoản thanh toán điện tử.\n"
+)
+
+
+def test_a_plans_goal_section_makes_its_items_targets_with_its_horizon():
+    frame = facts(PLAN)
+    for value in (95, 1, 70):
+        row = one(frame, value)
+        assert (bool(row["is_target"]), period(row)) == (True, "2025")
+
+
+def test_a_plans_results_section_reports_results():
+    assert not one(facts(PLAN), 1860)["is_target"]
+
+
+def test_a_goal_opener_in_running_text_holds_for_the_lines_after_it():
+    text = (
+        "Mục tiêu đến năm 2026 của huyện Bảo Lâm, 90% hồ sơ được số hóa.\n"
+        "Mỗi xã có ít nhất 02 điểm truy cập Internet công cộng.\n"
+        "Kết quả năm 2024, huyện đã lắp đặt 14 điểm cầu truyền hình.\n"
+    )
+    frame = facts(text)
+    assert bool(one(frame, 2)["is_target"]) and period(one(frame, 2)) == "2026"
+    assert not one(frame, 14)["is_target"]
+
+
+@pytest.mark.parametrize(
+    "sentence, value",
+    [
+        ("Năm 2024, tỉnh Kon Tum đã phấn đấu đạt và vượt 38/45 chỉ tiêu chuyển đổi số.", 38),
+        ("Trong kế hoạch chuyển đổi số năm 2024 của huyện Đắk Glei, có 27/30 nhiệm vụ hoàn thành.", 27),
+        ("Theo kế hoạch của tỉnh, xã Tân Lập đã lắp đặt 9 camera giám sát.", 9),
+    ],
+)
+def test_a_plan_named_before_a_result_does_not_make_it_a_target(sentence, value):
+    assert not one(facts(sentence), value)["is_target"]
