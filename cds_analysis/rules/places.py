@@ -40,7 +40,12 @@ _FROM_TO = re.compile(
 _BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện|xã)\b(?:(?:,| và) cấp xã\b)?", re.I)
 # 'Ở cấp xã, …' at the head of a sentence sets the tier for all its clauses.
 _HEAD_TIER = re.compile(
-    r"\s*(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),"
+    r"\s*(?:(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),"
+    r"|(?P<subject>(?:UBND )?[Cc]ác (?:xã|thôn)(?:, (?:phường|thị trấn|bản|tổ dân phố))*)\s(?!của|thuộc|trên|tại))"
+)
+# 'Tỷ lệ thôn được phủ sóng …: 100%': a rate of units of a tier.
+_RATE_OF_TIER = re.compile(
+    r"\b(?i:t[ỷỉ] lệ)\s+(?:(?:số|các)\s+)?(?P<tier>thôn|bản|tổ dân phố|xã|phường|huyện)\b(?!\s+[A-ZĐ])[^.;\n]{0,100}$"
 )
 
 # Tier words in a number's noun phrase or earlier in its clause.
@@ -350,10 +355,12 @@ class PlaceContext:
                 level, words = None, None  # '… của các huyện đạt 45,6%, trong đó huyện Phù Cát đạt 71,2%'
         if level is None:
             head = _HEAD_TIER.match(self.text, sentence.start, sentence.end)
-            if head:  # 'Ở cấp xã, 37/37 xã …; tỷ lệ … đạt 65,2%': the opener holds for the sentence
-                level, words = (
-                    ("commune", head.group("tier")) if "xã" in head.group("tier") else ("village", head.group("tier"))
-                )
+            between = self.text[head.end() : q.number_start] if head else ""
+            if head and head.group("subject") and ";" in between and ":" not in between:
+                head = None  # 'UBND các xã ban hành 5.963 văn bản; 100% văn bản của UBND huyện …': a new subject
+            if head:  # 'Ở cấp xã, 37/37 xã …; tỷ lệ … đạt 65,2%', 'Các xã, phường … như: A; B': the subject holds
+                tier = head.group("tier") or head.group("subject")
+                level, words = ("commune", tier) if "xã" in tier else ("village", tier)
         if level is None and collective:
             level, words = "commune", collective
         if level == "sub_units":
@@ -514,11 +521,19 @@ def _noun_phrase_end(t: str, q: numbers.Quantity, clause: Span, neighbours) -> i
 def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
     """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
     lead = t[q.number_end : _noun_phrase_end(t, q, clause, neighbours)]
-    lead = re.sub(r"^\s*%", " ", lead)  # '100% xã': the noun follows the sign
+    lead = re.sub(r"^\s*(?:%|/\s?[\d.]+)(?:\s+số\b)?", " ", lead)  # '100% (số) xã', '9/9 huyện': the noun follows
     lead = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), lead))
     m = _TIER.search(lead)
     if m:
         return _LEVEL_OF_GROUP[m.lastgroup], m.group().strip()
+    if q.unit in ("percent", "count") and (rate := _RATE_OF_TIER.search(t, clause.start, q.number_start)):
+        tier = rate.group("tier")
+        level = {"xã": "commune", "phường": "commune", "huyện": "districts"}.get(tier, "village")
+        return _LEVEL_OF_GROUP[level], "các " + tier
+    prev = [o for o in neighbours if o.number_end <= q.number_start and o.unit == "count"]
+    if q.unit == "percent" and prev and re.fullmatch(r"[^()\d]{0,30}\(\s*(?:\w+\s+){0,2}", t[prev[-1].end : q.number_start]):
+        return _tier_of_quantity(t, prev[-1], clause, [o for o in neighbours if o is not prev[-1]] + [q])  # '1.548/1.562 thôn (99%)'
+
     nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start - q.number_end < 80]
     if (
         nxt
