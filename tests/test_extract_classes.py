@@ -177,3 +177,41 @@ def test_a_goal_opener_in_running_text_holds_for_the_lines_after_it():
 )
 def test_a_plan_named_before_a_result_does_not_make_it_a_target(sentence, value):
     assert not one(facts(sentence), value)["is_target"]
+
+
+# -- F. not facts ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Toàn tỉnh Kon Tum có 146 bưu cục, điểm phục vụ bưu chính, bình quân mỗi điểm phục vụ 3.900 người dân.",
+        "Hiện 9/9 xã của huyện Đắk Glei đã đạt chuẩn nông thôn mới.",
+        "Huyện Lý Sơn có hơn 400 tàu cá hoạt động trên biển.",
+        "Thôn Kon Jri có 215 hộ với trên 900 nhân khẩu.",
+    ],
+)
+def test_figures_about_other_things_than_digital_transformation_are_not_facts(text):
+    assert facts(text).empty
+
+
+def test_the_public_postal_service_that_returns_results_is_e_government():
+    text = "Năm 2023, huyện Đắk Glei trả 1.312 kết quả thủ tục hành chính qua dịch vụ bưu chính công ích."
+    assert not facts(text).empty
+
+
+@pytest.mark.parametrize(
+    "text, kept, dropped",
+    [
+        ("Có 6/10 huyện, thành phố đạt tỷ lệ hồ sơ trễ hạn dưới 2%.", 6, 2),
+        ("Năm 2024, có 18/20 mục tiêu chuyển đổi số của tỉnh hoàn thành 100%.", 18, 100),
+    ],
+)
+def test_the_bar_that_selects_the_counted_units_is_not_a_fact(text, kept, dropped):
+    values = set(facts(text)["value"])
+    assert kept in values and dropped not in values
+
+
+def test_a_rate_that_is_the_share_of_its_fraction_is_a_fact():
+    frame = facts("Năm 2023, huyện Đắk Glei số hóa 1.458/1.604 hồ sơ, đạt tỷ lệ 90,9%.")
+    assert 90.9 in set(frame["value"])

@@ -367,7 +367,7 @@ SAMPLE_CASES = [
         "villages_mobile_covered",
     ),
     ("phủ sóng di động tại các thôn, làng đạt", "percent", None, "mobile_coverage"),
-    ("toàn tỉnh đã kéo trên", "km", "km cáp quang", "fibre_cable_km"),
+    ("toàn tỉnh đã kéo trên", "km", "km cáp quang", "fiber_km"),
     ("toàn tỉnh hiện có tổng cộng", "count", "trạm BTS", "bts_stations"),
     ("tỷ lệ cơ quan nhà nước từ tỉnh đến xã kết nối mạng đạt", "percent", None, "agencies_network_connected_rate"),
     # dossiers, one-stop, digitisation (s006, s007, s010, s016, s019, s023)

@@ -45,6 +45,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
         allowed={"reach": frozenset({"sentence"})},
     ),
     "family_names": Vocabulary(columns=("name",), key="name"),
+    "digital_words": Vocabulary(columns=("phrase",), key="phrase"),
 }
 
 

@@ -31,6 +31,9 @@ from cds_analysis.rules.places import TIER_WORD
 __all__ = [
     "is_structural",
     "is_not_a_measure",
+    "is_threshold",
+    "speaks_of_digital",
+    "is_postal",
     "evidence_span",
     "period_for",
     "is_target",
@@ -118,6 +121,42 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
     ):
         return True  # 'dẫn đầu 63 tỉnh, thành phố': the country, not a measure
     return False
+
+
+_DIGITAL = re.compile(rf"(?<![\wÀ-ỹ])(?:{phrase_pattern(load_vocabulary('digital_words')['phrase'])})(?![\wÀ-ỹ])", re.I)
+# A postal network ('283 điểm phục vụ bưu chính', '6.343 người/1 điểm') is no e-government measure;
+# the public postal service that returns results ('trả kết quả qua bưu chính công ích') is.
+_POSTAL = re.compile(r"\bbưu (?:chính|cục|điện)\b(?! công ích)", re.I)
+
+
+def speaks_of_digital(t: str, span: Span) -> bool:
+    """Whether a stretch of text (a paragraph) speaks of digital transformation at all.
+
+    A figure no catalogue entry names is kept only where it does.
+    """
+    return bool(_DIGITAL.search(t, span.start, span.end))
+
+
+def is_postal(t: str, sentence: Sentence) -> bool:
+    """A sentence about the postal network: its figures are not CĐS facts (convention H)."""
+    return bool(_POSTAL.search(t, sentence.start, sentence.end))
+
+
+def is_threshold(t: str, q: numbers.Quantity, clause: Span, neighbours) -> bool:
+    """'5/9 huyện đạt tỷ lệ này dưới 3%', '15/16 mục tiêu hoàn thành 100%': the bar that selects the counted units.
+
+    A percentage after a fraction in its clause that is not the fraction's own
+    share (1.458/1.604 hồ sơ, đạt 90,8%) describes each member, not a fact.
+    """
+    if q.unit != "percent":
+        return False
+    before = [o for o in neighbours if clause.start <= o.number_start < q.number_start]
+    if not before or before[-1].denominator is None or not before[-1].denominator:
+        return False
+    fraction = before[-1]
+    share = 100 * (fraction.numerator or fraction.value) / fraction.denominator
+    gap = t[fraction.end : q.number_start]
+    return abs(share - q.value) > 1 and bool(re.search(r"\b(đạt|hoàn thành|có|ở mức)\b", gap)) and len(gap) < 80
 
 
 def is_structural(t: str, q: numbers.Quantity, indicator: str) -> bool:
@@ -416,13 +455,13 @@ def indicator_for(
         ):
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
-    if code is None and sentence is not None and (_PREDICATE.search(before) or q.unit == "rank"):
+    if code is None and sentence is not None and (_PREDICATE.search(before) or q.unit in ("rank", "ranks", "points")):
         # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
         for earlier in (
             t[clause.start : q.number_start],
             t[sentence.start : clause.start],
             t[previous.start : previous.end] if previous else "",
-            t[max(0, sentence.start - 1500) : sentence.start] if q.unit == "rank" else "",
+            t[max(0, sentence.start - 1500) : sentence.start] if q.unit in ("rank", "ranks", "points") else "",
         ):
             code = indicators.match_indicator(earlier, unit=q.unit) if earlier.strip() else None
             if code:

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cds_analysis.lang import numbers, periods
-from cds_analysis.lang.segments import split_paragraphs
+from cds_analysis.lang.segments import Span, split_paragraphs
 from cds_analysis.lang.text import NormalizedText
 from cds_analysis.read.documents import Document, read_document
 from cds_analysis.reference import indicators
@@ -122,11 +122,17 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
         for sentence in paragraph.sentences:
             in_sentence = [q for q in quantities if sentence.start <= q.number_start < sentence.end]
             sentence_facts: list[_Fact] = []
+            postal = context.is_postal(t, sentence)
+            # 'tỷ lệ này' speaks of the sentence before, 'Đứng đầu là …' names the index after: the
+            # sentences around a figure must speak of CĐS
+            digital = context.speaks_of_digital(t, _around(paragraph, sentence))
             for q in in_sentence:
-                if context.is_not_a_measure(t, q, sentence):
+                if postal or context.is_not_a_measure(t, q, sentence):
                     continue
                 clause = sentence.clause_at(q.number_start)
                 neighbours = [o for o in in_sentence if o is not q]
+                if context.is_threshold(t, q, clause, neighbours):
+                    continue
                 span = context.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
                 place = in_focus.place_for(q, sentence, clause, paragraph, neighbours)
                 is_target = context.is_target(t, q, sentence, clause, period_mentions)
@@ -149,6 +155,8 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                     fact.period, fact.period_marked = heading_periods[paragraph.start], True
             context.share_fractions(t, sentence_facts)
             context.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
+            if not digital:  # what no entry names, in sentences that do not speak of CĐS, is about something else
+                sentence_facts = [f for f in sentence_facts if f.indicator != "other"]
             context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
             for fact in sentence_facts:
                 if goals.active and not fact.is_target and not _reports_done(t, sentence, fact):
@@ -244,6 +252,14 @@ _DAY_LABEL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTINUES = re.compile(
     r"\s*(?:[-+•–*]\s|[a-zđ]\)\s|(?:Trong đó|Theo đó|Cụ thể|Ngoài ra|Bên cạnh đó|Đối với|Riêng|Đồng thời)\b)"
 )
+
+
+def _around(paragraph, sentence) -> Span:
+    """A sentence with its neighbours in the paragraph."""
+    k = paragraph.sentences.index(sentence)
+    return Span(
+        paragraph.sentences[max(0, k - 1)].start, paragraph.sentences[min(len(paragraph.sentences) - 1, k + 1)].end
+    )
 
 
 def _report_period(
