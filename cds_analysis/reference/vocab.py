@@ -46,6 +46,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
     ),
     "family_names": Vocabulary(columns=("name",), key="name"),
     "digital_words": Vocabulary(columns=("phrase",), key="phrase"),
+    "national_bodies": Vocabulary(columns=("name",), key="name"),
 }
 
 

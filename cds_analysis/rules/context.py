@@ -97,7 +97,9 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
         return True
     if re.match(r"^\s*(?:\S+\s){0,2}còn lại\b", t[q.number_end : q.number_end + 40]):
         return True
-    if re.search(r"\bcòn lại\b", t[sentence.clause_at(q.number_start).start : q.number_start]):
+    piece = t[sentence.clause_at(q.number_start).start : q.number_start]
+    piece = piece[max([0] + [m.end() for m in re.finditer(r",\s", piece)]) :]  # the number's own part
+    if re.search(r"\bcòn lại\b", piece):
         return True  # 'Các tỉnh còn lại đều dưới 50%': a remainder group, not a place
     if (
         q.unit == "count"
@@ -222,6 +224,25 @@ def share_subjects(t: str, facts) -> None:
             )
             if _LOCAL_TARGET.search(gap) or coordinated:
                 fact.indicator, fact.indicator_text = before.indicator, before.indicator_text
+                continue
+            if fact.indicator == "other" and fact.quantity.unit == "percent" and _continues_rate(t, gap, fact):
+                # 'Huyện Lập Thạch … tỷ lệ chậm, quá hạn 0,33%; huyện Sông Lô giảm từ 10,85% …', 'TP HCM,
+                # Hà Nội thuộc nhóm thấp nhất, dưới 10%': a rate that names nothing continues the last one
+                fact.indicator, fact.indicator_text = before.indicator, before.indicator_text
+
+
+_NEW_SUBJECT = re.compile(r"\bt[ỷỉ] lệ\s+(?!này|đó|trên|dưới|khoảng|gần|đạt|là|chung|cao|thấp)\w", re.I)
+_OWN_WORDS_AFTER = re.compile(
+    r"[\d.,%()]|\b(?:xuống|còn|lên|tăng|giảm|so|với|cùng|kỳ|năm|tháng|quý|và|đạt|là|tại|ở|của|các)\b", re.I
+)
+
+
+def _continues_rate(t: str, gap: str, fact) -> bool:
+    """A percentage with no subject of its own, within a few lines of the last named rate."""
+    if len(gap) > 400 or _NEW_SUBJECT.search(gap):
+        return False
+    after = re.split(r"[;.]", t[fact.quantity.end : fact.quantity.end + 60], maxsplit=1)[0]
+    return len(_OWN_WORDS_AFTER.sub(" ", re.sub(rf"{TIER_WORD}\s*\S*", " ", after)).split()) <= 1
 
 
 def _rate_of(code: str) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from cds_analysis.lang.text import NormalizedText
 from cds_analysis.read.documents import Document, read_document
 from cds_analysis.reference import indicators
 from cds_analysis.reference.schemas import OBSERVATIONS
-from cds_analysis.rules import boilerplate, context, flat_tables, places
+from cds_analysis.rules import boilerplate, context, enumerations, flat_tables, places
 from cds_analysis.rules.boilerplate import in_boilerplate
 from cds_analysis.versions import rules_version
 
@@ -155,6 +155,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                     fact.period, fact.period_marked = heading_periods[paragraph.start], True
             context.share_fractions(t, sentence_facts)
             context.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
+            sentence_facts = _enumerated(t, sentence_facts, sentence, paragraph, in_focus)
             if not digital:  # what no entry names, in sentences that do not speak of CĐS, is about something else
                 sentence_facts = [f for f in sentence_facts if f.indicator != "other"]
             context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
@@ -252,6 +253,18 @@ _DAY_LABEL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTINUES = re.compile(
     r"\s*(?:[-+•–*]\s|[a-zđ]\)\s|(?:Trong đó|Theo đó|Cụ thể|Ngoài ra|Bên cạnh đó|Đối với|Riêng|Đồng thời)\b)"
 )
+
+
+def _enumerated(t: str, sentence_facts: list[_Fact], sentence, paragraph, in_focus) -> list[_Fact]:
+    """One fact per unit of an enumeration that shares a figure (convention J)."""
+    k = paragraph.sentences.index(sentence)
+    following = paragraph.sentences[k + 1] if k + 1 < len(paragraph.sentences) else None
+    out = []
+    for fact in sentence_facts:
+        q = fact.quantity
+        group = enumerations.members(t, q, sentence, sentence.clause_at(q.number_start), following, in_focus)
+        out += [replace(fact, place=place) for place in group] if group else [fact]
+    return out
 
 
 def _around(paragraph, sentence) -> Span:

@@ -153,6 +153,14 @@ _BARE_REF = re.compile(
     r"|(?P<district>(?<!, )(?<!các )(?<!cấp )\b(?:(?i:toàn) huyện|(?i:trên) địa bàn huyện|UBND huyện|(?i:h)uyện|thị xã|(?i:toàn) thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
     r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
 )
+# A ministry, or the country as a whole ('bình quân cả nước'), is national. 'Xếp thứ 21 cả nước' is a
+# province's rank among the country's, not a national figure.
+_NATIONAL_REF = re.compile(
+    rf"(?<![\wÀ-ỹ])(?P<body>{phrase_pattern(load_vocabulary('national_bodies')['name'])})(?![\wÀ-ỹ])"
+    r"|\b(?P<country>(?:(?i:bình quân|trung bình|tỷ lệ chung của|mức chung của) )(?:cả nước|toàn quốc))\b"
+    r"|(?:^|(?<=[.:;] ))(?P<whole>Cả nước|Toàn quốc)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
 _COLLECTIVE_REF = re.compile(
     r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$"
 )
@@ -173,8 +181,12 @@ class PlaceContext:
     def __init__(self, text: str, paragraphs: list[Paragraph], furniture: list[tuple[int, int]]):
         self.text = text
         site = site_units(text)
-        first = [m for m in gazetteer.find_mentions(text) if self._is_place(m, furniture)]
-        self.province = _main_province(first) or site.get("province")
+        everywhere = gazetteer.find_mentions(text)
+        first = [m for m in everywhere if self._is_place(m, furniture)]
+        # The title names the report's subject ('Hà Nam dẫn đầu …') although it is page furniture.
+        title_end = next((p.end for p in paragraphs if not _SOURCE_LINE.match(text, p.start)), 0)
+        title = [m for m in everywhere if m.start < title_end and m not in first and self._is_place(m, [])]
+        self.province = _main_province(first + title) or site.get("province")
         code = self.province.code if self.province else None
         if code is not None and any(m.unit is None for m in first):
             # Names that are ambiguous across the country may be unique inside the province.
@@ -196,6 +208,21 @@ class PlaceContext:
         self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
         self._compared = _compared_refs(self.refs, sentence_starts)
         self._starts = [r.start for r in self.refs]
+
+    def places_named(self, start: int, end: int) -> list[tuple[int, int, Place]]:
+        """(start, end, place) of every unit and national body named in ``text[start:end]``, in order.
+
+        Reads the stretch afresh, so units listed after 'gồm' (not subjects in
+        reading order) are found too; used to expand enumerations.
+        """
+        found = []
+        for m in gazetteer.find_mentions(self.text[start:end]):
+            if m.unit is not None and self._is_place(replace(m, start=m.start + start, end=m.end + start), []):
+                found.append((start + m.start, start + m.end, Place(m.unit.level, m.unit)))
+        for hit in _NATIONAL_REF.finditer(self.text, start, end):
+            if hit.group("body"):
+                found.append((hit.start(), hit.end(), Place("national", None, hit.group("body"))))
+        return sorted(found, key=lambda f: f[0])
 
     def _is_place(self, m: gazetteer.Mention, furniture) -> bool:
         """A mention outside page furniture that is not part of a person's name ('Đỗ Thái Bình')."""
@@ -228,6 +255,10 @@ class PlaceContext:
             if counted and not re.fullmatch(r"(19|20)\d\d", counted.group(1)):
                 continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
             refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
+        for hit in _NATIONAL_REF.finditer(self.text):
+            if not in_boilerplate(furniture, hit.start()):
+                label = hit.group("body") or "cả nước"
+                refs.append(_Ref(hit.start(), hit.end(), None, tier="national", collective=label))
         refs.sort(key=lambda r: r.start)
         out = []
         for ref in refs:
@@ -340,6 +371,8 @@ class PlaceContext:
                 r for r in self._refs_between(0, sentence.start) if r.unit is not None and r not in self._compared
             ]
             chosen = earlier[-1] if earlier else None
+        if chosen is not None and chosen.tier == "national":
+            return Place("national", None, chosen.collective)
         unit = self._unit_of(chosen) if chosen else None
         # A collective ('các địa phương trên địa bàn X') holds for the rest of its paragraph.
         collective = chosen.collective if chosen and chosen.start >= paragraph.start else None
@@ -446,6 +479,8 @@ def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit],
     rows = units[(units["level"] == "district") & (units["parent_code"] == province.code)]
     found = []
     for name in rows["name"]:
+        if name.isdigit():
+            continue  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
         unit = gazetteer.resolve(name, level="district", province=province.code)
         if unit is not None and name != province.name:
             found.append((name, unit))
@@ -567,12 +602,15 @@ def _overlaps(spans, start: int, end: int) -> bool:
 
 
 def _main_province(mentions) -> gazetteer.Unit | None:
+    """The province named most often; on a tie, the one named first."""
     codes = Counter(
-        m.unit.province_code if m.unit.level != "province" else m.unit.code for m in mentions if m.unit is not None
+        m.unit.province_code if m.unit.level != "province" else m.unit.code
+        for m in sorted(mentions, key=lambda m: m.start)
+        if m.unit is not None
     )
     if not codes:
         return None
-    code = codes.most_common(1)[0][0]
+    code = codes.most_common(1)[0][0]  # most_common keeps first-seen order among equal counts
     return gazetteer.resolve(code, level="province")
 
 
