@@ -215,3 +215,93 @@ def test_the_bar_that_selects_the_counted_units_is_not_a_fact(text, kept, droppe
 def test_a_rate_that_is_the_share_of_its_fraction_is_a_fact():
     frame = facts("Năm 2023, huyện Đắk Glei số hóa 1.458/1.604 hồ sơ, đạt tỷ lệ 90,9%.")
     assert 90.9 in set(frame["value"])
+
+
+# -- E. enumerations -------------------------------------------------------------------------
+
+
+def test_units_that_share_a_figure_give_one_fact_each():
+    text = "Năm 2023, thị xã Buôn Hồ và huyện Krông Năng cùng số hóa 100% hồ sơ thủ tục hành chính."
+    frame = facts(text)
+    assert sorted(frame["district"]) == ["huyện Krông Năng", "thị xã Buôn Hồ"]
+    assert set(frame["value"]) == {100}
+
+
+def test_provinces_named_together_in_a_group_each_have_its_figure():
+    text = (
+        "Tỷ lệ hồ sơ trực tuyến toàn trình của Bắc Ninh đạt 61,2%, trong khi Cao Bằng, Lai Châu "
+        "thuộc nhóm thấp nhất, dưới 15%."
+    )
+    frame = facts(text)
+    low = frame[frame["value"] == 15]
+    assert sorted(low["province"]) == ["Cao Bằng", "Lai Châu"]
+    assert set(low["indicator"]) == {"full_process_online_dossier_rate"}
+
+
+def test_a_group_listed_in_the_next_sentence_gives_one_fact_per_member_and_keeps_its_count():
+    text = (
+        "Hệ thống ghi nhận 4 bộ, ngành và địa phương có tỷ lệ thanh toán trực tuyến dưới 5%. "
+        "Những đơn vị này gồm: Bộ Tư pháp, Bộ Xây dựng, các tỉnh Lai Châu, Điện Biên."
+    )
+    frame = facts(text)
+    low = frame[frame["value"] == 5]
+    assert sorted(low["place"]) == ["Bộ Tư pháp", "Bộ Xây dựng", "tỉnh Lai Châu", "tỉnh Điện Biên"]
+    assert sorted(low["admin_level"]) == ["national", "national", "province", "province"]
+    assert 4 in set(frame["value"])
+
+
+def test_units_joined_without_a_word_of_sharing_are_not_split():
+    frame = facts("Năm 2023, huyện Krông Năng và thị xã Buôn Hồ có 214 Tổ công nghệ số cộng đồng.")
+    assert len(frame[frame["value"] == 214]) == 1
+
+
+# -- P. the unit in focus ----------------------------------------------------------------------
+
+
+def test_a_ministry_is_national():
+    text = "Ở khối bộ, ngành, Bộ Tư pháp dẫn đầu với 2,1 triệu hồ sơ trực tuyến toàn trình."
+    row = one(facts(text), 2.1e6)
+    assert (row["admin_level"], row["place"]) == ("national", "Bộ Tư pháp") and pd.isna(row["province"])
+
+
+def test_the_country_average_is_national_but_a_rank_in_the_country_is_the_province():
+    text = (
+        "Năm 2023, tỷ lệ hồ sơ trực tuyến của tỉnh Điện Biên đạt 52,3%, cao hơn bình quân cả nước là 45,2%. "
+        "Điện Biên xếp thứ 21 cả nước về chỉ số chuyển đổi số."
+    )
+    frame = facts(text)
+    assert one(frame, 45.2)["admin_level"] == "national"
+    assert one(frame, 52.3)["province"] == "Điện Biên"
+    assert one(frame, 21)["province"] == "Điện Biên"
+
+
+def test_a_bare_number_is_not_a_numbered_district_of_ho_chi_minh_city():
+    text = "Năm 2023, TP.HCM có 2,3 triệu tài khoản dịch vụ công; Quận 10 cấp 1.200 chữ ký số cá nhân."
+    frame = facts(text)
+    assert pd.isna(one(frame, 2.3e6)["district"])
+    assert one(frame, 1200)["district"] == "quận 10"
+
+
+# -- I. units of what is measured --------------------------------------------------------------
+
+
+def test_a_change_of_a_rate_is_in_percentage_points():
+    text = "Năm 2024, tỷ lệ hồ sơ trễ hạn của huyện Đắk Glei còn 2,1%, so với năm 2023 giảm 3,4%."
+    row = one(facts(text), 3.4)
+    assert (row["unit"], row["indicator"]) == ("percentage_points", "dossiers_late_rate_change")
+
+
+def test_growth_of_a_quantity_stays_a_percentage():
+    row = one(facts("Năm 2024, doanh thu thương mại điện tử của tỉnh Kon Tum tăng 18%."), 18)
+    assert row["unit"] == "percent"
+
+
+def test_dti_scores_and_rank_changes():
+    text = (
+        "Năm 2023, Chỉ số chuyển đổi số (DTI) của tỉnh Lai Châu đạt 0,4817 điểm, tăng 9 bậc so với năm 2022; "
+        "nhóm chỉ số Hạ tầng số tăng 14 bậc."
+    )
+    frame = facts(text)
+    assert one(frame, 0.4817)[["unit", "indicator"]].tolist() == ["points", "dti_score_points"]
+    assert one(frame, 9)[["unit", "indicator"]].tolist() == ["ranks", "dti_rank_change"]
+    assert one(frame, 14)["indicator"] == "dti_digital_infrastructure_rank_change"

@@ -32,6 +32,7 @@ __all__ = [
     "is_structural",
     "is_not_a_measure",
     "is_threshold",
+    "as_rate_change",
     "speaks_of_digital",
     "is_postal",
     "evidence_span",
@@ -159,6 +160,25 @@ def is_threshold(t: str, q: numbers.Quantity, clause: Span, neighbours) -> bool:
     share = 100 * (fraction.numerator or fraction.value) / fraction.denominator
     gap = t[fraction.end : q.number_start]
     return abs(share - q.value) > 1 and bool(re.search(r"\b(đạt|hoàn thành|có|ở mức)\b", gap)) and len(gap) < 80
+
+
+_CHANGE_BEFORE = re.compile(r"\b(?:tăng|giảm)(?:\s+(?:tới|thêm|được|khoảng|gần|hơn|trên|mạnh|nhẹ))*\s*$", re.I)
+
+
+def as_rate_change(t: str, q: numbers.Quantity, sentence: Sentence, neighbours) -> numbers.Quantity:
+    """'đạt 3,45%, so với tháng 7 giảm 3,86%': a change between two rates is in percentage points (contract D).
+
+    The percentage right after 'tăng'/'giảm' is a change of a rate when the
+    sentence names a rate before it ('tỷ lệ', or another percentage).
+    """
+    if q.unit != "percent" or not _CHANGE_BEFORE.search(t, max(sentence.start, q.number_start - 30), q.number_start):
+        return q
+    earlier = t[sentence.start : q.number_start]
+    if _RATE_WORD.search(earlier) or any(
+        o.unit == "percent" and sentence.start <= o.number_start < q.number_start for o in neighbours
+    ):
+        return replace(q, unit="percentage_points")
+    return q
 
 
 def is_structural(t: str, q: numbers.Quantity, indicator: str) -> bool:
@@ -476,7 +496,9 @@ def indicator_for(
         ):
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
-    if code is None and sentence is not None and (_PREDICATE.search(before) or q.unit in ("rank", "ranks", "points")):
+    if code is None and sentence is not None and (
+        _PREDICATE.search(before) or q.unit in ("rank", "ranks", "points", "percentage_points")
+    ):
         # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
         for earlier in (
             t[clause.start : q.number_start],

@@ -133,6 +133,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                 neighbours = [o for o in in_sentence if o is not q]
                 if context.is_threshold(t, q, clause, neighbours):
                     continue
+                q = context.as_rate_change(t, q, sentence, neighbours)
                 span = context.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
                 place = in_focus.place_for(q, sentence, clause, paragraph, neighbours)
                 is_target = context.is_target(t, q, sentence, clause, period_mentions)
