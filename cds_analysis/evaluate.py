@@ -25,12 +25,13 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from cds_analysis.lang.text import fold_key
-from cds_analysis.reference import indicators
 from cds_analysis.pipeline import failure_reason, read_and_extract
+from cds_analysis.reference import indicators
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 
-def _null(value: object) -> object:
+def _null(value: Any) -> Any:
     """None for None/NaN/NA, the value otherwise."""
     return None if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)) else value
 
@@ -145,7 +146,9 @@ def _same_value(gold: object, pred: object, province: str | None) -> bool:
     return _same(gold, pred)
 
 
-def _by_field(gold_field: str, pred_column: str, same: Callable[[object, object, str | None], bool]):
+def _by_field(
+    gold_field: str, pred_column: str, same: Callable[[object, object, str | None], bool]
+) -> Callable[[dict, dict], bool]:
     """A comparison of whole records that looks at one field of each (and the gold's province)."""
     return lambda gold, pred: same(gold.get(gold_field), pred.get(pred_column), _null(gold.get("province")))
 
@@ -320,7 +323,7 @@ def _snippet(text: object, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _number(value: object) -> str:
+def _number(value: Any) -> str:
     return f"{float(value):.10g}"
 
 

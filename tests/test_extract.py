@@ -299,7 +299,9 @@ def test_an_issued_plan_is_not_a_goal():
 
 
 def test_remainder_groups_and_structural_counts_are_skipped():
-    df = facts("Hà Nam đạt 68,54% hồ sơ trực tuyến. Các tỉnh, thành phố còn lại đều dưới 50%. Huyện có 153 thôn trực thuộc 15 xã.")
+    df = facts(
+        "Hà Nam đạt 68,54% hồ sơ trực tuyến. Các tỉnh, thành phố còn lại đều dưới 50%. Huyện có 153 thôn trực thuộc 15 xã."
+    )
     assert list(df["value"]) == [68.54]
 
 

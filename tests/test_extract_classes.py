@@ -63,10 +63,7 @@ def test_a_provincial_paper_names_the_province_when_the_body_does_not():
     ["Đỗ Thái Bình", "PV Nguyễn Văn Hà Nam", "Bài và ảnh: Trần Quảng Ninh"],
 )
 def test_a_byline_that_reads_like_a_province_is_not_a_place(byline):
-    text = (
-        "Huyện Bảo Lâm, tỉnh Cao Bằng đã thành lập 102 Tổ công nghệ số cộng đồng với 618 thành viên.\n"
-        f"{byline}\n"
-    )
+    text = f"Huyện Bảo Lâm, tỉnh Cao Bằng đã thành lập 102 Tổ công nghệ số cộng đồng với 618 thành viên.\n{byline}\n"
     frame = facts(text)
     assert set(frame["province"]) == {"Cao Bằng"}
 
@@ -113,10 +110,7 @@ def test_a_period_after_the_first_figure_or_in_brackets_stays_with_that_figure()
 
 
 def test_a_baseline_period_is_not_the_report_period():
-    text = (
-        "Tỷ lệ hồ sơ trễ hạn so với cùng kỳ năm 2022 giảm mạnh. "
-        "Trong đó, tỷ lệ hồ sơ trễ hạn cấp xã còn 1,2%.\n"
-    )
+    text = "Tỷ lệ hồ sơ trễ hạn so với cùng kỳ năm 2022 giảm mạnh. Trong đó, tỷ lệ hồ sơ trễ hạn cấp xã còn 1,2%.\n"
     assert period(one(facts(text), 1.2)) is None
 
 

@@ -438,7 +438,12 @@ SAMPLE_CASES = [
         None,
         "ocop_ecommerce_rate",
     ),
-    ("tỷ lệ doanh nghiệp trên địa bàn xã sử dụng nền tảng số", "percent", None, "enterprises_infrastructure_platform_rate"),
+    (
+        "tỷ lệ doanh nghiệp trên địa bàn xã sử dụng nền tảng số",
+        "percent",
+        None,
+        "enterprises_infrastructure_platform_rate",
+    ),
     ("doanh nghiệp nhỏ và vừa sử dụng nền tảng số đạt trên", "percent", None, "sme_digital_platform_rate"),
     # rankings (s009, s015, s018, s025, s030)
     ("chỉ số DTI năm 2022 của tỉnh xếp thứ", "rank", None, "dti_rank"),

@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from functools import lru_cache
+from typing import TypeGuard
 
 from babel import Locale
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
@@ -689,7 +690,7 @@ _NOUN_AFTER = re.compile(
 )
 # '92 thuê bao/100 dân' after the counted noun; 'Số thuê bao …/100 dân: 90%' before the number.
 _PER_100_AFTER = re.compile(rf"\s?/\s?100\s+(?:người\s+)?dân(?!{_L})", re.IGNORECASE)
-_PER_100_BEFORE = re.compile(rf"/\s?100\s+(?:người\s+)?dân\s*(?::|là|đạt|đạt mức)?\s*$", re.IGNORECASE)
+_PER_100_BEFORE = re.compile(r"/\s?100\s+(?:người\s+)?dân\s*(?::|là|đạt|đạt mức)?\s*$", re.IGNORECASE)
 _POINTS_AFTER = re.compile(
     rf"(?P<pp>\s+điểm\s+(?:phần\s+trăm|%))|(?:\s?/\s?100)?\s+điểm(?=\s*(?:[,.;:()]|$)|\s+(?:so với|xếp|đứng|tăng|giảm|và|trong|trên|cao|thấp)(?!{_L}))",
     re.IGNORECASE | re.MULTILINE,
@@ -723,7 +724,7 @@ def find_quantities(text: str) -> list[Quantity]:
     return out
 
 
-def _free(mask: bytearray, m: re.Match[str] | None, group: str) -> bool:
+def _free(m: re.Match[str] | None, mask: bytearray, group: str) -> TypeGuard[re.Match[str]]:
     """True when ``m`` matched and the digits of ``group`` are not excluded."""
     return m is not None and not mask[m.start(group)]
 
@@ -749,15 +750,15 @@ def _read_quantity(text: str, s: int, e: int, value: float, mask: bytearray) -> 
     frac = _FRACTION.match(text, pos)
     if frac is not None and _POINTS_AFTER.match(text, pos) and frac.group("den") == "100":
         frac = None  # '85,6/100 điểm' is a score out of 100, not a share
-    if _free(mask, frac, "den") and (den := _number(frac.group("den"))) is not None:
+    if _free(frac, mask, "den") and (den := _number(frac.group("den"))) is not None:
         denominator, numerator, pos = den, (None if rank else value), frac.end()
     elif rank:
         of = _RANK_OF.match(text, pos)
-        if _free(mask, of, "den") and (den := _number(of.group("den"))) is not None:
+        if _free(of, mask, "den") and (den := _number(of.group("den"))) is not None:
             denominator, pos = den, of.end()
     else:
         rng = _RANGE.match(text, pos)
-        if _free(mask, rng, "hi") and (_number(rng.group("hi")) or 0) > value:
+        if _free(rng, mask, "hi") and (_number(rng.group("hi")) or 0) > value:
             is_range, pos, hi = True, rng.end(), rng
 
     raw = value

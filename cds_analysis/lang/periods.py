@@ -47,6 +47,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from cds_analysis.lang.text import normalize
 
@@ -304,20 +305,20 @@ def _atoms(low: str, published: date | None) -> list[_Atom]:
     for m, start in _found(low, "month"):
         mo = int(m.group("m"))
         if 1 <= mo <= 12:
-            add(_Atom(start, m.end(), "month", _int(m, "y"), lambda y, mo=mo: _month(y, mo)))
+            add(_Atom(start, m.end(), "month", _int(m, "y"), partial(_month, m=mo)))
     for m, start in _found(low, "quarter"):
         q = _ROMAN[m.group("q")]
-        add(_Atom(start, m.end(), "quarter", _int(m, "y"), lambda y, q=q: _quarter(y, q)))
+        add(_Atom(start, m.end(), "quarter", _int(m, "y"), partial(_quarter, q=q)))
     for name in ("months", "half_year"):
         for m, start in _found(low, name):
             n = int(m.group("n")) if name == "months" else 6
             if not (1 <= n <= 12) or not (m.group("edge") or m.group("y") or m.group("nay")):
                 continue  # '3 tháng năm' without 'đầu', a year or 'nay' is not a period
             take = _last_months if m.group("edge") == "cuối" else _first_months
-            add(_Atom(start, m.end(), "months", _int(m, "y"), lambda y, n=n, take=take: take(y, n)))
+            add(_Atom(start, m.end(), "months", _int(m, "y"), partial(take, n=n)))
     for m, start in _found(low, "months_bare"):
         n = int(m.group("n"))
-        add(_Atom(start, m.end(), "months", None, lambda y, n=n: _first_months(y, n)))
+        add(_Atom(start, m.end(), "months", None, partial(_first_months, n=n)))
     for m, start in _found(low, "year"):
         add(_Atom(start, m.end(), "year", int(m.group("y")), _year))
     for m, _ in _found(low, "bare_year"):
@@ -336,8 +337,8 @@ def _atoms(low: str, published: date | None) -> list[_Atom]:
         if _is_now(low, m):
             add(_Atom(start, m.end(), "now", fixed=_as_of(published) if published else None, relative=True))
     for m, start in _found(low, "year_to_date"):
-        y = _int(m, "y") or (published.year if published else None)
-        fixed = _range(_year(y), _as_of(published)) if published and y else None
+        since = _int(m, "y") or (published.year if published else None)
+        fixed = _range(_year(since), _as_of(published)) if published and since else None
         add(_Atom(start, m.end(), "year_to_date", fixed=fixed, relative=True))
     for m, start in _found(low, "window"):
         days = int(m.group("n")) * (7 if m.group("u") == "tuần" else 1)
@@ -422,7 +423,7 @@ def _as_range(text: str, low: str, a: _Atom, b: _Atom, published: date | None) -
         yb, rel_b = _fill_year(b, published)
         ya = a.year if a.year is not None or a.build is None else yb
         first, last = _valid(a, ya), _valid(b, yb)
-        if first and last and a.year is None and a.build and first.start > last.end:
+        if first and last and a.year is None and a.build and ya is not None and first.start > last.end:
             first = _valid(a, ya - 1)  # 'từ tháng 11 đến tháng 2/2023'
         relative = rel_b or a.relative
     elif _AND_BETWEEN.fullmatch(between) and a.year is not None and b.year is not None:

@@ -127,7 +127,7 @@ def _compose(path: Path) -> tuple[list, list[int]]:
             loader.dispose()
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, list):
+    if node is None or not isinstance(data, list):
         raise CatalogueError(f"{path}: expected a list of entries at the top level")
     return data, [item.start_mark.line + 1 for item in node.value]
 
@@ -355,7 +355,7 @@ class _Matcher:
 
     def scan(self, folded: str) -> list[TriggerMatch]:
         """Matches in ``folded`` (a text already passed through :func:`fold`)."""
-        found = []
+        found: list[TriggerMatch] = []
         for m in self.regex.finditer(folded):
             start, end = m.span(1)
             key = " ".join(m.group(1).split())

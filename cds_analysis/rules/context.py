@@ -496,17 +496,19 @@ def indicator_for(
         ):
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
-    if code is None and sentence is not None and (
-        _PREDICATE.search(before) or q.unit in ("rank", "ranks", "points", "percentage_points")
+    if (
+        code is None
+        and sentence is not None
+        and (_PREDICATE.search(before) or q.unit in ("rank", "ranks", "points", "percentage_points"))
     ):
         # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
-        for earlier in (
+        for words in (
             t[clause.start : q.number_start],
             t[sentence.start : clause.start],
             t[previous.start : previous.end] if previous else "",
             t[max(0, sentence.start - 1500) : sentence.start] if q.unit in ("rank", "ranks", "points") else "",
         ):
-            code = indicators.match_indicator(earlier, unit=q.unit) if earlier.strip() else None
+            code = indicators.match_indicator(words, unit=q.unit) if words.strip() else None
             if code:
                 return [(code, None)]
     if code is None:

@@ -29,9 +29,7 @@ _LIST_NEXT = re.compile(
     r"\s*(?:Những|Các)\s+(?:đơn vị|địa phương|bộ, ngành|tỉnh, thành phố|tỉnh|huyện|xã)[^.:]{0,30}?\b(?:bao gồm|gồm|là)\s*:?",
     re.IGNORECASE,
 )
-_COUNT_OF_UNITS = re.compile(
-    r"\b\d+\s+(?:bộ|ngành|đơn vị|địa phương|tỉnh|thành phố|huyện|xã|cơ quan)\b", re.IGNORECASE
-)
+_COUNT_OF_UNITS = re.compile(r"\b\d+\s+(?:bộ|ngành|đơn vị|địa phương|tỉnh|thành phố|huyện|xã|cơ quan)\b", re.IGNORECASE)
 
 
 def members(

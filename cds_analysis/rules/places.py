@@ -199,9 +199,7 @@ class PlaceContext:
         ]
         self.district = _main_district(named)
         # A report that names its own unit only as 'huyện', 'xã' is the unit of the site it was published on.
-        self.site = {
-            level: unit for level, unit in site.items() if code is None or unit.province_code == code
-        }
+        self.site = {level: unit for level, unit in site.items() if code is None or unit.province_code == code}
         if self.district is None and "district" in self.site:
             self.district = self.site["district"]
         sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
@@ -260,7 +258,7 @@ class PlaceContext:
                 label = hit.group("body") or "cả nước"
                 refs.append(_Ref(hit.start(), hit.end(), None, tier="national", collective=label))
         refs.sort(key=lambda r: r.start)
-        out = []
+        out: list[_Ref] = []
         for ref in refs:
             if out and _is_apposed_parent(self.text, out[-1], ref):
                 continue
@@ -325,7 +323,7 @@ class PlaceContext:
             return ref.unit
         if ref.tier == "province":
             return self.province
-        return self._last_unit(ref.start, ref.tier)
+        return self._last_unit(ref.start, ref.tier) if ref.tier else None
 
     def place_of_row(self, label: str) -> Place:
         """The place of a table row: the document's unit, at the tier the label names ('+ Cấp huyện')."""
@@ -357,6 +355,7 @@ class PlaceContext:
             if r.unit is not None and _QUALIFYING.search(self.text[max(q.end, r.start - 15) : r.start])
         ]
         respective = self._respective(q, sentence, neighbours)
+        chosen: _Ref | None
         if respective is not None:
             chosen = respective  # 'Thừa Thiên Huế và Cần Thơ lần lượt xếp thứ 4 và thứ 5'
         elif after:
@@ -381,10 +380,8 @@ class PlaceContext:
         level, words = _tier_of_quantity(self.text, q, clause, neighbours)
         if level is None:
             level, words, where = _clause_marker(self.text, q, clause, neighbours)
-            named_after = (
-                chosen is not None and chosen.unit is not None and chosen in in_clause and chosen.start > where
-            )
-            if level and named_after and _RANK[chosen.unit.level] >= _RANK[level.replace("_collective", "")]:
+            named = chosen.unit if chosen is not None and chosen in in_clause and chosen.start > where else None
+            if level and named is not None and _RANK[named.level] >= _RANK[level.replace("_collective", "")]:
                 level, words = None, None  # '… của các huyện đạt 45,6%, trong đó huyện Phù Cát đạt 71,2%'
         if level is None:
             head = _HEAD_TIER.match(self.text, sentence.start, sentence.end)
@@ -489,14 +486,14 @@ def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit],
 
 def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[_Ref]:
     """Refs in sentences that name two or more different units of one level."""
-    by_sentence: dict[int, list[_Ref]] = {}
+    by_sentence: dict[int, list[tuple[_Ref, gazetteer.Unit]]] = {}
     for r in refs:
         if r.unit is not None:
-            by_sentence.setdefault(_floor(sentence_starts, r.start), []).append(r)
-    compared = set()
+            by_sentence.setdefault(_floor(sentence_starts, r.start), []).append((r, r.unit))
+    compared: set[_Ref] = set()
     for group in by_sentence.values():
-        levels = Counter(u.level for u in {r.unit for r in group})
-        compared.update(r for r in group if levels[r.unit.level] >= 2)
+        levels = Counter(u.level for u in {u for _, u in group})
+        compared.update(r for r, u in group if levels[u.level] >= 2)
     return compared
 
 
@@ -523,7 +520,7 @@ def _place(unit: gazetteer.Unit | None, level: str | None, collective_words: str
         if own == "province":
             return Place("district", unit, collective_words or "cấp huyện")
         return Place(own, unit)
-    if level == "district_collective" and own == "district" and unit.province_code:
+    if level == "district_collective" and own == "district" and unit is not None and unit.province_code:
         unit, own = gazetteer.resolve(unit.province_code, level="province") or unit, "province"
     if level == "district_collective":
         return (
@@ -553,21 +550,27 @@ def _noun_phrase_end(t: str, q: numbers.Quantity, clause: Span, neighbours) -> i
     return min(end, q.number_end + head + len(" ".join(words[:9])))
 
 
-def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
+def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None]:
     """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
     lead = t[q.number_end : _noun_phrase_end(t, q, clause, neighbours)]
     lead = re.sub(r"^\s*(?:%|/\s?[\d.]+)(?:\s+số\b)?", " ", lead)  # '100% (số) xã', '9/9 huyện': the noun follows
     lead = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), lead))
     m = _TIER.search(lead)
     if m:
-        return _LEVEL_OF_GROUP[m.lastgroup], m.group().strip()
+        return _LEVEL_OF_GROUP[m.lastgroup or ""], m.group().strip()
     if q.unit in ("percent", "count") and (rate := _RATE_OF_TIER.search(t, clause.start, q.number_start)):
         tier = rate.group("tier")
         level = {"xã": "commune", "phường": "commune", "huyện": "districts"}.get(tier, "village")
         return _LEVEL_OF_GROUP[level], "các " + tier
     prev = [o for o in neighbours if o.number_end <= q.number_start and o.unit == "count"]
-    if q.unit == "percent" and prev and re.fullmatch(r"[^()\d]{0,30}\(\s*(?:\w+\s+){0,2}", t[prev[-1].end : q.number_start]):
-        return _tier_of_quantity(t, prev[-1], clause, [o for o in neighbours if o is not prev[-1]] + [q])  # '1.548/1.562 thôn (99%)'
+    if (
+        q.unit == "percent"
+        and prev
+        and re.fullmatch(r"[^()\d]{0,30}\(\s*(?:\w+\s+){0,2}", t[prev[-1].end : q.number_start])
+    ):
+        return _tier_of_quantity(
+            t, prev[-1], clause, [o for o in neighbours if o is not prev[-1]] + [q]
+        )  # '1.548/1.562 thôn (99%)'
 
     nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start - q.number_end < 80]
     if (
@@ -575,11 +578,11 @@ def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> 
         and re.search(r"\b(cho|dành cho|ở)\s*$", t[q.number_end : nxt[0].number_start])
         and noun_after(t, nxt[0]) in ("xã", "địa phương", "thôn")
     ):
-        return {"xã": "commune", "địa phương": "commune", "thôn": "village"}[noun_after(t, nxt[0])], None
+        return {"xã": "commune", "địa phương": "commune", "thôn": "village"}[noun_after(t, nxt[0]) or ""], None
     return None, None
 
 
-def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
+def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None, int]:
     """A collective marker earlier in the clause that no other number's noun phrase uses."""
     before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), t[clause.start : q.number_start])
     taken = [
@@ -587,14 +590,14 @@ def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str
         for o in neighbours
         if clause.start <= o.number_start < q.number_start
     ]
-    found = None
+    found: tuple[str | None, str | None, int] = (None, None, -1)
     for m in _CLAUSE_MARKER.finditer(before):
         if any(s <= m.start() < e for s, e in taken) or _ORGANISATION.search(
             before[max(0, m.start() - 30) : m.start()]
         ):
             continue
         found = m.lastgroup, m.group(), clause.start + m.start()
-    return found or (None, None, -1)
+    return found
 
 
 def _overlaps(spans, start: int, end: int) -> bool:
@@ -615,7 +618,7 @@ def _main_province(mentions) -> gazetteer.Unit | None:
 
 
 def _main_district(named) -> gazetteer.Unit | None:
-    districts = Counter()
+    districts: Counter[str] = Counter()
     for m in named:
         if m.unit.level == "district":
             districts[m.unit.code] += 1
