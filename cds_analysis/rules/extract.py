@@ -111,14 +111,17 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     previous_sentence = None
     last_sentence = None
     report_period: periods.Period | None = None
+    section_period: periods.Period | None = None
     goals = _GoalSection(_is_plan(t, paragraphs), None)
     for paragraph in paragraphs:
         previous_sentence_facts, previous_sentence = [], None
         last_in_paragraph = None
         goals = _goal_section(t, paragraph, period_mentions, goals)
         states = any(paragraph.start <= q.number_start < paragraph.end for q in quantities)
-        if not _CONTINUES.match(t, paragraph.start) and (states or in_focus.opens_with_unit(paragraph)):
+        new_unit = in_focus.opens_with_unit(paragraph)
+        if not _CONTINUES.match(t, paragraph.start) and (states or new_unit):
             report_period = None  # a paragraph with figures is a new statement, unless it details the last one
+        section_period = _section_period(t, paragraph, period_mentions, section_period, new_unit)
         for sentence in paragraph.sentences:
             in_sentence = [q for q in quantities if sentence.start <= q.number_start < sentence.end]
             sentence_facts: list[_Fact] = []
@@ -165,8 +168,8 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
                     fact.is_target = True  # an item under a plan's goal ('Mục tiêu đến năm 2026:↵- 95% …')
                     if fact.period is None and not fact.period_marked:
                         fact.period = goals.period
-                if fact.period is None and not fact.period_marked and not fact.is_target and report_period:
-                    fact.period = report_period  # the breakdown of a report whose period was named earlier
+                if fact.period is None and not fact.period_marked and not fact.is_target:
+                    fact.period = report_period or section_period  # a report's breakdown, a section's items
             first_number = min((q.number_start for q in in_sentence), default=sentence.end)
             report_period = _report_period(t, sentence, period_mentions, report_period, first_number)
             for fact in sentence_facts:
@@ -252,8 +255,42 @@ _DAY_LABEL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # A paragraph that details the one before it: 'Trong đó, …', 'Theo đó, …', a bullet or list item.
 _CONTINUES = re.compile(
-    r"\s*(?:[-+•–*]\s|[a-zđ]\)\s|(?:Trong đó|Theo đó|Cụ thể|Ngoài ra|Bên cạnh đó|Đối với|Riêng|Đồng thời)\b)"
+    r"\s*(?:[-+•–*]\s|[a-zđ]\)\s|(?:Trong đó|Theo đó|Cụ thể|Ngoài ra|Bên cạnh đó|Đối với|Riêng|Đồng thời)\b"
+    r"|[^.,;:\n]{0,40}\bcũng\b)"  # 'Hà Tĩnh cũng xếp thứ 28 …': 'also' continues the statement before
 )
+# A paragraph that opens with its period ('Năm 2024, tỉnh …', 'Trong 6 tháng đầu năm 2024, …') starts a section.
+_OPENS_WITH_PERIOD = re.compile(r"\s*(?:Trong\s+|Tính đến\s+)?")
+
+
+def _section_period(t: str, paragraph, mentions, current: periods.Period | None, new_unit: bool):
+    """The period of the section a paragraph belongs to (convention F: a section's period holds for its items).
+
+    A paragraph that opens with a period names it; the period holds over the
+    paragraphs after it until another period is named or a paragraph turns to
+    another unit ('Tại huyện Tư Nghĩa, …').
+    """
+    inside = [
+        m
+        for m in mentions
+        if paragraph.start <= m.start < paragraph.end and not context.is_baseline(t, paragraph.start, m.start)
+    ]
+    lead = _OPENS_WITH_PERIOD.match(t, paragraph.start)
+    opening = next((m for m in inside if lead is not None and m.start == lead.end()), None)
+    if opening is not None:
+        period = opening.period
+        later = [m for m in inside if m.start > opening.start]
+        if period is None or any(m.period is None or not period.start <= m.period.start <= period.end for m in later):
+            return None  # 'Năm 2022, … Từ tháng 11/2022 đến nay, …': the paragraph moved on
+        explicit = opening.kind in ("explicit", "relative")
+        ok = (
+            explicit
+            and not opening.period.label.startswith(("as_of", "since"))
+            and not _DAY_LABEL.match(opening.period.label)
+        )
+        return opening.period if ok else None
+    if inside or new_unit:
+        return None
+    return current
 
 
 def _enumerated(t: str, sentence_facts: list[_Fact], sentence, paragraph, in_focus) -> list[_Fact]:
