@@ -299,3 +299,32 @@ def test_dti_scores_and_rank_changes():
     assert one(frame, 0.4817)[["unit", "indicator"]].tolist() == ["points", "dti_score_points"]
     assert one(frame, 9)[["unit", "indicator"]].tolist() == ["ranks", "dti_rank_change"]
     assert one(frame, 14)["indicator"] == "dti_digital_infrastructure_rank_change"
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Thôn Đăk Năng có 182 hộ với trên 800 nhân khẩu, nay đã có Tổ công nghệ số cộng đồng.", 182),
+        ("Thôn Đăk Năng có 182 hộ với trên 800 nhân khẩu, nay đã có Tổ công nghệ số cộng đồng.", 800),
+        ("Mỗi Tổ công nghệ số cộng đồng có thành phần gồm Tổ trưởng, Tổ phó và 04 tổ viên.", 4),
+        ("Huyện Đắk Glei là một trong 3 địa phương được chọn thí điểm chuyển đổi số.", 3),
+        ("2 Tin liên quan: Kon Tum đẩy mạnh chuyển đổi số trong năm 2024", 2),
+    ],
+)
+def test_population_team_composition_membership_and_list_numbers_are_not_facts(text, value):
+    assert value not in set(facts(text)["value"])
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Năm 2023, có 12 địa phương xếp loại tốt về chỉ số chuyển đổi số cấp huyện.", 12),
+        ("Hiện 18 xã, thị trấn của huyện đang triển khai trang thông tin điện tử.", 18),
+    ],
+)
+def test_a_count_of_units_that_did_something_is_a_fact(text, value):
+    assert value in set(facts(text)["value"])
+
+
+def test_a_count_of_units_that_only_describes_a_place_is_not():
+    assert facts("Huyện Đắk Glei có 12 xã, thị trấn với 108 thôn, làng; toàn huyện đã phủ sóng 4G.").empty

@@ -69,6 +69,12 @@ _QUOTED = re.compile(r"[“\"]([^”\"\n]{1,60})[”\"]")
 _NEW_RATE = re.compile(r"[,;]\s*t[ỷỉ] lệ\b", re.I)
 _BASELINE_VALUE = re.compile(r"\b(?:so với|so cùng kỳ)\b[^,;()]{0,30}\(\s*$", re.I)
 _RATE_WORD = re.compile(r"\bt[ỷỉ] lệ\b", re.I)
+_POPULATION = re.compile(
+    r"\s+(?:hộ(?: dân| gia đình)?\s*(?:với|và|,)\s*(?:trên |hơn |gần |khoảng )?[\d.]+\s*(?:nhân )?khẩu|(?:nhân )?khẩu)\b",
+    re.I,
+)
+_COMPOSITION = re.compile(r"\bthành phần(?: gồm| bao gồm)?\b", re.I)
+_INDEX = re.compile(r"\s+[A-ZĐ][^\s:]*(?:\s+[^\s:]+){0,3}\s*:")
 _CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra|Theo đó)\b", re.I)
 
 
@@ -88,6 +94,15 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
         return True
     if q.unit == "count" and noun in NOT_MEASURES and not fraction:
         return True
+    if re.search(r"\bmột trong(?: số)?\s*$", t[max(sentence.start, q.start - 14) : q.start], re.I):
+        return True  # 'là một trong 2 địa phương được chọn': membership of a group, not a measure
+    if q.unit == "count" and not fraction and _POPULATION.match(t, q.number_end):
+        return True  # 'TDP 1 có 170 hộ với trên 700 khẩu': the size of a place, told as context
+    clause_before = t[sentence.clause_at(q.number_start).start : q.number_start]
+    if q.unit == "count" and not fraction and _COMPOSITION.search(clause_before):
+        return True  # 'thành phần gồm Tổ trưởng …, Tổ phó … và 03 Tổ viên': who makes up a team
+    if q.unit == "count" and not t[sentence.start : q.number_start].strip() and _INDEX.match(t, q.number_end):
+        return True  # '3 Phong trào ĐTN: …' at the head of a paragraph numbers a heading
     after = t[q.end : min(sentence.end, q.end + 60)]
     if (
         q.unit == "count"
@@ -181,9 +196,22 @@ def as_rate_change(t: str, q: numbers.Quantity, sentence: Sentence, neighbours) 
     return q
 
 
+# What the counted units did or are: '15 địa phương xếp loại tốt', '21 xã đang triển khai …', '11 xã đã công bố'.
+_STATUS_AFTER = re.compile(
+    rf"^(?:\s*,?\s*{TIER_WORD})*\s*(?:của \S+\s+)?(?:đã|đang|được|xếp loại|đạt|hoàn thành|có kết nối|triển khai)\b",
+    re.I,
+)
+
+
 def is_structural(t: str, q: numbers.Quantity, indicator: str) -> bool:
-    """'Huyện có 153 thôn': a count of units that measures nothing about CĐS."""
-    return indicator == "other" and q.unit == "count" and q.denominator is None and noun_after(t, q) in ADMIN_NOUNS
+    """'Huyện có 153 thôn': a count of units that measures nothing about CĐS.
+
+    A count of units that did something ('15 địa phương xếp loại tốt', '21 xã
+    đang triển khai …') measures that, even where no catalogue entry names it.
+    """
+    if indicator != "other" or q.unit != "count" or q.denominator is not None or noun_after(t, q) not in ADMIN_NOUNS:
+        return False
+    return not _STATUS_AFTER.match(t[q.end : q.end + 80])
 
 
 # ---------------------------------------------------------------------------
