@@ -230,7 +230,7 @@ class PlaceContext:
 
     # -- references -----------------------------------------------------
     def _refs(self, named, furniture) -> list[_Ref]:
-        refs = [_Ref(m.start, m.end, m.unit) for m in named if not self._is_parent_aside(m.start)]
+        refs = [_Ref(m.start, m.end, m.unit) for m in named if not self._is_parent_aside(m.start, m.end)]
         taken = [(m.start, m.end) for m in named]  # a bracketed parent is no subject, nor is its name bare
         # A unit named once with its unit word is recognised bare later on ('Bình Đào đã …').
         known = dict(_districts_of(self.province)) if self.province else {}
@@ -243,7 +243,7 @@ class PlaceContext:
                 if (
                     not _overlaps(taken, start, end)
                     and not in_boilerplate(furniture, start)
-                    and not self._is_parent_aside(start)
+                    and not self._is_parent_aside(start, end)
                 ):
                     refs.append(_Ref(start, end, unit))
         for hit in _BARE_REF.finditer(self.text):
@@ -275,10 +275,15 @@ class PlaceContext:
             out.append(ref)
         return out
 
-    def _is_parent_aside(self, start: int) -> bool:
-        """'xã Tịnh Long (TP.Quảng Ngãi)': the bracketed unit only locates the one before it."""
-        return self.text[max(0, start - 1) : start] == "(" and bool(
-            re.search(r"[\wÀ-ỹ]\s*\($", self.text[max(0, start - 3) : start])
+    def _is_parent_aside(self, start: int, end: int) -> bool:
+        """'xã Tịnh Long (TP.Quảng Ngãi)': a unit alone in brackets only locates the one before it.
+
+        A bracket that goes on ('(huyện Sông Lô giảm từ 10,85% …') opens a clause about that unit.
+        """
+        return (
+            self.text[max(0, start - 1) : start] == "("
+            and bool(re.search(r"[\wÀ-ỹ]\s*\($", self.text[max(0, start - 3) : start]))
+            and bool(re.match(r"\s*\)", self.text[end : end + 3]))
         )
 
     def _in_list(self, ref: _Ref, sentence_start: int) -> bool:
@@ -381,7 +386,11 @@ class PlaceContext:
         if level is None:
             level, words, where = _clause_marker(self.text, q, clause, neighbours)
             named = chosen.unit if chosen is not None and chosen in in_clause and chosen.start > where else None
-            if level and named is not None and _RANK[named.level] >= _RANK[level.replace("_collective", "")]:
+            if (
+                level
+                and named is not None
+                and (_RANK[named.level] >= _RANK[level.replace("_collective", "")] or "địa phương" in (words or ""))
+            ):  # 'A và B là các địa phương có chuyển biến (huyện A giảm …)': the named unit is the subject
                 level, words = None, None  # '… của các huyện đạt 45,6%, trong đó huyện Phù Cát đạt 71,2%'
         if level is None:
             head = _HEAD_TIER.match(self.text, sentence.start, sentence.end)
@@ -583,8 +592,12 @@ def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> 
 
 
 def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None, int]:
-    """A collective marker earlier in the clause that no other number's noun phrase uses."""
-    before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), t[clause.start : q.number_start])
+    """A collective marker earlier in the clause that no other number's noun phrase uses.
+
+    Phrases spanning tiers ('từ cấp tỉnh đến cấp xã', 'cấp huyện, cấp xã') mark none.
+    """
+    before = t[clause.start : q.number_start]
+    before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), before))
     taken = [
         (o.number_start - clause.start, _noun_phrase_end(t, o, clause, neighbours) - clause.start)
         for o in neighbours
