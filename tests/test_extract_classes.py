@@ -328,3 +328,23 @@ def test_a_count_of_units_that_did_something_is_a_fact(text, value):
 
 def test_a_count_of_units_that_only_describes_a_place_is_not():
     assert facts("Huyện Đắk Glei có 12 xã, thị trấn với 108 thôn, làng; toàn huyện đã phủ sóng 4G.").empty
+
+
+def test_a_named_village_is_the_place_inside_the_commune_in_focus():
+    text = (
+        "Xã Đăk Môn, huyện Đắk Glei đã lắp 40 camera an ninh kết nối trung tâm điều hành. "
+        "Thôn Đăk Pung có 12 camera an ninh; Tổ công nghệ số cộng đồng thôn 3 có 6 thành viên."
+    )
+    frame = facts(text)
+    assert one(frame, 40)["admin_level"] == "commune"
+    assert (one(frame, 12)["admin_level"], one(frame, 12)["place"]) == ("village", "Thôn Đăk Pung xã Đăk Môn")
+    assert one(frame, 6)["place"] == "thôn 3 xã Đăk Môn"
+
+
+def test_a_bracket_that_goes_on_is_about_its_unit():
+    text = (
+        "Tỷ lệ hồ sơ trễ hạn của huyện Đắk Glei là 0,4%; huyện Kon Plông và huyện Sa Thầy là các địa phương "
+        "có chuyển biến rõ rệt (huyện Kon Plông giảm từ 8,2% xuống còn 1,1%)."
+    )
+    row = one(facts(text), 1.1)
+    assert (row["district"], row["admin_level"]) == ("huyện Kon Plông", "district")

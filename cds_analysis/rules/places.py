@@ -161,6 +161,26 @@ _NATIONAL_REF = re.compile(
     r"|(?:^|(?<=[.:;] ))(?P<whole>Cả nước|Toàn quốc)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+# A village is named by its word and a name or number ('thôn Phủ Lý Bắc', 'TDP 1', 'thôn 6'); the gazetteer
+# stops at communes, so the village is placed in the commune in focus.
+_VILLAGE_REF = re.compile(
+    r"(?<![\wÀ-ỹ])(?:[Tt]hôn|TDP|[Tt]ổ dân phố|[Xx]óm|[Kk]hu phố)\s+(?:\d+\b|(?:[^\W\d_]+ ?){1,4})"
+)
+
+
+def _village_name(hit: re.Match[str]) -> str | None:
+    """'thôn Phủ Lý Bắc' of 'thôn Phủ Lý Bắc có …': the word and its number or capitalised name, else None."""
+    word, _, rest = hit.group().partition(" ")
+    if rest.strip().isdigit():
+        return f"{word} {rest.strip()}"
+    name = []
+    for token in rest.split():
+        if not token[0].isupper():
+            break
+        name.append(token)
+    return f"{word} {' '.join(name)}" if name else None
+
+
 _COLLECTIVE_REF = re.compile(
     r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$"
 )
@@ -253,6 +273,10 @@ class PlaceContext:
             if counted and not re.fullmatch(r"(19|20)\d\d", counted.group(1)):
                 continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
             refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
+        for hit in _VILLAGE_REF.finditer(self.text):
+            name = _village_name(hit)
+            if name and not _overlaps(taken, hit.start(), hit.end()) and not in_boilerplate(furniture, hit.start()):
+                refs.append(_Ref(hit.start(), hit.start() + len(name), None, tier="village", collective=name))
         for hit in _NATIONAL_REF.finditer(self.text):
             if not in_boilerplate(furniture, hit.start()):
                 label = hit.group("body") or "cả nước"
@@ -377,6 +401,11 @@ class PlaceContext:
             chosen = earlier[-1] if earlier else None
         if chosen is not None and chosen.tier == "national":
             return Place("national", None, chosen.collective)
+        if chosen is not None and chosen.tier == "village":  # 'Tổ CNSCĐ thôn 6 có 5 người'
+            commune = self._last_unit(chosen.start, "commune") or self.site.get("commune")
+            return (
+                Place("village", commune, chosen.collective) if commune else Place("village", None, chosen.collective)
+            )
         unit = self._unit_of(chosen) if chosen else None
         # A collective ('các địa phương trên địa bàn X') holds for the rest of its paragraph.
         collective = chosen.collective if chosen and chosen.start >= paragraph.start else None
