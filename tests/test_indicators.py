@@ -93,6 +93,7 @@ GOLD_COUNTS = {
 NOT_SUMMED = {
     "residents_guided_per_team_member": "a per-member quota",
     "dx_targets_completed": "targets of different plans",
+    "dx_tasks_completed": "tasks of different plans",
 }
 
 # Rate entries that do not roll up as denominator-weighted means, and why.
@@ -388,9 +389,9 @@ SAMPLE_CASES = [
         "kết quả xử lý hồ sơ TTHC được đồng bộ đầy đủ trên Cổng Dịch vụ công quốc gia",
         "percent",
         None,
-        "one_stop_system_dossier_rate",
+        "results_synced_national_portal_rate",
     ),
-    ("số hồ sơ trực tuyến toàn trình của tỉnh là", "count", "hồ sơ", "full_process_dossiers_count"),
+    ("số hồ sơ trực tuyến toàn trình của tỉnh là", "count", "hồ sơ", "dossiers_online_count"),
     ("tỷ lệ hồ sơ trực tuyến toàn trình của tỉnh đạt", "percent", None, "full_process_online_dossier_rate"),
     (
         "tỷ lệ hồ sơ trực tuyến phát sinh của từng DVCTT (toàn trình và một phần) đạt",
@@ -429,7 +430,10 @@ SAMPLE_CASES = [
     ),
     # digital economy (s015, s020)
     ("doanh nghiệp trên địa bàn đã dùng hóa đơn điện tử", "percent", None, "e_invoice_rate"),
-    ("có", "count", "hộ, cá nhân kinh doanh đăng ký, chuyển đổi sử dụng hóa đơn điện tử", "e_invoice_businesses_count"),
+    ("có", "count", "hộ, cá nhân kinh doanh đăng ký, chuyển đổi sử dụng hóa đơn điện tử", "e_invoice_households_count"),
+    ("tỉnh đứng thứ 3/63 về số giao dịch qua nền tảng NDXP, hạng", "rank", None, "ndxp_transactions_rank"),
+    ("theo kế hoạch chuyển đổi số năm 2024, có", "count", "nhiệm vụ hoàn thành", "dx_tasks_completed"),
+    ("có", "count", "người nộp đề nghị rút hồ sơ", "dossiers_returned_count"),
     ("cơ quan thuế đã tiếp nhận và xử lý", "count", "hóa đơn có mã", "e_invoices_count"),
     ("sàn thương mại điện tử của tỉnh đang giới thiệu và bày bán", "count", "sản phẩm", "ecommerce_products_count"),
     (
@@ -505,7 +509,6 @@ NO_MATCH_CASES = [
     ("tham dự lễ phát động có trên", "count", "cán bộ, đảng viên"),  # attendance
     ("huyện đã đặt ra", "count", "nhiệm vụ trọng tâm"),  # planned tasks
     ("bài viết có", "count", "lượt xem"),  # page furniture
-    ("tỉnh đứng thứ 3/63 về số giao dịch qua nền tảng NDXP, hạng", "rank", None),  # not a catalogued index
     ("thôn có", "count", "hộ với hơn 700 khẩu"),
     ("toàn tỉnh hiện có", "count", "xã, phường, thị trấn có kết nối cáp quang"),  # a place word alone names nothing
     ("trong số các huyện, thị xã, thành phố, có", "count", "địa phương xếp loại tốt"),

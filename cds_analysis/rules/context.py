@@ -296,8 +296,8 @@ def _continues_rate(t: str, gap: str, fact) -> bool:
 def _rate_of(code: str) -> str | None:
     """The rate entry of a count entry ('dossiers_digitized_count' → 'dossier_digitization_rate')."""
     for candidate in (code.replace("_count", "_rate"), code + "_rate"):
-        if candidate != code and candidate in indicators.codes():
-            return candidate
+        if candidate != code and indicators.canonical(candidate) in indicators.codes():
+            return indicators.canonical(candidate)
     return None
 
 
