@@ -348,3 +348,15 @@ def test_a_bracket_that_goes_on_is_about_its_unit():
     )
     row = one(facts(text), 1.1)
     assert (row["district"], row["admin_level"]) == ("huyện Kon Plông", "district")
+
+
+@pytest.mark.parametrize(
+    "text, value, label",
+    [
+        ("Đến hết ngày 20-6, huyện Đắk Glei đã cấp 1.020 tài khoản định danh điện tử.", 1020, "as_of 2024-06-20"),
+        ("Từ 1.4 đến 15.5, xã Đăk Môn tiếp nhận 312 hồ sơ trực tuyến.", 312, "range 2024-04..2024-05"),
+        ("Trong tháng 8.2024, huyện Đắk Glei tiếp nhận 2.415 hồ sơ trực tuyến.", 2415, "2024-08"),
+    ],
+)
+def test_dates_written_with_dashes_and_dots(text, value, label):
+    assert period(one(facts(text, published=date(2024, 9, 2)), value)) == label

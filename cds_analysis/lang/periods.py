@@ -208,14 +208,15 @@ class _Atom:
 _YEAR = r"(?:19|20)\d{2}"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _Q = r"(?P<q>iv|iii|ii|i|[1-4])"
-_SEP_YEAR = rf"(?:\s*[/-]\s*|\s+năm\s+)(?P<y>{_YEAR})"
+_SEP_YEAR = rf"(?:\s*[/.-]\s*|\s+năm\s+)(?P<y>{_YEAR})"  # 'tháng 8/2024', 'tháng 8.2024', 'quý I-2024'
 
 # Each pattern starts with a literal or a digit so that ``re`` skips ahead fast;
 # optional words in front ('ngày', 'cuối', 'giai đoạn', 'tính') are taken by _widen.
 _P = {
     "day": re.compile(rf"(?P<d>\d{{1,2}})\s*(?P<s>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=s)\s*(?P<y>{_YEAR})(?!\d)"),
     "day_words": re.compile(rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})\s+năm\s+(?P<y>{_YEAR})"),
-    "day_no_year": re.compile(r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?![\d/])"),
+    # '20/6', and with a cue word or in a range also '20-6', '1.4' ('Đến hết ngày 20-6', 'từ 1.4 đến 15.5')
+    "day_no_year": re.compile(r"(?P<d>\d{1,2})\s*(?P<s>[/.-])\s*(?P<m>\d{1,2})(?![\d/]|[.,-]\d)"),
     "month": re.compile(rf"tháng\s+(?P<m>\d{{1,2}})(?:{_SEP_YEAR})?(?![\d%/]|[.,]\d)"),
     "quarter": re.compile(rf"quý\s+{_Q}(?:{_SEP_YEAR})?(?![\w/])"),
     "months": re.compile(
@@ -298,8 +299,13 @@ def _atoms(low: str, published: date | None) -> list[_Atom]:
     for name in ("day", "day_words", "day_no_year"):
         for m, start in _found(low, name):
             d, mo, year = int(m.group("d")), int(m.group("m")), _int(m, "y") if name != "day_no_year" else None
-            if name == "day_no_year" and start == m.start() and not _opens_a_range(low, start, m.end()):
-                continue  # without a cue word a bare 'd/m' is a date only as the first end of a range
+            if (
+                name == "day_no_year"
+                and start == m.start()
+                and not _opens_a_range(low, start, m.end())
+                and not _closes_a_range(low, start)
+            ):
+                continue  # without a cue word a bare 'd/m' is a date only as an end of a range
             if _is_date(year or 2000, mo, d) and not _is_page_or_legal_date(low, start, m.end()):
                 add(_Atom(start, m.end(), "day", year, _day_builder(d, mo)))
     for m, start in _found(low, "month"):
@@ -352,6 +358,14 @@ def _atoms(low: str, published: date | None) -> list[_Atom]:
 def _opens_a_range(low: str, start: int, end: int) -> bool:
     """'từ 21/7 đến 20/8/2021'."""
     return bool(_FROM_BEFORE.search(low, max(0, start - 6), start) and _DATE_TO_FOLLOW.match(low, end))
+
+
+_CLOSES_A_RANGE = re.compile(r"từ\s+(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}\s*(?:đến|tới|-|–)\s*(?:hết\s+)?(?:ngày\s+)?$")
+
+
+def _closes_a_range(low: str, start: int) -> bool:
+    """The '15.5' of 'từ 1.4 đến 15.5'."""
+    return bool(_CLOSES_A_RANGE.search(low, max(0, start - 40), start))
 
 
 def _int(m: re.Match[str], group: str) -> int | None:
