@@ -97,7 +97,7 @@ def _facts(t: str, published: date | None) -> list[_Fact]:
     heading_periods = _heading_periods(t, paragraphs, all_mentions)
     quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
-    in_focus = places.PlaceContext(t, paragraphs, furniture)
+    in_focus = places.PlaceContext(t, paragraphs, furniture, published)
     cells = [
         c
         for c in flat_tables.find_flat_tables(t, paragraphs, published)

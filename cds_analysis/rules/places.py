@@ -19,6 +19,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
@@ -95,9 +96,15 @@ class Place:
 
     @property
     def label(self) -> str | None:
-        if self.unit is None:
-            return self.collective
+        if self.unit is None or (self.named_village and self.unit.level != "commune"):
+            return self.collective  # a named village whose commune the text does not give is named alone
         return f"{self.collective} {self.unit.label}" if self.collective else self.unit.label
+
+    @property
+    def named_village(self) -> bool:
+        """'thôn Phủ Lý Bắc', not the collective 'các thôn, tổ dân phố'."""
+        words = (self.collective or "").lower()
+        return self.level == "village" and bool(words) and not words.startswith(("các ", "cấp "))
 
     @property
     def key(self) -> tuple:
@@ -198,19 +205,30 @@ _LIST_OPENER = re.compile(r"\b(gồm|bao gồm|như)\s*:?\s*(?:các )?(?:xã|th�
 class PlaceContext:
     """Places named in one document, in reading order, and the unit in focus at each point."""
 
-    def __init__(self, text: str, paragraphs: list[Paragraph], furniture: list[tuple[int, int]]):
+    def __init__(
+        self,
+        text: str,
+        paragraphs: list[Paragraph],
+        furniture: list[tuple[int, int]],
+        published: date | None = None,
+    ):
         self.text = text
-        site = site_units(text)
-        everywhere = gazetteer.find_mentions(text)
+        # A text dated after the 2025 reform names the new units (class R): 'xã Bắc Hà, tỉnh Lào Cai' is the new
+        # commune, not the abolished district. Earlier and undated texts are read on the old map.
+        self.on = published if published is not None and published > gazetteer.LAST_OLD_DAY else None
+        site = site_units(text, self.on)
+        everywhere = gazetteer.find_mentions(text, on=self.on)
         first = [m for m in everywhere if self._is_place(m, furniture)]
         # The title names the report's subject ('Hà Nam dẫn đầu …') although it is page furniture.
         title_end = next((p.end for p in paragraphs if not _SOURCE_LINE.match(text, p.start)), 0)
         title = [m for m in everywhere if m.start < title_end and m not in first and self._is_place(m, [])]
-        self.province = _main_province(first + title) or site.get("province")
+        self.province = _main_province(first + title, self.on) or site.get("province")
         code = self.province.code if self.province else None
         if code is not None and any(m.unit is None for m in first):
             # Names that are ambiguous across the country may be unique inside the province.
-            first = [m for m in gazetteer.find_mentions(text, province=code) if self._is_place(m, furniture)]
+            first = [
+                m for m in gazetteer.find_mentions(text, province=code, on=self.on) if self._is_place(m, furniture)
+            ]
         # Lower units of other provinces are homonyms of places the gazetteer lacks, not the subject.
         named = [
             m
@@ -234,7 +252,7 @@ class PlaceContext:
         reading order) are found too; used to expand enumerations.
         """
         found = []
-        for m in gazetteer.find_mentions(self.text[start:end]):
+        for m in gazetteer.find_mentions(self.text[start:end], on=self.on):
             if m.unit is not None and self._is_place(replace(m, start=m.start + start, end=m.end + start), []):
                 found.append((start + m.start, start + m.end, Place(m.unit.level, m.unit)))
         for hit in _NATIONAL_REF.finditer(self.text, start, end):
@@ -403,9 +421,7 @@ class PlaceContext:
             return Place("national", None, chosen.collective)
         if chosen is not None and chosen.tier == "village":  # 'Tổ CNSCĐ thôn 6 có 5 người'
             commune = self._last_unit(chosen.start, "commune") or self.site.get("commune")
-            return (
-                Place("village", commune, chosen.collective) if commune else Place("village", None, chosen.collective)
-            )
+            return Place("village", commune or self.district or self.province, chosen.collective)
         unit = self._unit_of(chosen) if chosen else None
         # A collective ('các địa phương trên địa bàn X') holds for the rest of its paragraph.
         collective = chosen.collective if chosen and chosen.start >= paragraph.start else None
@@ -453,7 +469,7 @@ def _squashed_names(level: str) -> dict[str, str]:
     return {fold_key(name).replace(" ", ""): name for name in units.loc[units["level"] == level, "name"]}
 
 
-def site_units(text: str) -> dict[str, gazetteer.Unit]:
+def site_units(text: str, on: date | None = None) -> dict[str, gazetteer.Unit]:
     """Units named by the address of the page a text was saved from, by level.
 
     A saved page starts 'source: URL'. Local portals name their unit in the
@@ -471,11 +487,11 @@ def site_units(text: str) -> dict[str, gazetteer.Unit]:
         unit = None
         if name is not None:
             if level == "province":
-                unit = gazetteer.resolve(name, level="province")
+                unit = gazetteer.resolve(name, level="province", on=on)
             elif level == "district":
-                unit = gazetteer.resolve(name, level="district", province=parent)
+                unit = gazetteer.resolve(name, level="district", province=parent, on=on)
             else:
-                unit = gazetteer.resolve(name, level="commune", district=parent)
+                unit = gazetteer.resolve(name, level="commune", district=parent, on=on)
         if unit is None:
             continue
         found[level] = parent = unit
@@ -646,7 +662,7 @@ def _overlaps(spans, start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _main_province(mentions) -> gazetteer.Unit | None:
+def _main_province(mentions, on: date | None = None) -> gazetteer.Unit | None:
     """The province named most often; on a tie, the one named first."""
     codes = Counter(
         m.unit.province_code if m.unit.level != "province" else m.unit.code
@@ -656,7 +672,7 @@ def _main_province(mentions) -> gazetteer.Unit | None:
     if not codes:
         return None
     code = codes.most_common(1)[0][0]  # most_common keeps first-seen order among equal counts
-    return gazetteer.resolve(code, level="province")
+    return gazetteer.resolve(code, level="province", on=on)
 
 
 def _main_district(named) -> gazetteer.Unit | None:
