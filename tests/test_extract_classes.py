@@ -377,3 +377,45 @@ def test_a_text_dated_before_the_reform_names_the_old_units():
     row = one(facts(text, published=date(2024, 12, 20)), 3870)
     assert (row["admin_level"], row["district"], row["province"]) == ("district", "huyện Bắc Hà", "Lào Cai")
     assert not str(row["province_code"]).endswith("@2025")
+
+
+# -- I. indicator wording ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value, code",
+    [
+        ("Năm 2024, toàn huyện Ea Kar đã thành lập 112 tổ công nghệ cộng đồng.", 112, "community_tech_teams"),
+        (
+            "Năm 2024, tỷ lệ hồ sơ được gửi theo phương thức trực tuyến của huyện Ea Kar đạt 71,5%.",
+            71.5,
+            "online_dossier_rate",
+        ),
+        (
+            "Năm 2024, tỷ lệ hồ sơ nộp qua dịch vụ công (DVC) trực tuyến của huyện Ea Kar đạt 64,2%.",
+            64.2,
+            "online_dossier_rate",
+        ),
+        (
+            "Năm 2024, huyện Ea Kar có 58,3% hồ sơ được nộp qua dịch vụ công trực tuyến mức độ 4.",
+            58.3,
+            "online_dossier_rate",
+        ),
+        ("Huyện Ea Kar tiếp nhận, thẩm định và trả kết quả qua mạng 1.240 hồ sơ.", 1240, "dossiers_online_count"),
+        ("Năm 2024, Đắk Lắk đã kéo cáp quang tới 100% trung tâm xã.", 100, "broadband_coverage"),
+        ("Năm 2024, 11/11 xã của huyện Ea Kar đã thành lập Tổ công nghệ số cộng đồng.", 11, "community_tech_teams"),
+    ],
+)
+def test_indicator_variants_interrupted_phrases_and_head_nouns(text, value, code):
+    assert one(facts(text), value)["indicator"] == code
+
+
+def test_a_hard_line_wrap_does_not_cut_a_phrase():
+    row = one(facts("Năm 2024, tỷ lệ hồ sơ công việc tại cấp\nxã được xử lý trên môi trường mạng đạt 82%."), 82)
+    assert (row["indicator"], row["admin_level"]) == ("work_records_online_rate", "commune")
+
+
+def test_a_rank_is_the_dti_rank_only_where_the_index_is_named():
+    assert facts("Năm 2023, tỉnh Đắk Lắk xếp thứ 21 cả nước.").empty
+    row = one(facts("Năm 2023, tỉnh Đắk Lắk xếp thứ 21 cả nước về Chỉ số chuyển đổi số (DTI)."), 21)
+    assert row["indicator"] == "dti_rank"

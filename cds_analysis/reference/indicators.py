@@ -399,6 +399,8 @@ def _outermost(matches: list[TriggerMatch]) -> list[TriggerMatch]:
 
 
 _RATE_WORD = re.compile(r"(?<!\w)t[yi] le\s+")  # 'tỷ lệ' / 'tỉ lệ', folded
+# An abbreviation in brackets interrupts a phrase ('dịch vụ công (DVC) trực tuyến'); it is read as a space.
+_ASIDE = re.compile(r"\s*\(\s*[a-z0-9&.\-]{2,10}\s*\)")
 
 
 def _evidence(context: str, unit_word: str | None, unit: str | None) -> dict[str, dict[str, int]]:
@@ -412,7 +414,7 @@ def _evidence(context: str, unit_word: str | None, unit: str | None) -> dict[str
     matcher = _matcher(unit, "triggers")
     if matcher is None:
         return evidence
-    folded = fold(context)
+    folded = _ASIDE.sub(lambda m: " " * len(m.group()), fold(context))
     near = (0, 0)
     if unit_word and unit_word.strip():
         noun = " ".join(fold(unit_word).split())

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cds_analysis.lang import numbers, periods
-from cds_analysis.lang.segments import Span, split_paragraphs
+from cds_analysis.lang.segments import Span, split_paragraphs, unwrap
 from cds_analysis.lang.text import NormalizedText
 from cds_analysis.read.documents import Document, read_document
 from cds_analysis.reference import indicators
@@ -69,7 +69,7 @@ def extract_text(
     """
     nt = NormalizedText.of(text)
     doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    facts = _facts(nt.text, published)
+    facts = _facts(unwrap(nt.text), published)
     rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
     return pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
 
