@@ -57,7 +57,8 @@ def load_vocabulary(name: str, path: str | Path | None = None) -> pd.DataFrame:
         raise VocabularyError(f"unknown vocabulary {name!r}; known: {', '.join(sorted(VOCABULARIES))}")
     spec = VOCABULARIES[name]
     path = Path(path) if path else VOCAB_DIR / f"{name}.csv"
-    rows, seen = [], {}
+    rows: list[dict[str, str]] = []
+    seen: dict[str, int] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         lines = [(n, line) for n, line in enumerate(handle, start=1) if line.strip() and not line.startswith("#")]
     if not lines:

@@ -292,9 +292,9 @@ class PlaceContext:
                 continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
             refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
         for hit in _VILLAGE_REF.finditer(self.text):
-            name = _village_name(hit)
-            if name and not _overlaps(taken, hit.start(), hit.end()) and not in_boilerplate(furniture, hit.start()):
-                refs.append(_Ref(hit.start(), hit.start() + len(name), None, tier="village", collective=name))
+            village = _village_name(hit)
+            if village and not _overlaps(taken, hit.start(), hit.end()) and not in_boilerplate(furniture, hit.start()):
+                refs.append(_Ref(hit.start(), hit.start() + len(village), None, tier="village", collective=village))
         for hit in _NATIONAL_REF.finditer(self.text):
             if not in_boilerplate(furniture, hit.start()):
                 label = hit.group("body") or "cả nước"
