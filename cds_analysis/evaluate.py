@@ -1,6 +1,6 @@
 """Score the extractor against hand-labelled facts, and gate CI on the score.
 
-    python -m cds_analysis.evaluate GOLD_JSONL TEXT_DIR [--gate]
+    python -m cds_analysis.evaluate GOLD_JSONL TEXT_DIR [--gate [--bars "recall=0.93 attributes=0.90"]]
 
 A prediction matches a gold fact when it comes from the same file, has the
 same value and its evidence span overlaps the span of the gold quote; each
@@ -8,6 +8,9 @@ gold fact and each prediction is used at most once (largest overlap first).
 Precision, recall and F1 count matches; the attribute accuracies are taken
 over the matched pairs. The gold format is described in the gold set's README
 (fields ``file``, ``quote``, ``value``, ``indicator_en``, ``province``, ...).
+Indicators are compared through the catalogue (a contract code and the
+catalogue code it is an alias of are the same indicator), places through the
+gazetteer, periods at month precision.
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from cds_analysis.lang.text import fold_key
 from cds_analysis.pipeline import failure_reason, read_and_extract
+from cds_analysis.reference import indicators
 
 logger = logging.getLogger(__name__)
 
@@ -40,23 +45,12 @@ __all__ = [
     "load_gold",
     "match",
     "main",
+    "parse_bars",
     "report",
 ]
 
-# Minimum scores of the CI quality gate.
-GATE: dict[str, float] = {
-    "precision": 0.95,
-    "recall": 0.90,
-    "indicator": 0.85,
-    "province": 0.95,
-    "district": 0.90,
-    "admin_level": 0.85,
-    "period": 0.80,
-    "is_target": 0.95,
-}
 
-
-def _null(value: object) -> object:
+def _null(value: Any) -> Any:
     """None for None/NaN/NA, the value otherwise."""
     return None if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)) else value
 
@@ -97,6 +91,53 @@ def _month_precision(label: object) -> str | None:
     return None if label is None else _DAY.sub(r"\1", str(label).strip())
 
 
+_BRACKETS = re.compile(r"[\[\]]")
+
+
+def _place_key(label: str, level: object, province: str | None) -> tuple | None:
+    """(unit code, tier) a place label stands for, or None where the gazetteer cannot read it.
+
+    A place is a unit, or the lower units of a unit taken together, so it is
+    read as the unit and the tier of the fact: 'các xã, thị trấn huyện Trà
+    Bồng' is (Trà Bồng, commune). A label the gazetteer cannot parse as a whole
+    ('các Bộ phận một cửa cấp huyện, cấp xã tỉnh Vĩnh Phúc') stands for the
+    last unit it names, at the fact's admin level. Gold writes a unit named
+    only by the site in brackets ('huyện [Văn Chấn]', convention K): it counts
+    as that unit.
+    """
+    from cds_analysis.reference.gazetteer import find_mentions, parse_place
+
+    text = _BRACKETS.sub("", label)
+    ref = parse_place(text, province=province)
+    if ref is not None:
+        return ref.unit.code, ref.level
+    named = [m.unit for m in find_mentions(text, province=province) if m.unit is not None]
+    level = _null(level)
+    return (named[-1].code, level) if named and level is not None else None
+
+
+def _same_place_label(gold: dict, pred: dict) -> bool:
+    """Same unit and tier; where either label names no known unit, the same words."""
+    g_label, p_label = _null(gold.get("place")), _null(pred.get("place"))
+    if g_label is None or p_label is None:
+        return g_label is None and p_label is None
+    province = _null(gold.get("province"))
+    province = None if province is None else str(province)
+    g = _place_key(str(g_label), gold.get("admin_level"), province)
+    p = _place_key(str(p_label), pred.get("admin_level"), province)
+    if g is not None and p is not None:
+        return g == p
+    return fold_key(_BRACKETS.sub("", str(g_label))) == fold_key(str(p_label))
+
+
+def _same_indicator(gold: object, pred: object, province: str | None) -> bool:
+    """Same catalogue entry: a code the catalogue lists as an alias names its entry."""
+    gold, pred = _null(gold), _null(pred)
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    return indicators.canonical(str(gold)) == indicators.canonical(str(pred))
+
+
 def _same_period(gold: object, pred: object, province: str | None) -> bool:
     return _month_precision(gold) == _month_precision(pred)
 
@@ -105,23 +146,55 @@ def _same_value(gold: object, pred: object, province: str | None) -> bool:
     return _same(gold, pred)
 
 
-# Attribute → (gold field, predicted column, do two values agree, given the gold's province?).
-ATTRIBUTES: dict[str, tuple[str, str, Callable[[object, object, str | None], bool]]] = {
-    "indicator": ("indicator_en", "indicator", _same_value),
-    "province": ("province", "province", lambda g, p, province: _same_place(g, p, "province", province)),
-    "district": ("district", "district", lambda g, p, province: _same_place(g, p, "district", province)),
-    "admin_level": ("admin_level", "admin_level", _same_value),
-    "period": ("period", "period_label", _same_period),
-    "qualifier": ("qualifier", "qualifier", _same_value),
-    "unit": ("unit", "unit", _same_value),
-    "is_target": ("is_target", "is_target", _same_value),
+def _by_field(
+    gold_field: str, pred_column: str, same: Callable[[object, object, str | None], bool]
+) -> Callable[[dict, dict], bool]:
+    """A comparison of whole records that looks at one field of each (and the gold's province)."""
+    return lambda gold, pred: same(gold.get(gold_field), pred.get(pred_column), _null(gold.get("province")))
+
+
+# Attribute → (gold field, predicted column, do a gold fact and a prediction agree on it?).
+ATTRIBUTES: dict[str, tuple[str, str, Callable[[dict, dict], bool]]] = {
+    name: (g, p, _by_field(g, p, same) if same is not None else _same_place_label)
+    for name, g, p, same in [
+        ("indicator", "indicator_en", "indicator", _same_indicator),
+        ("place", "place", "place", None),  # a unit and a tier: reads admin_level too
+        ("province", "province", "province", lambda g, p, province: _same_place(g, p, "province", province)),
+        ("district", "district", "district", lambda g, p, province: _same_place(g, p, "district", province)),
+        ("admin_level", "admin_level", "admin_level", _same_value),
+        ("period", "period", "period_label", _same_period),
+        ("qualifier", "qualifier", "qualifier", _same_value),
+        ("unit", "unit", "unit", _same_value),
+        ("is_target", "is_target", "is_target", _same_value),
+    ]
 }
+
+# Minimum scores of the CI quality gate: by default the seeds' bar, 0.98 on every figure.
+GATE: dict[str, float] = {name: 0.98 for name in ("precision", "recall", "f1", *ATTRIBUTES)}
+
+
+def parse_bars(spec: str) -> dict[str, float]:
+    """Gate bars from 'precision=0.95 recall=0.93 attributes=0.90' (``attributes`` sets every attribute).
+
+    Figures not named keep the default bar of :data:`GATE`.
+    """
+    bars = dict(GATE)
+    for item in spec.replace(",", " ").split():
+        name, sep, value = item.partition("=")
+        names = list(ATTRIBUTES) if name == "attributes" else [name]
+        if not sep or any(n not in GATE for n in names):
+            raise ValueError(f"bad bar {item!r}: write NAME=VALUE with NAME one of {', '.join(GATE)} or attributes")
+        try:
+            bar = float(value)
+        except ValueError:
+            raise ValueError(f"bad bar {item!r}: {value!r} is not a number") from None
+        bars.update(dict.fromkeys(names, bar))
+    return bars
 
 
 def agrees(attribute: str, gold: dict, pred: dict) -> bool:
     """Does prediction ``pred`` agree with gold fact ``gold`` on ``attribute``?"""
-    gold_field, pred_column, same = ATTRIBUTES[attribute]
-    return same(gold.get(gold_field), pred.get(pred_column), _null(gold.get("province")))
+    return ATTRIBUTES[attribute][2](gold, pred)
 
 
 @dataclass
@@ -234,11 +307,11 @@ def evaluate(gold_path: str | Path, text_dir: str | Path) -> Evaluation:
     return result
 
 
-def gate_failures(evaluation: Evaluation) -> list[str]:
-    """The gate's bars that ``evaluation`` falls below, as 'recall 0.850 < 0.90'."""
+def gate_failures(evaluation: Evaluation, bars: dict[str, float] | None = None) -> list[str]:
+    """The gate's bars (default :data:`GATE`) that ``evaluation`` falls below, as 'recall 0.850 < 0.90'."""
     measured = {**evaluation.scores(), **evaluation.accuracy()}
     failed = []
-    for name, bar in GATE.items():
+    for name, bar in (GATE if bars is None else bars).items():
         value = measured[name]
         if value is None or value < bar:
             failed.append(f"{name} {'n/a' if value is None else f'{value:.3f}'} < {bar:.2f}")
@@ -250,12 +323,13 @@ def _snippet(text: object, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _number(value: object) -> str:
+def _number(value: Any) -> str:
     return f"{float(value):.10g}"
 
 
-def report(evaluation: Evaluation) -> str:
+def report(evaluation: Evaluation, bars: dict[str, float] | None = None) -> str:
     """The evaluation as a plain-text table, followed by the facts to look at."""
+    bars = GATE if bars is None else bars
     width = max([len(n) for n in evaluation.files] + [8])
     lines = [f"{'file':<{width}}  {'gold':>5}  {'pred':>5}  {'match':>5}  {'precision':>9}  {'recall':>6}  {'F1':>6}"]
     rows = [(n, s, evaluation.scores(n)) for n, s in evaluation.files.items()]
@@ -270,7 +344,7 @@ def report(evaluation: Evaluation) -> str:
         )
     lines += ["", f"over {len(evaluation.matches)} matched facts:", f"{'attribute':<12}  {'accuracy':>8}  {'gate':>6}"]
     for name, value in evaluation.accuracy().items():
-        bar = f"{GATE[name]:.2f}" if name in GATE else "-"
+        bar = f"{bars[name]:.2f}" if name in bars else "-"
         lines.append(f"{name:<12}  {'n/a' if value is None else f'{value:.3f}':>8}  {bar:>6}")
     lines += ["", f"unmatched gold facts ({len(evaluation.unmatched_gold)}):"]
     lines += [
@@ -293,6 +367,13 @@ def report(evaluation: Evaluation) -> str:
     return "\n".join(lines)
 
 
+def _summary(evaluation: Evaluation) -> str:
+    """Every figure on one line, as a report quotes them."""
+    measured = {**evaluation.scores(), **evaluation.accuracy()}
+    cells = [f"{name} {'n/a' if v is None else f'{v:.3f}'}" for name, v in measured.items()]
+    return "\nsummary: " + ", ".join(cells)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m cds_analysis.evaluate", description="Score extraction against a hand-labelled gold set."
@@ -300,7 +381,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("gold", metavar="GOLD_JSONL", help="gold facts, one JSON object per line")
     parser.add_argument("text_dir", metavar="TEXT_DIR", help="directory holding the files the gold names")
     parser.add_argument("--gate", action="store_true", help="exit 1 when a score falls below its bar")
+    parser.add_argument(
+        "--bars",
+        default="",
+        help="gate bars as 'precision=0.95 recall=0.93 attributes=0.90' (default 0.98 on every figure)",
+    )
     args = parser.parse_args(argv)
+    try:
+        bars = parse_bars(args.bars)
+    except ValueError as exc:
+        parser.error(str(exc))
     absent = [p for p in (args.gold, args.text_dir) if not Path(p).exists()]
     if absent:
         if args.gate:
@@ -311,10 +401,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"evaluate: {', '.join(absent)} not found", file=sys.stderr)
         return 2
     evaluation = evaluate(args.gold, args.text_dir)
-    print(report(evaluation))
+    print(report(evaluation, bars))
+    print(_summary(evaluation))
     if not args.gate:
         return 0
-    failed = gate_failures(evaluation)
+    failed = gate_failures(evaluation, bars)
     if failed:
         print("\nquality gate FAILED: " + "; ".join(failed))
         return 1

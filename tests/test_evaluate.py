@@ -84,6 +84,7 @@ def right(fact: dict, **changes) -> dict:
         "unit": fact["unit"],
         "period_label": fact["period"],
         "district": fact["district"].replace("huyện ", ""),
+        "place": fact["place"],
     }
     value = changes.pop("value", fact["value"])
     return pred(fact["quote"], value, **{**attrs, **changes})
@@ -158,14 +159,15 @@ def test_largest_overlap_wins(run):
 def test_attribute_accuracy_counts_each_attribute(run):
     predictions = [
         right(DOSSIERS, indicator="other", qualifier="approx"),
-        right(EDOCS, is_target=True, unit="count"),
+        right(EDOCS, is_target=True, unit="count", place="các xã huyện Trà Bồng"),  # its communes: another place
         right(TEAMS, period_label="as_of 2023-05-31", admin_level="commune"),  # same month: period right
-        right(MOBILE, district="Đức Phổ", province="Quang Ngai"),  # gazetteer spelling, no diacritics: right
+        right(MOBILE, district="Đức Phổ", province="Quang Ngai", place="thị xã Đức Phổ"),  # the same unit: right
         right(BROADBAND, district="huyện Mộ Đức", period_label=None),
     ]
     accuracy = run(GOLD, predictions).accuracy()
     assert accuracy == {
         "indicator": 0.8,
+        "place": 0.8,
         "province": 1.0,
         "district": 0.8,
         "admin_level": 0.8,
@@ -249,8 +251,50 @@ def test_gate_passes_and_fails_with_exit_codes(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(ev, "read_and_extract", lambda path: (SimpleNamespace(text=TEXT), frame))
     assert ev.main(["--gate", str(gold_path), str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "quality gate FAILED: recall 0.600 < 0.90; is_target 0.667 < 0.95" in out
+    assert "quality gate FAILED: recall 0.600 < 0.98; f1 0.750 < 0.98; is_target 0.667 < 0.98" in out
+    bars = "precision=0.5 recall=0.5 f1=0.5 attributes=0.6"
+    assert ev.main(["--gate", str(gold_path), str(tmp_path), "--bars", bars]) == 0  # a lower bar, as for samples
+    assert ev.main(["--gate", str(gold_path), str(tmp_path), "--bars", "recall=0.7"]) == 1
     assert ev.main([str(gold_path), str(tmp_path)]) == 0  # without --gate, only the report
+
+
+def test_bars_name_the_figures_they_set():
+    bars = ev.parse_bars("recall=0.93, attributes=0.9")
+    assert bars["recall"] == 0.93 and bars["precision"] == 0.98
+    assert {bars[name] for name in ev.ATTRIBUTES} == {0.9}
+    with pytest.raises(ValueError, match="recal"):
+        ev.parse_bars("recal=0.9")
+    with pytest.raises(ValueError, match="not a number"):
+        ev.parse_bars("recall=high")
+
+
+@pytest.mark.parametrize(
+    ("gold_code", "predicted", "same"),
+    [
+        ("dossiers_late_rate", "dossiers_late_rate", True),
+        ("late_dossier_rate", "dossiers_late_rate", True),  # an alias names its catalogue entry
+        ("ontime_resolution_rate", "on_time_dossier_rate", True),
+        ("dossiers_late_rate", "ontime_resolution_rate", False),
+        ("a_code_nobody_knows", "a_code_nobody_knows", True),
+    ],
+)
+def test_indicators_are_compared_through_the_catalogue(gold_code, predicted, same):
+    assert ev.agrees("indicator", {"indicator_en": gold_code}, {"indicator": predicted}) is same
+
+
+@pytest.mark.parametrize(
+    ("gold_place", "predicted", "same"),
+    [
+        ("huyện [Trà Bồng]", "huyện Trà Bồng", True),  # a unit named only by the site (convention K)
+        ("các xã, thị trấn huyện Trà Bồng", "các xã huyện Trà Bồng", True),
+        ("các xã, thị trấn huyện Trà Bồng", "huyện Trà Bồng", False),
+        ("TX.Đức Phổ", "thị xã Đức Phổ", True),
+        ("các đơn vị, địa phương", "các đơn vị, địa phương", True),
+        (None, "huyện Trà Bồng", False),
+    ],
+)
+def test_places_are_compared_as_units_and_tiers(gold_place, predicted, same):
+    assert ev.agrees("place", {"place": gold_place, "province": "Quảng Ngãi"}, {"place": predicted}) is same
 
 
 def test_gate_is_passed_over_when_shared_data_is_absent(tmp_path, capsys):

@@ -92,7 +92,8 @@ GOLD_COUNTS = {
 # Count entries that do not add up across units, and why.
 NOT_SUMMED = {
     "residents_guided_per_team_member": "a per-member quota",
-    "dx_plan_targets_met": "targets of different plans",
+    "dx_targets_completed": "targets of different plans",
+    "dx_tasks_completed": "tasks of different plans",
 }
 
 # Rate entries that do not roll up as denominator-weighted means, and why.
@@ -330,8 +331,8 @@ GOLD_CASES = [
 SAMPLE_CASES = [
     # community teams and training (s001, s003, s021, s029)
     ("sau bốn tháng, toàn huyện đã lập", "count", "tổ CNSCĐ cho các xóm, tổ dân phố", "community_tech_teams"),
-    ("huyện đã tổ chức", "count", "lớp tập huấn cho các tổ", "digital_training_classes"),
-    ("các lớp tập huấn thu hút trên", "count", "lượt người tham gia", "digital_training_attendance"),
+    ("huyện đã tổ chức", "count", "lớp tập huấn cho các tổ", "dx_training_classes"),
+    ("các lớp tập huấn thu hút trên", "count", "lượt người tham gia", "dx_training_participants"),
     ("toàn tỉnh hiện có", "count", "tổ công nghệ số cộng đồng ở cấp xã và thôn", "community_tech_teams"),
     ("các tổ có tổng số", "count", "thành viên", "community_tech_team_members"),
     ("tổ viên đã đến tận nhà hỗ trợ cài đặt ứng dụng cho hơn", "count", "hộ dân", "residents_guided_count"),
@@ -352,14 +353,14 @@ SAMPLE_CASES = [
     ("tỷ lệ dân số có tài khoản thanh toán điện tử đạt hơn", "percent", None, "e_payment_account_rate"),
     ("hồ sơ của phường được giải quyết đúng hạn và trước hạn", "percent", None, "on_time_dossier_rate"),
     # digital infrastructure (s005, s009, s015, s020, s025)
-    ("số thuê bao băng rộng di động/100 dân đạt", "percent", None, "mobile_broadband_subscriptions_per_100"),
-    ("tỷ lệ hộ gia đình có truy nhập internet băng rộng cáp quang", "percent", None, "fibre_households_rate"),
-    ("tỷ lệ dùng chung vị trí BTS giữa các doanh nghiệp", "percent", None, "shared_bts_rate"),
+    ("số thuê bao băng rộng di động/100 dân đạt", "per_100_people", None, "mobile_broadband_subscribers_per_100"),
+    ("tỷ lệ hộ gia đình có truy nhập internet băng rộng cáp quang", "percent", None, "household_fiber_rate"),
+    ("tỷ lệ dùng chung vị trí BTS giữa các doanh nghiệp", "percent", None, "bts_site_sharing_rate"),
     ("tốc độ băng rộng cố định đo theo i-Speed đạt", "mbps", None, "fixed_broadband_speed"),
     ("tốc độ băng rộng di động (tải xuống, đo theo i-Speed) đạt", "mbps", None, "mobile_broadband_speed"),
-    ("giảm tỷ lệ người chỉ dùng điện thoại 2G xuống dưới", "percent", None, "feature_phone_only_rate"),
+    ("giảm tỷ lệ người chỉ dùng điện thoại 2G xuống dưới", "percent", None, "feature_phone_2g_only_rate"),
     ("tỷ lệ dân số trưởng thành có điện thoại thông minh là", "percent", None, "smartphone_adult_rate"),
-    ("tỷ lệ hộ gia đình có điện thoại thông minh là", "percent", None, "smartphone_households_rate"),
+    ("tỷ lệ hộ gia đình có điện thoại thông minh là", "percent", None, "household_smartphone_rate"),
     (
         "thôn, tổ dân phố được phủ sóng di động tại khu dân cư tập trung",
         "count",
@@ -367,30 +368,30 @@ SAMPLE_CASES = [
         "villages_mobile_covered",
     ),
     ("phủ sóng di động tại các thôn, làng đạt", "percent", None, "mobile_coverage"),
-    ("toàn tỉnh đã kéo trên", "km", "km cáp quang", "fibre_cable_km"),
+    ("toàn tỉnh đã kéo trên", "km", "km cáp quang", "fiber_km"),
     ("toàn tỉnh hiện có tổng cộng", "count", "trạm BTS", "bts_stations"),
     ("tỷ lệ cơ quan nhà nước từ tỉnh đến xã kết nối mạng đạt", "percent", None, "agencies_network_connected_rate"),
     # dossiers, one-stop, digitisation (s006, s007, s010, s016, s019, s023)
-    ("hồ sơ trả trước hạn và đúng hạn là", "count", "hồ sơ", "on_time_dossiers_count"),
-    ("hồ sơ quá hạn nhưng chưa có kết quả là", "count", "hồ sơ", "late_dossiers_count"),
-    ("tỷ lệ hồ sơ chậm, quá hạn của huyện là", "percent", None, "late_dossier_rate"),
+    ("hồ sơ trả trước hạn và đúng hạn là", "count", "hồ sơ", "ontime_resolution_count"),
+    ("hồ sơ quá hạn nhưng chưa có kết quả là", "count", "hồ sơ", "dossiers_late_count"),
+    ("tỷ lệ hồ sơ chậm, quá hạn của huyện là", "percent", None, "dossiers_late_rate"),
     ("trong tháng, bộ phận một cửa các cấp tiếp nhận mới", "count", "hồ sơ", "dossiers_received_count"),
-    ("năm 2024 cấp huyện đã số hóa", "count", "hồ sơ đầu vào", "digitised_dossiers_count"),
-    ("việc số hóa hồ sơ đầu vào của cấp tỉnh đạt", "percent", None, "digitised_dossiers_rate"),
+    ("năm 2024 cấp huyện đã số hóa", "count", "hồ sơ đầu vào", "dossiers_digitized_count"),
+    ("việc số hóa hồ sơ đầu vào của cấp tỉnh đạt", "percent", None, "dossier_digitization_rate"),
     ("tỷ lệ số hóa kết quả giải quyết TTHC đạt", "percent", None, "digitised_results_rate"),
     (
         "phí, lệ phí TTHC tại trung tâm hành chính công được thu không dùng tiền mặt",
         "percent",
         None,
-        "cashless_payment_rate",
+        "cashless_fee_payment_rate",
     ),
     (
         "kết quả xử lý hồ sơ TTHC được đồng bộ đầy đủ trên Cổng Dịch vụ công quốc gia",
         "percent",
         None,
-        "one_stop_system_dossier_rate",
+        "results_synced_national_portal_rate",
     ),
-    ("số hồ sơ trực tuyến toàn trình của tỉnh là", "count", "hồ sơ", "full_process_dossiers_count"),
+    ("số hồ sơ trực tuyến toàn trình của tỉnh là", "count", "hồ sơ", "dossiers_online_count"),
     ("tỷ lệ hồ sơ trực tuyến toàn trình của tỉnh đạt", "percent", None, "full_process_online_dossier_rate"),
     (
         "tỷ lệ hồ sơ trực tuyến phát sinh của từng DVCTT (toàn trình và một phần) đạt",
@@ -405,45 +406,53 @@ SAMPLE_CASES = [
         None,
         "on_time_dossier_rate",
     ),
-    ("tỉnh đã số hóa dữ liệu hộ tịch", "count", "trường hợp", "civil_records_digitised_count"),
+    ("tỉnh đã số hóa dữ liệu hộ tịch", "count", "trường hợp", "civil_registry_records_digitized"),
     (
         "chế độ báo cáo định kỳ được thực hiện trên Hệ thống thông tin báo cáo của tỉnh",
         "percent",
         None,
         "online_reporting_rate",
     ),
-    ("UBND huyện và các xã đã công bố", "count", "bộ dữ liệu trên Cổng dữ liệu thành phố", "open_datasets_count"),
+    ("UBND huyện và các xã đã công bố", "count", "bộ dữ liệu trên Cổng dữ liệu thành phố", "open_datasets_published"),
     # digital citizens (s008)
     ("các ngân hàng đã mở mới gần", "count", "tài khoản cho cá nhân, hộ kinh doanh", "payment_accounts_count"),
     (
         "công dân được tạo tài khoản trên Cổng Dịch vụ công quốc gia, đạt gần",
         "percent",
         None,
-        "public_service_portal_accounts_rate",
+        "public_service_portal_account_rate",
     ),
     (
         "gần 50.000 công dân được tạo tài khoản trên Cổng Dịch vụ công quốc gia",
         "count",
         "công dân",
-        "public_service_portal_accounts_count",
+        "public_service_portal_accounts",
     ),
     # digital economy (s015, s020)
     ("doanh nghiệp trên địa bàn đã dùng hóa đơn điện tử", "percent", None, "e_invoice_rate"),
-    ("có", "count", "hộ, cá nhân kinh doanh đăng ký, chuyển đổi sử dụng hóa đơn điện tử", "e_invoice_businesses_count"),
+    ("có", "count", "hộ, cá nhân kinh doanh đăng ký, chuyển đổi sử dụng hóa đơn điện tử", "e_invoice_households_count"),
+    ("tỉnh đứng thứ 3/63 về số giao dịch qua nền tảng NDXP, hạng", "rank", None, "ndxp_transactions_rank"),
+    ("theo kế hoạch chuyển đổi số năm 2024, có", "count", "nhiệm vụ hoàn thành", "dx_tasks_completed"),
+    ("có", "count", "người nộp đề nghị rút hồ sơ", "dossiers_returned_count"),
     ("cơ quan thuế đã tiếp nhận và xử lý", "count", "hóa đơn có mã", "e_invoices_count"),
     ("sàn thương mại điện tử của tỉnh đang giới thiệu và bày bán", "count", "sản phẩm", "ecommerce_products_count"),
     (
         "sản phẩm OCOP của các địa phương đã được đưa lên sàn thương mại điện tử",
         "percent",
         None,
-        "ocop_products_online_rate",
+        "ocop_ecommerce_rate",
     ),
-    ("tỷ lệ doanh nghiệp trên địa bàn xã sử dụng nền tảng số", "percent", None, "enterprises_digital_platform_rate"),
+    (
+        "tỷ lệ doanh nghiệp trên địa bàn xã sử dụng nền tảng số",
+        "percent",
+        None,
+        "enterprises_infrastructure_platform_rate",
+    ),
     ("doanh nghiệp nhỏ và vừa sử dụng nền tảng số đạt trên", "percent", None, "sme_digital_platform_rate"),
     # rankings (s009, s015, s018, s025, s030)
     ("chỉ số DTI năm 2022 của tỉnh xếp thứ", "rank", None, "dti_rank"),
     ("tỉnh xếp thứ 10 trong 63 tỉnh, thành phố về kết quả xếp hạng chuyển đổi số", "rank", None, "dti_rank"),
-    ("về chỉ số cải cách hành chính (PAR Index) tỉnh đứng thứ", "rank", None, "par_index_rank"),
+    ("về chỉ số cải cách hành chính (PAR Index) tỉnh đứng thứ", "rank", None, "par_rank"),
     ("chỉ số hài lòng của người dân, tổ chức (SIPAS) xếp thứ", "rank", None, "sipas_rank"),
     ("tỉnh nằm trong tốp 10 cả nước về ICT Index, hạng", "rank", None, "ict_index_rank"),
     ("huyện đứng đầu bảng với chỉ số DTI đạt", "percent", None, "dti_score"),
@@ -452,9 +461,9 @@ SAMPLE_CASES = [
         "tính đến hết năm 2024, có 15/16 mục tiêu theo kế hoạch chuyển đổi số hoàn thành",
         "count",
         "mục tiêu",
-        "dx_plan_targets_met",
+        "dx_targets_completed",
     ),
-    ("thôn đã lắp đặt", "count", "camera an ninh ở nơi công cộng", "security_cameras_count"),
+    ("thôn đã lắp đặt", "count", "camera an ninh ở nơi công cộng", "security_cameras"),
     ("toàn bộ các xã, phường đã vận hành hệ thống họp trực tuyến", "count", "xã, phường", "video_conference_points"),
     ("đến nay có", "count", "người sử dụng hệ thống quản lý văn bản và điều hành", "document_software_accounts"),
 ]
@@ -500,7 +509,6 @@ NO_MATCH_CASES = [
     ("tham dự lễ phát động có trên", "count", "cán bộ, đảng viên"),  # attendance
     ("huyện đã đặt ra", "count", "nhiệm vụ trọng tâm"),  # planned tasks
     ("bài viết có", "count", "lượt xem"),  # page furniture
-    ("tỉnh đứng thứ 3/63 về số giao dịch qua nền tảng NDXP, hạng", "rank", None),  # not a catalogued index
     ("thôn có", "count", "hộ với hơn 700 khẩu"),
     ("toàn tỉnh hiện có", "count", "xã, phường, thị trấn có kết nối cáp quang"),  # a place word alone names nothing
     ("trong số các huyện, thị xã, thành phố, có", "count", "địa phương xếp loại tốt"),
@@ -569,7 +577,7 @@ def test_units_and_aggregations_agree():
         assert ind.get(code).aggregation != "sum"
     for code in NOT_WEIGHTED:
         assert ind.get(code).aggregation in ("mean", "none")
-    assert not ind.get("late_dossier_rate").higher_is_better
+    assert not ind.get("dossiers_late_rate").higher_is_better
 
 
 def test_targets_2025_indicators_are_catalogued():
@@ -578,7 +586,7 @@ def test_targets_2025_indicators_are_catalogued():
         "online_public_services_level4_rate",
         "online_dossier_rate",
         "full_process_online_dossier_rate",
-        "fibre_households_rate",
+        "household_fiber_rate",
         "smartphone_adult_rate",
         "e_payment_account_rate",
         "adults_digital_signature_rate",
@@ -722,7 +730,7 @@ def test_the_more_specific_phrase_wins():
     assert ind.match_indicator("hồ sơ sức khỏe điện tử của người dân", "percent") == "e_health_record_rate"
     # 'có điện thoại thông minh' lies inside the households phrase and does not count for adults
     assert (
-        ind.match_indicator("số hộ gia đình có điện thoại thông minh chiếm", "percent") == "smartphone_households_rate"
+        ind.match_indicator("số hộ gia đình có điện thoại thông minh chiếm", "percent") == "household_smartphone_rate"
     )
 
 

@@ -175,7 +175,8 @@ def test_unit_word_is_none_without_a_known_noun():
 def test_only_declared_units_and_qualifiers():
     text = normalize(
         "đạt 90%; 12 xã; 3 tỷ đồng; 5 km; 36 Mb/s; xếp thứ 9; 11/11 tiêu chí; khoảng 5 hộ; trên 2 xã; "
-        "tối thiểu 3 người; dưới 5%; 2 triệu USD"
+        "tối thiểu 3 người; dưới 5%; 2 triệu USD; tối đa 4%; tăng 3 bậc; đạt 0,61 điểm; "
+        "tăng 2,1 điểm phần trăm; 120 thuê bao/100 dân"
     )
     found = find_quantities(text)
     assert {q.unit for q in found} == set(UNITS)
@@ -205,10 +206,12 @@ def test_only_declared_units_and_qualifiers():
         ("8 huyện, thị xã, thành phố trở lên", 8, "at_least", "8 huyện, thị xã, thành phố trở lên"),
         ("đạt từ 80% trở lên", 80, "at_least", "từ 80% trở lên"),
         ("giảm xuống dưới 5%", 5, "less_than", "dưới 5%"),
-        ("tỷ lệ trễ hạn 3% trở xuống", 3, "less_than", "3% trở xuống"),
+        ("tỷ lệ trễ hạn 3% trở xuống", 3, "at_most", "3% trở xuống"),
         ("chưa đến 10% số hộ", 10, "less_than", "chưa đến 10% số hộ"),
         ("không quá 3 ngày làm việc", None, None, None),  # a duration, not a quantity
-        ("tỷ lệ trễ hạn không quá 2%", 2, "less_than", "không quá 2%"),
+        ("tỷ lệ trễ hạn không quá 2%", 2, "at_most", "không quá 2%"),
+        ("thời gian xử lý tối đa 5% hồ sơ", 5, "at_most", "tối đa 5% hồ sơ"),
+        ("tỷ lệ ≤ 4%", 4, "at_most", "≤ 4%"),
         ("tỷ lệ >80%", 80, "more_than", ">80%"),
         ("tỷ lệ ≥ 50%", 50, "at_least", "≥ 50%"),
         ("tỷ lệ < 3%", 3, "less_than", "< 3%"),
@@ -251,8 +254,41 @@ def test_tro_len_after_an_age_is_not_a_qualifier():
     ],
 )
 def test_ranges_give_the_lower_bound_at_least(text, value, span):
-    q = one(text)
+    q = quantities(text)[0]
     assert (q.value, q.qualifier, q.text) == (value, "at_least", span)
+
+
+@pytest.mark.parametrize(
+    "text, low, high, unit",
+    [
+        ("phấn đấu 85 - 88% hồ sơ được số hóa", 85, 88, "percent"),
+        ("mỗi xã bố trí từ 20 đến 30 triệu đồng", 20e6, 30e6, "vnd"),
+        ("tỷ lệ từ 60% đến 80%", 60, 80, "percent"),
+    ],
+)
+def test_a_range_gives_its_upper_bound_at_most(text, low, high, unit):
+    lo, hi = quantities(text)
+    assert (lo.value, lo.qualifier, hi.value, hi.qualifier, hi.unit) == (low, "at_least", high, "at_most", unit)
+    assert lo.start <= hi.number_start < lo.end
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("Chỉ số DTI năm 2023 của tỉnh đạt 0,5123 điểm, xếp thứ 24", 0.5123, "points"),
+        ("Chỉ số PAPI đạt 43,9 điểm.", 43.9, "points"),
+        ("Chỉ số hài lòng SIPAS đạt 85,6/100 điểm", 85.6, "points"),
+        ("tăng 5,2 điểm phần trăm so với năm trước", 5.2, "percentage_points"),
+        ("Mật độ thuê bao di động đạt 128 thuê bao/100 dân", 128, "per_100_people"),
+        ("Số thuê bao Internet băng rộng cố định/100 dân: 24,5%", 24.5, "per_100_people"),
+        ("Chỉ số chuyển đổi số tăng 9 bậc so với năm 2022", 9, "ranks"),
+        ("nhóm Hạ tầng số tụt 4 hạng", 4, "ranks"),
+        ("Huyện đã lắp đặt 14 điểm cầu truyền hình", 14, "count"),  # 'điểm cầu' is a thing, not a score
+    ],
+)
+def test_scores_rate_changes_densities_and_rank_changes_have_their_units(text, value, unit):
+    (q,) = [q for q in quantities(text) if q.value == pytest.approx(value)]
+    assert q.unit == unit
 
 
 def test_falling_figures_are_not_a_range():
@@ -285,9 +321,9 @@ def test_a_group_that_does_not_lead_is_a_count():
     assert one("trong nhóm 5 địa phương có tỷ lệ thấp").unit == "count"
 
 
-def test_a_place_change_is_a_count_of_places():
+def test_a_place_change_is_a_change_of_rank():
     q = one("chỉ số tăng 22 bậc so với trước")
-    assert (q.value, q.unit, q.unit_word) == (22, "count", "bậc")
+    assert (q.value, q.unit, q.unit_word) == (22, "ranks", None)
 
 
 # ---------------------------------------------------------------- what is not a quantity

@@ -319,3 +319,25 @@ def test_a_report_paragraph():
         ("explicit", "range 2022-08..2023-Q1"),
         ("target_horizon", "2025"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("đến hết ngày 20-6", "as_of 2024-06-20"),
+        ("từ 1.4 đến 15.5", "range 2024-04..2024-05"),
+        ("tháng 8.2024", "2024-08"),
+    ],
+)
+def test_day_month_with_dashes_or_dots_needs_a_cue_or_a_range(text, label):
+    from cds_analysis.lang.periods import find_periods
+
+    (m,) = find_periods(text, date(2024, 9, 2))
+    assert m.period is not None and m.period.label == label
+
+
+@pytest.mark.parametrize("text", ["đạt 1.4 triệu lượt", "tăng 20-30 hồ sơ"])
+def test_numbers_with_dots_or_dashes_are_no_dates_without_a_cue(text):
+    from cds_analysis.lang.periods import find_periods
+
+    assert find_periods(text, date(2024, 9, 2)) == []

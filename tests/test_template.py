@@ -57,7 +57,7 @@ def test_drop_downs_list_the_provinces_districts_communes_and_units(template):
     last = HEADER_ROW + len(template_indicators()) + 60
     assert lists_of == {
         "B2": "='Danh mục'!$A$2:$A$64",
-        f"D{HEADER_ROW + 1}:D{last}": "='Danh mục'!$D$2:$D$8",
+        f"D{HEADER_ROW + 1}:D{last}": f"='Danh mục'!$D$2:$D${len(UNIT_LABELS) + 1}",
         f"B3 E{HEADER_ROW + 1}:E{last}": "='Danh mục'!$B$2:$B$14",
         f"F{HEADER_ROW + 1}:F{last}": f"='Danh mục'!$C$2:$C${len(column['Xã/Phường/Thị trấn']) + 1}",
     }
@@ -108,7 +108,7 @@ def test_template_without_a_province_has_no_place_lists(tmp_path):
     ws = openpyxl.load_workbook(path)[REPORT_SHEET]
     assert ws["B2"].value is None and ws["B4"].value is None
     assert {dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"} == {
-        "='Danh mục'!$A$2:$A$64", "='Danh mục'!$D$2:$D$8",
+        "='Danh mục'!$A$2:$A$64", f"='Danh mục'!$D$2:$D${len(UNIT_LABELS) + 1}",
     }  # fmt: skip
 
 

@@ -15,11 +15,15 @@ Decisions (the gold set does not settle them):
   is a decimal point ('2.7' → 2.7, '12.34' → 12.34); with three digits it is
   a thousands separator ('1.458' → 1458), as everywhere in these reports.
 - Units are a closed set, :data:`UNITS`. 'Gb/s' is stored in mbps (×1000).
-- Ranges ('60-80%', 'từ 60% đến 80%') give the lower bound with qualifier
-  ``at_least``; the span covers the whole range, so the upper bound stays in
-  ``text``.
+- Ranges ('60-80%', 'từ 60% đến 80%') give two quantities: the lower bound
+  with qualifier ``at_least`` (its span covers the whole range) and the upper
+  bound with ``at_most`` (contract C of the gold set).
 - Upper bounds that include the bound ('tối đa', 'không quá', 'trở xuống',
-  '≤') are ``less_than``: the qualifier set has no ``at_most``.
+  '≤') are ``at_most``; 'dưới', 'chưa đến', '<' are ``less_than``.
+- Units beyond counts and money (contract D): '5,2 điểm phần trăm' is
+  ``percentage_points``; '0,7955 điểm', '85,6/100 điểm' an index score in
+  ``points``; '92 thuê bao/100 dân' and 'Số thuê bao …/100 dân: 90%'
+  ``per_100_people``; 'tăng 12 bậc', '5 hạng' a change of rank in ``ranks``.
 - 'vượt' only qualifies a plain number: in 'đạt và vượt 43/51 chỉ tiêu' the
   fraction is exact.
 - Ranks: 'xếp thứ 37/63', 'đứng thứ 2', 'hạng 15', 'Top 10', 'nhóm 10 tỉnh,
@@ -41,6 +45,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from functools import lru_cache
+from typing import TypeGuard
 
 from babel import Locale
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
@@ -59,8 +64,21 @@ __all__ = [
 
 _VI = Locale.parse("vi")
 
-UNITS = ("percent", "count", "vnd", "usd", "km", "mbps", "criteria", "rank")
-QUALIFIERS = ("exact", "approx", "more_than", "at_least", "less_than")
+UNITS = (
+    "percent",
+    "count",
+    "vnd",
+    "usd",
+    "km",
+    "mbps",
+    "criteria",
+    "rank",
+    "ranks",
+    "points",
+    "percentage_points",
+    "per_100_people",
+)
+QUALIFIERS = ("exact", "approx", "more_than", "at_least", "less_than", "at_most")
 
 # ---------------------------------------------------------------- parse / format
 
@@ -631,17 +649,17 @@ _QUALIFIER_WORDS = {
     "chưa tới": "less_than",
     "chưa đầy": "less_than",
     "ít hơn": "less_than",
-    "tối đa": "less_than",
-    "không quá": "less_than",
-    "không vượt quá": "less_than",
+    "tối đa": "at_most",
+    "không quá": "at_most",
+    "không vượt quá": "at_most",
 }
 _QUALIFIER_SYMBOLS = {
     ">": "more_than",
     ">=": "at_least",
     "≥": "at_least",
     "<": "less_than",
-    "<=": "less_than",
-    "≤": "less_than",
+    "<=": "at_most",
+    "≤": "at_most",
 }
 _QUAL_ALT = "|".join(re.escape(w) for w in sorted(_QUALIFIER_WORDS, key=len, reverse=True))
 _QUALIFIER_BEFORE = re.compile(
@@ -670,6 +688,14 @@ _NOUN_AFTER = re.compile(
     rf"\s+(?:(?:số|các|những)\s+)?(?:(?P<noun>{_NOUN_ALT})(?!{_L})|(?P<acronym>(?-i:[{_UPPER}]{{2,}}[{_UPPER}0-9]*))(?!\w))",
     re.IGNORECASE,
 )
+# '92 thuê bao/100 dân' after the counted noun; 'Số thuê bao …/100 dân: 90%' before the number.
+_PER_100_AFTER = re.compile(rf"\s?/\s?100\s+(?:người\s+)?dân(?!{_L})", re.IGNORECASE)
+_PER_100_BEFORE = re.compile(r"/\s?100\s+(?:người\s+)?dân\s*(?::|là|đạt|đạt mức)?\s*$", re.IGNORECASE)
+_POINTS_AFTER = re.compile(
+    rf"(?P<pp>\s+điểm\s+(?:phần\s+trăm|%))|(?:\s?/\s?100)?\s+điểm(?=\s*(?:[,.;:()]|$)|\s+(?:so với|xếp|đứng|tăng|giảm|và|trong|trên|cao|thấp)(?!{_L}))",
+    re.IGNORECASE | re.MULTILINE,
+)
+_RANKS_AFTER = re.compile(rf"\s+(?:bậc|hạng)(?!{_L})", re.IGNORECASE)
 _BOUND_AFTER = re.compile(rf"(?P<words>(?:[\s,]+{_L}+){{0,6}}?)\s+trở\s+(?P<way>lên|xuống)(?!{_L})", re.IGNORECASE)
 
 
@@ -690,13 +716,15 @@ def find_quantities(text: str) -> list[Quantity]:
             value = parse_number(m.group())
         except ValueError:
             continue
-        q = _read_quantity(text, s, m.end(), value, mask)
+        q, upper = _read_quantity(text, s, m.end(), value, mask)
         out.append(q)
+        if upper is not None:
+            out.append(upper)
         last_end = q.end
     return out
 
 
-def _free(mask: bytearray, m: re.Match[str] | None, group: str) -> bool:
+def _free(m: re.Match[str] | None, mask: bytearray, group: str) -> TypeGuard[re.Match[str]]:
     """True when ``m`` matched and the digits of ``group`` are not excluded."""
     return m is not None and not mask[m.start(group)]
 
@@ -708,8 +736,8 @@ def _number(token: str) -> float | None:
         return None
 
 
-def _read_quantity(text: str, s: int, e: int, value: float, mask: bytearray) -> Quantity:
-    """The quantity around the number token ``text[s:e]`` worth ``value``."""
+def _read_quantity(text: str, s: int, e: int, value: float, mask: bytearray) -> tuple[Quantity, Quantity | None]:
+    """The quantity around the number token ``text[s:e]`` worth ``value``, and a range's upper bound."""
     before = text[max(0, s - 40) : s]
     offset = s - len(before)
     rank = _RANK_BEFORE.search(before)
@@ -717,25 +745,33 @@ def _read_quantity(text: str, s: int, e: int, value: float, mask: bytearray) -> 
     start, pos = (offset + rank.start() if rank else s), e
     numerator = denominator = None
     is_range = False
+    hi: re.Match[str] | None = None
 
     frac = _FRACTION.match(text, pos)
-    if _free(mask, frac, "den") and (den := _number(frac.group("den"))) is not None:
+    if frac is not None and _POINTS_AFTER.match(text, pos) and frac.group("den") == "100":
+        frac = None  # '85,6/100 điểm' is a score out of 100, not a share
+    if _free(frac, mask, "den") and (den := _number(frac.group("den"))) is not None:
         denominator, numerator, pos = den, (None if rank else value), frac.end()
     elif rank:
         of = _RANK_OF.match(text, pos)
-        if _free(mask, of, "den") and (den := _number(of.group("den"))) is not None:
+        if _free(of, mask, "den") and (den := _number(of.group("den"))) is not None:
             denominator, pos = den, of.end()
     else:
         rng = _RANGE.match(text, pos)
-        if _free(mask, rng, "hi") and (_number(rng.group("hi")) or 0) > value:
-            is_range, pos = True, rng.end()
+        if _free(rng, mask, "hi") and (_number(rng.group("hi")) or 0) > value:
+            is_range, pos, hi = True, rng.end(), rng
 
+    raw = value
     unit, value, pos = ("rank", value, pos) if rank else _unit_after(text, pos, value)
     unit_word = None
     if unit in ("count", "percent", "rank") and (noun := _NOUN_AFTER.match(text, pos)):
         unit_word, pos = noun.group("noun") or noun.group("acronym"), noun.end()
         if unit == "count" and unit_word.lower() == "tiêu chí":
             unit = "criteria"
+    if unit in ("count", "percent") and (per := _PER_100_AFTER.match(text, pos)):
+        unit, pos = "per_100_people", per.end()
+    elif unit == "percent" and _PER_100_BEFORE.search(before):
+        unit = "per_100_people"
     if unit == "count" and (group := _GROUP_BEFORE.search(before)) and _LEADING_AFTER.match(text, pos):
         unit, start = "rank", offset + group.start()  # 'nằm trong nhóm 10 tỉnh dẫn đầu'
 
@@ -749,7 +785,7 @@ def _read_quantity(text: str, s: int, e: int, value: float, mask: bytearray) -> 
         start = offset + qual.start()
     bound = _BOUND_AFTER.match(text, pos) if unit != "rank" else None
     if bound and "tuổi" not in bound.group("words").lower():  # not 'từ 15 tuổi trở lên'
-        qualifier, pos = ("at_least" if bound.group("way").lower() == "lên" else "less_than"), bound.end()
+        qualifier, pos = ("at_least" if bound.group("way").lower() == "lên" else "at_most"), bound.end()
     else:
         bound = None
     if is_range:
@@ -757,7 +793,12 @@ def _read_quantity(text: str, s: int, e: int, value: float, mask: bytearray) -> 
     if (is_range or bound) and not qual and (frm := _FROM_BEFORE.search(before)):
         start = offset + frm.start()
 
-    return Quantity(start, pos, s, e, value, unit, unit_word, numerator, denominator, qualifier, text[start:pos])
+    q = Quantity(start, pos, s, e, value, unit, unit_word, numerator, denominator, qualifier, text[start:pos])
+    if hi is None:
+        return q, None
+    top = parse_number(hi.group("hi")) * (value / raw if raw else 1.0)  # the scale of 'tỷ đồng' applies to both
+    h_start, h_end = hi.span("hi")
+    return q, Quantity(h_start, pos, h_start, h_end, top, unit, unit_word, None, None, "at_most", text[h_start:pos])
 
 
 def _unit_after(text: str, pos: int, value: float) -> tuple[str, float, int]:
@@ -771,4 +812,8 @@ def _unit_after(text: str, pos: int, value: float) -> tuple[str, float, int]:
         return ("vnd" if money.group("vnd") else "usd"), value, money.end()
     if measure := _MEASURE.match(text, pos):
         return ("km" if measure.group("km") else "mbps"), value * (1000 if measure.group("gbps") else 1), measure.end()
+    if points := _POINTS_AFTER.match(text, pos):
+        return ("percentage_points" if points.group("pp") else "points"), value, points.end()
+    if ranks := _RANKS_AFTER.match(text, pos):
+        return "ranks", value, ranks.end()
     return "count", value, pos

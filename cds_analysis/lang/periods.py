@@ -47,6 +47,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from cds_analysis.lang.text import normalize
 
@@ -207,14 +208,15 @@ class _Atom:
 _YEAR = r"(?:19|20)\d{2}"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _Q = r"(?P<q>iv|iii|ii|i|[1-4])"
-_SEP_YEAR = rf"(?:\s*[/-]\s*|\s+năm\s+)(?P<y>{_YEAR})"
+_SEP_YEAR = rf"(?:\s*[/.-]\s*|\s+năm\s+)(?P<y>{_YEAR})"  # 'tháng 8/2024', 'tháng 8.2024', 'quý I-2024'
 
 # Each pattern starts with a literal or a digit so that ``re`` skips ahead fast;
 # optional words in front ('ngày', 'cuối', 'giai đoạn', 'tính') are taken by _widen.
 _P = {
     "day": re.compile(rf"(?P<d>\d{{1,2}})\s*(?P<s>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=s)\s*(?P<y>{_YEAR})(?!\d)"),
     "day_words": re.compile(rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})\s+năm\s+(?P<y>{_YEAR})"),
-    "day_no_year": re.compile(r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?![\d/])"),
+    # '20/6', and with a cue word or in a range also '20-6', '1.4' ('Đến hết ngày 20-6', 'từ 1.4 đến 15.5')
+    "day_no_year": re.compile(r"(?P<d>\d{1,2})\s*(?P<s>[/.-])\s*(?P<m>\d{1,2})(?![\d/]|[.,-]\d)"),
     "month": re.compile(rf"tháng\s+(?P<m>\d{{1,2}})(?:{_SEP_YEAR})?(?![\d%/]|[.,]\d)"),
     "quarter": re.compile(rf"quý\s+{_Q}(?:{_SEP_YEAR})?(?![\w/])"),
     "months": re.compile(
@@ -222,9 +224,9 @@ _P = {
     ),
     "half_year": re.compile(rf"nửa\s+(?P<edge>đầu|cuối)\s+năm(?:\s+(?P<y>{_YEAR})|\s+(?P<nay>nay))?"),
     "months_bare": re.compile(r"trong\s+(?P<n>3|6|9)\s+tháng(?=\s*[,:])"),
-    "year": re.compile(rf"năm\s+(?P<y>{_YEAR})(?!\d|\s*[-–—]\s*\d)"),
+    "year": re.compile(rf"năm\s+(?P<y>{_YEAR})(?!\d|[ \t]*[-–—][ \t]*\d)"),  # a range stays on its line
     "bare_year": re.compile(rf"(?:đến|tới) (?P<y>{_YEAR})(?![\d/.,%-])"),
-    "years": re.compile(rf"(?P<y>{_YEAR})\s*[-–—]\s*(?:năm\s+)?(?P<y2>{_YEAR})(?!\d)"),
+    "years": re.compile(rf"(?P<y>{_YEAR})[ \t]*[-–—][ \t]*(?:năm\s+)?(?P<y2>{_YEAR})(?!\d)"),
     "relative_year": re.compile(r"năm\s+(?P<rel>nay|trước|ngoái|sau|tới)(?!\w)"),
     "now": re.compile(
         r"(?:đến|tới)\s+(?:nay|thời điểm (?:này|hiện tại|hiện nay))(?!\w)|hiện(?: nay| tại| có|(?=[ ,]))"
@@ -297,27 +299,32 @@ def _atoms(low: str, published: date | None) -> list[_Atom]:
     for name in ("day", "day_words", "day_no_year"):
         for m, start in _found(low, name):
             d, mo, year = int(m.group("d")), int(m.group("m")), _int(m, "y") if name != "day_no_year" else None
-            if name == "day_no_year" and start == m.start() and not _opens_a_range(low, start, m.end()):
-                continue  # without a cue word a bare 'd/m' is a date only as the first end of a range
+            if (
+                name == "day_no_year"
+                and start == m.start()
+                and not _opens_a_range(low, start, m.end())
+                and not _closes_a_range(low, start)
+            ):
+                continue  # without a cue word a bare 'd/m' is a date only as an end of a range
             if _is_date(year or 2000, mo, d) and not _is_page_or_legal_date(low, start, m.end()):
                 add(_Atom(start, m.end(), "day", year, _day_builder(d, mo)))
     for m, start in _found(low, "month"):
         mo = int(m.group("m"))
         if 1 <= mo <= 12:
-            add(_Atom(start, m.end(), "month", _int(m, "y"), lambda y, mo=mo: _month(y, mo)))
+            add(_Atom(start, m.end(), "month", _int(m, "y"), partial(_month, m=mo)))
     for m, start in _found(low, "quarter"):
         q = _ROMAN[m.group("q")]
-        add(_Atom(start, m.end(), "quarter", _int(m, "y"), lambda y, q=q: _quarter(y, q)))
+        add(_Atom(start, m.end(), "quarter", _int(m, "y"), partial(_quarter, q=q)))
     for name in ("months", "half_year"):
         for m, start in _found(low, name):
             n = int(m.group("n")) if name == "months" else 6
             if not (1 <= n <= 12) or not (m.group("edge") or m.group("y") or m.group("nay")):
                 continue  # '3 tháng năm' without 'đầu', a year or 'nay' is not a period
             take = _last_months if m.group("edge") == "cuối" else _first_months
-            add(_Atom(start, m.end(), "months", _int(m, "y"), lambda y, n=n, take=take: take(y, n)))
+            add(_Atom(start, m.end(), "months", _int(m, "y"), partial(take, n=n)))
     for m, start in _found(low, "months_bare"):
         n = int(m.group("n"))
-        add(_Atom(start, m.end(), "months", None, lambda y, n=n: _first_months(y, n)))
+        add(_Atom(start, m.end(), "months", None, partial(_first_months, n=n)))
     for m, start in _found(low, "year"):
         add(_Atom(start, m.end(), "year", int(m.group("y")), _year))
     for m, _ in _found(low, "bare_year"):
@@ -336,8 +343,8 @@ def _atoms(low: str, published: date | None) -> list[_Atom]:
         if _is_now(low, m):
             add(_Atom(start, m.end(), "now", fixed=_as_of(published) if published else None, relative=True))
     for m, start in _found(low, "year_to_date"):
-        y = _int(m, "y") or (published.year if published else None)
-        fixed = _range(_year(y), _as_of(published)) if published and y else None
+        since = _int(m, "y") or (published.year if published else None)
+        fixed = _range(_year(since), _as_of(published)) if published and since else None
         add(_Atom(start, m.end(), "year_to_date", fixed=fixed, relative=True))
     for m, start in _found(low, "window"):
         days = int(m.group("n")) * (7 if m.group("u") == "tuần" else 1)
@@ -351,6 +358,14 @@ def _atoms(low: str, published: date | None) -> list[_Atom]:
 def _opens_a_range(low: str, start: int, end: int) -> bool:
     """'từ 21/7 đến 20/8/2021'."""
     return bool(_FROM_BEFORE.search(low, max(0, start - 6), start) and _DATE_TO_FOLLOW.match(low, end))
+
+
+_CLOSES_A_RANGE = re.compile(r"từ\s+(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}\s*(?:đến|tới|-|–)\s*(?:hết\s+)?(?:ngày\s+)?$")
+
+
+def _closes_a_range(low: str, start: int) -> bool:
+    """The '15.5' of 'từ 1.4 đến 15.5'."""
+    return bool(_CLOSES_A_RANGE.search(low, max(0, start - 40), start))
 
 
 def _int(m: re.Match[str], group: str) -> int | None:
@@ -422,7 +437,7 @@ def _as_range(text: str, low: str, a: _Atom, b: _Atom, published: date | None) -
         yb, rel_b = _fill_year(b, published)
         ya = a.year if a.year is not None or a.build is None else yb
         first, last = _valid(a, ya), _valid(b, yb)
-        if first and last and a.year is None and a.build and first.start > last.end:
+        if first and last and a.year is None and a.build and ya is not None and first.start > last.end:
             first = _valid(a, ya - 1)  # 'từ tháng 11 đến tháng 2/2023'
         relative = rel_b or a.relative
     elif _AND_BETWEEN.fullmatch(between) and a.year is not None and b.year is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Span", "Sentence", "Paragraph", "split_paragraphs"]
+__all__ = ["Span", "Sentence", "Paragraph", "split_paragraphs", "unwrap"]
 
 # A sentence ends at . ! ? … followed by space and an upper-case letter, digit
 # or opening quote — but not after unit abbreviations ('TX. Đức Phổ').
@@ -70,10 +70,39 @@ def _sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
     return tuple(out)
 
 
+# A line that stops mid-sentence and goes on in lower case on the next line is one line, hard-wrapped
+# ('tỷ lệ hồ sơ công việc tại cấp\nxã được xử lý …').
+_UNFINISHED = re.compile(r"[^.!?…:;\s]\s*$")
+
+
 def split_paragraphs(text: str) -> list[Paragraph]:
-    """Paragraphs (non-empty lines), each split into sentences and clauses."""
-    paragraphs = []
-    for m in re.finditer(r"[^\n]+", text):
-        if m.group().strip():
-            paragraphs.append(Paragraph(m.start(), m.end(), _sentences(text, m.start(), m.end())))
-    return paragraphs
+    """Paragraphs (non-empty lines, hard-wrapped lines joined), each split into sentences and clauses."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    joined: list[tuple[int, int]] = []
+    for start, end in lines:
+        if joined and _wraps(text, joined[-1], start):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return [Paragraph(s, e, _sentences(text, s, e)) for s, e in joined]
+
+
+def unwrap(text: str) -> str:
+    """``text`` with the newlines of hard-wrapped lines read as spaces (same length, so offsets hold)."""
+    chars = list(text)
+    for p in split_paragraphs(text):
+        for i in range(p.start, p.end):
+            if chars[i] == "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _wraps(text: str, previous: tuple[int, int], start: int) -> bool:
+    """Whether the line at ``start`` continues ``previous`` (one newline between, no end mark, lower case)."""
+    first = text[start:].lstrip()[:1]
+    return (
+        text.count("\n", previous[1], start) == 1
+        and bool(_UNFINISHED.search(text, previous[0], previous[1]))
+        and first.isalpha()
+        and first.islower()
+    )

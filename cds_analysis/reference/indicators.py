@@ -42,11 +42,26 @@ __all__ = [
     "load_indicators",
     "get",
     "codes",
+    "canonical",
     "find_triggers",
     "match_indicator",
 ]
 
-UNITS = ("percent", "count", "vnd", "rank", "criteria", "km", "mbps", "varies")
+UNITS = (
+    "percent",
+    "count",
+    "vnd",
+    "rank",
+    "criteria",
+    "percentage_points",
+    "points",
+    "per_100_people",
+    "km",
+    "mbps",
+    "ranks",
+    "percent_per_year",
+    "varies",
+)
 AGGREGATIONS = ("sum", "weighted_mean", "mean", "none")
 LEVELS = ("national", "province", "district", "commune", "village")
 
@@ -61,7 +76,7 @@ _REQUIRED = (
     "triggers",
     "description",
 )
-_OPTIONAL = ("counts", "refines")
+_OPTIONAL = ("counts", "refines", "aliases")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _DEFAULT = "indicators.yaml"
 
@@ -81,6 +96,7 @@ class Indicator:
     description: str
     counts: tuple[str, ...] = ()
     refines: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 class TriggerMatch(NamedTuple):
@@ -111,7 +127,7 @@ def _compose(path: Path) -> tuple[list, list[int]]:
             loader.dispose()
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, list):
+    if node is None or not isinstance(data, list):
         raise CatalogueError(f"{path}: expected a list of entries at the top level")
     return data, [item.start_mark.line + 1 for item in node.value]
 
@@ -166,6 +182,10 @@ def _entry(raw, where: str) -> Indicator:
     refines = raw.get("refines")
     if refines is not None and not isinstance(refines, str):
         fail("refines must be the code of another entry")
+    aliases = _strings(raw.get("aliases", []), "aliases", fail)
+    bad = [a for a in aliases if not _CODE.match(a) or a == code]
+    if bad:
+        fail(f"aliases {bad} must be snake_case codes other than the entry's own")
     return Indicator(
         code=code,
         name_vi=raw["name_vi"].strip(),
@@ -178,6 +198,7 @@ def _entry(raw, where: str) -> Indicator:
         description=raw["description"].strip(),
         counts=counts,
         refines=refines,
+        aliases=aliases,
     )
 
 
@@ -194,6 +215,13 @@ def _read(path: Path) -> dict[str, Indicator]:
             raise CatalogueError(f"{here}: code {indicator.code!r} already defined at {where[indicator.code]}")
         entries[indicator.code] = indicator
         where[indicator.code] = here
+    owner: dict[str, str] = {}
+    for code, ind in entries.items():
+        for alias in ind.aliases:
+            if alias in entries or alias in owner:
+                first = owner.get(alias, alias)
+                raise CatalogueError(f"{where[code]}: alias {alias!r} already names entry {first!r}")
+            owner[alias] = code
     for code, ind in entries.items():
         if ind.refines is None:
             continue
@@ -244,10 +272,25 @@ def codes() -> tuple[str, ...]:
     return tuple(_catalogue())
 
 
+@cache
+def _aliases() -> dict[str, str]:
+    return {alias: ind.code for ind in _catalogue().values() for alias in ind.aliases}
+
+
+def canonical(code: str) -> str:
+    """The catalogue code of ``code``: itself, or the entry it is an alias of.
+
+    An alias is another code for the same indicator, e.g. the code a labelling
+    contract or an earlier catalogue used ('late_dossier_rate' for
+    'dossiers_late_rate'). Unknown codes are returned unchanged.
+    """
+    return _aliases().get(code, code)
+
+
 def get(code: str) -> Indicator:
-    """The catalogue entry of ``code``; a KeyError suggests near codes."""
+    """The catalogue entry of ``code`` (or of the entry it is an alias of); a KeyError suggests near codes."""
     try:
-        return _catalogue()[code]
+        return _catalogue()[canonical(code)]
     except KeyError:
         near = difflib.get_close_matches(code, list(_catalogue()), n=3)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
@@ -312,7 +355,7 @@ class _Matcher:
 
     def scan(self, folded: str) -> list[TriggerMatch]:
         """Matches in ``folded`` (a text already passed through :func:`fold`)."""
-        found = []
+        found: list[TriggerMatch] = []
         for m in self.regex.finditer(folded):
             start, end = m.span(1)
             key = " ".join(m.group(1).split())
@@ -356,6 +399,8 @@ def _outermost(matches: list[TriggerMatch]) -> list[TriggerMatch]:
 
 
 _RATE_WORD = re.compile(r"(?<!\w)t[yi] le\s+")  # 'tỷ lệ' / 'tỉ lệ', folded
+# An abbreviation in brackets interrupts a phrase ('dịch vụ công (DVC) trực tuyến'); it is read as a space.
+_ASIDE = re.compile(r"\s*\(\s*[a-z0-9&.\-]{2,10}\s*\)")
 
 
 def _evidence(context: str, unit_word: str | None, unit: str | None) -> dict[str, dict[str, int]]:
@@ -369,7 +414,7 @@ def _evidence(context: str, unit_word: str | None, unit: str | None) -> dict[str
     matcher = _matcher(unit, "triggers")
     if matcher is None:
         return evidence
-    folded = fold(context)
+    folded = _ASIDE.sub(lambda m: " " * len(m.group()), fold(context))
     near = (0, 0)
     if unit_word and unit_word.strip():
         noun = " ".join(fold(unit_word).split())

@@ -21,7 +21,11 @@ _S, _F, _I, _B, _D = pa.string(), pa.float64(), pa.int64(), pa.bool_(), pa.date3
 _TS = pa.timestamp("s", tz="UTC")
 
 _PLACE = [
-    _f("admin_level", _S, "Tier whose units the fact measures: national, province, district, commune, village."),
+    _f(
+        "admin_level",
+        _S,
+        "Tier whose units the fact measures: national, province, district, commune, village; unknown for mixed tiers.",
+    ),
     _f("place", _S, "The unit or collective as the text names it ('huyện Mộ Đức', 'các xã, thị trấn huyện Trà Bồng')."),
     _f("province", _S, "Province name without its unit word ('Quảng Ngãi'), the fact belongs to."),
     _f("province_code", _S, "Code of that province in the units table: '51', or '51@2025' on the 2025 map."),
@@ -68,13 +72,20 @@ OBSERVATIONS = pa.schema(
         _f("indicator", _S, "Catalogue code, or 'other' when no catalogue entry fits.", False),
         _f("indicator_text", _S, "Vietnamese phrase of the source that names what is measured."),
         _f("value", _F, "The number, in the unit below ('99,89%' → 99.89, '46 tỷ đồng' → 4.6e10).", False),
-        _f("unit", _S, "percent, count, vnd, rank, criteria, km, … (see the catalogue).", False),
+        _f(
+            "unit",
+            _S,
+            "percent, count, vnd, rank, criteria, percentage_points, points, per_100_people, km, mbps, ranks, "
+            "… (see the catalogue).",
+            False,
+        ),
         _f("numerator", _F, "Numerator when the text writes a fraction ('1.458/1.604' → 1458)."),
         _f("denominator", _F, "Denominator of that fraction (1604)."),
         _f(
             "qualifier",
             _S,
-            "exact, approx (gần, khoảng), more_than (trên, hơn), at_least (tối thiểu, trở lên), less_than (dưới).",
+            "exact, approx (gần, khoảng), more_than (trên, hơn), at_least (tối thiểu, trở lên), less_than (dưới), "
+            "at_most (tối đa, không quá, the upper end of a range).",
             False,
         ),
         _f("is_target", _B, "True for a goal or plan (mục tiêu, phấn đấu, kế hoạch, sẽ); false for a result.", False),

@@ -69,6 +69,14 @@ VOCABULARIES: dict[str, Vocabulary] = {
             )
         },
     ),
+    "family_names": Vocabulary(columns=("name",), key="name"),
+    "digital_words": Vocabulary(columns=("phrase",), key="phrase"),
+    "national_bodies": Vocabulary(columns=("name",), key="name"),
+    "counted_nouns": Vocabulary(
+        columns=("noun", "role"),
+        key="noun",
+        allowed={"role": frozenset({"not_measure", "duration", "people", "place_unit"})},
+    ),
 }
 
 

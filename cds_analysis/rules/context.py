@@ -31,9 +31,14 @@ from cds_analysis.rules.places import TIER_WORD
 __all__ = [
     "is_structural",
     "is_not_a_measure",
+    "is_threshold",
+    "as_rate_change",
+    "speaks_of_digital",
+    "is_postal",
     "evidence_span",
     "period_for",
     "is_target",
+    "is_baseline",
     "indicator_for",
     "carry_periods",
     "share_fractions",
@@ -53,14 +58,23 @@ _LOCAL_TARGET = re.compile(
     re.I,
 )
 _TARGET_AFTER = re.compile(r"^[^.;]{0,40}?\b(được (?:\w+ ){0,3}giao|phải hoàn thành|cần hoàn thành)\b", re.I)
-# 'đã ban hành kế hoạch …' reports a plan that was issued, not a goal.
-_PLAN_ISSUED = re.compile(r"\b(ban hành|xây dựng|triển khai|thực hiện|phê duyệt)\s*(?:các\s*)?$", re.I)
+# 'đã ban hành kế hoạch …' reports a plan that was issued, 'trong kế hoạch …' names one, 'đã phấn đấu'
+# reports the effort made: none of them sets a goal.
+_PLAN_ISSUED = re.compile(
+    r"\b(ban hành|xây dựng|triển khai|thực hiện|phê duyệt|trong|theo|đã)\s*(?:các\s*|tốt\s*)?$", re.I
+)
 _DONE = re.compile(r"\b(đã|đạt được|kết quả)\b", re.I)
 _BASELINE = re.compile(r"\b(so với|so cùng kỳ|cùng kỳ)(?:\s+\S+){0,4}\s*$", re.I)
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{1,60})[”\"]")
 _NEW_RATE = re.compile(r"[,;]\s*t[ỷỉ] lệ\b", re.I)
 _BASELINE_VALUE = re.compile(r"\b(?:so với|so cùng kỳ)\b[^,;()]{0,30}\(\s*$", re.I)
 _RATE_WORD = re.compile(r"\bt[ỷỉ] lệ\b", re.I)
+_POPULATION = re.compile(
+    r"\s+(?:hộ(?: dân| gia đình)?\s*(?:với|và|,)\s*(?:trên |hơn |gần |khoảng )?[\d.]+\s*(?:nhân )?khẩu|(?:nhân )?khẩu)\b",
+    re.I,
+)
+_COMPOSITION = re.compile(r"\bthành phần(?: gồm| bao gồm)?\b", re.I)
+_INDEX = re.compile(r"\s+[A-ZĐ][^\s:]*(?:\s+[^\s:]+){0,3}\s*:")
 _CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra|Theo đó)\b", re.I)
 
 
@@ -80,6 +94,15 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
         return True
     if q.unit == "count" and noun in NOT_MEASURES and not fraction:
         return True
+    if re.search(r"\bmột trong(?: số)?\s*$", t[max(sentence.start, q.start - 14) : q.start], re.I):
+        return True  # 'là một trong 2 địa phương được chọn': membership of a group, not a measure
+    if q.unit == "count" and not fraction and _POPULATION.match(t, q.number_end):
+        return True  # 'TDP 1 có 170 hộ với trên 700 khẩu': the size of a place, told as context
+    clause_before = t[sentence.clause_at(q.number_start).start : q.number_start]
+    if q.unit == "count" and not fraction and _COMPOSITION.search(clause_before):
+        return True  # 'thành phần gồm Tổ trưởng …, Tổ phó … và 03 Tổ viên': who makes up a team
+    if q.unit == "count" and not t[sentence.start : q.number_start].strip() and _INDEX.match(t, q.number_end):
+        return True  # '3 Phong trào ĐTN: …' at the head of a paragraph numbers a heading
     after = t[q.end : min(sentence.end, q.end + 60)]
     if (
         q.unit == "count"
@@ -90,7 +113,9 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
         return True
     if re.match(r"^\s*(?:\S+\s){0,2}còn lại\b", t[q.number_end : q.number_end + 40]):
         return True
-    if re.search(r"\bcòn lại\b", t[sentence.clause_at(q.number_start).start : q.number_start]):
+    piece = t[sentence.clause_at(q.number_start).start : q.number_start]
+    piece = piece[max([0] + [m.end() for m in re.finditer(r",\s", piece)]) :]  # the number's own part
+    if re.search(r"\bcòn lại\b", piece):
         return True  # 'Các tỉnh còn lại đều dưới 50%': a remainder group, not a place
     if (
         q.unit == "count"
@@ -116,9 +141,77 @@ def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
     return False
 
 
+_DIGITAL = re.compile(rf"(?<![\wÀ-ỹ])(?:{phrase_pattern(load_vocabulary('digital_words')['phrase'])})(?![\wÀ-ỹ])", re.I)
+# A postal network ('283 điểm phục vụ bưu chính', '6.343 người/1 điểm') is no e-government measure;
+# the public postal service that returns results ('trả kết quả qua bưu chính công ích') is.
+_POSTAL = re.compile(r"\bbưu (?:chính|cục|điện)\b(?! công ích)", re.I)
+
+
+def speaks_of_digital(t: str, span: Span) -> bool:
+    """Whether a stretch of text (a paragraph) speaks of digital transformation at all.
+
+    A figure no catalogue entry names is kept only where it does.
+    """
+    return bool(_DIGITAL.search(t, span.start, span.end))
+
+
+def is_postal(t: str, sentence: Sentence) -> bool:
+    """A sentence about the postal network: its figures are not CĐS facts (convention H)."""
+    return bool(_POSTAL.search(t, sentence.start, sentence.end))
+
+
+def is_threshold(t: str, q: numbers.Quantity, clause: Span, neighbours) -> bool:
+    """'5/9 huyện đạt tỷ lệ này dưới 3%', '15/16 mục tiêu hoàn thành 100%': the bar that selects the counted units.
+
+    A percentage after a fraction in its clause that is not the fraction's own
+    share (1.458/1.604 hồ sơ, đạt 90,8%) describes each member, not a fact.
+    """
+    if q.unit != "percent":
+        return False
+    before = [o for o in neighbours if clause.start <= o.number_start < q.number_start]
+    if not before or before[-1].denominator is None or not before[-1].denominator:
+        return False
+    fraction = before[-1]
+    share = 100 * (fraction.numerator or fraction.value) / fraction.denominator
+    gap = t[fraction.end : q.number_start]
+    return abs(share - q.value) > 1 and bool(re.search(r"\b(đạt|hoàn thành|có|ở mức)\b", gap)) and len(gap) < 80
+
+
+_CHANGE_BEFORE = re.compile(r"\b(?:tăng|giảm)(?:\s+(?:tới|thêm|được|khoảng|gần|hơn|trên|mạnh|nhẹ))*\s*$", re.I)
+
+
+def as_rate_change(t: str, q: numbers.Quantity, sentence: Sentence, neighbours) -> numbers.Quantity:
+    """'đạt 3,45%, so với tháng 7 giảm 3,86%': a change between two rates is in percentage points (contract D).
+
+    The percentage right after 'tăng'/'giảm' is a change of a rate when the
+    sentence names a rate before it ('tỷ lệ', or another percentage).
+    """
+    if q.unit != "percent" or not _CHANGE_BEFORE.search(t, max(sentence.start, q.number_start - 30), q.number_start):
+        return q
+    earlier = t[sentence.start : q.number_start]
+    if _RATE_WORD.search(earlier) or any(
+        o.unit == "percent" and sentence.start <= o.number_start < q.number_start for o in neighbours
+    ):
+        return replace(q, unit="percentage_points")
+    return q
+
+
+# What the counted units did or are: '15 địa phương xếp loại tốt', '21 xã đang triển khai …', '11 xã đã công bố'.
+_STATUS_AFTER = re.compile(
+    rf"^(?:\s*,?\s*{TIER_WORD})*\s*(?:của \S+\s+)?(?:đã|đang|được|xếp loại|đạt|hoàn thành|có kết nối|triển khai)\b",
+    re.I,
+)
+
+
 def is_structural(t: str, q: numbers.Quantity, indicator: str) -> bool:
-    """'Huyện có 153 thôn': a count of units that measures nothing about CĐS."""
-    return indicator == "other" and q.unit == "count" and q.denominator is None and noun_after(t, q) in ADMIN_NOUNS
+    """'Huyện có 153 thôn': a count of units that measures nothing about CĐS.
+
+    A count of units that did something ('15 địa phương xếp loại tốt', '21 xã
+    đang triển khai …') measures that, even where no catalogue entry names it.
+    """
+    if indicator != "other" or q.unit != "count" or q.denominator is not None or noun_after(t, q) not in ADMIN_NOUNS:
+        return False
+    return not _STATUS_AFTER.match(t[q.end : q.end + 80])
 
 
 # ---------------------------------------------------------------------------
@@ -179,13 +272,32 @@ def share_subjects(t: str, facts) -> None:
             )
             if _LOCAL_TARGET.search(gap) or coordinated:
                 fact.indicator, fact.indicator_text = before.indicator, before.indicator_text
+                continue
+            if fact.indicator == "other" and fact.quantity.unit == "percent" and _continues_rate(t, gap, fact):
+                # 'Huyện Lập Thạch … tỷ lệ chậm, quá hạn 0,33%; huyện Sông Lô giảm từ 10,85% …', 'TP HCM,
+                # Hà Nội thuộc nhóm thấp nhất, dưới 10%': a rate that names nothing continues the last one
+                fact.indicator, fact.indicator_text = before.indicator, before.indicator_text
+
+
+_NEW_SUBJECT = re.compile(r"\bt[ỷỉ] lệ\s+(?!này|đó|trên|dưới|khoảng|gần|đạt|là|chung|cao|thấp)\w", re.I)
+_OWN_WORDS_AFTER = re.compile(
+    r"[\d.,%()]|\b(?:xuống|còn|lên|tăng|giảm|so|với|cùng|kỳ|năm|tháng|quý|và|đạt|là|tại|ở|của|các)\b", re.I
+)
+
+
+def _continues_rate(t: str, gap: str, fact) -> bool:
+    """A percentage with no subject of its own, within a few lines of the last named rate."""
+    if len(gap) > 400 or _NEW_SUBJECT.search(gap):
+        return False
+    after = re.split(r"[;.]", t[fact.quantity.end : fact.quantity.end + 60], maxsplit=1)[0]
+    return len(_OWN_WORDS_AFTER.sub(" ", re.sub(rf"{TIER_WORD}\s*\S*", " ", after)).split()) <= 1
 
 
 def _rate_of(code: str) -> str | None:
-    """The rate entry of a count entry ('digitised_dossiers_count' → 'digitised_dossiers_rate')."""
+    """The rate entry of a count entry ('dossiers_digitized_count' → 'dossier_digitization_rate')."""
     for candidate in (code.replace("_count", "_rate"), code + "_rate"):
-        if candidate != code and candidate in indicators.codes():
-            return candidate
+        if candidate != code and indicators.canonical(candidate) in indicators.codes():
+            return indicators.canonical(candidate)
     return None
 
 
@@ -228,7 +340,7 @@ def period_for(
     for m in mentions:
         if not sentence.start <= m.start < sentence.end:
             continue
-        if _BASELINE.search(t[max(sentence.start, m.start - 20) : m.start]):
+        if is_baseline(t, sentence.start, m.start):
             if re.fullmatch(r"\s*\(\s*", t[m.end : q.number_start]):
                 return m.period, True  # 'tăng so với năm 2022 (48,9%)': the bracketed value is 2022's
             continue
@@ -265,6 +377,11 @@ def period_for(
         return None, False
     chosen = _narrowest_or_nearest(candidates, q)
     return chosen.period, True
+
+
+def is_baseline(t: str, sentence_start: int, mention_start: int) -> bool:
+    """'so với năm 2021', 'so cùng kỳ năm 2022': the period a figure is compared with, not its own."""
+    return bool(_BASELINE.search(t[max(sentence_start, mention_start - 40) : mention_start]))
 
 
 def _narrowest_or_nearest(candidates, q):
@@ -407,15 +524,19 @@ def indicator_for(
         ):
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
-    if code is None and sentence is not None and (_PREDICATE.search(before) or q.unit == "rank"):
+    if (
+        code is None
+        and sentence is not None
+        and (_PREDICATE.search(before) or q.unit in ("rank", "ranks", "points", "percentage_points"))
+    ):
         # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
-        for earlier in (
+        for words in (
             t[clause.start : q.number_start],
             t[sentence.start : clause.start],
             t[previous.start : previous.end] if previous else "",
-            t[max(0, sentence.start - 1500) : sentence.start] if q.unit == "rank" else "",
+            t[max(0, sentence.start - 1500) : sentence.start] if q.unit in ("rank", "ranks", "points") else "",
         ):
-            code = indicators.match_indicator(earlier, unit=q.unit) if earlier.strip() else None
+            code = indicators.match_indicator(words, unit=q.unit) if words.strip() else None
             if code:
                 return [(code, None)]
     if code is None:

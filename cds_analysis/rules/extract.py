@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -27,13 +27,13 @@ import pandas as pd
 import pyarrow as pa
 
 from cds_analysis.lang import numbers, periods
-from cds_analysis.lang.segments import split_paragraphs
+from cds_analysis.lang.segments import Span, split_paragraphs, unwrap
 from cds_analysis.lang.text import NormalizedText
 from cds_analysis.read.documents import Document, read_document
 from cds_analysis.read.tables import Sheet, find_text_tables
 from cds_analysis.reference.gazetteer import on_current_map
 from cds_analysis.reference.schemas import OBSERVATIONS
-from cds_analysis.rules import boilerplate, context, places
+from cds_analysis.rules import boilerplate, context, enumerations, places
 from cds_analysis.rules import tables as report_tables
 from cds_analysis.rules.boilerplate import in_boilerplate
 from cds_analysis.versions import rules_version
@@ -77,7 +77,7 @@ def extract_text(
     found = report_tables.read_tables(
         text, find_text_tables(text) if tables is None else tables, published, source or "<text>", doc_id
     )
-    facts = _facts(nt.text, published, [nt.from_original(*region) for region in found.regions])
+    facts = _facts(unwrap(nt.text), published, [nt.from_original(*region) for region in found.regions])
     rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
     prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
     return on_current_map(report_tables.without_restatements(prose, found.observations), published)
@@ -108,30 +108,49 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
     heading_periods = _heading_periods(t, paragraphs, all_mentions)
     quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
-    in_focus = places.PlaceContext(t, paragraphs, furniture)
+    in_focus = places.PlaceContext(t, paragraphs, furniture, published)
     quantities = [q for q in quantities if not any(s <= q.number_start < e for s, e in in_tables)]
     facts: list[_Fact] = []
     seen: set[tuple] = set()
     previous_sentence_facts: list[_Fact] = []
     previous_sentence = None
     last_sentence = None
+    report_period: periods.Period | None = None
+    section_period: periods.Period | None = None
+    goals = _GoalSection(_is_plan(t, paragraphs), None)
     for paragraph in paragraphs:
         previous_sentence_facts, previous_sentence = [], None
         last_in_paragraph = None
+        goals = _goal_section(t, paragraph, period_mentions, goals)
+        states = any(paragraph.start <= q.number_start < paragraph.end for q in quantities)
+        new_unit = in_focus.opens_with_unit(paragraph)
+        if not _CONTINUES.match(t, paragraph.start) and (states or new_unit):
+            report_period = None  # a paragraph with figures is a new statement, unless it details the last one
+        section_period = _section_period(t, paragraph, period_mentions, section_period, new_unit)
         for sentence in paragraph.sentences:
             in_sentence = [q for q in quantities if sentence.start <= q.number_start < sentence.end]
             sentence_facts: list[_Fact] = []
+            postal = context.is_postal(t, sentence)
+            # 'tỷ lệ này' speaks of the sentence before, 'Đứng đầu là …' names the index after: the
+            # sentences around a figure must speak of CĐS
+            digital = context.speaks_of_digital(t, _around(paragraph, sentence))
             for q in in_sentence:
-                if context.is_not_a_measure(t, q, sentence):
+                if postal or context.is_not_a_measure(t, q, sentence):
                     continue
                 clause = sentence.clause_at(q.number_start)
                 neighbours = [o for o in in_sentence if o is not q]
+                if context.is_threshold(t, q, clause, neighbours):
+                    continue
+                q = context.as_rate_change(t, q, sentence, neighbours)
                 span = context.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
                 place = in_focus.place_for(q, sentence, clause, paragraph, neighbours)
                 is_target = context.is_target(t, q, sentence, clause, period_mentions)
                 period, marked = context.period_for(
                     t, q, sentence, clause, period_mentions, published, is_target, last_in_paragraph, neighbours
                 )
+                if period is not None and _DAY_LABEL.match(period.label):
+                    # 'Sáng 5/4, … đã thành lập 04 tổ': what stands on a day is a status as of that day
+                    period = periods.Period(f"as_of {period.label}", period.start, period.end)
                 if marked and period is not None and period.label.startswith("as_of"):
                     is_target = False  # 'Tính đến hết năm 2024, … hoàn thành 100%' reports a status
                 for indicator, indicator_text in context.indicator_for(
@@ -145,7 +164,19 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
                     fact.period, fact.period_marked = heading_periods[paragraph.start], True
             context.share_fractions(t, sentence_facts)
             context.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
+            sentence_facts = _enumerated(t, sentence_facts, sentence, paragraph, in_focus)
+            if not digital:  # what no entry names, in sentences that do not speak of CĐS, is about something else
+                sentence_facts = [f for f in sentence_facts if f.indicator != "other"]
             context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
+            for fact in sentence_facts:
+                if goals.active and not fact.is_target and not _reports_done(t, sentence, fact):
+                    fact.is_target = True  # an item under a plan's goal ('Mục tiêu đến năm 2026:↵- 95% …')
+                    if fact.period is None and not fact.period_marked:
+                        fact.period = goals.period
+                if fact.period is None and not fact.period_marked and not fact.is_target:
+                    fact.period = report_period or section_period  # a report's breakdown, a section's items
+            first_number = min((q.number_start for q in in_sentence), default=sentence.end)
+            report_period = _report_period(t, sentence, period_mentions, report_period, first_number)
             for fact in sentence_facts:
                 key = (
                     fact.indicator,
@@ -163,6 +194,161 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
             last_sentence = last_in_paragraph = sentence
     facts.sort(key=lambda f: f.quantity.number_start)
     return _without_unnamed_repeats(facts)
+
+
+@dataclass(frozen=True)
+class _GoalSection:
+    """Whether the text is in a plan's goals, and the horizon the goals named ('đến năm 2026')."""
+
+    active: bool
+    period: periods.Period | None
+
+
+# Headings and openers of a plan's goals and of a report's results; numbering ('II.', '2.', 'a)', '-') aside.
+_NUMBERING = r"\s*(?:[IVX]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[-+•–*])?\s*"
+_GOAL_HEAD = re.compile(_NUMBERING + r"(?:mục tiêu|chỉ tiêu|phấn đấu|định hướng)\b", re.IGNORECASE)
+_RESULT_HEAD = re.compile(
+    _NUMBERING + r"(?:kết quả|tình hình|đánh giá|đến nay|tính đến|hiện nay|qua \d|sau \d|sau khi)\b", re.IGNORECASE
+)
+_PLAN_TITLE = re.compile(r"\s*(?:KẾ HOẠCH|Kế hoạch)\b(?![^\n]{0,40}\b(?:đã|được)\b)")
+_PLAN_ADDRESS = re.compile(r"\s*source:\s*\S+/ke-hoach-", re.IGNORECASE)
+_DONE_BEFORE = re.compile(r"\b(?:đã|đạt được|kết quả|hiện có|hiện nay|đến nay)\b", re.IGNORECASE)
+
+
+def _is_plan(t: str, paragraphs) -> bool:
+    """A plan ('KẾ HOẠCH …' as its title, or a page address naming one): its figures are goals."""
+    if _PLAN_ADDRESS.match(t):
+        return True
+    heads = [t[p.start : p.end] for p in paragraphs[:8]]
+    return any(_PLAN_TITLE.match(h) and len(h.strip()) <= 200 for h in heads)
+
+
+def _goal_section(t: str, paragraph, mentions, current: _GoalSection) -> _GoalSection:
+    """The goal state after a paragraph's opening words.
+
+    A goal heading or opener ('Mục tiêu đến năm 2026', 'II. CHỈ TIÊU', 'Phấn đấu')
+    starts the goals, with the horizon it names; a results heading or opener
+    ('I. KẾT QUẢ THỰC HIỆN', 'Đến nay', 'Kết quả') ends them. A programme's span
+    ('giai đoạn 2021 - 2025') is no horizon.
+    """
+    if _RESULT_HEAD.match(t, paragraph.start):
+        return _GoalSection(False, None)
+    if not _GOAL_HEAD.match(t, paragraph.start):
+        return current
+    head_end = min(paragraph.end, paragraph.start + 120)
+    horizons = [
+        m.period
+        for m in mentions
+        if paragraph.start <= m.start < head_end
+        and m.period is not None
+        and m.kind in ("target_horizon", "explicit")
+        and not m.period.label.startswith("range")
+    ]
+    return _GoalSection(True, horizons[0] if horizons else current.period)
+
+
+def _reports_done(t: str, sentence, fact: _Fact) -> bool:
+    """A figure a sentence reports as done ('đã', 'kết quả', 'đến nay' before it), or a status as of a date."""
+    if fact.period is not None and fact.period.label.startswith("as_of"):
+        return True
+    return bool(_DONE_BEFORE.search(t, sentence.start, fact.quantity.number_start))
+
+
+_DAY_LABEL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# A paragraph that details the one before it: 'Trong đó, …', 'Theo đó, …', a bullet or list item.
+_CONTINUES = re.compile(
+    r"\s*(?:[-+•–*]\s|[a-zđ]\)\s|(?:Trong đó|Theo đó|Cụ thể|Ngoài ra|Bên cạnh đó|Đối với|Riêng|Đồng thời)\b"
+    r"|[^.,;:\n]{0,40}\bcũng\b)"  # 'Hà Tĩnh cũng xếp thứ 28 …': 'also' continues the statement before
+)
+# A paragraph that opens with its period ('Năm 2024, tỉnh …', 'Trong 6 tháng đầu năm 2024, …') starts a section.
+_OPENS_WITH_PERIOD = re.compile(r"\s*(?:Trong\s+|Tính đến\s+)?")
+
+
+def _section_period(t: str, paragraph, mentions, current: periods.Period | None, new_unit: bool):
+    """The period of the section a paragraph belongs to (convention F: a section's period holds for its items).
+
+    A paragraph that opens with a period names it; the period holds over the
+    paragraphs after it until another period is named or a paragraph turns to
+    another unit ('Tại huyện Tư Nghĩa, …').
+    """
+    inside = [
+        m
+        for m in mentions
+        if paragraph.start <= m.start < paragraph.end and not context.is_baseline(t, paragraph.start, m.start)
+    ]
+    lead = _OPENS_WITH_PERIOD.match(t, paragraph.start)
+    opening = next((m for m in inside if lead is not None and m.start == lead.end()), None)
+    if opening is not None:
+        period = opening.period
+        later = [m for m in inside if m.start > opening.start]
+        if period is None or any(m.period is None or not period.start <= m.period.start <= period.end for m in later):
+            return None  # 'Năm 2022, … Từ tháng 11/2022 đến nay, …': the paragraph moved on
+        explicit = opening.kind in ("explicit", "relative")
+        ok = (
+            explicit
+            and not opening.period.label.startswith(("as_of", "since"))
+            and not _DAY_LABEL.match(opening.period.label)
+        )
+        return opening.period if ok else None
+    if inside or new_unit:
+        return None
+    return current
+
+
+def _enumerated(t: str, sentence_facts: list[_Fact], sentence, paragraph, in_focus) -> list[_Fact]:
+    """One fact per unit of an enumeration that shares a figure (convention J)."""
+    k = paragraph.sentences.index(sentence)
+    following = paragraph.sentences[k + 1] if k + 1 < len(paragraph.sentences) else None
+    out = []
+    for fact in sentence_facts:
+        q = fact.quantity
+        group = enumerations.members(t, q, sentence, sentence.clause_at(q.number_start), following, in_focus)
+        out += [replace(fact, place=place) for place in group] if group else [fact]
+    return out
+
+
+def _around(paragraph, sentence) -> Span:
+    """A sentence with its neighbours in the paragraph."""
+    k = paragraph.sentences.index(sentence)
+    return Span(
+        paragraph.sentences[max(0, k - 1)].start, paragraph.sentences[min(len(paragraph.sentences) - 1, k + 1)].end
+    )
+
+
+def _report_period(
+    t: str, sentence, mentions, current: periods.Period | None, first_number: int
+) -> periods.Period | None:
+    """The period that holds after ``sentence`` for the breakdown that follows it.
+
+    'Năm 2022, …', 'trong tháng 8/2021 đã tiếp nhận …' name the period of a report
+    before its first figure; it holds for the rest of the paragraph and the
+    paragraphs that detail it (convention F of the gold set) until another period
+    is named. 'đến nay' holds for its own sentence only, a goal's horizon for the
+    goal, a single day for an event: naming one ends the report's period. A period
+    after the first figure or in brackets qualifies that figure only ('… (năm 2022
+    và quý I/2023) cho 1.112 lượt'); a baseline ('so với năm 2021') names none.
+    """
+    named = [
+        m
+        for m in mentions
+        if sentence.start <= m.start < sentence.end and not context.is_baseline(t, sentence.start, m.start)
+    ]
+    if not named:
+        return current
+    m = named[-1]
+    head = t[sentence.start : m.start]
+    if m.start > first_number or head.count("(") > head.count(")"):
+        return current if m.period is not None and not m.period.label.startswith("as_of") else None
+    if (
+        m.period is None
+        or m.kind not in ("explicit", "relative")
+        or m.period.label.startswith(("as_of", "since"))
+        or _DAY_LABEL.match(m.period.label)
+    ):
+        return None
+    return m.period
 
 
 def _without_unnamed_repeats(facts: list[_Fact]) -> list[_Fact]:
@@ -194,6 +380,8 @@ def _heading_periods(t: str, paragraphs, mentions) -> dict[int, periods.Period]:
     current = None
     for p in paragraphs:
         line = t[p.start : p.end].strip()
+        if _SOURCE.match(line):
+            continue  # a saved page's address: its slug is no heading
         if _BULLET.match(line):
             if current is not None:
                 found[p.start] = current
@@ -207,10 +395,13 @@ def _heading_periods(t: str, paragraphs, mentions) -> dict[int, periods.Period]:
     return found
 
 
+_SOURCE = re.compile(r"\s*source:\s*\S+\s*$")
+
+
 def _headline(t: str, paragraphs) -> list[tuple[int, int]]:
     """A headline restates a fact of the body; its numbers are not counted again."""
     spans = []
-    if paragraphs and re.match(r"\s*source:\s*\S+\s*$", t[paragraphs[0].start : paragraphs[0].end]):
+    if paragraphs and _SOURCE.match(t[paragraphs[0].start : paragraphs[0].end]):
         spans.append((paragraphs[0].start, paragraphs[0].end))  # a saved page's 'source: URL' line
         paragraphs = paragraphs[1:]
     if len(paragraphs) < 2:

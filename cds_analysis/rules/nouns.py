@@ -2,7 +2,8 @@
 
 '8 nhóm nhiệm vụ' counts tasks (not a measure), '30 ngày đêm' a duration,
 '250 cán bộ' people, '13/13 xã' units. Both the place rules and the
-measure rules ask these questions.
+measure rules ask these questions; the word lists are data
+(``reference/data/vocab/counted_nouns.csv``).
 """
 
 from __future__ import annotations
@@ -11,58 +12,24 @@ import re
 from functools import lru_cache
 
 from cds_analysis.lang import numbers
+from cds_analysis.reference.vocab import load_vocabulary
 
 __all__ = ["ADMIN_NOUNS", "DURATIONS", "NOT_MEASURES", "PEOPLE", "noun_after", "fold_noun"]
 
 _WORD = r"[\wÀ-ỹ]+"
+
+
+def _nouns(role: str) -> frozenset[str]:
+    table = load_vocabulary("counted_nouns")
+    return frozenset(table.loc[table["role"] == role, "noun"])
+
+
 # Nouns that count things which are not measures of progress (tasks, steps…)
-# unless written as a fraction ('42/48 nhiệm vụ').
-NOT_MEASURES = {
-    "nhiệm vụ",
-    "giải pháp",
-    "nội dung",
-    "bước",
-    "cấp",
-    "lĩnh vực",
-    "trụ cột",
-    "nhóm giải pháp",
-    "chương trình",
-    "đề án",
-    "mục tiêu",
-    "chỉ tiêu",
-    "lần",
-    "tuổi",
-    "khâu",
-    "đợt",
-    "phần",
-    "thành phần",
-    "loại",
-    "nhóm nhiệm vụ",
-    "quan điểm",
-    "định hướng",
-    "kiến nghị",
-    "ý kiến",
-}
-DURATIONS = {"ngày", "tháng", "năm", "tuần", "giờ", "phút", "giây", "ngày đêm", "quý", "buổi", "ngày làm việc"}
-
-
-PEOPLE = {"cán bộ", "đại biểu", "người", "khách", "công chức", "viên chức", "học viên", "đồng chí", "người dân"}
-ADMIN_NOUNS = {
-    "xã",
-    "phường",
-    "thị trấn",
-    "thôn",
-    "địa phương",
-    "huyện",
-    "thị xã",
-    "thành phố",
-    "quận",
-    "tổ dân phố",
-    "bản",
-    "ấp",
-    "khu phố",
-    "đơn vị",
-}
+# unless written as a fraction ('42/48 nhiệm vụ'); durations; people; units of places.
+NOT_MEASURES = _nouns("not_measure")
+DURATIONS = _nouns("duration")
+PEOPLE = _nouns("people")
+ADMIN_NOUNS = _nouns("place_unit")
 _NOUNS_LONGEST_FIRST = sorted(NOT_MEASURES | DURATIONS | PEOPLE | ADMIN_NOUNS, key=len, reverse=True)
 
 

@@ -19,15 +19,19 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from datetime import date
+from functools import cache, lru_cache
+from urllib.parse import urlsplit
 
 from cds_analysis.lang import numbers
 from cds_analysis.lang.segments import Paragraph, Sentence, Span
+from cds_analysis.lang.text import fold_key
 from cds_analysis.reference import gazetteer
+from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
 from cds_analysis.rules.boilerplate import in_boilerplate
 from cds_analysis.rules.nouns import noun_after
 
-__all__ = ["Place", "PlaceContext", "TIER_WORD"]
+__all__ = ["Place", "PlaceContext", "TIER_WORD", "site_units"]
 
 # Phrases spanning tiers ('từ huyện đến xã', 'cấp huyện, cấp xã') name no single tier.
 _FROM_TO = re.compile(
@@ -37,7 +41,12 @@ _FROM_TO = re.compile(
 _BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện|xã)\b(?:(?:,| và) cấp xã\b)?", re.I)
 # 'Ở cấp xã, …' at the head of a sentence sets the tier for all its clauses.
 _HEAD_TIER = re.compile(
-    r"\s*(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),"
+    r"\s*(?:(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),"
+    r"|(?P<subject>(?:UBND )?[Cc]ác (?:xã|thôn)(?:, (?:phường|thị trấn|bản|tổ dân phố))*)\s(?!của|thuộc|trên|tại))"
+)
+# 'Tỷ lệ thôn được phủ sóng …: 100%': a rate of units of a tier.
+_RATE_OF_TIER = re.compile(
+    r"\b(?i:t[ỷỉ] lệ)\s+(?:(?:số|các)\s+)?(?P<tier>thôn|bản|tổ dân phố|xã|phường|huyện)\b(?!\s+[A-ZĐ])[^.;\n]{0,100}$"
 )
 
 # Tier words in a number's noun phrase or earlier in its clause.
@@ -87,9 +96,15 @@ class Place:
 
     @property
     def label(self) -> str | None:
-        if self.unit is None:
-            return self.collective
+        if self.unit is None or (self.named_village and self.unit.level != "commune"):
+            return self.collective  # a named village whose commune the text does not give is named alone
         return f"{self.collective} {self.unit.label}" if self.collective else self.unit.label
+
+    @property
+    def named_village(self) -> bool:
+        """'thôn Phủ Lý Bắc', not the collective 'các thôn, tổ dân phố'."""
+        words = (self.collective or "").lower()
+        return self.level == "village" and bool(words) and not words.startswith(("các ", "cấp "))
 
     @property
     def key(self) -> tuple:
@@ -145,6 +160,34 @@ _BARE_REF = re.compile(
     r"|(?P<district>(?<!, )(?<!các )(?<!cấp )\b(?:(?i:toàn) huyện|(?i:trên) địa bàn huyện|UBND huyện|(?i:h)uyện|thị xã|(?i:toàn) thị xã|UBND thị xã)\b)(?!\s+(?:[A-ZĐ]|miền|vùng))"
     r"|(?P<commune>(?<![,\w] )\bXã\b(?!\s+[A-ZĐ])|\b(?:toàn xã|UBND xã|địa phương này)\b(?!\s+[A-ZĐ]))"
 )
+# A ministry, or the country as a whole ('bình quân cả nước'), is national. 'Xếp thứ 21 cả nước' is a
+# province's rank among the country's, not a national figure.
+_NATIONAL_REF = re.compile(
+    rf"(?<![\wÀ-ỹ])(?P<body>{phrase_pattern(load_vocabulary('national_bodies')['name'])})(?![\wÀ-ỹ])"
+    r"|\b(?P<country>(?:(?i:bình quân|trung bình|tỷ lệ chung của|mức chung của) )(?:cả nước|toàn quốc))\b"
+    r"|(?:^|(?<=[.:;] ))(?P<whole>Cả nước|Toàn quốc)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A village is named by its word and a name or number ('thôn Phủ Lý Bắc', 'TDP 1', 'thôn 6'); the gazetteer
+# stops at communes, so the village is placed in the commune in focus.
+_VILLAGE_REF = re.compile(
+    r"(?<![\wÀ-ỹ])(?:[Tt]hôn|TDP|[Tt]ổ dân phố|[Xx]óm|[Kk]hu phố)\s+(?:\d+\b|(?:[^\W\d_]+ ?){1,4})"
+)
+
+
+def _village_name(hit: re.Match[str]) -> str | None:
+    """'thôn Phủ Lý Bắc' of 'thôn Phủ Lý Bắc có …': the word and its number or capitalised name, else None."""
+    word, _, rest = hit.group().partition(" ")
+    if rest.strip().isdigit():
+        return f"{word} {rest.strip()}"
+    name = []
+    for token in rest.split():
+        if not token[0].isupper():
+            break
+        name.append(token)
+    return f"{word} {' '.join(name)}" if name else None
+
+
 _COLLECTIVE_REF = re.compile(
     r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$"
 )
@@ -162,14 +205,30 @@ _LIST_OPENER = re.compile(r"\b(gồm|bao gồm|như)\s*:?\s*(?:các )?(?:xã|th�
 class PlaceContext:
     """Places named in one document, in reading order, and the unit in focus at each point."""
 
-    def __init__(self, text: str, paragraphs: list[Paragraph], furniture: list[tuple[int, int]]):
+    def __init__(
+        self,
+        text: str,
+        paragraphs: list[Paragraph],
+        furniture: list[tuple[int, int]],
+        published: date | None = None,
+    ):
         self.text = text
-        first = [m for m in gazetteer.find_mentions(text) if not in_boilerplate(furniture, m.start)]
-        self.province = _main_province(first)
+        # A text dated after the 2025 reform names the new units (class R): 'xã Bắc Hà, tỉnh Lào Cai' is the new
+        # commune, not the abolished district. Earlier and undated texts are read on the old map.
+        self.on = published if published is not None and published > gazetteer.LAST_OLD_DAY else None
+        site = site_units(text, self.on)
+        everywhere = gazetteer.find_mentions(text, on=self.on)
+        first = [m for m in everywhere if self._is_place(m, furniture)]
+        # The title names the report's subject ('Hà Nam dẫn đầu …') although it is page furniture.
+        title_end = next((p.end for p in paragraphs if not _SOURCE_LINE.match(text, p.start)), 0)
+        title = [m for m in everywhere if m.start < title_end and m not in first and self._is_place(m, [])]
+        self.province = _main_province(first + title, self.on) or site.get("province")
         code = self.province.code if self.province else None
         if code is not None and any(m.unit is None for m in first):
             # Names that are ambiguous across the country may be unique inside the province.
-            first = [m for m in gazetteer.find_mentions(text, province=code) if not in_boilerplate(furniture, m.start)]
+            first = [
+                m for m in gazetteer.find_mentions(text, province=code, on=self.on) if self._is_place(m, furniture)
+            ]
         # Lower units of other provinces are homonyms of places the gazetteer lacks, not the subject.
         named = [
             m
@@ -177,14 +236,39 @@ class PlaceContext:
             if m.unit is not None and (code is None or m.unit.level == "province" or m.unit.province_code == code)
         ]
         self.district = _main_district(named)
+        # A report that names its own unit only as 'huyện', 'xã' is the unit of the site it was published on.
+        self.site = {level: unit for level, unit in site.items() if code is None or unit.province_code == code}
+        if self.district is None and "district" in self.site:
+            self.district = self.site["district"]
         sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
         self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
         self._compared = _compared_refs(self.refs, sentence_starts)
         self._starts = [r.start for r in self.refs]
 
+    def places_named(self, start: int, end: int) -> list[tuple[int, int, Place]]:
+        """(start, end, place) of every unit and national body named in ``text[start:end]``, in order.
+
+        Reads the stretch afresh, so units listed after 'gồm' (not subjects in
+        reading order) are found too; used to expand enumerations.
+        """
+        found = []
+        for m in gazetteer.find_mentions(self.text[start:end], on=self.on):
+            if m.unit is not None and self._is_place(replace(m, start=m.start + start, end=m.end + start), []):
+                found.append((start + m.start, start + m.end, Place(m.unit.level, m.unit)))
+        for hit in _NATIONAL_REF.finditer(self.text, start, end):
+            if hit.group("body"):
+                found.append((hit.start(), hit.end(), Place("national", None, hit.group("body"))))
+        return sorted(found, key=lambda f: f[0])
+
+    def _is_place(self, m: gazetteer.Mention, furniture) -> bool:
+        """A mention outside page furniture that is not part of a person's name ('Đỗ Thái Bình')."""
+        if in_boilerplate(furniture, m.start):
+            return False
+        return m.unit_word is not None or not _PERSON_BEFORE.search(self.text[max(0, m.start - 40) : m.start])
+
     # -- references -----------------------------------------------------
     def _refs(self, named, furniture) -> list[_Ref]:
-        refs = [_Ref(m.start, m.end, m.unit) for m in named if not self._is_parent_aside(m.start)]
+        refs = [_Ref(m.start, m.end, m.unit) for m in named if not self._is_parent_aside(m.start, m.end)]
         taken = [(m.start, m.end) for m in named]  # a bracketed parent is no subject, nor is its name bare
         # A unit named once with its unit word is recognised bare later on ('Bình Đào đã …').
         known = dict(_districts_of(self.province)) if self.province else {}
@@ -197,7 +281,7 @@ class PlaceContext:
                 if (
                     not _overlaps(taken, start, end)
                     and not in_boilerplate(furniture, start)
-                    and not self._is_parent_aside(start)
+                    and not self._is_parent_aside(start, end)
                 ):
                     refs.append(_Ref(start, end, unit))
         for hit in _BARE_REF.finditer(self.text):
@@ -207,8 +291,16 @@ class PlaceContext:
             if counted and not re.fullmatch(r"(19|20)\d\d", counted.group(1)):
                 continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
             refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
+        for hit in _VILLAGE_REF.finditer(self.text):
+            village = _village_name(hit)
+            if village and not _overlaps(taken, hit.start(), hit.end()) and not in_boilerplate(furniture, hit.start()):
+                refs.append(_Ref(hit.start(), hit.start() + len(village), None, tier="village", collective=village))
+        for hit in _NATIONAL_REF.finditer(self.text):
+            if not in_boilerplate(furniture, hit.start()):
+                label = hit.group("body") or "cả nước"
+                refs.append(_Ref(hit.start(), hit.end(), None, tier="national", collective=label))
         refs.sort(key=lambda r: r.start)
-        out = []
+        out: list[_Ref] = []
         for ref in refs:
             if out and _is_apposed_parent(self.text, out[-1], ref):
                 continue
@@ -225,10 +317,15 @@ class PlaceContext:
             out.append(ref)
         return out
 
-    def _is_parent_aside(self, start: int) -> bool:
-        """'xã Tịnh Long (TP.Quảng Ngãi)': the bracketed unit only locates the one before it."""
-        return self.text[max(0, start - 1) : start] == "(" and bool(
-            re.search(r"[\wÀ-ỹ]\s*\($", self.text[max(0, start - 3) : start])
+    def _is_parent_aside(self, start: int, end: int) -> bool:
+        """'xã Tịnh Long (TP.Quảng Ngãi)': a unit alone in brackets only locates the one before it.
+
+        A bracket that goes on ('(huyện Sông Lô giảm từ 10,85% …') opens a clause about that unit.
+        """
+        return (
+            self.text[max(0, start - 1) : start] == "("
+            and bool(re.search(r"[\wÀ-ỹ]\s*\($", self.text[max(0, start - 3) : start]))
+            and bool(re.match(r"\s*\)", self.text[end : end + 3]))
         )
 
     def _in_list(self, ref: _Ref, sentence_start: int) -> bool:
@@ -249,6 +346,11 @@ class PlaceContext:
             i += 1
         return out
 
+    def opens_with_unit(self, paragraph: Paragraph) -> bool:
+        """Whether a paragraph starts by naming a district or commune ('Tại huyện Tư Nghĩa, …', 'Xã X đã …')."""
+        head = self._refs_between(paragraph.start, min(paragraph.end, paragraph.start + 40))
+        return any(r.unit is not None and r.unit.level in ("district", "commune") for r in head)
+
     # -- focus ------------------------------------------------------------
     def _last_unit(self, before: int, level: str) -> gazetteer.Unit | None:
         """The last unit of ``level`` named before ``before`` (a commune names its district too)."""
@@ -261,14 +363,14 @@ class PlaceContext:
                 if level == "district" and unit.level == "commune" and unit.district_code:
                     return gazetteer.resolve(unit.district_code, level="district")
             i -= 1
-        return self.district if level == "district" else None
+        return self.district if level == "district" else self.site.get(level)
 
     def _unit_of(self, ref: _Ref) -> gazetteer.Unit | None:
         if ref.unit is not None:
             return ref.unit
         if ref.tier == "province":
             return self.province
-        return self._last_unit(ref.start, ref.tier)
+        return self._last_unit(ref.start, ref.tier) if ref.tier else None
 
     def place_of_row(self, label: str) -> Place:
         """The place of a table row: the document's unit, at the tier the label names ('+ Cấp huyện')."""
@@ -300,6 +402,7 @@ class PlaceContext:
             if r.unit is not None and _QUALIFYING.search(self.text[max(q.end, r.start - 15) : r.start])
         ]
         respective = self._respective(q, sentence, neighbours)
+        chosen: _Ref | None
         if respective is not None:
             chosen = respective  # 'Thừa Thiên Huế và Cần Thơ lần lượt xếp thứ 4 và thứ 5'
         elif after:
@@ -314,25 +417,34 @@ class PlaceContext:
                 r for r in self._refs_between(0, sentence.start) if r.unit is not None and r not in self._compared
             ]
             chosen = earlier[-1] if earlier else None
+        if chosen is not None and chosen.tier == "national":
+            return Place("national", None, chosen.collective)
+        if chosen is not None and chosen.tier == "village":  # 'Tổ CNSCĐ thôn 6 có 5 người'
+            commune = self._last_unit(chosen.start, "commune") or self.site.get("commune")
+            return Place("village", commune or self.district or self.province, chosen.collective)
         unit = self._unit_of(chosen) if chosen else None
         # A collective ('các địa phương trên địa bàn X') holds for the rest of its paragraph.
         collective = chosen.collective if chosen and chosen.start >= paragraph.start else None
         if unit is None:
-            unit = self.district or self.province
+            unit = self.site.get("commune") or self.district or self.province
         level, words = _tier_of_quantity(self.text, q, clause, neighbours)
         if level is None:
             level, words, where = _clause_marker(self.text, q, clause, neighbours)
-            named_after = (
-                chosen is not None and chosen.unit is not None and chosen in in_clause and chosen.start > where
-            )
-            if level and named_after and _RANK[chosen.unit.level] >= _RANK[level.replace("_collective", "")]:
+            named = chosen.unit if chosen is not None and chosen in in_clause and chosen.start > where else None
+            if (
+                level
+                and named is not None
+                and (_RANK[named.level] >= _RANK[level.replace("_collective", "")] or "địa phương" in (words or ""))
+            ):  # 'A và B là các địa phương có chuyển biến (huyện A giảm …)': the named unit is the subject
                 level, words = None, None  # '… của các huyện đạt 45,6%, trong đó huyện Phù Cát đạt 71,2%'
         if level is None:
             head = _HEAD_TIER.match(self.text, sentence.start, sentence.end)
-            if head:  # 'Ở cấp xã, 37/37 xã …; tỷ lệ … đạt 65,2%': the opener holds for the sentence
-                level, words = (
-                    ("commune", head.group("tier")) if "xã" in head.group("tier") else ("village", head.group("tier"))
-                )
+            between = self.text[head.end() : q.number_start] if head else ""
+            if head and head.group("subject") and ";" in between and ":" not in between:
+                head = None  # 'UBND các xã ban hành 5.963 văn bản; 100% văn bản của UBND huyện …': a new subject
+            if head:  # 'Ở cấp xã, 37/37 xã …; tỷ lệ … đạt 65,2%', 'Các xã, phường … như: A; B': the subject holds
+                tier = head.group("tier") or head.group("subject")
+                level, words = ("commune", tier) if "xã" in tier else ("village", tier)
         if level is None and collective:
             level, words = "commune", collective
         if level == "sub_units":
@@ -340,6 +452,53 @@ class PlaceContext:
                 unit.level if unit else "province"
             )
         return _place(unit, level, _collective_words(words))
+
+
+# A family name, then the rest of a personal name: 'Đỗ Thái Bình' is a byline, not tỉnh Thái Bình.
+_PERSON_BEFORE = re.compile(
+    rf"(?<![\wÀ-ỹ])(?:{phrase_pattern(load_vocabulary('family_names')['name'])})(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){{0,2}}\s+$"
+)
+_SOURCE_LINE = re.compile(r"\A\s*source:\s*(?P<url>\S+)", re.IGNORECASE)
+_CHILD_LEVEL = {"province": "district", "district": "commune"}
+
+
+@cache
+def _squashed_names(level: str) -> dict[str, str]:
+    """Unit names of ``level`` by their folded form without spaces, as site addresses write them ('anthi')."""
+    units = gazetteer.load_units()
+    return {fold_key(name).replace(" ", ""): name for name in units.loc[units["level"] == level, "name"]}
+
+
+def site_units(text: str, on: date | None = None) -> dict[str, gazetteer.Unit]:
+    """Units named by the address of the page a text was saved from, by level.
+
+    A saved page starts 'source: URL'. Local portals name their unit in the
+    host, the province rightmost ('xuantruc.anthi.hungyen.gov.vn' is xã Xuân
+    Trúc, huyện Ân Thi, tỉnh Hưng Yên; a provincial paper 'baoquangnam.vn'
+    names Quảng Nam). A lower unit counts only inside the unit to its right.
+    """
+    m = _SOURCE_LINE.match(text)
+    host = (urlsplit(m.group("url")).hostname or "") if m else ""
+    found: dict[str, gazetteer.Unit] = {}
+    level, parent = "province", None
+    for label in reversed(host.split(".")[:-1]):
+        key = label.removeprefix("bao") if level == "province" and label.startswith("bao") else label
+        name = _squashed_names(level).get(key)
+        unit = None
+        if name is not None:
+            if level == "province":
+                unit = gazetteer.resolve(name, level="province", on=on)
+            elif level == "district":
+                unit = gazetteer.resolve(name, level="district", province=parent, on=on)
+            else:
+                unit = gazetteer.resolve(name, level="commune", district=parent, on=on)
+        if unit is None:
+            continue
+        found[level] = parent = unit
+        if level not in _CHILD_LEVEL:
+            break
+        level = _CHILD_LEVEL[level]
+    return found
 
 
 def _bare_occurrences(text: str, name: str):
@@ -371,6 +530,8 @@ def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit],
     rows = units[(units["level"] == "district") & (units["parent_code"] == province.code)]
     found = []
     for name in rows["name"]:
+        if name.isdigit():
+            continue  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
         unit = gazetteer.resolve(name, level="district", province=province.code)
         if unit is not None and name != province.name:
             found.append((name, unit))
@@ -379,14 +540,14 @@ def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit],
 
 def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[_Ref]:
     """Refs in sentences that name two or more different units of one level."""
-    by_sentence: dict[int, list[_Ref]] = {}
+    by_sentence: dict[int, list[tuple[_Ref, gazetteer.Unit]]] = {}
     for r in refs:
         if r.unit is not None:
-            by_sentence.setdefault(_floor(sentence_starts, r.start), []).append(r)
-    compared = set()
+            by_sentence.setdefault(_floor(sentence_starts, r.start), []).append((r, r.unit))
+    compared: set[_Ref] = set()
     for group in by_sentence.values():
-        levels = Counter(u.level for u in {r.unit for r in group})
-        compared.update(r for r in group if levels[r.unit.level] >= 2)
+        levels = Counter(u.level for u in {u for _, u in group})
+        compared.update(r for r, u in group if levels[u.level] >= 2)
     return compared
 
 
@@ -399,7 +560,7 @@ def _collective_words(words: str | None) -> str | None:
     """'UBND các xã, thị trấn' → 'các xã, thị trấn'; '300 xã, phường' → 'các xã, phường'."""
     if not words:
         return None
-    words = re.sub(r"^(?:\d+ |UBND |tại |của |đối với )+", "", words.strip(" ,"))
+    words = re.sub(r"^(?:\d+ |UBND |(?i:tại |của |đối với ))+", "", words.strip(" ,"))
     if words.startswith("cấp "):
         return words
     return words if words.lower().startswith("các ") else "các " + words
@@ -413,7 +574,7 @@ def _place(unit: gazetteer.Unit | None, level: str | None, collective_words: str
         if own == "province":
             return Place("district", unit, collective_words or "cấp huyện")
         return Place(own, unit)
-    if level == "district_collective" and own == "district" and unit.province_code:
+    if level == "district_collective" and own == "district" and unit is not None and unit.province_code:
         unit, own = gazetteer.resolve(unit.province_code, level="province") or unit, "province"
     if level == "district_collective":
         return (
@@ -443,58 +604,79 @@ def _noun_phrase_end(t: str, q: numbers.Quantity, clause: Span, neighbours) -> i
     return min(end, q.number_end + head + len(" ".join(words[:9])))
 
 
-def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
+def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None]:
     """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
     lead = t[q.number_end : _noun_phrase_end(t, q, clause, neighbours)]
-    lead = re.sub(r"^\s*%", " ", lead)  # '100% xã': the noun follows the sign
+    lead = re.sub(r"^\s*(?:%|/\s?[\d.]+)(?:\s+số\b)?", " ", lead)  # '100% (số) xã', '9/9 huyện': the noun follows
     lead = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), lead))
     m = _TIER.search(lead)
     if m:
-        return _LEVEL_OF_GROUP[m.lastgroup], m.group().strip()
+        return _LEVEL_OF_GROUP[m.lastgroup or ""], m.group().strip()
+    if q.unit in ("percent", "count") and (rate := _RATE_OF_TIER.search(t, clause.start, q.number_start)):
+        tier = rate.group("tier")
+        level = {"xã": "commune", "phường": "commune", "huyện": "districts"}.get(tier, "village")
+        return _LEVEL_OF_GROUP[level], "các " + tier
+    prev = [o for o in neighbours if o.number_end <= q.number_start and o.unit == "count"]
+    if (
+        q.unit == "percent"
+        and prev
+        and re.fullmatch(r"[^()\d]{0,30}\(\s*(?:\w+\s+){0,2}", t[prev[-1].end : q.number_start])
+    ):
+        return _tier_of_quantity(
+            t, prev[-1], clause, [o for o in neighbours if o is not prev[-1]] + [q]
+        )  # '1.548/1.562 thôn (99%)'
+
     nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start - q.number_end < 80]
     if (
         nxt
         and re.search(r"\b(cho|dành cho|ở)\s*$", t[q.number_end : nxt[0].number_start])
         and noun_after(t, nxt[0]) in ("xã", "địa phương", "thôn")
     ):
-        return {"xã": "commune", "địa phương": "commune", "thôn": "village"}[noun_after(t, nxt[0])], None
+        return {"xã": "commune", "địa phương": "commune", "thôn": "village"}[noun_after(t, nxt[0]) or ""], None
     return None, None
 
 
-def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> str | None:
-    """A collective marker earlier in the clause that no other number's noun phrase uses."""
-    before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), t[clause.start : q.number_start])
+def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None, int]:
+    """A collective marker earlier in the clause that no other number's noun phrase uses.
+
+    Phrases spanning tiers ('từ cấp tỉnh đến cấp xã', 'cấp huyện, cấp xã') mark none.
+    """
+    before = t[clause.start : q.number_start]
+    before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), before))
     taken = [
         (o.number_start - clause.start, _noun_phrase_end(t, o, clause, neighbours) - clause.start)
         for o in neighbours
         if clause.start <= o.number_start < q.number_start
     ]
-    found = None
+    found: tuple[str | None, str | None, int] = (None, None, -1)
     for m in _CLAUSE_MARKER.finditer(before):
         if any(s <= m.start() < e for s, e in taken) or _ORGANISATION.search(
             before[max(0, m.start() - 30) : m.start()]
         ):
             continue
         found = m.lastgroup, m.group(), clause.start + m.start()
-    return found or (None, None, -1)
+    return found
 
 
 def _overlaps(spans, start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _main_province(mentions) -> gazetteer.Unit | None:
+def _main_province(mentions, on: date | None = None) -> gazetteer.Unit | None:
+    """The province named most often; on a tie, the one named first."""
     codes = Counter(
-        m.unit.province_code if m.unit.level != "province" else m.unit.code for m in mentions if m.unit is not None
+        m.unit.province_code if m.unit.level != "province" else m.unit.code
+        for m in sorted(mentions, key=lambda m: m.start)
+        if m.unit is not None
     )
     if not codes:
         return None
-    code = codes.most_common(1)[0][0]
-    return gazetteer.resolve(code, level="province")
+    code = codes.most_common(1)[0][0]  # most_common keeps first-seen order among equal counts
+    return gazetteer.resolve(code, level="province", on=on)
 
 
 def _main_district(named) -> gazetteer.Unit | None:
-    districts = Counter()
+    districts: Counter[str] = Counter()
     for m in named:
         if m.unit.level == "district":
             districts[m.unit.code] += 1

@@ -38,6 +38,10 @@ UNIT_LABELS = {
     "criteria": "tiêu chí",
     "km": "km",
     "mbps": "Mbps",
+    "percentage_points": "điểm phần trăm",
+    "points": "điểm",
+    "per_100_people": "/100 dân",
+    "ranks": "bậc",
 }
 
 
