@@ -57,3 +57,15 @@ def test_imports_only_flow_downstream():
             if RANK[_room(module)] > here:
                 wrong.append(f"{path.relative_to(PACKAGE)}:{line} imports {module}")
     assert not wrong, "imports against the flow:\n" + "\n".join(wrong)
+
+
+def test_one_list_of_units_of_measure():
+    """The number reader, the catalogue and the sheet words use the units of reference/data/measures.csv."""
+    from cds_analysis.lang import numbers
+    from cds_analysis.reference import indicators, measures
+    from cds_analysis.sheets.words import UNIT_LABELS
+
+    assert set(numbers.UNITS) <= set(measures.UNITS), "a unit the number reader emits is missing from measures.csv"
+    assert set(indicators.load_indicators()["unit"]) <= set(indicators.UNITS)
+    assert set(UNIT_LABELS) == set(measures.UNITS)
+    assert all(lower is None or upper is None or lower < upper for lower, upper in measures.BOUNDS.values())

@@ -44,6 +44,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cds_analysis.reference.levels import UNIT_LEVELS
+from cds_analysis.reference.measures import BOUNDS
+
 __all__ = [
     "TIERS",
     "AGGREGATIONS",
@@ -58,7 +61,7 @@ __all__ = [
     "index_in",
 ]
 
-TIERS = ("province", "district", "commune")
+TIERS = UNIT_LEVELS
 AGGREGATIONS = ("observed", "sum", "weighted_mean", "sum_partial")
 OFFICIAL_FORMATS = ("docx", "pdf", "xlsx", "xls", "csv")  # a unit's own report, not a news article
 REFORM_DAY = date(2025, 7, 1)
@@ -633,9 +636,9 @@ def latest_and_trend(
     ahead = horizon - years_all[latest]
     projected = np.where(in_series[latest] & (ahead > 0), layer.value[latest] + slope * ahead, np.nan)
     unit = unit_of[layer.indicator[latest]]
-    projected = np.where(unit == "percent", np.clip(projected, 0, 100), projected)
-    projected = np.where(unit == "rank", np.maximum(projected, 1), projected)
-    projected = np.where(np.isin(unit, ["count", "vnd", "km", "criteria"]), np.maximum(projected, 0), projected)
+    for measure, (lower, upper) in BOUNDS.items():  # the unit's bounds (reference/data/measures.csv)
+        if lower is not None or upper is not None:
+            projected = np.where(unit == measure, np.clip(projected, lower, upper), projected)
     used, aside = points.evidence(depth, latest, tree, obs)
     return pd.DataFrame(
         {

@@ -38,6 +38,7 @@ import pandas as pd
 import pyarrow.csv as pa_csv
 
 from cds_analysis.lang.text import fold, fold_key, normalize
+from cds_analysis.reference.levels import CHILD, RANK, UNIT_LEVELS
 from cds_analysis.reference.schemas import schema
 
 __all__ = [
@@ -64,10 +65,7 @@ FIRST_NEW_DAY = date(2025, 7, 1)
 NEW_SUFFIX = "@2025"
 OLD_MAP, NEW_MAP = "2008–2025", "2025"  # the values of the units table's ``map`` column
 _MAP_DAY = {OLD_MAP: LAST_OLD_DAY, NEW_MAP: FIRST_NEW_DAY}
-_RANK = {"province": 0, "district": 1, "commune": 2, "village": 3}
-_CHILD = {"province": "district", "district": "commune", "commune": "village"}
 
-_ALL_LEVELS = frozenset(("province", "district", "commune"))
 _PROVINCE, _DISTRICT, _COMMUNE = frozenset(["province"]), frozenset(["district"]), frozenset(["commune"])
 
 # Unit word (folded, without its dot) → (type, levels it may name); 'thành phố' is a province or a district.
@@ -302,7 +300,7 @@ def _candidates(key: str, word: str | None, level: str | None, day: date) -> lis
     rows = list(g.by_key.get(key, ()))
     if key in g.alias:
         rows += [i for i in g.by_key[g.alias[key]] if g.level[i] == "province"]
-    levels = {level} if level else _UNIT_WORDS[word][1] if word else _ALL_LEVELS
+    levels = {level} if level else _UNIT_WORDS[word][1] if word else frozenset(UNIT_LEVELS)
     return [i for i in rows if g.level[i] in levels and _valid(g, i, day)]
 
 
@@ -329,8 +327,8 @@ def _choose(rows: list[int], written: str, word: str | None, province: int | Non
         rows = [i for i in rows if g.name[i].lower() == query] or rows
     if not rows:
         return None
-    top = min(_RANK[g.level[i]] for i in rows)
-    rows = [i for i in rows if _RANK[g.level[i]] == top]
+    top = min(RANK[g.level[i]] for i in rows)
+    rows = [i for i in rows if RANK[g.level[i]] == top]
     return rows[0] if len(rows) == 1 else None
 
 
@@ -380,7 +378,7 @@ def resolve(
     before the merger: ``resolve('48', map=NEW_MAP)`` is the new Đà Nẵng.
     A table key ('48@2025') is accepted too.
     """
-    if level is not None and level not in _ALL_LEVELS:
+    if level is not None and level not in frozenset(UNIT_LEVELS):
         raise ValueError(f"level must be 'province', 'district' or 'commune', not {level!r}")
     day = _day(on, map)
     prov = None if province is None else _context(province, "province", day)
@@ -493,8 +491,8 @@ def parse_place(
     unit = resolve(m.group("parent"), province=province, on=on, map=map)
     if unit is None:
         return None
-    level = _MEMBER_LEVEL.get(members[0]) or _CHILD.get(unit.level)
-    if level is None or _RANK[level] <= _RANK[unit.level]:
+    level = _MEMBER_LEVEL.get(members[0]) or CHILD.get(unit.level)
+    if level is None or RANK[level] <= RANK[unit.level]:
         return None
     return PlaceRef(unit, level, True)
 

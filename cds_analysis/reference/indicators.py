@@ -30,6 +30,8 @@ import yaml
 
 from cds_analysis.errors import CatalogueError
 from cds_analysis.lang.text import fold
+from cds_analysis.reference.levels import ADMIN_LEVELS
+from cds_analysis.reference.measures import UNITS as MEASURE_UNITS
 from cds_analysis.reference.schemas import INDICATORS
 
 __all__ = [
@@ -47,23 +49,9 @@ __all__ = [
     "match_indicator",
 ]
 
-UNITS = (
-    "percent",
-    "count",
-    "vnd",
-    "rank",
-    "criteria",
-    "percentage_points",
-    "points",
-    "per_100_people",
-    "km",
-    "mbps",
-    "ranks",
-    "percent_per_year",
-    "varies",
-)
+UNITS = (*MEASURE_UNITS, "varies")  # "varies": an indicator whose unit its reports choose
 AGGREGATIONS = ("sum", "weighted_mean", "mean", "none")
-LEVELS = ("national", "province", "district", "commune", "village")
+LEVELS = ADMIN_LEVELS
 
 _REQUIRED = (
     "code",

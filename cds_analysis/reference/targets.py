@@ -31,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cds_analysis.errors import TargetsError
+from cds_analysis.reference.levels import ADMIN_LEVELS
 from cds_analysis.reference.schemas import TARGETS
 
 __all__ = [
@@ -50,7 +51,7 @@ __all__ = [
 
 TARGETS_CSV = Path(__file__).parent / "data" / "targets.csv"
 COMPARATORS = (">=", ">", "<=", "top_n")
-TARGET_LEVELS = ("national", "province", "district", "commune")
+TARGET_LEVELS = ADMIN_LEVELS[:-1]  # no village targets
 SOURCE_KINDS = ("decision", "resolution", "plan", "programme", "newspaper", "report")
 SOURCE_LEVELS = ("national", "province")
 TARGET_YEAR = 2025

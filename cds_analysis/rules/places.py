@@ -27,6 +27,7 @@ from cds_analysis.lang import numbers
 from cds_analysis.lang.segments import Paragraph, Sentence, Span
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference import gazetteer
+from cds_analysis.reference.levels import RANK
 from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
 from cds_analysis.rules.boilerplate import in_boilerplate
 from cds_analysis.rules.nouns import noun_after
@@ -434,7 +435,7 @@ class PlaceContext:
             if (
                 level
                 and named is not None
-                and (_RANK[named.level] >= _RANK[level.replace("_collective", "")] or "địa phương" in (words or ""))
+                and (RANK[named.level] >= RANK[level.replace("_collective", "")] or "địa phương" in (words or ""))
             ):  # 'A và B là các địa phương có chuyển biến (huyện A giảm …)': the named unit is the subject
                 level, words = None, None  # '… của các huyện đạt 45,6%, trong đó huyện Phù Cát đạt 71,2%'
         if level is None:
@@ -520,9 +521,6 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
     return parent.code in (child.parent_code, child.district_code, child.province_code)
 
 
-_RANK = {"province": 0, "district": 1, "commune": 2, "village": 3}
-
-
 @lru_cache(maxsize=128)
 def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit], ...]:
     """Names of the province's districts, recognised bare ('Đam Rông (38,2%)'), the province's own name aside."""
@@ -582,7 +580,7 @@ def _place(unit: gazetteer.Unit | None, level: str | None, collective_words: str
             if own == "province"
             else Place(own, unit)
         )
-    if _RANK[level] <= _RANK[own]:
+    if RANK[level] <= RANK[own]:
         return Place(own, unit)
     return Place(level, unit, collective_words or _tier_words_of(level))
 

@@ -14,6 +14,7 @@ from functools import cache
 from cds_analysis.lang import numbers, periods
 from cds_analysis.lang.text import fold, fold_key, normalize
 from cds_analysis.reference import indicators
+from cds_analysis.reference.measures import UNIT_LABELS as MEASURE_LABELS
 from cds_analysis.reference.table_headers import PARENS, header_key
 
 __all__ = [
@@ -30,19 +31,7 @@ __all__ = [
 ]
 
 # How the template writes each catalogue unit; the reader knows these words.
-UNIT_LABELS = {
-    "percent": "%",
-    "count": "số lượng",
-    "vnd": "đồng",
-    "rank": "thứ hạng",
-    "criteria": "tiêu chí",
-    "km": "km",
-    "mbps": "Mbps",
-    "percentage_points": "điểm phần trăm",
-    "points": "điểm",
-    "per_100_people": "/100 dân",
-    "ranks": "bậc",
-}
+UNIT_LABELS = MEASURE_LABELS  # how the template writes each unit; the reader knows these words
 
 
 # Words of periods and collectives as typed without diacritics (folded) → as the parsers expect them.
