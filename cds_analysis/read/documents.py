@@ -40,6 +40,7 @@ from datetime import date
 from pathlib import Path
 
 from cds_analysis.errors import ReadError
+from cds_analysis.read.limits import check_chars, check_file, check_zip
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class Document:
 
 def read_bytes(name: str) -> bytes:
     """The bytes of a file, or a :class:`ReadError` saying why there are none."""
+    check_file(name)
     try:
         data = Path(name).read_bytes()
     except FileNotFoundError:
@@ -103,6 +105,7 @@ def read_document(path: str | Path) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ReadError(name, "empty file (no text)")
+    check_chars(name, text)
     found_title, found_date = find_title_and_date(text)
     return Document(
         path=name,
@@ -287,6 +290,7 @@ def _read_docx(path: str, data: bytes) -> tuple[str, None, str | None, None]:
                 lines.append(block.text)
         return lines
 
+    check_zip(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
         text = "\n".join(lines_of(document))
