@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from cds_analysis.errors import ConfigError
+
 __all__ = ["PACKAGE_DATA", "PROCESSED_DIR", "RAW_DIR", "REPORTS_DIR", "Limits", "limits", "set_limits"]
 
 RAW_DIR = Path(os.environ.get("CDS_RAW_DIR", "data/raw"))
@@ -69,9 +71,9 @@ class Limits:
             try:
                 values[field] = int(raw.replace("_", ""))
             except ValueError:
-                raise ValueError(f"{var} must be a whole number, not {raw!r}") from None
+                raise ConfigError(f"{var} must be a whole number, not {raw!r}") from None
             if values[field] <= 0:
-                raise ValueError(f"{var} must be positive, not {raw!r}")
+                raise ConfigError(f"{var} must be positive, not {raw!r}")
         return cls(**values)
 
 
