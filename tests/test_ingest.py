@@ -103,7 +103,11 @@ def test_ingest_writes_documents_and_observations(raw, tmp_path):
     assert (result.documents_read, result.documents_skipped, result.observations) == (2, 0, 4)
     assert result.observations_by_province == {"Quảng Ngãi": 3, "Thanh Hóa": 1}
     assert result.rejects == []
-    assert sorted(p.name for p in out.glob("*.parquet")) == ["documents.parquet", "observations.parquet", "rejects.parquet"]
+    assert sorted(p.name for p in out.glob("*.parquet")) == [
+        "documents.parquet",
+        "observations.parquet",
+        "rejects.parquet",
+    ]
 
     docs = read_table("documents", out).set_index("path")
     qn = docs.loc["quang_ngai/tra_bong.txt"]
@@ -132,6 +136,7 @@ def test_tie_between_districts_goes_to_the_first_in_the_text(raw, tmp_path):
 def test_same_inputs_give_the_same_bytes(raw, tmp_path):
     ingest(raw, tmp_path / "a", progress=False)
     ingest(raw, tmp_path / "b", progress=False)
+
     def tables(out):
         return sorted(p.relative_to(out) for p in [*out.glob("*.parquet"), *(out / "dataset").rglob("*.parquet")])
 
