@@ -428,6 +428,11 @@ def _on_dask(tasks: Iterator[_Task], scheduler: str, jobs: int) -> Iterator[_Out
             cluster.close()
 
 
+# Files to read per worker process below which ingest reads in this process: starting a
+# worker (and importing the rules there) costs about what reading a few files does.
+FILES_PER_WORKER = 4
+
+
 def _outcomes(tasks: Iterator[_Task], jobs: int, scheduler: str | None) -> Iterator[_Outcome]:
     """The outcome of each task, in order: in this process, in a process pool, or on Dask."""
     if scheduler:
@@ -510,7 +515,8 @@ def _ingest_into(
         ingested_at = old_docs.get(doc_id, {}).get("ingested_at", now)
         plan.append((rel, _Task(str(path.resolve()), rel, doc_id, ingested_at, version, limits())))
     by_province: Counter[str | None] = Counter()
-    outcomes = _outcomes((t for _, t in plan if t is not None), jobs, scheduler)
+    tasks = [t for _, t in plan if t is not None]
+    outcomes = _outcomes(iter(tasks), min(jobs, len(tasks) // FILES_PER_WORKER) if not scheduler else jobs, scheduler)
     show = progress and sys.stderr.isatty()
     with run.writer("observations") as writer:
         batch = _Batch(writer)
