@@ -180,8 +180,34 @@ def _format_of(path: Path) -> tuple[Reader, Extractor]:
 
 
 def _split(found: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """An extractor's result as (observations, rejects)."""
-    return found if isinstance(found, tuple) else (found, empty_frame("rejects"))
+    """An extractor's result as (observations, rejects), impossible numbers moved to the rejects."""
+    observations, rejects = found if isinstance(found, tuple) else (found, empty_frame("rejects"))
+    return _without_impossible(observations, rejects)
+
+
+def _without_impossible(observations: pd.DataFrame, rejects: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Observations whose value, numerator or denominator is infinite or NaN ('1e309' in a cell), or whose
+    denominator is zero ('1.458/0'), become rejects naming their evidence: no reader of the tables
+    (JSON, charts, sums) can do anything right with them."""
+    if observations.empty:
+        return observations, rejects
+    numbers = observations[["value", "numerator", "denominator"]].apply(pd.to_numeric, errors="coerce")
+    infinite = ~np.isfinite(numbers.fillna(0.0)).all(axis=1) | numbers["value"].isna()
+    zero = numbers["denominator"].eq(0)
+    bad = infinite | zero
+    if not bad.any():
+        return observations, rejects
+    wrong = observations[bad]
+    found = pd.DataFrame(
+        {
+            "path": wrong["source"] if "source" in wrong else "",
+            "document_id": wrong["document_id"],
+            "location": [f"{e!s:.80}" for e in wrong["evidence"]],
+            "reason": ["denominator is zero" if z else "not a finite number" for z in zero[bad]],
+            "stage": "validate",
+        }
+    )
+    return observations[~bad], pd.concat([rejects, found], ignore_index=True) if len(rejects) else found
 
 
 def read_and_extract_with_rejects(path: str | os.PathLike) -> tuple[Document, pd.DataFrame, pd.DataFrame]:
