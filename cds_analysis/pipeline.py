@@ -4,6 +4,12 @@ The tables describe the raw directory as it is: a file removed from it loses
 its rows on the next run, a file whose content was ingested before keeps its
 old rows (and first ingest time) without being read again, and a file that
 cannot be read or extracted is recorded in ``rejects`` while the others go on.
+
+Files are listed and hashed here; reading and extraction run in this process,
+in a process pool or on Dask workers (:func:`_work`, the same code everywhere),
+and their outcomes come back in path order, so the tables are the same bytes
+however they were computed. Observations are written in row groups as they
+come; the run's tables are published together by :class:`~cds_analysis.store.RunWriter`.
 """
 
 from __future__ import annotations
@@ -53,7 +59,6 @@ __all__ = [
     "REFERENCE_TABLES",
     "default_jobs",
     "scan",
-    "derived_tables",
     "IngestResult",
     "Reject",
     "failure_reason",
@@ -88,11 +93,6 @@ DERIVED_TABLES: dict[str, Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]] 
     "progress": lambda observations, documents: progress_table(observations, documents=documents),
     "conflicts": lambda observations, documents: conflicts(observations),
 }
-
-
-def derived_tables(observations: pd.DataFrame, documents: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Tables computed from the extracted ones: progress and conflicts."""
-    return {name: make(observations, documents) for name, make in DERIVED_TABLES.items()}
 
 
 @dataclass(frozen=True)
