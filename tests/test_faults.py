@@ -395,3 +395,41 @@ def test_stale_run_folders_and_temporary_files_are_removed(raw, tmp_path):
     (out / ".observations.x1y2.tmp").write_bytes(b"PAR1 half")
     ingest(raw, out, progress=False)
     assert len(list((out / ".runs").iterdir())) == 1 and not (out / ".observations.x1y2.tmp").exists()
+
+
+def test_a_worker_process_that_dies_rejects_its_file_only(raw, tmp_path, monkeypatch):
+    import multiprocessing
+
+    for i in range(6):
+        (raw / f"them_{i}.txt").write_text(SON_HA.replace("87,5", f"{80 + i},5"), encoding="utf-8")
+    (raw / "chet.txt").write_text("CHẾT\n" + SON_HA, encoding="utf-8")
+    reader, extract = ingest_module.FORMATS[".txt"]
+
+    def dies_on_chet(doc):
+        if "CHẾT" in doc.text:
+            os._exit(1)  # as the kernel's OOM killer would end it: no exception, no reject from inside
+        return extract(doc)
+
+    monkeypatch.setitem(ingest_module.FORMATS, ".txt", (reader, dies_on_chet))
+    # forked workers inherit the patched extractor (the default start method starts them fresh)
+    monkeypatch.setattr(ingest_module, "_pool_context", lambda: multiprocessing.get_context("fork"))
+    pooled = ingest(raw, tmp_path / "pool", progress=False, jobs=2)
+    assert [(r.path, r.reason) for r in pooled.rejects] == [
+        ("chet.txt", "the process reading it died (out of memory, or a crash in a reading library)")
+    ]
+    assert pooled.documents_read == 8
+
+
+def test_two_ingests_started_together_leave_one_consistent_set_of_tables(raw, tmp_path):
+    out = tmp_path / "out"
+    script = "import sys; from cds_analysis import cli, pipeline; pipeline.REFERENCE_TABLES = pipeline.DERIVED_TABLES = {}; sys.exit(cli.main(sys.argv[1:]))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1700000000"}
+    command = [sys.executable, "-c", script, "ingest", str(raw), "--out", str(out), "--no-progress", "--jobs", "1"]
+    runs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    codes = sorted(run.wait(timeout=300) for run in runs)
+    assert codes in ([0, 0], [0, 3])  # the second waits its turn or is refused, never interleaved
+    docs, obs = read_table("documents", out), read_table("observations", out)
+    assert sorted(docs["path"]) == ["ba_to.txt", "son_ha.txt"] and set(obs["source"]) == set(docs["path"])
+    assert len(list((out / ".runs").iterdir())) == 1
