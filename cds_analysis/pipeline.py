@@ -191,10 +191,11 @@ def _without_impossible(observations: pd.DataFrame, rejects: pd.DataFrame) -> tu
     (JSON, charts, sums) can do anything right with them."""
     if observations.empty:
         return observations, rejects
-    numbers = observations[["value", "numerator", "denominator"]].apply(pd.to_numeric, errors="coerce")
-    infinite = ~np.isfinite(numbers.fillna(0.0)).all(axis=1) | numbers["value"].isna()
-    zero = numbers["denominator"].eq(0)
-    bad = infinite | zero
+    value, numerator, denominator = (
+        pd.to_numeric(observations[c], errors="coerce").to_numpy(float) for c in ("value", "numerator", "denominator")
+    )
+    zero = denominator == 0
+    bad = ~np.isfinite(value) | np.isinf(numerator) | np.isinf(denominator) | zero
     if not bad.any():
         return observations, rejects
     wrong = observations[bad]
@@ -610,8 +611,11 @@ class _Batch:
 def _derived(run: RunWriter, documents: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], list[Reject]]:
     """The derived tables, each computed on its own: one that fails is written empty and named
     in a reject, and the extracted tables are published all the same."""
+    frames: dict[str, pd.DataFrame] = {}
+    failed: list[Reject] = []
+    if not DERIVED_TABLES:
+        return frames, failed
     observations = pq.read_table(run.path("observations")).to_pandas()
-    frames, failed = {}, []
     for name, make in DERIVED_TABLES.items():
         try:
             frames[name] = make(observations, documents)

@@ -107,8 +107,10 @@ def to_arrow(df: pd.DataFrame, name: str) -> pa.Table:
         raise TableError(f"table {name!r}: column(s) not in the schema: {', '.join(unknown)}")
     rows = df[target.names].sort_values(NATURAL_KEYS[name], kind="mergesort", na_position="last")
     # A column with no value at all (NaN floats from a missing key) fits any type.
-    empty = [c for c in target.names if len(rows) and rows[c].isna().all()]
-    rows = rows.assign(**{c: pd.Series([None] * len(rows), index=rows.index, dtype=object) for c in empty})
+    if len(rows):
+        empty = rows.columns[rows.isna().all().to_numpy()]
+        if len(empty):
+            rows = rows.assign(**{c: pd.Series([None] * len(rows), index=rows.index, dtype=object) for c in empty})
     try:
         table = pa.Table.from_pandas(rows, schema=target, preserve_index=False)
     except (pa.ArrowException, ValueError) as exc:
