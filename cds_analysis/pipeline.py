@@ -14,6 +14,7 @@ come; the run's tables are published together by :class:`~cds_analysis.store.Run
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import multiprocessing
@@ -511,6 +512,7 @@ def ingest(
 def _ingest_into(
     run: RunWriter, raw: Path, now: pd.Timestamp, progress: bool, jobs: int, scheduler: str | None
 ) -> IngestResult:
+    """List and hash the files, have the new ones read (here, in a pool or on Dask), write every table into ``run``."""
     old_docs, old_obs = _previous(run.out)
     old_rows = _rows_by_document(old_obs)
     files, rejects = scan(raw, run.out)
@@ -545,7 +547,7 @@ def _ingest_into(
     tasks = [t for _, t in plan if t is not None]
     outcomes = _outcomes(iter(tasks), min(jobs, len(tasks) // FILES_PER_WORKER) if not scheduler else jobs, scheduler)
     show = progress and sys.stderr.isatty()
-    with run.writer("observations") as writer:
+    with run.writer("observations") as writer, contextlib.closing(_Closable(outcomes)):
         batch = _Batch(writer)
         for rel, task in tqdm(plan, desc="ingest", unit="file", file=sys.stderr, disable=not show):
             if task is None:
@@ -585,6 +587,19 @@ def _ingest_into(
         rejects=rejects,
         tables=written,
     )
+
+
+class _Closable:
+    """The outcomes iterator, closed on the way out even when writing fails, so that a pool or a
+    Dask cluster it started is shut down then and not at garbage collection."""
+
+    def __init__(self, outcomes: Iterator[_Outcome]):
+        self.outcomes = outcomes
+
+    def close(self) -> None:
+        close = getattr(self.outcomes, "close", None)
+        if close is not None:
+            close()
 
 
 class _Batch:
