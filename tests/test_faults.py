@@ -433,3 +433,15 @@ def test_two_ingests_started_together_leave_one_consistent_set_of_tables(raw, tm
     docs, obs = read_table("documents", out), read_table("observations", out)
     assert sorted(docs["path"]) == ["ba_to.txt", "son_ha.txt"] and set(obs["source"]) == set(docs["path"])
     assert len(list((out / ".runs").iterdir())) == 1
+
+
+def test_formula_like_text_is_neutralised_and_numbers_are_not():
+    from cds_analysis.lang.cells import safe_frame
+
+    frame = pd.DataFrame(
+        {"text": ["=1+1", "+84 90", "-5% so với", "@SUM(A1)", "\t=x", "Sơn Hà", None], "value": [-5.0] * 7}
+    )
+    safe = safe_frame(frame)
+    assert safe["text"].tolist()[:6] == ["'=1+1", "'+84 90", "'-5% so với", "'@SUM(A1)", "'\t=x", "Sơn Hà"]
+    assert safe["text"].isna().tolist()[6] and safe["value"].tolist() == [-5.0] * 7
+    assert frame["text"].tolist()[0] == "=1+1"  # a copy: the caller's frame is unchanged
