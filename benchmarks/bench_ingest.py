@@ -1,162 +1,131 @@
-"""Ingest throughput on a synthetic corpus of report-like documents, beside merely reading them.
+"""Ingest throughput, side by side: bare reading, extraction on one core, ingest on all cores, on Dask.
 
 The corpus (``make_corpus.py``: bundled reports varied, 2–10 kB each) is
-written to a temporary directory. Timed, in one process: reading and
-NFC-normalising every file; the full ``ingest`` into a temporary out dir;
-``extract_document`` alone per document; then a cProfile of extraction on a
-slice, to show where its time goes. Peak memory is the resident high-water
-mark of each stage (Linux resets it per stage; elsewhere it is the process's).
-The goal is 300 documents per second per core.
+written to a temporary directory for each size. Timed, in one run:
 
-    python benchmarks/bench_ingest.py                   # 5000 documents
-    python benchmarks/bench_ingest.py --docs 20000 --keep /tmp/corpus
-    python benchmarks/bench_ingest.py --same-province    # ~300 reports per province
+- read + NFC: reading and normalising every file, the least ingest must do;
+- extract, 1 core: ``extract_document`` on every document, in this process;
+- ingest, N cores: the whole ``ingest`` (tables, progress, conflicts) with a process pool;
+- ingest, Dask 2 workers: the same on a LocalCluster of two worker processes (needs the [dask] extra).
+
+Each as documents/s and MB/s of raw text, with the peak resident memory of this
+process and of the largest child process (pool or Dask workers). Timings on a
+shared machine are noisy: compare rows of one run, not runs.
+
+    python benchmarks/bench_ingest.py                        # 200 documents
+    python benchmarks/bench_ingest.py --docs 1000 5000 20000
+    python benchmarks/bench_ingest.py --long-line 16000      # one line without sentence ends, doubled 3 times
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
-import pstats
 import resource
-import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from make_corpus import make_corpus
 
 from cds_analysis.lang.text import NormalizedText
-from cds_analysis.pipeline import ingest
+from cds_analysis.pipeline import default_jobs, ingest
 from cds_analysis.read.documents import read_document
-from cds_analysis.rules.extract import extract_document
-
-GOAL = 300  # documents per second per core
+from cds_analysis.rules.extract import extract_document, extract_text
 
 
 def reset_peak() -> None:
-    """Start a new peak-RSS window (Linux); elsewhere the process peak is reported."""
+    """Start a new peak-RSS window for this process (Linux); elsewhere the process peak is reported."""
     try:
         Path("/proc/self/clear_refs").write_text("5")
     except OSError:
         pass
 
 
-def rss_mb(field: str = "VmHWM") -> float:
-    """Peak (VmHWM) or current (VmRSS) resident memory in MB; ru_maxrss where /proc is missing."""
+def peak_mb() -> float:
+    """Peak resident memory of this process since :func:`reset_peak`, in MB."""
     try:
         lines = Path("/proc/self/status").read_text().splitlines()
-        return next(int(line.split()[1]) for line in lines if line.startswith(field)) / 1024
+        return next(int(line.split()[1]) for line in lines if line.startswith("VmHWM")) / 1024
     except OSError:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed(stage, *args) -> tuple[float, float, float, float, object]:
-    """Wall seconds, CPU seconds, resident MB at the start, peak MB and result of ``stage(*args)``.
+def children_peak_mb() -> float:
+    """Largest peak resident memory of any finished child process, in MB (0 when none ran)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
-    CPU time is what the per-core goal is about; on a shared machine it moves
-    less than wall time does.
-    """
+
+def stage(name: str, run: Callable[[], object], n_docs: int, megabytes: float) -> None:
     reset_peak()
-    before = rss_mb("VmRSS")
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = stage(*args)
-    return time.perf_counter() - wall, time.process_time() - cpu, before, rss_mb(), result
+    children_before = children_peak_mb()
+    start = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - start
+    children = children_peak_mb()
+    child = f"{children:8.0f}" if children > children_before else f"{'–':>8}"
+    print(f"  {name:<24} {n_docs / seconds:9.1f} {megabytes / seconds:8.2f} {seconds:8.1f} {peak_mb():8.0f} {child}")
 
 
-def read_all(paths: list[Path]) -> int:
-    """Read and normalise every file, as ingest must at the least; returns the characters seen."""
-    return sum(len(NormalizedText.of(read_document(p).text).text) for p in paths)
+def bench(n_docs: int, jobs: int, dask: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="cds-bench-") as tmp:
+        raw = Path(tmp) / "raw"
+        paths = make_corpus(raw, n_docs, seed=0)
+        megabytes = sum(p.stat().st_size for p in paths) / 1e6
+        print(f"\n{n_docs} documents, {megabytes:.1f} MB")
+        print(f"  {'stage':<24} {'docs/s':>9} {'MB/s':>8} {'seconds':>8} {'peak MB':>8} {'child MB':>8}")
+        stage("read + NFC", lambda: [NormalizedText.of(read_document(p).text) for p in paths], n_docs, megabytes)
+        stage("extract, 1 core", lambda: [extract_document(read_document(p)) for p in paths], n_docs, megabytes)
+        stage("ingest, 1 process", lambda: ingest(raw, Path(tmp) / "one", progress=False, jobs=1), n_docs, megabytes)
+        stage(
+            f"ingest, {jobs} processes",
+            lambda: ingest(raw, Path(tmp) / "pool", progress=False, jobs=jobs),
+            n_docs,
+            megabytes,
+        )
+        if dask:
+            stage(
+                "ingest, Dask 2 workers",
+                lambda: ingest(raw, Path(tmp) / "dask", progress=False, jobs=2, scheduler="local"),
+                n_docs,
+                megabytes,
+            )
+        same = (Path(tmp) / "one" / "observations.parquet").read_bytes() == (
+            Path(tmp) / "pool" / "observations.parquet"
+        ).read_bytes()
+        print(f"  observations of 1 process and {jobs} processes identical: {same}")
 
 
-def extract_each(docs: list) -> list[float]:
-    """Seconds that ``extract_document`` takes on each document."""
-    times = []
-    for doc in docs:
+def long_line(chars: int, doublings: int = 3) -> None:
+    """Extraction time of one line without sentence ends as it doubles: linear time doubles too."""
+    template = read_document(sorted((Path(__file__).resolve().parents[1] / "data" / "raw").glob("*.txt"))[0]).text
+    line = " ".join(template.split()).replace(". ", ", ")
+    line = (line * (chars * 2**doublings // len(line) + 1))[: chars * 2**doublings]
+    extract_text(line[:4000])  # compile the matchers first
+    print(f"\none line without sentence ends\n  {'characters':>10} {'seconds':>8} {'× previous':>10}")
+    previous = None
+    for k in range(doublings + 1):
+        n = chars * 2**k
         start = time.perf_counter()
-        extract_document(doc)
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def print_profile(docs: list, top: int = 15) -> None:
-    """The functions where extraction spends its time, by cumulative and by own time."""
-    profiler = cProfile.Profile()
-    profiler.runcall(extract_each, docs)
-    stats = pstats.Stats(profiler).stats  # (file, line, function) → (prim calls, calls, own, cumulative, callers)
-    total = max(cum for _, _, _, cum, _ in stats.values())
-    stats = {key: row for key, row in stats.items() if key[0] != __file__}
-
-    def name(key: tuple) -> str:
-        file, line, func = key
-        return f"{Path(file).name}:{line} {func}" if line else func
-
-    for title, column, n in (("cumulative", 3, top), ("own time", 2, 10)):
-        print(f"\nextraction of {len(docs)} documents under cProfile ({total:.1f} s), top {n} by {title}:")
-        print(f"{'cum s':>7} {'own s':>7} {'share':>6} {'calls':>9}  function")
-        for key, (_, calls, own, cum, _) in sorted(stats.items(), key=lambda kv: -kv[1][column])[:n]:
-            print(f"{cum:7.2f} {own:7.2f} {(cum if column == 3 else own) / total:6.0%} {calls:9d}  {name(key)}")
+        extract_text(line[:n])
+        seconds = time.perf_counter() - start
+        ratio = f"{seconds / previous:10.2f}" if previous else f"{'':>10}"
+        print(f"  {n:>10} {seconds:8.2f} {ratio}")
+        previous = seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=5000, help="documents in the corpus (default 5000)")
-    parser.add_argument("--keep", help="write the corpus here and keep it (default: a temporary dir)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--same-province", action="store_true", help="keep each template's province (stress case)")
-    parser.add_argument("--extract-docs", type=int, default=300, help="documents timed for extraction alone")
-    parser.add_argument("--profile-docs", type=int, default=300, help="documents profiled")
+    parser.add_argument("--docs", type=int, nargs="+", default=[200], metavar="N", help="corpus sizes (default 200)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="processes of the pool (default: all cores)")
+    parser.add_argument("--no-dask", action="store_true", help="leave out the Dask LocalCluster")
+    parser.add_argument("--long-line", type=int, metavar="CHARS", help="only the long-line doubling benchmark")
     args = parser.parse_args()
-    if args.keep and Path(args.keep).exists() and any(Path(args.keep).iterdir()):
-        parser.error(f"--keep {args.keep}: the directory is not empty; ingest would read its other files too")
-
-    with tempfile.TemporaryDirectory() as tmp:
-        raw = Path(args.keep) if args.keep else Path(tmp) / "raw"
-        start = time.perf_counter()
-        paths = make_corpus(raw, args.docs, args.seed, args.same_province)
-        sizes = sorted(p.stat().st_size for p in paths)
-        mb = sum(sizes) / 1e6
-        print(
-            f"corpus: {len(paths)} documents, {mb:.1f} MB, {sizes[0] / 1e3:.1f}–{sizes[-1] / 1e3:.1f} kB "
-            f"(median {sizes[len(sizes) // 2] / 1e3:.1f}), written in {time.perf_counter() - start:.1f} s to {raw}"
-        )
-
-        read = timed(read_all, paths)
-        full = timed(ingest, raw, Path(tmp) / "processed", False)
-        result = full[-1]
-        print(
-            f"ingest: {result.documents_read} documents read, {result.observations} observations, "
-            f"{len(result.rejects)} rejects"
-        )
-
-        docs = [read_document(p) for p in paths[: args.extract_docs]]
-        doc_mb = sum(len(d.text.encode()) for d in docs) / 1e6
-        alone = timed(extract_each, docs)
-        ms = sorted(t * 1e3 for t in alone[-1])
-        print(
-            f"extract_document alone: {statistics.mean(ms):.1f} ms per document on average, median "
-            f"{statistics.median(ms):.1f}, 95th percentile {ms[int(0.95 * len(ms))]:.1f}, max {ms[-1]:.1f}"
-        )
-        print_profile(docs[: args.profile_docs])
-
-    print(
-        f"\n{'stage':<24} {'docs':>6} {'wall s':>7} {'CPU s':>7} {'docs/s':>7} {'docs/CPU s':>10} "
-        f"{'MB/s':>6} {'start MB':>8} {'peak MB':>8}"
-    )
-    for stage, n, size, (wall, cpu, before, peak, _) in (
-        ("read + normalise", len(paths), mb, read),
-        ("full ingest", len(paths), mb, full),
-        ("extract_document alone", len(docs), doc_mb, alone),
-    ):
-        print(
-            f"{stage:<24} {n:>6} {wall:>7.1f} {cpu:>7.1f} {n / wall:>7.0f} {n / cpu:>10.0f} {size / wall:>6.2f} "
-            f"{before:>8.0f} {peak:>8.0f}"
-        )
-    rate = len(paths) / full[1]
-    print(
-        f"full / read: {full[0] / read[0]:.0f}x the wall time, {full[1] / read[1]:.0f}x the CPU time; ingest "
-        f"{rate:.0f} documents per CPU second (one process), {rate / GOAL:.0%} of the {GOAL}/s per core goal"
-    )
+    if args.long_line:
+        long_line(args.long_line)
+        return
+    for n in args.docs:
+        bench(n, args.jobs, not args.no_dask)
 
 
 if __name__ == "__main__":

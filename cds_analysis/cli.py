@@ -1,4 +1,11 @@
-"""The `cds-analysis` command line: thin wrappers around the package's functions."""
+"""The `cds-analysis` command line: thin wrappers around the package's functions.
+
+Each command imports what it uses when it runs, so ``--version`` and ``--help``
+answer at once. Exit codes: 0 done; 1 done, but a file, row or report was
+rejected (see the message or the rejects table); 2 a bad argument, setting or
+path (nothing written); 3 another run holds the output folder's lock; 4 the
+disk (or quota) is full (the tables of the previous run are untouched).
+"""
 
 from __future__ import annotations
 
@@ -11,26 +18,36 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, TextIO
 
 from cds_analysis import __version__
-from cds_analysis.analysis.progress import latest_quarter
-from cds_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
+from cds_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, Limits, set_limits
+from cds_analysis.errors import CdsError, LockedError
 from cds_analysis.log import configure as configure_logging
-from cds_analysis.pipeline import IngestResult, failure_reason, ingest, read_and_extract_with_rejects
-from cds_analysis.reference.schemas import schema
-from cds_analysis.store import read_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cds_analysis.pipeline import IngestResult
 
 logger = logging.getLogger(__name__)
 
+EXIT_OK, EXIT_REJECTS, EXIT_USAGE, EXIT_LOCKED, EXIT_DISK_FULL = 0, 1, 2, 3, 4
+
+
+def shown(text: object) -> str:
+    """``text`` safe to print on a terminal: control characters (escape sequences in a file name) escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))
+
 
 def _jsonable(value: object) -> object:
-    """A value of an observations row as JSON: NaN/NA → null, dates → ISO strings."""
+    """A value of an observations row as JSON: NaN/NA (and the infinities JSON has no word for) → null,
+    dates → ISO strings."""
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dt.date):  # datetime and Timestamp too
         return value.isoformat()
@@ -40,12 +57,15 @@ def _jsonable(value: object) -> object:
 
 
 def _write_observations(frame: pd.DataFrame, fmt: str, out: TextIO, header: bool) -> None:
+    from cds_analysis.lang.cells import safe_frame
+    from cds_analysis.reference.schemas import schema
+
     frame = frame[schema("observations").names]
-    if fmt == "csv":
-        frame.to_csv(out, index=False, header=header, lineterminator="\n")
+    if fmt == "csv":  # report text and file names must not run as formulas in a spreadsheet
+        safe_frame(frame).to_csv(out, index=False, header=header, lineterminator="\n")
         return
     for row in frame.to_dict("records"):
-        out.write(json.dumps({k: _jsonable(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
+        out.write(json.dumps({k: _jsonable(v) for k, v in row.items()}, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def _utf8(stream: TextIO) -> TextIO:
@@ -56,6 +76,8 @@ def _utf8(stream: TextIO) -> TextIO:
 
 
 def _extract(args: argparse.Namespace) -> int:
+    from cds_analysis.pipeline import failure_reason, read_and_extract_with_rejects
+
     out = _utf8(sys.stdout)
     failed = rejected_rows = 0
     for i, path in enumerate(args.paths):
@@ -65,10 +87,11 @@ def _extract(args: argparse.Namespace) -> int:
             logger.debug("%s failed", "cli", exc_info=True)
             failed += 1
             reason, location = failure_reason(exc)
-            print(f"cds-analysis extract: {path}: {reason}" + (f" ({location})" if location else ""), file=sys.stderr)
+            where = f" ({shown(location)})" if location else ""
+            print(f"cds-analysis extract: {shown(path)}: {shown(reason)}{where}", file=sys.stderr)
             continue
-        for r in rejected.itertuples():  # rows of a sheet that did not make it
-            print(f"cds-analysis extract: {path} ({r.location}): {r.reason}", file=sys.stderr)
+        for r in rejected.itertuples():  # rows of a sheet (or facts) that did not make it
+            print(f"cds-analysis extract: {shown(path)} ({shown(r.location)}): {shown(r.reason)}", file=sys.stderr)
         rejected_rows += len(rejected)
         _write_observations(frame.assign(source=path), args.format, out, header=i - failed == 0)
         out.flush()
@@ -81,8 +104,10 @@ def _template(args: argparse.Namespace) -> int:
     try:
         path = write_template(args.out, province=args.province, period=args.period)
     except ValueError as exc:  # unknown province or period: say so, without a traceback
-        print(f"cds-analysis template: {exc}", file=sys.stderr)
-        return 2
+        print(f"cds-analysis template: {shown(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # an unwritable path, a folder in the way, a full disk
+        return _write_failed("template", args.out, exc)
     print(f"template written to {path}", file=_utf8(sys.stdout))
     return 0
 
@@ -98,34 +123,92 @@ def summary(result: IngestResult, out_dir: str) -> str:
         lines.append(f"  {province or '(no province)':<{width}}  {n:>6}")
     lines.append(f"rejects: {len(result.rejects)}")
     for r in result.rejects:
-        where = f" ({r.location})" if r.location else ""
-        lines.append(f"  {r.path}{where}: {r.reason} [{r.stage}]")
-    lines.append(f"tables written to {out_dir}")
+        where = f" ({shown(r.location)})" if r.location else ""
+        lines.append(f"  {shown(r.path)}{where}: {shown(r.reason)} [{r.stage}]")
+    lines.append(f"tables written to {shown(out_dir)}")
     return "\n".join(lines)
 
 
-def _ingest(raw_dir: str, out_dir: str, progress: bool = True) -> int:
+def _write_failed(command: str, where: str | os.PathLike, exc: OSError) -> int:
+    """Say why ``where`` could not be written, in one line; the exit code of a full disk or of a bad path."""
+    from cds_analysis.store import is_disk_full
+
+    if is_disk_full(exc):
+        print(
+            f"cds-analysis {command}: disk full while writing {shown(where)} ({shown(exc.strerror or exc)}); "
+            f"free some space and run again (what was there before is unchanged)",
+            file=sys.stderr,
+        )
+        return EXIT_DISK_FULL
+    target = f": {shown(exc.filename)}" if exc.filename else ""
+    print(
+        f"cds-analysis {command}: cannot write {shown(where)} ({shown(exc.strerror or exc)}{target})", file=sys.stderr
+    )
+    return EXIT_USAGE
+
+
+def _ingest(
+    raw_dir: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    progress: bool = True,
+    jobs: int = 1,
+    scheduler: str | None = None,
+) -> int:
     """Ingest and print a summary; 1, with a one-line summary on stderr, if anything was rejected."""
+    from cds_analysis.pipeline import ingest
+
+    if not Path(raw_dir).is_dir():  # no raw directory: say so, without a traceback
+        print(f"cds-analysis: raw directory {shown(raw_dir)} not found", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        result = ingest(raw_dir, out_dir, progress=progress)
-    except FileNotFoundError as exc:  # no raw directory: say so, without a traceback
-        print(f"cds-analysis: {exc}", file=sys.stderr)
-        return 2
-    print(summary(result, out_dir), file=_utf8(sys.stdout))
+        result = ingest(raw_dir, out_dir, progress=progress, jobs=jobs, scheduler=scheduler)
+    except LockedError as exc:
+        print(f"cds-analysis: {shown(exc)}", file=sys.stderr)
+        return EXIT_LOCKED
+    except CdsError as exc:  # a bad setting (SOURCE_DATE_EPOCH, --scheduler without Dask)
+        print(f"cds-analysis: {shown(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        return _write_failed("ingest", out_dir, exc)
+    print(summary(result, str(out_dir)), file=_utf8(sys.stdout))
     if result.rejects:
         n, files = len(result.rejects), len({r.path for r in result.rejects})
         what = f"{n} rejected file{'s' if n > 1 else ''}"
         if files < n:  # rows of sheets are rejected one by one
             what = f"{n} rejects in {files} file{'s' if files > 1 else ''}"
-        print(f"cds-analysis: {what}; see the rejects table in {out_dir}", file=sys.stderr)
-        return 1
-    return 0
+        print(f"cds-analysis: {what}; see the rejects table in {shown(out_dir)}", file=sys.stderr)
+        return EXIT_REJECTS
+    return EXIT_OK
+
+
+def _period_problem(period: str) -> str | None:
+    """Why ``period`` cannot be reported on (not a period, or not begun yet), or None."""
+    from cds_analysis.lang.periods import parse_period
+
+    try:
+        parsed = parse_period(period)
+    except ValueError as exc:
+        return str(exc)
+    if parsed is None:
+        return f"not a period: {period!r} (write e.g. '2023-Q2', '2023-H1' or '2023')"
+    if parsed.start > dt.date.today():
+        return f"period {period!r} has not begun yet: no results can exist for it"
+    return None
 
 
 def _render(
-    province: str | None, period: str, data_dir: str, out_dir: str, jobs: int = 1, progress: bool = True
+    province: str | None,
+    period: str,
+    data_dir: str | Path,
+    out_dir: str | Path,
+    jobs: int = 1,
+    progress: bool = True,
 ) -> int:
     """Render one province's report, or with ``province`` None every province's and the index."""
+    problem = _period_problem(period)
+    if problem:
+        print(f"cds-analysis report: {shown(problem)}", file=sys.stderr)
+        return EXIT_USAGE
     from cds_analysis.report import reports  # charts and kernels cost seconds to import: only when rendering
 
     try:
@@ -134,14 +217,16 @@ def _render(
         else:
             results = [reports.render_report(province, period, data_dir, out_dir)]
     except reports.ReportError as exc:
-        print(f"cds-analysis report: {exc}", file=sys.stderr)
+        print(f"cds-analysis report: {shown(exc)}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        return _write_failed("report", out_dir, exc)
     out = _utf8(sys.stdout)
     for r in results:
         if r.ok:
             print(f"{r.name}: {r.html}", file=out)
         else:
-            print(f"cds-analysis report: {r.name}: {r.error}", file=sys.stderr)
+            print(f"cds-analysis report: {shown(r.name)}: {shown(r.error)}", file=sys.stderr)
     if province is None:
         print(f"index: {Path(out_dir).resolve() / 'index.html'}", file=out)
     return 0 if all(r.ok for r in results) else 1
@@ -153,17 +238,54 @@ def run(
     reports_dir: str | Path = REPORTS_DIR,
     period: str | None = None,
     progress: bool = True,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> int:
     """The main job: ingest ``raw_dir``, then render every province's report and the overview.
 
     ``period`` defaults to the latest quarter with results. The exit code is 1 when a
     file was rejected or a report failed; the reports still render.
     """
-    ingested = _ingest(raw_dir, out_dir, progress=progress)
-    if ingested == 2:
-        return 2
+    from cds_analysis.analysis.progress import latest_quarter
+    from cds_analysis.store import read_table
+
+    problem = period and _period_problem(period)
+    if problem:
+        print(f"cds-analysis run: {shown(problem)}", file=sys.stderr)
+        return EXIT_USAGE
+    ingested = _ingest(raw_dir, out_dir, progress=progress, jobs=jobs, scheduler=scheduler)
+    if ingested > EXIT_REJECTS:
+        return ingested
     period = period or latest_quarter(read_table("observations", out_dir))
     return max(ingested, _render(None, period, out_dir, reports_dir, progress=progress))
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def _limit_options(command: argparse.ArgumentParser) -> None:
+    """--max-* options, one per field of :class:`Limits` (default: CDS_MAX_* or the built-in limit)."""
+    group = command.add_argument_group("limits (a file over one is rejected, the others go on)")
+    for field, var in Limits.ENV.items():
+        flag = "--max-" + field.replace("_", "-")
+        group.add_argument(flag, type=_positive, metavar="N", dest=f"max_{field}", help=f"default ${var} or built in")
+
+
+def _scale_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--jobs", type=_positive, metavar="N", help="extract in N processes (default: all cores)")
+    command.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="extract on a Dask cluster (tcp://host:8786), or 'local' for a LocalCluster of --jobs workers; "
+        "needs the [dask] extra",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,13 +304,16 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="+", metavar="PATH", help="report files (.txt, .html, .docx, .pdf, .xlsx, .csv)"
     )
     extract.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format (default jsonl)")
+    _limit_options(extract)
     extract.set_defaults(run=_extract)
 
     ing = commands.add_parser("ingest", help="build the Parquet tables from a directory of reports")
     ing.add_argument("raw_dir", nargs="?", default=str(RAW_DIR), metavar="RAW_DIR", help=f"default {RAW_DIR}")
     ing.add_argument("--out", default=str(PROCESSED_DIR), metavar="PROCESSED_DIR", help=f"default {PROCESSED_DIR}")
     ing.add_argument("--no-progress", action="store_true", help="no progress bar")
-    ing.set_defaults(run=lambda a: _ingest(a.raw_dir, a.out, progress=not a.no_progress))
+    _scale_options(ing)
+    _limit_options(ing)
+    ing.set_defaults(run=lambda a: _ingest(a.raw_dir, a.out, not a.no_progress, a.jobs, a.scheduler))
 
     template = commands.add_parser("template", help="write the Excel template a district fills in")
     template.add_argument("--out", default="bao_cao_cds.xlsx", metavar="FILE.xlsx", help="default bao_cao_cds.xlsx")
@@ -217,7 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
     main_job.add_argument("--reports", default=str(REPORTS_DIR), metavar="OUT_DIR", help=f"default {REPORTS_DIR}")
     main_job.add_argument("--period", help="report period (default: the latest quarter with results)")
     main_job.add_argument("--no-progress", action="store_true", help="no progress bar")
-    main_job.set_defaults(run=lambda a: run(a.raw, a.out, a.reports, a.period, progress=not a.no_progress))
+    _scale_options(main_job)
+    _limit_options(main_job)
+    main_job.set_defaults(run=lambda a: run(a.raw, a.out, a.reports, a.period, not a.no_progress, a.jobs, a.scheduler))
     return parser
 
 
@@ -228,6 +355,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    try:
+        changes = {f: getattr(args, f"max_{f}") for f in Limits.ENV if getattr(args, f"max_{f}", None)}
+        set_limits(Limits.from_env(), **changes)
+    except CdsError as exc:  # a CDS_MAX_* that is not a number
+        print(f"cds-analysis: {shown(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    if getattr(args, "jobs", 0) is None:
+        from cds_analysis.pipeline import default_jobs
+
+        args.jobs = default_jobs()
     try:
         return args.run(args)
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly

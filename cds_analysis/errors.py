@@ -10,6 +10,8 @@ from __future__ import annotations
 __all__ = [
     "CatalogueError",
     "CdsError",
+    "ConfigError",
+    "LockedError",
     "ReadError",
     "ReferenceDataError",
     "ReportError",
@@ -55,3 +57,11 @@ class TableError(CdsError, ValueError):
 
 class ReportError(CdsError):
     """A report cannot be rendered: a bad parameter, missing tables, or a failing cell."""
+
+
+class ConfigError(CdsError, ValueError):
+    """A setting from the environment (SOURCE_DATE_EPOCH, CDS_MAX_*) that cannot be used."""
+
+
+class LockedError(CdsError):
+    """Another process is writing the tables of the same folder."""

@@ -4,28 +4,44 @@ The tables describe the raw directory as it is: a file removed from it loses
 its rows on the next run, a file whose content was ingested before keeps its
 old rows (and first ingest time) without being read again, and a file that
 cannot be read or extracted is recorded in ``rejects`` while the others go on.
+
+Files are listed and hashed here; reading and extraction run in this process,
+in a process pool or on Dask workers (:func:`_work`, the same code everywhere),
+and their outcomes come back in path order, so the tables are the same bytes
+however they were computed. Observations are written in row groups as they
+come; the run's tables are published together by :class:`~cds_analysis.store.RunWriter`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import multiprocessing
+import multiprocessing.context
 import os
 import sys
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from cds_analysis.analysis.conflicts import conflicts
 from cds_analysis.analysis.progress import progress_table
-from cds_analysis.config import PROCESSED_DIR, RAW_DIR
+from cds_analysis.config import PROCESSED_DIR, RAW_DIR, Limits, limits, set_limits
+from cds_analysis.errors import CdsError, ConfigError
 from cds_analysis.read.documents import FORMATS as TEXT_FORMATS
 from cds_analysis.read.documents import Document, ReadError, read_document
+from cds_analysis.read.limits import check_file
 from cds_analysis.read.workbooks import SHEET_FORMATS
 from cds_analysis.reference.dti import load_dti
 from cds_analysis.reference.gazetteer import load_units
@@ -35,15 +51,17 @@ from cds_analysis.reference.schemas import empty_frame, schema
 from cds_analysis.reference.targets import load_targets
 from cds_analysis.rules.extract import extract_document
 from cds_analysis.sheets.reader import extract_sheet, read_sheet
-from cds_analysis.store import TableError, read_table, to_arrow, write_tables
+from cds_analysis.store import ROW_GROUP, RunWriter, TableError, locked, read_arrow, read_table, to_arrow
 from cds_analysis.versions import rules_version
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DERIVED_TABLES",
     "FORMATS",
     "REFERENCE_TABLES",
-    "derived_tables",
+    "default_jobs",
+    "scan",
     "IngestResult",
     "Reject",
     "failure_reason",
@@ -54,10 +72,10 @@ __all__ = [
 ]
 
 
-Reader = Callable[[Path], Document]
+Reader = Callable[..., Document]
 # An extractor returns the observations of a document, or (observations, rejects) when parts
 # of it (rows of a sheet) can fail on their own; such rejects are in the rejects table's columns.
-Extractor = Callable[[Document], pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]]
+Extractor = Callable[..., pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]]
 
 # File extension → (reader, extractor), from the readers' own format lists.
 FORMATS: dict[str, tuple[Reader, Extractor]] = {
@@ -75,12 +93,11 @@ REFERENCE_TABLES: dict[str, Callable[[], pd.DataFrame]] = {
 }
 
 
-def derived_tables(observations: pd.DataFrame, documents: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Tables computed from the extracted ones: progress and conflicts."""
-    return {
-        "progress": progress_table(observations, documents=documents),
-        "conflicts": conflicts(observations),
-    }
+# Tables computed from the extracted ones: table → maker from (observations, documents).
+DERIVED_TABLES: dict[str, Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]] = {
+    "progress": lambda observations, documents: progress_table(observations, documents=documents),
+    "conflicts": lambda observations, documents: conflicts(observations),
+}
 
 
 @dataclass(frozen=True)
@@ -110,15 +127,53 @@ class IngestResult:
         return self.documents_read + self.documents_skipped
 
 
-def raw_files(raw_dir: str | os.PathLike) -> list[Path]:
-    """Files that ingest reads under ``raw_dir``, sorted: no README.md, nothing hidden."""
+def raw_files(raw_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Files that ingest reads under ``raw_dir``, sorted: no README.md, nothing hidden, nothing under
+    ``out_dir``, no link leaving ``raw_dir`` (:func:`scan` says why each is left out)."""
+    return scan(raw_dir, out_dir)[0]
+
+
+def scan(raw_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None) -> tuple[list[Path], list[Reject]]:
+    """The files ingest reads under ``raw_dir`` (sorted) and the entries it refuses, with why.
+
+    Links are not followed out of ``raw_dir``: a link to a file or folder outside it
+    is refused (its sentences would become evidence without anyone having put
+    them there); a link to a folder inside it is skipped (its files are read
+    where they are). An ``out_dir`` inside ``raw_dir`` is skipped, so that the
+    tables are not read as input.
+    """
     raw = Path(raw_dir)
-    found = [
-        p
-        for p in raw.rglob("*")
-        if p.is_file() and p.name != "README.md" and not any(s.startswith(".") for s in p.relative_to(raw).parts)
-    ]
-    return sorted(found, key=lambda p: p.relative_to(raw).as_posix())
+    root = raw.resolve()
+    out = Path(out_dir).resolve() if out_dir is not None else None
+    found: list[Path] = []
+    refused: list[Reject] = []
+    for folder, dirs, names in os.walk(raw):
+        here = Path(folder)
+        kept = []
+        for d in sorted(dirs):
+            path = here / d
+            if d.startswith(".") or (out is not None and path.resolve() == out):
+                continue
+            if path.is_symlink():
+                if not path.resolve().is_relative_to(root):
+                    refused.append(_link_reject(raw, path))
+                continue
+            kept.append(d)
+        dirs[:] = kept
+        for name in names:
+            path = here / name
+            if name.startswith(".") or name == "README.md":
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                refused.append(_link_reject(raw, path))
+                continue
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(raw).as_posix()), refused
+
+
+def _link_reject(raw: Path, path: Path) -> Reject:
+    reason = "symbolic link to something outside the raw folder; not followed (copy the file in to ingest it)"
+    return Reject(path.relative_to(raw).as_posix(), None, None, reason, "read")
 
 
 def _format_of(path: Path) -> tuple[Reader, Extractor]:
@@ -126,12 +181,39 @@ def _format_of(path: Path) -> tuple[Reader, Extractor]:
         return FORMATS[path.suffix.lower()]
     except KeyError:
         known = ", ".join(sorted(FORMATS))
-        raise ReadError(path, f"unsupported file type {path.suffix or '(none)'!r}; ingest reads {known}") from None
+        raise ReadError(str(path), f"unsupported file type {path.suffix or '(none)'!r}; ingest reads {known}") from None
 
 
 def _split(found: pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """An extractor's result as (observations, rejects)."""
-    return found if isinstance(found, tuple) else (found, empty_frame("rejects"))
+    """An extractor's result as (observations, rejects), impossible numbers moved to the rejects."""
+    observations, rejects = found if isinstance(found, tuple) else (found, empty_frame("rejects"))
+    return _without_impossible(observations, rejects)
+
+
+def _without_impossible(observations: pd.DataFrame, rejects: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Observations whose value, numerator or denominator is infinite or NaN ('1e309' in a cell), or whose
+    denominator is zero ('1.458/0'), become rejects naming their evidence: no reader of the tables
+    (JSON, charts, sums) can do anything right with them."""
+    if observations.empty:
+        return observations, rejects
+    value, numerator, denominator = (
+        pd.to_numeric(observations[c], errors="coerce").to_numpy(float) for c in ("value", "numerator", "denominator")
+    )
+    zero = denominator == 0
+    bad = ~np.isfinite(value) | np.isinf(numerator) | np.isinf(denominator) | zero
+    if not bad.any():
+        return observations, rejects
+    wrong = observations[bad]
+    found = pd.DataFrame(
+        {
+            "path": wrong["source"] if "source" in wrong else "",
+            "document_id": wrong["document_id"],
+            "location": [f"{e!s:.80}" for e in wrong["evidence"]],
+            "reason": ["denominator is zero" if z else "not a finite number" for z in zero[bad]],
+            "stage": "validate",
+        }
+    )
+    return observations[~bad], pd.concat([rejects, found], ignore_index=True) if len(rejects) else found
 
 
 def read_and_extract_with_rejects(path: str | os.PathLike) -> tuple[Document, pd.DataFrame, pd.DataFrame]:
@@ -148,8 +230,12 @@ def read_and_extract(path: str | os.PathLike) -> tuple[Document, pd.DataFrame]:
 
 
 def _content_id(path: Path) -> str:
-    """The document id: first 16 hex digits of the SHA-256 of the file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    """The document id: first 16 hex digits of the SHA-256 of the file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()[:16]
 
 
 def _ingest_time() -> pd.Timestamp:
@@ -159,21 +245,27 @@ def _ingest_time() -> pd.Timestamp:
         return pd.Timestamp.now(tz="UTC").floor("s")
     try:
         return pd.Timestamp(int(epoch), unit="s", tz="UTC")
-    except ValueError:
-        raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}") from None
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise ConfigError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}") from None
 
 
-def _previous(out_dir: Path) -> tuple[dict[str, dict], pd.DataFrame]:
+def _previous(out_dir: Path) -> tuple[dict[str, dict], pa.Table]:
     """Documents rows (by document id) and observations of an earlier run; empty if none."""
     try:
         docs = read_table("documents", out_dir)
-        obs = read_table("observations", out_dir)
+        obs = read_arrow("observations", out_dir)
     except FileNotFoundError:
-        return {}, empty_frame("observations")
+        return {}, schema("observations").empty_table()
     except (TableError, pa.ArrowException, OSError) as exc:
         logger.warning("ignoring the tables in %s, which cannot be read (%s); ingesting every file anew", out_dir, exc)
-        return {}, empty_frame("observations")
+        return {}, schema("observations").empty_table()
     return {row["document_id"]: row for row in docs.to_dict("records")}, obs
+
+
+def _rows_by_document(observations: pa.Table) -> dict[str, np.ndarray]:
+    """Row numbers of each document's observations, in table order."""
+    ids = pd.Series(observations.column("document_id").to_numpy(zero_copy_only=False))
+    return {str(k): np.asarray(v) for k, v in ids.groupby(ids, sort=False).indices.items()}
 
 
 def _previous_part_rejects(out_dir: Path, reused: dict[str, str]) -> list[Reject]:
@@ -183,7 +275,12 @@ def _previous_part_rejects(out_dir: Path, reused: dict[str, str]) -> list[Reject
     except (FileNotFoundError, TableError, pa.ArrowException, OSError):
         return []
     kept = old[old["document_id"].isin(reused) & old["location"].notna()]
-    return [Reject(reused[r.document_id], r.document_id, r.location, r.reason, r.stage) for r in kept.itertuples()]
+    return [
+        Reject(
+            reused[str(r["document_id"])], str(r["document_id"]), str(r["location"]), str(r["reason"]), str(r["stage"])
+        )
+        for r in kept.to_dict("records")
+    ]
 
 
 def _most_frequent(pairs: list[tuple[object, object]]) -> tuple[str | None, str | None]:
@@ -195,7 +292,7 @@ def _most_frequent(pairs: list[tuple[object, object]]) -> tuple[str | None, str 
     return top, next((code for name, code in pairs if name == top and isinstance(code, str)), None)
 
 
-def _document_row(doc: Document, rel: str, obs: pd.DataFrame, ingested_at: pd.Timestamp) -> dict:
+def _document_row(doc: Document, rel: str, obs: pd.DataFrame, ingested_at: pd.Timestamp, version: str) -> dict:
     """The documents row of a freshly read file; its place is the one most of its facts name."""
     cols = {c: obs[c].tolist() for c in ("char_start", "province", "province_code", "district", "district_code")}
     order = sorted(range(len(obs)), key=cols["char_start"].__getitem__)  # text order, for ties
@@ -215,7 +312,7 @@ def _document_row(doc: Document, rel: str, obs: pd.DataFrame, ingested_at: pd.Ti
         "district_code": district_code,
         "n_chars": len(doc.text),
         "n_observations": len(obs),
-        "extractor_version": _rules_version(rel),
+        "extractor_version": version,
         "ingested_at": ingested_at,
     }
 
@@ -226,117 +323,331 @@ def _rules_version(path: str) -> str:
 
 
 def failure_reason(exc: BaseException) -> tuple[str, str | None]:
-    """Reason and location of a file's failure, in the words of a ReadError when it is one."""
+    """Reason and location of a file's failure, in the words of a ReadError (or other CdsError) when it is one."""
     if isinstance(exc, ReadError):
         return exc.reason, exc.location
+    if isinstance(exc, CdsError):  # refused on purpose: its message says what and why
+        return str(exc), None
     return f"{type(exc).__name__}: {exc}", None
 
 
-def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else empty_frame(name)
+@dataclass(frozen=True)
+class _Task:
+    """One file to read and extract, with all a worker process needs to do it as this process would."""
+
+    path: str
+    rel: str
+    document_id: str
+    ingested_at: pd.Timestamp
+    version: str
+    limits: Limits
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What became of one file: its documents row and observations, or the reasons it was rejected."""
+
+    row: dict | None
+    observations: pa.Table | None
+    rejects: list[Reject]
+
+
+def _work(task: _Task) -> _Outcome:
+    """Read, extract and validate one file, here or in a worker (pool or Dask); never raises."""
+    set_limits(task.limits)
+    stage = "read"
+    try:
+        reader, extractor = _format_of(Path(task.path))
+        doc = reader(Path(task.path))
+        stage = "extract"
+        found, parts_rejected = _split(extractor(doc))
+        stage = "validate"
+        row = _document_row(doc, task.rel, found, task.ingested_at, task.version)
+        table = to_arrow(found.assign(source=task.rel), "observations")
+    except Exception as exc:  # MemoryError too: the file is rejected, the run goes on
+        logger.debug("%s failed", task.rel, exc_info=True)
+        reason, location = failure_reason(exc)
+        return _Outcome(
+            None, None, [Reject(task.rel, task.document_id if stage != "read" else None, location, reason, stage)]
+        )
+    parts = [
+        Reject(task.rel, task.document_id, str(r["location"]), str(r["reason"]), str(r["stage"]))
+        for r in parts_rejected.to_dict("records")
+    ]
+    return _Outcome(row, table, parts)
+
+
+def _died(task: _Task, how: str) -> _Outcome:
+    return _Outcome(None, None, [Reject(task.rel, task.document_id, None, how, "extract")])
+
+
+class _PoolBroken(Exception):
+    """A worker process died; ``tasks`` were in flight (the culprit among them)."""
+
+    def __init__(self, tasks: list[_Task]):
+        super().__init__(f"{len(tasks)} tasks in flight")
+        self.tasks = tasks
+
+
+def _ordered(submit: Callable[[_Task], Any], tasks: Iterator[_Task], window: int) -> Iterator[_Outcome]:
+    """Outcomes of ``tasks`` in their order, with at most ``window`` submitted and not yet consumed
+    (so memory holds a few results, not the run's)."""
+    flight: deque[tuple[_Task, Any]] = deque()
+    for task in tasks:
+        try:
+            future = submit(task)
+        except BrokenProcessPool:  # a worker died before its result was asked for
+            raise _PoolBroken([*(t for t, _ in flight), task]) from None
+        flight.append((task, future))
+        if len(flight) >= window:
+            yield _result(flight)
+    while flight:
+        yield _result(flight)
+
+
+def _result(flight: deque[tuple[_Task, Any]]) -> _Outcome:
+    task, future = flight[0]
+    try:
+        outcome = future.result()
+    except BrokenProcessPool:
+        raise _PoolBroken([t for t, _ in flight]) from None
+    except Exception as exc:  # a Dask worker lost (KilledWorker) and the like
+        logger.debug("%s failed", task.rel, exc_info=True)
+        flight.popleft()
+        return _died(task, f"the worker reading it failed ({type(exc).__name__}: {exc})")
+    flight.popleft()
+    return outcome
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Workers started fresh (forkserver where there is one), never forked from a process with threads."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _in_pool(tasks: Iterator[_Task], jobs: int) -> Iterator[_Outcome]:
+    """Outcomes in a pool of ``jobs`` processes. When a worker dies (out of memory, a crash in a
+    library), the files then in flight are read again one process each, so only the culprit is lost."""
+    context = _pool_context()
+    while True:
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            try:
+                yield from _ordered(lambda t: pool.submit(_work, t), tasks, 4 * jobs)
+                return
+            except _PoolBroken as broken:
+                suspects = broken.tasks
+        for task in suspects:
+            with ProcessPoolExecutor(1, mp_context=context) as alone:
+                try:
+                    yield alone.submit(_work, task).result()
+                except BrokenProcessPool:
+                    yield _died(task, "the process reading it died (out of memory, or a crash in a reading library)")
+
+
+def _on_dask(tasks: Iterator[_Task], scheduler: str, jobs: int) -> Iterator[_Outcome]:
+    """Outcomes computed by the workers of a Dask cluster (``local``: a LocalCluster of ``jobs`` workers).
+
+    Workers read the files by their absolute path: on a real cluster the raw
+    folder must be on a file system every worker sees at the same path.
+    """
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise ConfigError("--scheduler needs Dask: pip install 'cds_analysis[dask]'") from None
+    cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True) if scheduler == "local" else None
+    try:
+        with Client(cluster or scheduler) as client:
+            window = 4 * max(1, sum(client.nthreads().values()))
+            yield from _ordered(lambda t: client.submit(_work, t, pure=False), tasks, window)
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+# Files to read per worker process below which ingest reads in this process: starting a
+# worker (and importing the rules there) costs about what reading a few files does.
+FILES_PER_WORKER = 4
+
+
+def _outcomes(tasks: Iterator[_Task], jobs: int, scheduler: str | None) -> Iterator[_Outcome]:
+    """The outcome of each task, in order: in this process, in a process pool, or on Dask."""
+    if scheduler:
+        return _on_dask(tasks, scheduler, max(jobs, 1))
+    if jobs <= 1:
+        return map(_work, tasks)
+    return _in_pool(tasks, jobs)
+
+
+def default_jobs() -> int:
+    """Processes ingest uses by default on the command line: one per core this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def ingest(
     raw_dir: str | os.PathLike = RAW_DIR,
     out_dir: str | os.PathLike = PROCESSED_DIR,
     progress: bool = True,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> IngestResult:
     """Read, extract and write every file of ``raw_dir`` into the tables of ``out_dir``.
 
     Files whose content hash is already in ``out_dir``'s documents table keep
-    their rows without being read again. A file that fails is recorded in the
-    ``rejects`` table (and in the result) and the others go on. The same files
-    give the same bytes when SOURCE_DATE_EPOCH is set.
+    their rows without being read again. A file that fails, or crosses a limit
+    of :mod:`cds_analysis.config`, is recorded in the ``rejects`` table (and in
+    the result) and the others go on. ``jobs`` > 1 extracts in that many
+    processes, ``scheduler`` on Dask (an address, or ``local``); the tables are
+    the same bytes either way. Observations are written in batches as they come,
+    so memory holds a batch, not the run. The tables of the run are published all
+    at once (:class:`cds_analysis.store.RunWriter`), under the folder's lock.
+    The same files give the same bytes when SOURCE_DATE_EPOCH is set (otherwise
+    only ``documents.ingested_at`` differs).
     """
     raw, out = Path(raw_dir), Path(out_dir)
     if not raw.is_dir():
         raise FileNotFoundError(f"raw directory {raw} not found")
     now = _ingest_time()
-    old_docs, old_obs = _previous(out)
+    with locked(out):
+        run = RunWriter(out)
+        try:
+            result = _ingest_into(run, raw, now, progress, jobs, scheduler)
+        except BaseException:
+            run.discard()
+            raise
+    return result
+
+
+def _ingest_into(
+    run: RunWriter, raw: Path, now: pd.Timestamp, progress: bool, jobs: int, scheduler: str | None
+) -> IngestResult:
+    """List and hash the files, have the new ones read (here, in a pool or on Dask), write every table into ``run``."""
+    old_docs, old_obs = _previous(run.out)
+    old_rows = _rows_by_document(old_obs)
+    files, rejects = scan(raw, run.out)
     docs: dict[str, dict] = {}  # raw path → documents row
-    obs: dict[str, pd.DataFrame] = {}  # raw path → observations of a file read in this run
     reused: dict[str, str] = {}  # document id → raw path, for files ingested before
-    rejects: list[Reject] = []
     first_path: dict[str, str] = {}
-    files = raw_files(raw)
-    show = progress and sys.stderr.isatty()
-    for path in tqdm(files, desc="ingest", unit="file", file=sys.stderr, disable=not show):
+    plan: list[tuple[str, _Task | None]] = []  # in path order; None: rows kept from before
+    for path in files:
         rel = path.relative_to(raw).as_posix()
-        doc_id = _content_id(path)
+        try:
+            check_file(str(path))  # before hashing: a FIFO would block, a huge file take its time
+            doc_id = _content_id(path)
+        except ReadError as exc:
+            rejects.append(Reject(rel, None, exc.location, exc.reason, "read"))
+            continue
+        except OSError as exc:
+            rejects.append(Reject(rel, None, None, f"cannot read file ({exc.strerror or exc})", "read"))
+            continue
         if doc_id in first_path:
             rejects.append(Reject(rel, doc_id, None, f"same content as {first_path[doc_id]}, ingested once", "read"))
             continue
         first_path[doc_id] = rel
-        if doc_id in old_docs and old_docs[doc_id].get("extractor_version") == _rules_version(rel):
+        version = _rules_version(rel)
+        if doc_id in old_docs and old_docs[doc_id].get("extractor_version") == version:
             docs[rel] = {**old_docs[doc_id], "path": rel}
             reused[doc_id] = rel
+            plan.append((rel, None))
             continue
-        stage = "read"
-        try:
-            reader, extractor = _format_of(path)
-            doc = reader(path)
-            stage = "extract"
-            found, parts_rejected = _split(extractor(doc))
-            stage = "validate"
-            row = _document_row(doc, rel, found, old_docs.get(doc_id, {}).get("ingested_at", now))
-        except Exception as exc:
-            logger.debug("%s failed", "pipeline", exc_info=True)
-            reason, location = failure_reason(exc)
-            rejects.append(Reject(rel, doc_id if stage != "read" else None, location, reason, stage))
-            continue
-        rejects.extend(Reject(rel, doc_id, r.location, r.reason, r.stage) for r in parts_rejected.itertuples())
-        docs[rel] = row
-        obs[rel] = found.assign(source=rel)
-    rejects += _previous_part_rejects(out, reused)
-    kept = old_obs[old_obs["document_id"].isin(reused)]
-    observations, invalid = _observations(docs, obs, kept.assign(source=kept["document_id"].map(reused)))
-    rejects = sorted(rejects + invalid, key=lambda r: r.path)
-    frames = _tables(list(docs.values()), observations, rejects)
-    written = write_tables(frames, out)
-    by_province = observations["province"].value_counts(dropna=False)
+        ingested_at = old_docs.get(doc_id, {}).get("ingested_at", now)
+        plan.append((rel, _Task(str(path.resolve()), rel, doc_id, ingested_at, version, limits())))
+    by_province: Counter[str | None] = Counter()
+    tasks = [t for _, t in plan if t is not None]
+    outcomes = _outcomes(iter(tasks), min(jobs, len(tasks) // FILES_PER_WORKER) if not scheduler else jobs, scheduler)
+    show = progress and sys.stderr.isatty()
+    with run.writer("observations") as writer, contextlib.closing(_Closable(outcomes)):
+        batch = _Batch(writer)
+        for rel, task in tqdm(plan, desc="ingest", unit="file", file=sys.stderr, disable=not show):
+            if task is None:
+                doc_id = docs[rel]["document_id"]
+                rows = old_obs.take(old_rows.get(doc_id, np.array([], dtype=np.int64)))
+                table = rows.set_column(
+                    rows.schema.get_field_index("source"), "source", pa.array([rel] * len(rows), pa.string())
+                )
+            else:
+                outcome = next(outcomes)
+                rejects.extend(outcome.rejects)
+                if outcome.row is None or outcome.observations is None:
+                    continue
+                docs[rel], table = outcome.row, outcome.observations
+            by_province.update(table.column("province").to_pylist())
+            batch.add(table)
+        batch.flush()
+    rejects += _previous_part_rejects(run.out, reused)
+    documents = (
+        pd.DataFrame(list(docs.values()), columns=schema("documents").names) if docs else empty_frame("documents")
+    )
+    derived, failed = _derived(run, documents)
+    rejects = sorted(rejects + failed, key=lambda r: r.path)
+    run.write("documents", documents)
+    run.write("rejects", pd.DataFrame([asdict(r) for r in rejects], columns=schema("rejects").names))
+    for table_name, load in REFERENCE_TABLES.items():
+        run.write(table_name, load())
+    for table_name, frame in derived.items():
+        run.write(table_name, frame)
+    run.write_dataset()
+    written = run.publish()
     return IngestResult(
         documents_read=len(docs) - len(reused),
         documents_skipped=len(reused),
-        observations=len(observations),
-        observations_by_province={(k if isinstance(k, str) else None): int(n) for k, n in by_province.items()},
+        observations=sum(by_province.values()),
+        observations_by_province=dict(by_province),
         rejects=rejects,
         tables=written,
     )
 
 
-def _observations(
-    docs: dict[str, dict], fresh: dict[str, pd.DataFrame], kept: pd.DataFrame
-) -> tuple[pd.DataFrame, list[Reject]]:
-    """Observations kept from before and read now, as one frame, minus those that do not fit.
+class _Closable:
+    """The outcomes iterator, closed on the way out even when writing fails, so that a pool or a
+    Dask cluster it started is shut down then and not at garbage collection."""
 
-    The whole table is checked at once; only when that fails is each fresh
-    document checked, to drop and name the ones at fault (from ``docs`` too).
-    """
-    try:
-        table = _concat([kept, *fresh.values()], "observations")
-        to_arrow(table, "observations")
-        return table, []
-    except TableError:
-        pass
-    invalid = []
-    for rel, frame in list(fresh.items()):
+    def __init__(self, outcomes: Iterator[_Outcome]):
+        self.outcomes = outcomes
+
+    def close(self) -> None:
+        close = getattr(self.outcomes, "close", None)
+        if close is not None:
+            close()
+
+
+class _Batch:
+    """Observations tables gathered until a row group is full, then written: the batches depend on
+    the rows alone, so one process, a pool and Dask write the same bytes."""
+
+    def __init__(self, writer: pq.ParquetWriter):
+        self.writer = writer
+        self.tables: list[pa.Table] = []
+        self.rows = 0
+
+    def add(self, table: pa.Table) -> None:
+        self.tables.append(pa.Table.from_arrays(table.columns, schema=self.writer.schema))  # kept rows: same fields
+        self.rows += len(table)
+        if self.rows >= ROW_GROUP:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.tables:
+            self.writer.write_table(pa.concat_tables(self.tables), row_group_size=ROW_GROUP)
+        self.tables, self.rows = [], 0
+
+
+def _derived(run: RunWriter, documents: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], list[Reject]]:
+    """The derived tables, each computed on its own: one that fails is written empty and named
+    in a reject, and the extracted tables are published all the same."""
+    frames: dict[str, pd.DataFrame] = {}
+    failed: list[Reject] = []
+    if not DERIVED_TABLES:
+        return frames, failed
+    observations = pq.read_table(run.path("observations")).to_pandas()
+    for name, make in DERIVED_TABLES.items():
         try:
-            to_arrow(frame, "observations")
-        except TableError as exc:
-            invalid.append(Reject(rel, docs[rel]["document_id"], None, str(exc), "validate"))
-            del fresh[rel], docs[rel]
-    return _concat([kept, *fresh.values()], "observations"), invalid
-
-
-def _tables(docs: list[dict], observations: pd.DataFrame, rejects: list[Reject]) -> dict[str, pd.DataFrame]:
-    """The frames ingest writes: extracted tables, reference tables, progress."""
-    frames = {
-        "documents": pd.DataFrame(docs, columns=schema("documents").names) if docs else empty_frame("documents"),
-        "observations": observations,
-        "rejects": pd.DataFrame([asdict(r) for r in rejects], columns=schema("rejects").names),
-    }
-    for table, load in REFERENCE_TABLES.items():
-        frames[table] = load()
-    frames.update(derived_tables(frames["observations"], frames["documents"]))
-    return frames
+            frames[name] = make(observations, documents)
+        except Exception as exc:  # MemoryError too: the extracted tables must not be lost with it
+            logger.error(
+                "the %s table could not be computed (%s: %s); it is written empty", name, type(exc).__name__, exc
+            )
+            logger.debug("%s failed", name, exc_info=True)
+            frames[name] = empty_frame(name)
+            reason = f"{name} table not computed ({type(exc).__name__}: {exc}); written empty"
+            failed.append(Reject(f"({name} table)", None, None, reason, "derive"))
+    return frames, failed

@@ -84,7 +84,7 @@ def fakes(monkeypatch):
     for ext, (reader, _) in list(ingest_module.FORMATS.items()):
         monkeypatch.setitem(ingest_module.FORMATS, ext, (reader, fake_extract))
     monkeypatch.setattr(ingest_module, "REFERENCE_TABLES", {})
-    monkeypatch.setattr(ingest_module, "derived_tables", lambda observations, documents: {})
+    monkeypatch.setattr(ingest_module, "DERIVED_TABLES", {})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
 
 

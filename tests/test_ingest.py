@@ -66,7 +66,7 @@ def fakes(monkeypatch):
     for ext, (reader, _) in list(ingest_module.FORMATS.items()):
         monkeypatch.setitem(ingest_module.FORMATS, ext, (reader, fake_extract))
     monkeypatch.setattr(ingest_module, "REFERENCE_TABLES", {})
-    monkeypatch.setattr(ingest_module, "derived_tables", lambda observations, documents: {})
+    monkeypatch.setattr(ingest_module, "DERIVED_TABLES", {})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
 
 
@@ -103,7 +103,11 @@ def test_ingest_writes_documents_and_observations(raw, tmp_path):
     assert (result.documents_read, result.documents_skipped, result.observations) == (2, 0, 4)
     assert result.observations_by_province == {"Quảng Ngãi": 3, "Thanh Hóa": 1}
     assert result.rejects == []
-    assert sorted(p.name for p in out.iterdir()) == ["documents.parquet", "observations.parquet", "rejects.parquet"]
+    assert sorted(p.name for p in out.glob("*.parquet")) == [
+        "documents.parquet",
+        "observations.parquet",
+        "rejects.parquet",
+    ]
 
     docs = read_table("documents", out).set_index("path")
     qn = docs.loc["quang_ngai/tra_bong.txt"]
@@ -132,8 +136,13 @@ def test_tie_between_districts_goes_to_the_first_in_the_text(raw, tmp_path):
 def test_same_inputs_give_the_same_bytes(raw, tmp_path):
     ingest(raw, tmp_path / "a", progress=False)
     ingest(raw, tmp_path / "b", progress=False)
-    files = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert files == sorted(p.name for p in (tmp_path / "b").iterdir())
+
+    def tables(out):
+        return sorted(p.relative_to(out) for p in [*out.glob("*.parquet"), *(out / "dataset").rglob("*.parquet")])
+
+    files = tables(tmp_path / "a")
+    assert files == tables(tmp_path / "b")
+    assert len(files) == 3 + 2  # the tables, and the observations dataset of each province
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -236,9 +245,7 @@ def test_reference_and_derived_tables_are_written_beside_the_extracted_ones(raw,
         return pd.DataFrame(columns=schema("progress").names)
 
     monkeypatch.setattr(ingest_module, "REFERENCE_TABLES", {"indicators": lambda: indicators})
-    monkeypatch.setattr(
-        ingest_module, "derived_tables", lambda observations, documents: {"progress": progress(observations, documents)}
-    )
+    monkeypatch.setattr(ingest_module, "DERIVED_TABLES", {"progress": progress})
     out = tmp_path / "out"
     ingest(raw, out, progress=False)
     assert read_table("indicators", out)["code"].tolist() == ["online_dossier_rate"]

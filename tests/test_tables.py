@@ -92,12 +92,17 @@ def test_null_in_required_column_names_the_column(tmp_path):
         write_table(_rejects("a.txt").assign(reason=[None]), "rejects", tmp_path)
 
 
+def _snapshot(folder):
+    """Every file under ``folder`` (links followed) → its bytes."""
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def test_failed_write_leaves_old_tables_and_no_temporary_files(tmp_path):
     write_tables({"rejects": _rejects("a.txt"), "units": _units()}, tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = _snapshot(tmp_path)
     with pytest.raises(TableError):
         write_tables({"rejects": _rejects("b.txt", "c.txt"), "units": _units().drop(columns="name")}, tmp_path)
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert _snapshot(tmp_path) == before
 
 
 def test_crash_while_writing_aside_keeps_the_old_file(tmp_path, monkeypatch):
@@ -112,7 +117,8 @@ def test_crash_while_writing_aside_keeps_the_old_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="No space"):
         write_table(_rejects("b.txt"), "rejects", tmp_path)
     assert (tmp_path / "rejects.parquet").read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["rejects.parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".current", ".lock", ".runs", "rejects.parquet"]
+    assert len(list((tmp_path / ".runs").iterdir())) == 1  # the failed run's folder is gone
 
 
 def test_reading_a_table_of_an_older_schema_says_so(tmp_path):

@@ -625,7 +625,9 @@ class Quantity:
     text: str
 
 
-_TOKEN = re.compile(r"(?<![\w])(?<!\d[.,])" + _NUM)
+# Not inside a word or a number ('1,,5': the '5' after a doubled separator is no number of its
+# own), and not after a minus sign ('-5%' is no 5%; a dash between numbers is a range).
+_TOKEN = re.compile(r"(?<![\w])(?<![\d.,][.,])(?<![\s(:]-)(?<!^-)" + _NUM)
 
 _QUALIFIER_WORDS = {
     "trên dưới": "approx",

@@ -18,6 +18,10 @@ __all__ = ["Span", "Sentence", "Paragraph", "split_paragraphs", "unwrap"]
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?(\w))")
 _ABBREVIATIONS = re.compile(r"(?:^|[\s.(])(?:TX|TP|TT|ThS|TS|PGS|GS|Tp|v\.v|[A-ZĐ])\.$")
 _CLAUSE_END = re.compile(r";")
+# Longest sentence kept whole, in characters. Real report sentences stay under ~700; a text
+# without sentence ends (one 1 MiB line) would otherwise be one sentence, and the extraction
+# rules, which look around each number within its sentence, would take time quadratic in it.
+MAX_SENTENCE = 2_000
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,23 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern, keep=lambda s, 
     return [(s, e) for s, e in pieces if text[s:e].strip()]
 
 
+def _bounded(text: str, start: int, end: int, limit: int = MAX_SENTENCE) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit`` characters, each cut after the last
+    ';', then ',', then space of its second half (or at the limit when there is none)."""
+    pieces = []
+    while end - start > limit:
+        cut = start + limit
+        for mark in (";", ",", " "):
+            found = text.rfind(mark, start + limit // 2, start + limit)
+            if found >= 0:
+                cut = found + 1
+                break
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return [(s, e) for s, e in pieces if text[s:e].strip()]
+
+
 def _sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
     def is_boundary(s: int, m: re.Match) -> bool:
         following = m.group(1)
@@ -64,7 +85,7 @@ def _sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
         )
 
     out = []
-    for s, e in _split(text, start, end, _SENTENCE_END, is_boundary):
+    for s, e in (p for whole in _split(text, start, end, _SENTENCE_END, is_boundary) for p in _bounded(text, *whole)):
         clauses = tuple(Span(cs, ce) for cs, ce in _split(text, s, e, _CLAUSE_END))
         out.append(Sentence(s, e, clauses or (Span(s, e),)))
     return tuple(out)

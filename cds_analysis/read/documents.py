@@ -36,6 +36,7 @@ from pathlib import Path
 
 from cds_analysis.errors import ReadError
 from cds_analysis.read.decode import decode_text
+from cds_analysis.read.limits import check_chars, check_file, check_zip
 from cds_analysis.read.page import find_title_and_date, is_date_stamp
 from cds_analysis.read.tables import Sheet
 
@@ -78,6 +79,7 @@ class Document:
 
 def read_bytes(name: str) -> bytes:
     """The bytes of a file, or a :class:`ReadError` saying why there are none."""
+    check_file(name)
     try:
         data = Path(name).read_bytes()
     except FileNotFoundError:
@@ -103,6 +105,7 @@ def read_document(path: str | Path) -> Document:
     text, encoding, title, published, tables = _READERS[fmt](name, data)
     if not text.strip():
         raise ReadError(name, "empty file (no text)")
+    check_chars(name, text)
     found_title, found_date = find_title_and_date(text)
     return Document(
         path=name,
@@ -177,6 +180,7 @@ def _read_docx(path: str, data: bytes) -> _Read:
 
     from cds_analysis.read.layout import docx_text_and_tables
 
+    check_zip(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
         text, tables = docx_text_and_tables(document)

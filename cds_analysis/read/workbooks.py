@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from cds_analysis.read.documents import Document, ReadError, decode_text, read_bytes
+from cds_analysis.read.limits import check_chars, check_rows, check_zip
 from cds_analysis.read.tables import EMPTY_CELL, Cell, Sheet, column_letters
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,9 @@ def read_sheet(path: str | Path) -> SheetDocument:
     else:
         decoded, encoding = decode_text(name, data)
         text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+        check_rows(name, text.count("\n"))
         sheets, title = (_read_csv(text),), None
+    check_chars(name, text)
     if not any(c.text.strip() for s in sheets for row in s.rows for c in row):
         raise ReadError(name, "empty sheet (no cell holds anything)")
     return SheetDocument(
@@ -87,6 +90,7 @@ def _read_xlsx(path: str, data: bytes) -> tuple[str, tuple[Sheet, ...], str | No
             "password-protected workbook or old Excel 97–2003 file: open it in Excel and save it as .xlsx "
             "without a password",
         )
+    check_zip(path, data, sheet_rows=True)
     try:
         with warnings.catch_warnings():  # 'data validation extension not supported' and the like
             warnings.simplefilter("ignore")

@@ -33,5 +33,6 @@ UNITS: tuple[str, ...] = tuple(load_measures()["unit"])
 UNIT_LABELS: dict[str, str] = dict(zip(load_measures()["unit"], load_measures()["label_vi"]))
 AXIS_LABELS: dict[str, str] = dict(zip(load_measures()["unit"], load_measures()["axis_vi"]))
 BOUNDS: dict[str, tuple[float | None, float | None]] = {
-    r.unit: (_bound(r.lower), _bound(r.upper)) for r in load_measures().itertuples()
+    str(unit): (_bound(float(lower)), _bound(float(upper)))
+    for unit, lower, upper in zip(load_measures()["unit"], load_measures()["lower"], load_measures()["upper"])
 }

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cds_analysis.lang import periods
+from cds_analysis.lang.cells import safe_workbook
 from cds_analysis.reference import gazetteer, indicators
 from cds_analysis.sheets.reader import UNIT_LABELS
 
@@ -282,5 +283,5 @@ def write_template(out: str | Path, province: str | None = None, period: str | N
         raise ValueError(f"{path}: the template is an Excel workbook; give a .xlsx file name")
     wb = build_template(province, period)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    safe_workbook(wb).save(path)
     return path

@@ -1,0 +1,116 @@
+"""Ingest at scale (issue 15): a process pool and a Dask cluster write the same bytes as one
+process; the tables are a dataset DuckDB queries; extraction time grows with length, not its square."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+from cds_analysis import pipeline as ingest_module
+from cds_analysis.pipeline import ingest
+from cds_analysis.rules.extract import extract_text
+from cds_analysis.store import PARTITIONING, sql
+
+DISTRICTS = ["Sơn Hà", "Ba Tơ", "Trà Bồng", "Minh Long", "Sơn Tây", "Tư Nghĩa"]
+
+
+def _report(i: int) -> str:
+    district = DISTRICTS[i % len(DISTRICTS)]
+    return (
+        f"Huyện {district} đẩy mạnh chuyển đổi số\n"
+        f"Năm {2022 + i % 2}, tỷ lệ hồ sơ trực tuyến của huyện {district}, tỉnh Quảng Ngãi đạt {60 + i},5%.\n"
+        f"Huyện có {i % 9 + 3}/19 xã thành lập Tổ công nghệ số cộng đồng.\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> Path:
+    raw = tmp_path_factory.mktemp("raw")
+    for i in range(12):
+        (raw / f"bao_cao_{i:02d}.txt").write_text(_report(i), encoding="utf-8")
+    # a report that names no period (a section's period reaches the lines under it, so it needs its own file)
+    (raw / "khong_ky.txt").write_text("Huyện Sơn Hà, tỉnh Quảng Ngãi có 5/19 xã có Tổ công nghệ số cộng đồng.\n")
+    (raw / "hong.docx").write_bytes(b"PK\x03\x04 truncated")
+    return raw
+
+
+@pytest.fixture(autouse=True)
+def quick(monkeypatch):
+    monkeypatch.setattr(ingest_module, "REFERENCE_TABLES", {})
+    monkeypatch.setattr(ingest_module, "DERIVED_TABLES", {})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    found = [*out.glob("*.parquet"), *(out / "dataset").rglob("*.parquet")]
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(found)}
+
+
+@pytest.fixture(scope="module")
+def one_process(raw, tmp_path_factory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("one")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ingest_module, "REFERENCE_TABLES", {})
+        mp.setattr(ingest_module, "DERIVED_TABLES", {})
+        mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        result = ingest(raw, out, progress=False, jobs=1)
+    assert result.documents_read == 13 and [r.path for r in result.rejects] == ["hong.docx"]
+    return _files(out)
+
+
+def test_a_process_pool_writes_the_same_bytes_as_one_process(raw, tmp_path, one_process):
+    ingest(raw, tmp_path / "pool", progress=False, jobs=2)
+    assert _files(tmp_path / "pool") == one_process
+
+
+def test_a_dask_local_cluster_of_two_workers_writes_the_same_bytes(raw, tmp_path, one_process):
+    result = ingest(raw, tmp_path / "dask", progress=False, jobs=2, scheduler="local")
+    assert result.documents_read == 13
+    assert _files(tmp_path / "dask") == one_process
+
+
+def test_the_observations_dataset_is_partitioned_by_province_and_year_as_strings(raw, tmp_path):
+    ingest(raw, tmp_path / "out", progress=False)
+    folders = sorted(
+        p.relative_to(tmp_path / "out" / "dataset" / "observations").as_posix()
+        for p in (tmp_path / "out" / "dataset" / "observations").glob("*/*")
+    )
+    # facts without a period ('3/19 xã' in a sentence of its own) are in the hive default partition
+    assert folders == [f"province_code=51/year={y}" for y in ("2022", "2023", "__HIVE_DEFAULT_PARTITION__")]
+    dataset = ds.dataset(
+        tmp_path / "out" / "dataset" / "observations", partitioning=ds.partitioning(PARTITIONING, flavor="hive")
+    )
+    one_year = dataset.to_table(filter=(ds.field("year") == "2023") & (ds.field("province_code") == "51"))
+    assert one_year.schema.field("province_code").type == "string" and set(one_year["year"].to_pylist()) == {"2023"}
+    assert len(one_year) == len(sql("select * from observations where year(period_end) = 2023", tmp_path / "out"))
+
+
+def test_sql_runs_duckdb_over_the_tables(raw, tmp_path):
+    ingest(raw, tmp_path / "out", progress=False)
+    by_year = sql(
+        "select year, count(*) as n from observations_dataset where province_code = '51' group by year order by year",
+        tmp_path / "out",
+    )
+    assert by_year["year"].tolist()[:2] == ["2022", "2023"] and by_year["year"].isna().tolist()[2:] == [True]
+    assert by_year["n"].sum() == len(sql("select * from observations", tmp_path / "out"))
+    assert sql("select count(*) as n from documents", tmp_path / "out")["n"].tolist() == [13]
+
+
+def test_extraction_time_grows_about_linearly_with_length_even_on_one_long_line():
+    # One line without sentence ends: before sentences were bounded, doubling it took 4-5 times as long.
+    line = " ".join(_report(i).replace("\n", ", ").replace(". ", ", ") for i in range(400))
+    extract_text(line[:4000])  # compile the matchers first
+
+    def seconds(n: int) -> float:
+        best = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            extract_text(line[:n])
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    ratio = seconds(24_000) / seconds(12_000)
+    assert ratio < 3.2, f"doubling the text multiplied the time by {ratio:.1f}"
