@@ -16,10 +16,10 @@ from pathlib import Path
 
 import nbformat
 
-from cds_analysis.report import reports
+from cds_analysis.report import render
 
 
-def _cell_seconds(result: reports.ReportResult) -> float:
+def _cell_seconds(result: render.ReportResult) -> float:
     """Seconds the kernel spent in the notebook's cells, from papermill's cell metadata."""
     if result.notebook is None or not result.notebook.is_file():
         return float("nan")
@@ -38,7 +38,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(args.out or tmp)
         start = time.perf_counter()
-        results = reports.render_all(args.period, args.data, out, progress_bar=False, jobs=args.jobs)
+        results = render.render_all(args.period, args.data, out, progress_bar=False, jobs=args.jobs)
         total = time.perf_counter() - start
 
         print(f"{'report':<24} {'ok':>3} {'cells s':>8} {'figures':>8} {'HTML kB':>8}")

@@ -126,14 +126,14 @@ def _render(
     province: str | None, period: str, data_dir: str, out_dir: str, jobs: int = 1, progress: bool = True
 ) -> int:
     """Render one province's report, or with ``province`` None every province's and the index."""
-    from cds_analysis.report import reports  # charts and kernels cost seconds to import: only when rendering
+    from cds_analysis.report import render  # charts and kernels cost seconds to import: only when rendering
 
     try:
         if province is None:
-            results = reports.render_all(period, data_dir, out_dir, progress_bar=progress, jobs=jobs)
+            results = render.render_all(period, data_dir, out_dir, progress_bar=progress, jobs=jobs)
         else:
-            results = [reports.render_report(province, period, data_dir, out_dir)]
-    except reports.ReportError as exc:
+            results = [render.render_report(province, period, data_dir, out_dir)]
+    except render.ReportError as exc:
         print(f"cds-analysis report: {exc}", file=sys.stderr)
         return 1
     out = _utf8(sys.stdout)

@@ -16,7 +16,7 @@ import papermill
 import pytest
 from test_plots import write_tables
 
-from cds_analysis.report import reports
+from cds_analysis.report import render
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["province_report", "provinces_overview", "explore"]
@@ -28,7 +28,7 @@ PARAMETERS = {
 
 
 def _package_notebook(name: str) -> Path:
-    return Path(str(reports.NOTEBOOKS / f"{name}.ipynb"))
+    return Path(str(render.NOTEBOOKS / f"{name}.ipynb"))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -57,7 +57,7 @@ def test_analysts_find_the_same_notebook_in_notebooks_dir(name):
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> dict[str, reports.ReportResult]:
+def rendered(tmp_path_factory) -> dict[str, render.ReportResult]:
     """The province report and the overview, rendered from another working directory."""
     root = tmp_path_factory.mktemp("render")
     data_dir = write_tables(root / "processed")
@@ -65,8 +65,8 @@ def rendered(tmp_path_factory) -> dict[str, reports.ReportResult]:
     os.chdir(root)
     try:
         return {
-            "province_report": reports.render_report("Quảng Ngãi", "2023-Q2", data_dir, "reports"),
-            "provinces_overview": reports.render_overview("2023-Q2", data_dir, "reports"),
+            "province_report": render.render_report("Quảng Ngãi", "2023-Q2", data_dir, "reports"),
+            "provinces_overview": render.render_overview("2023-Q2", data_dir, "reports"),
         }
     finally:
         os.chdir(here)
@@ -140,7 +140,7 @@ def test_province_report_writes_notebook_html_and_figures(rendered):
 
 def test_province_report_html_hides_code_and_escapes_text(rendered):
     page = rendered["province_report"].html.read_text(encoding="utf-8")
-    assert "reports.province_data" not in page and "plots.target_heatmap" not in page
+    assert "content.province_data" not in page and "plots.target_heatmap" not in page
     assert "Quảng Ngãi — kỳ 2023-Q2" in page and "Nghĩa Hành" in page
     assert "hồ sơ trực tuyến &lt;đạt&gt; 66,4% &amp; tăng" in page and "<đạt>" not in page
     assert page.count("<img ") == len(rendered["province_report"].figures)
@@ -154,7 +154,7 @@ def test_overview_covers_the_provinces(rendered):
     _clean(nb)
     assert _images(nb) == len(result.figures)
     page = result.html.read_text(encoding="utf-8")
-    assert "Quảng Ngãi" in page and "Thanh Hóa" in page and "reports.overview_data" not in page
+    assert "Quảng Ngãi" in page and "Thanh Hóa" in page and "render.overview_data" not in page
 
 
 def test_explore_shows_a_chart_and_traces_a_number(explored):

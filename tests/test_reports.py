@@ -17,7 +17,7 @@ from papermill.exceptions import PapermillExecutionError
 from test_plots import frame, write_tables
 
 from cds_analysis import cli
-from cds_analysis.report import reports
+from cds_analysis.report import content, render
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
@@ -48,7 +48,7 @@ def fake_papermill(monkeypatch):
         nbformat.write(nb, target)
         if parameters.get("province") == "Thanh Hóa":
             raise PapermillExecutionError(
-                3, 2, "data = reports.province_data(province, period, data_dir)\ndata", "KeyError", "'<b>mã</b>'", []
+                3, 2, "data = content.province_data(province, period, data_dir)\ndata", "KeyError", "'<b>mã</b>'", []
             )
         (Path(parameters["output_dir"]) / "1_heatmap.png").write_bytes(b"\x89PNG\r\n\x1a\n")
 
@@ -66,19 +66,19 @@ def fake_papermill(monkeypatch):
     ],
 )
 def test_bad_parameters_fail_before_any_kernel(no_kernel, data_dir, tmp_path, province, period, message):
-    with pytest.raises(reports.ReportError, match=message):
-        reports.render_report(province, period, data_dir, tmp_path)
+    with pytest.raises(render.ReportError, match=message):
+        render.render_report(province, period, data_dir, tmp_path)
     assert not any(tmp_path.iterdir())
 
 
 def test_a_data_dir_without_tables_fails_before_any_kernel(no_kernel, tmp_path):
-    with pytest.raises(reports.ReportError, match="no observations table"):
-        reports.render_report("Quảng Ngãi", "2023-Q2", tmp_path / "nowhere", tmp_path)
+    with pytest.raises(render.ReportError, match="no observations table"):
+        render.render_report("Quảng Ngãi", "2023-Q2", tmp_path / "nowhere", tmp_path)
 
 
 def test_parameters_are_strings_kernel_and_cwd_explicit(fake_papermill, data_dir, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the notebook is found in the package, not relative to here
-    result = reports.render_report("quang ngai", "quý 2/2023", data_dir, "out")
+    result = render.render_report("quang ngai", "quý 2/2023", data_dir, "out")
     (call,) = fake_papermill
     out = tmp_path / "out" / "51"
     assert call["parameters"] == {
@@ -95,12 +95,12 @@ def test_parameters_are_strings_kernel_and_cwd_explicit(fake_papermill, data_dir
 
 
 def test_a_year_stays_a_string(fake_papermill, data_dir, tmp_path):
-    reports.render_report("Quảng Ngãi", "2023", data_dir, tmp_path)
+    render.render_report("Quảng Ngãi", "2023", data_dir, tmp_path)
     assert fake_papermill[0]["parameters"]["period"] == "2023"
 
 
 def test_a_status_date_is_reported_as_of_that_day(fake_papermill, data_dir, tmp_path):
-    result = reports.render_report("Quảng Ngãi", "tính đến ngày 30/5/2023", data_dir, tmp_path)
+    result = render.render_report("Quảng Ngãi", "tính đến ngày 30/5/2023", data_dir, tmp_path)
     assert fake_papermill[0]["parameters"]["period"] == "2023-05-30" and result.period == "2023-05-30"
 
 
@@ -109,10 +109,10 @@ def test_a_notebook_without_a_parameter_is_refused(no_kernel, data_dir, tmp_path
         cells=[new_code_cell('province = "Quảng Ngãi"\nperiod = "2023-Q2"', metadata={"tags": ["parameters"]})]
     )
     nb.metadata["kernelspec"] = KERNELSPEC
-    nbformat.write(nb, tmp_path / reports.PROVINCE_NOTEBOOK)
-    monkeypatch.setattr(reports, "NOTEBOOKS", tmp_path)
-    with pytest.raises(reports.ReportError, match="has no parameter.*data_dir, output_dir"):
-        reports.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path / "out")
+    nbformat.write(nb, tmp_path / render.PROVINCE_NOTEBOOK)
+    monkeypatch.setattr(render, "NOTEBOOKS", tmp_path)
+    with pytest.raises(render.ReportError, match="has no parameter.*data_dir, output_dir"):
+        render.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path / "out")
 
 
 def test_a_failing_cell_raises_naming_the_cell(data_dir, tmp_path, monkeypatch):
@@ -123,10 +123,10 @@ def test_a_failing_cell_raises_naming_the_cell(data_dir, tmp_path, monkeypatch):
         cells=[params, new_code_cell("1 + 1"), new_code_cell("# chỉ tiêu\nraise ValueError('không đọc được bảng')")]
     )
     nb.metadata["kernelspec"] = KERNELSPEC
-    nbformat.write(nb, tmp_path / reports.PROVINCE_NOTEBOOK)
-    monkeypatch.setattr(reports, "NOTEBOOKS", tmp_path)
-    with pytest.raises(reports.ReportError) as caught:
-        reports.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path / "out")
+    nbformat.write(nb, tmp_path / render.PROVINCE_NOTEBOOK)
+    monkeypatch.setattr(render, "NOTEBOOKS", tmp_path)
+    with pytest.raises(render.ReportError) as caught:
+        render.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path / "out")
     message = str(caught.value)
     assert "Quảng Ngãi (2023-Q2): cell 3 (`# chỉ tiêu`) failed: ValueError: không đọc được bảng" in message
     assert isinstance(caught.value.__cause__, PapermillExecutionError)
@@ -135,14 +135,14 @@ def test_a_failing_cell_raises_naming_the_cell(data_dir, tmp_path, monkeypatch):
 
 
 def test_render_all_goes_on_past_a_failing_report_and_escapes_the_index(fake_papermill, data_dir, tmp_path):
-    results = reports.render_all("2023-Q2", data_dir, tmp_path, progress_bar=False)
+    results = render.render_all("2023-Q2", data_dir, tmp_path, progress_bar=False)
     assert [(r.name, r.code, r.ok) for r in results] == [
         ("Tổng quan các tỉnh", "overview", True),
         ("Quảng Ngãi", "51", True),
         ("Thanh Hóa", "38", False),
     ]
     assert (
-        "Thanh Hóa (2023-Q2): cell 3 (`data = reports.province_data(province, period, data_dir)`) failed: KeyError"
+        "Thanh Hóa (2023-Q2): cell 3 (`data = content.province_data(province, period, data_dir)`) failed: KeyError"
         in results[2].error
     )
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
@@ -156,14 +156,14 @@ def test_render_all_goes_on_past_a_failing_report_and_escapes_the_index(fake_pap
 
 
 def test_render_all_in_parallel_gives_the_same_results_in_order(fake_papermill, data_dir, tmp_path):
-    results = reports.render_all(
+    results = render.render_all(
         "2023-Q2", data_dir, tmp_path, progress_bar=False, jobs=2
     )  # forked workers inherit the fake
     assert [(r.code, r.ok) for r in results] == [("overview", True), ("51", True), ("38", False)]
 
 
 def test_status_table_writes_values_for_readers():
-    table = reports.status_table(frame("progress"), frame("indicators"))
+    table = content.status_table(frame("progress"), frame("indicators"))
     row = table[(table["Đơn vị"] == "Nghĩa Hành")].iloc[0]
     assert list(
         row[["Cấp", "Giá trị mới nhất", "Mục tiêu 2025", "Đạt (% mục tiêu)", "Dự báo 31/12/2025", "Tình trạng"]]
@@ -182,7 +182,7 @@ def test_status_table_writes_values_for_readers():
 
 def test_report_summary_escapes_names():
     empty = frame("progress").iloc[0:0]
-    data = reports.ReportData(
+    data = content.ReportData(
         "<b>Tỉnh</b>", "2023-Q2", "district", frame("observations"), frame("indicators"), empty, empty, empty
     )
     assert "<h2>&lt;b&gt;Tỉnh&lt;/b&gt; — kỳ 2023-Q2</h2>" in data._repr_html_()
