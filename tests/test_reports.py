@@ -7,13 +7,16 @@ runs a real kernel on a notebook with a failing cell.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
+import openpyxl
 import papermill
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
+from pypdf import PdfReader
 from test_plots import frame, write_tables
 
 from cds_analysis import cli
@@ -147,7 +150,7 @@ def test_render_all_goes_on_past_a_failing_report_and_escapes_the_index(fake_pap
     )
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert '<a href="51/report.html">Quảng Ngãi</a>' in index and '<a href="overview/report.html">' in index
-    assert "&#x27;&lt;b&gt;mã&lt;/b&gt;&#x27;" in index and "<b>mã</b>" not in index
+    assert "&#39;&lt;b&gt;mã&lt;/b&gt;&#39;" in index and "<b>mã</b>" not in index
     assert fake_papermill[0]["parameters"] == {
         "period": "2023-Q2",
         "data_dir": str(data_dir.resolve()),
@@ -185,7 +188,116 @@ def test_report_summary_escapes_names():
     data = content.ReportData(
         "<b>Tỉnh</b>", "2023-Q2", "district", frame("observations"), frame("indicators"), empty, empty, empty
     )
-    assert "<h2>&lt;b&gt;Tỉnh&lt;/b&gt; — kỳ 2023-Q2</h2>" in data._repr_html_()
+    assert "&lt;b&gt;Tỉnh&lt;/b&gt; — Quý II/2023</h2>" in data._repr_html_()
+
+
+@pytest.fixture(scope="module")
+def province(data_dir) -> content.ReportData:
+    return content.province_data("Quảng Ngãi", "2023-Q2", data_dir)
+
+
+def test_summary_counts_the_provinces_indicators_by_status(province):
+    found = content.summary(province)
+    assert (found.targeted, found.counts, found.without_data, found.untargeted) == (2, {"met": 1, "on_track": 1}, 0, 2)
+    assert found.text == (
+        "2 chỉ tiêu có mục tiêu: 2 có số liệu (1 đã đạt, 1 đúng hướng). "
+        "Thêm 2 chỉ tiêu có số liệu nhưng chưa có mục tiêu."
+    )
+    assert (found.units_reported, found.latest) == (3, "2023-06-30")
+
+
+def test_summary_says_how_many_targeted_indicators_lack_data(province):
+    own = province.own.copy()
+    own.loc[own["indicator"] == "work_records_online_rate", ["latest_value", "status"]] = [None, "no_data"]
+    found = content.summary(replace(province, own=own))
+    assert found.text.startswith("2 chỉ tiêu có mục tiêu: 1 có số liệu (1 đúng hướng), 1 chưa có số liệu.")
+
+
+def test_scorecard_gives_value_period_age_target_status_trend_and_source(province):
+    card = content.scorecard(province).set_index("Mã chỉ tiêu")
+    row = card.loc["online_dossier_rate"]
+    assert (row["Giá trị"], row["Kỳ"], row["Tuổi số liệu"], row["Mục tiêu"], row["Văn bản mục tiêu"]) == (
+        "66,4%",
+        "6 tháng đầu năm 2023",
+        "cùng kỳ",
+        "≥ 80% (2025)",
+        "942/QĐ-TTg",
+    )
+    assert (row["Tình trạng"], row["colour"], row["Xu hướng"]) == ("↗ Đúng hướng", "#91cf60", "↑")
+    assert "Nghĩa Hành" in row["Nguồn"] and row["evidence_id"] == "o3"
+    assert list(content.scorecard(province)["status"])[:2] == ["met", "on_track"]  # met first, as the legend
+
+
+def test_report_rows_tolerate_missing_columns_and_new_statuses(province):
+    progress = province.units.drop(columns=["projected_2025", "n_units_total"]).assign(status="stale")
+    rows = content.report_rows(progress)
+    assert rows["projected_2025"].isna().all() and (rows["status"] == "stale").all()
+    card = content.scorecard(replace(province, own=content.report_rows(province.own.assign(status="not_met"))))
+    assert set(card["Tình trạng"]) == {"✗ Không đạt"}
+
+
+def test_evidence_lists_each_value_once_with_its_sentence_and_offsets(province):
+    table = content.evidence(province)
+    assert table["id"].is_unique and set(table["id"]) == {"o1", "o2", "o3", "o4", "o7"}
+    row = table.set_index("id").loc["o3"]
+    assert row["Câu gốc"] == "hồ sơ trực tuyến &lt;đạt&gt; <mark>66,4%</mark> &amp; tăng so với năm trước"
+    assert row["Vị trí (ký tự)"] == "0–52" and row["Dùng cho"] == "Nghĩa Hành, Quảng Ngãi"
+
+
+def test_evidence_quotes_the_whole_sentence_of_the_source(tmp_path, province):
+    text = "Mở đầu. Năm 2023, tỷ lệ hồ sơ trực tuyến đạt 66,4% so với kế hoạch. Câu sau."
+    (tmp_path / "bao_cao_532.txt").write_text(text, encoding="utf-8")
+    observations = province.observations.copy()
+    start = text.index("tỷ lệ")
+    observations.loc[observations["observation_id"] == "o3", ["char_start", "char_end"]] = [start, start + 38]
+    row = content.evidence(replace(province, observations=observations, raw_dir=tmp_path)).set_index("id").loc["o3"]
+    assert row["Câu gốc"] == "Năm 2023, tỷ lệ hồ sơ trực tuyến đạt <mark>66,4%</mark> so với kế hoạch."
+    assert row["link"] == (tmp_path / "bao_cao_532.txt").resolve().as_uri()
+
+
+def test_charts_only_where_they_say_something(province):
+    assert content.comparison_chart(province) == {}  # every indicator has one district with a value
+    assert list(content.trajectory_chart(province)) == ["3_trajectories"]  # 52% (2022) → 66,4% (2023-H1)
+    assert "2 chỉ tiêu" not in content.trajectory_chart(province)["3_trajectories"].alt
+    two = province.units.copy()
+    two.loc[(two["unit_name"] == "Trà Bồng") & (two["indicator"] == "online_dossier_rate"), "latest_value"] = 50.0
+    chart = content.comparison_chart(replace(province, units=two))["2_bars"]
+    assert "Nghĩa Hành (66,4%)" in chart.alt and "Trà Bồng (50%)" in chart.alt
+    assert len(chart.figure.axes) == 1 and len(chart.figure.axes[0].patches) == 2
+
+
+def test_overview_tile_map_uses_the_map_of_the_period(data_dir):
+    assert len(content.tile_grid(post_reform=False)) == 63 and len(content.tile_grid(post_reform=True)) == 34
+    overview = content.overview_data("2023-Q2", data_dir)
+    chart = content.tile_map_chart(overview)["0_tile_map"]
+    assert chart.alt.startswith("Bản đồ ô 63 tỉnh, thành phố") and len(chart.figure.axes[0].patches) == 63
+
+
+def test_tile_grid_has_one_square_per_province_and_names_the_gazetteers():
+    from cds_analysis.lang.text import fold_key
+    from cds_analysis.reference.gazetteer import province_table
+
+    for post, era in [(False, "pre2025"), (True, "post2025")]:
+        grid = content.tile_grid(post)
+        assert not grid[["row", "col"]].duplicated().any()
+        assert set(grid["name"].map(fold_key)) == set(province_table(era)["name"].map(fold_key))
+
+
+def test_formats_hold_the_scorecard(province, tmp_path):
+    content.save_formats(province, tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "tables.xlsx")
+    card = book["Bảng điểm"]
+    header = [c.value for c in card[1]]
+    codes = [row[header.index("Mã đơn vị")] for row in card.iter_rows(min_row=2, values_only=True)]
+    assert codes == ["51"] * 4 and card.cell(2, header.index("Mã đơn vị") + 1).number_format == "@"
+    assert "Tỷ lệ hồ sơ thủ tục hành chính nộp trực tuyến (cấp huyện)" in [
+        row[header.index("Chỉ tiêu")] for row in card.iter_rows(min_row=2, values_only=True)
+    ]
+    pdf = (tmp_path / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert "Tỷ lệ hồ sơ thủ tục hành chính" in "".join(
+        page.extract_text() for page in PdfReader(tmp_path / "report.pdf").pages
+    )
 
 
 def _cli(*argv: str) -> argparse.Namespace:

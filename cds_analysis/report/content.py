@@ -30,7 +30,7 @@ from cds_analysis.analysis.progress import REFORM_DAY, period_end_of
 from cds_analysis.analysis.progress import progress as compute_progress
 from cds_analysis.config import PACKAGE_DATA, PROCESSED_DIR, RAW_DIR
 from cds_analysis.errors import ReportError
-from cds_analysis.lang.periods import human_label, parse_period
+from cds_analysis.lang.periods import Period, human_label, parse_period
 from cds_analysis.read.documents import read_document
 from cds_analysis.reference.gazetteer import resolve, successor_province
 from cds_analysis.reference.indicators import load_indicators
@@ -308,6 +308,7 @@ class Summary:
 
     title: str
     period: str
+    noun: str  # what is counted: 'chỉ tiêu' of a province, 'cặp tỉnh × chỉ tiêu' in the overview
     targeted: int  # indicators (× tier) with a target
     counts: dict[str, int]  # status → indicators with a target and a value
     without_data: int  # indicators with a target but no value
@@ -322,15 +323,18 @@ class Summary:
 
     @property
     def text(self) -> str:
-        """'12 chỉ tiêu có mục tiêu: 7 có số liệu (3 đã đạt, 2 đúng hướng, 2 chậm tiến độ), 5 chưa có số liệu.'"""
+        """'12 chỉ tiêu có mục tiêu: 7 có số liệu (3 đã đạt, 2 đúng hướng, 2 chậm tiến độ), 5 chưa có số liệu.'
+
+        A leader reads this line first; the counts add up (7 = 3 + 2 + 2, 12 = 7 + 5).
+        """
         if not self.targeted and not self.untargeted:
             return "Chưa có số liệu nào so được với mục tiêu trong kỳ này."
         parts = ", ".join(f"{n} {labels.status(s).label.lower()}" for s, n in self.counts.items() if n)
-        text = f"{self.targeted} chỉ tiêu có mục tiêu: {self.with_data} có số liệu"
+        text = f"{self.targeted} {self.noun} có mục tiêu: {self.with_data} có số liệu"
         text += f" ({parts})" if parts else ""
         text += f", {self.without_data} chưa có số liệu." if self.without_data else "."
         if self.untargeted:
-            text += f" Thêm {self.untargeted} chỉ tiêu có số liệu nhưng chưa có mục tiêu."
+            text += f" Thêm {self.untargeted} {self.noun} có số liệu nhưng chưa có mục tiêu."
         return text
 
 
@@ -340,32 +344,22 @@ def _rows_of_interest(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary(data: ReportData) -> Summary:
-    """The counts behind the summary line: of the province (its own rows), or of all provinces (overview)."""
+    """The counts behind the summary line: the province's own indicators, or every province × indicator (overview)."""
     rows = _rows_of_interest(data.own if data.unit_code else data.units)
     targeted = rows[rows["target_value"].notna()]
     valued = targeted[targeted["latest_value"].notna()]
-    order = list(labels.statuses())
     counts = valued["status"].value_counts()
-    ordered = {s: int(counts[s]) for s in sorted(counts.index, key=lambda s: labels.status(s).rank)}
-    if not data.unit_code:  # the overview counts measures (indicator × tier) once, not per province
-        measures = targeted.drop_duplicates(["indicator", "admin_level"])
-        ordered = {
-            s: int(n)
-            for s, n in valued.drop_duplicates(["indicator", "admin_level", "status"])["status"].value_counts().items()
-        }
-        ordered = dict(sorted(ordered.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99))
-        targeted = measures
     results = data.observations[~data.observations["is_target"].astype(bool)]
     ends = pd.to_datetime(results["period_end"]).dropna()
-    reported = data.units.loc[data.units["latest_value"].notna(), "unit_code"].nunique()
     return Summary(
         title=data.title,
         period=data.period,
+        noun="chỉ tiêu" if data.unit_code else "cặp tỉnh × chỉ tiêu",
         targeted=len(targeted),
-        counts=ordered,
-        without_data=int(targeted["latest_value"].isna().sum()) if data.unit_code else 0,
-        untargeted=int((rows["target_value"].isna() & rows["latest_value"].notna()).sum()) if data.unit_code else 0,
-        units_reported=int(reported),
+        counts={s: int(counts[s]) for s in sorted(counts.index, key=lambda s: labels.status(s).rank)},
+        without_data=int(targeted["latest_value"].isna().sum()),
+        untargeted=int((rows["target_value"].isna() & rows["latest_value"].notna()).sum()),
+        units_reported=int(data.units.loc[data.units["latest_value"].notna(), "unit_code"].nunique()),
         units_total=int(data.units["unit_code"].nunique()),
         latest=ends.max().date().isoformat() if not ends.empty else None,
     )
@@ -400,7 +394,7 @@ def _age(period: object, report_end: dt.date) -> str:
     if period is None or pd.isna(period):
         return "–"
     try:
-        end = period_end_of(str(period)).astype(dt.date)
+        end = Period.from_label(str(period)).end
     except ValueError:
         return "–"
     months = round((report_end - end).days / 30.44)
@@ -672,18 +666,26 @@ def comparison_chart(data: ReportData) -> dict[str, Chart]:
     return {"2_bars": Chart(plots.bars_grid(data.units, measures, data.indicators), alt)}
 
 
+def _comparable_points(data: ReportData, catalogue: pd.DataFrame, code: str, tier: str) -> int:
+    """Dated points of a trajectory that can be compared: sums rolled up from different units at different
+    times are not a trend, so for a summed indicator only the unit's own reports count."""
+    points = plots.trajectory_points(data.observations, data.history, str(data.unit_code), code, tier)
+    summed = code in catalogue.index and catalogue.at[code, "aggregation"] == "sum"
+    return int(points["observed"].astype(bool).sum()) if summed else len(points)
+
+
 def trajectory_chart(data: ReportData) -> dict[str, Chart]:
     """The province's trajectories, only for indicators with two dated points or more, as small multiples."""
     if not data.unit_code:
         return {}
+    catalogue = data.indicators.set_index("code")
     measures = [
         (code, tier)
         for code, tier in _valued_measures(data.own, 1)
-        if plots.trajectory_points(data.observations, data.history, data.unit_code, code, tier) >= 2
+        if _comparable_points(data, catalogue, code, tier) >= 2
     ]
     if not measures:
         return {}
-    catalogue = data.indicators.set_index("code")
     names = [
         f"{catalogue.at[c, 'name_vi'] if c in catalogue.index else c} ({labels.tier_label(t)})" for c, t in measures
     ]
@@ -743,8 +745,7 @@ def show(charts: dict[str, Chart], output_dir: str | Path) -> None:
     for name, chart in charts.items():
         path = plots.save(chart.figure, output_dir, name)
         path.with_suffix(".txt").write_text(chart.alt, encoding="utf-8")
-        image = Image(filename=str(path), width=round(chart.figure.get_figwidth() * 100))
-        display(image, metadata={"image/png": {"alt": chart.alt}})
+        display(Image(filename=str(path)), metadata={"image/png": {"alt": chart.alt}})
 
 
 def show_summary(data: ReportData, output_dir: str | Path | None = None) -> None:

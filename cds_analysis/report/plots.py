@@ -37,7 +37,10 @@ __all__ = [
     "target_heatmap",
     "indicator_bars",
     "trajectory",
-    "coverage",
+    "bars_grid",
+    "trajectories_grid",
+    "trajectory_points",
+    "tile_maps",
     "evidence_table",
     "unit_observations",
     "format_value",
@@ -52,9 +55,7 @@ STATUS_MARKS = {code: s.mark for code, s in labels.statuses().items()}
 STATUS_COLORS = {code: s.colour for code, s in labels.statuses().items()}
 TIER_LABELS = {tier: labels.tier_label(tier) for tier in ("province", "district", "commune", "village")}
 TARGET_DATE = pd.Timestamp("2025-12-31")
-MAX_NOTED_CELLS = 2000  # a coverage grid larger than this is shaded without the periods written in
 MAX_MISSING_NAMES = 20  # units without a value are named under a bar chart, or counted beyond this
-WHOLE_UNIT = {"province": "(toàn quốc)", "district": "(toàn tỉnh)", "commune": "(toàn huyện)"}
 
 _RC = {
     **sns.axes_style("whitegrid"),
@@ -149,55 +150,13 @@ def _alphabetical(names: pd.Index) -> pd.Index:
     return names.map(lambda name: (fold_key(name), name))
 
 
-def _grid(
-    ax,
-    values: pd.DataFrame,
-    notes: np.ndarray,
-    columns: list[str],
-    cmap: str,
-    vmax: float,
-    label: str,
-    fontsize: int = 9,
-) -> None:
-    """Cells coloured by ``values`` (NaN: the background) with a note in each, column labels on top."""
-    sns.heatmap(
-        values,
-        ax=ax,
-        cmap=cmap,
-        vmin=0,
-        vmax=vmax,
-        linewidths=1,
-        linecolor="white",
-        cbar_kws={"label": label, "shrink": 0.8},
-    )
-    colormap = mpl.colormaps[cmap]
-    for (i, j), value in np.ndenumerate(values.to_numpy(dtype=float)):
-        r, g, b, _ = colormap(value / vmax) if not np.isnan(value) else (0.9, 0.9, 0.9, 1)
-        dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
-        ax.text(
-            j + 0.5,
-            i + 0.5,
-            notes[i, j],
-            ha="center",
-            va="center",
-            fontsize=fontsize,
-            color="white" if dark else "#222222",
-        )
-    n_rows, n_cols = values.shape
-    ax.set_xticks(np.arange(n_cols) + 0.5, columns, rotation=0, fontsize=8)
-    ax.set_yticks(np.arange(n_rows) + 0.5, list(values.index), rotation=0)
-    ax.xaxis.tick_top()
-    ax.grid(False)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-
-
 @_styled
 def target_heatmap(progress: pd.DataFrame, indicators: pd.DataFrame | None = None, title: str | None = None) -> Figure:
-    """Units × (indicator, tier): each cell coloured by status, with the value, its period and the status mark.
+    """(Indicator, tier) × units: each cell coloured by status, with the value, its period and the status mark.
 
-    Rows are the units with a value for some indicator, columns the
-    indicator/tier pairs some unit has a value for. The colour is the status
+    Rows are the indicator/tier pairs some unit has a value for, columns the
+    units with a value for some indicator (fewer than indicators, so the map
+    fits a page). The colour is the status
     (the same colours and marks as the scorecard), so a cell is never green
     beside a ✗; the period says how old the value is.
     """
@@ -209,34 +168,28 @@ def target_heatmap(progress: pd.DataFrame, indicators: pd.DataFrame | None = Non
     measures = valued[["indicator", "admin_level"]].drop_duplicates()
     shown = progress[progress["unit_code"].isin(valued["unit_code"])].merge(measures, on=["indicator", "admin_level"])
     shown = shown.assign(label=_unit_labels(shown))
-    cells = shown.set_index(["label", "indicator", "admin_level"])[["latest_value", "latest_period", "status"]]
-    cells = (
-        cells[~cells.index.duplicated()]
-        .unstack(["indicator", "admin_level"])
-        .sort_index(key=_alphabetical)
-        .sort_index(axis=1)
-    )
+    cells = shown.set_index(["indicator", "admin_level", "label"])[["latest_value", "latest_period", "status"]]
+    cells = cells[~cells.index.duplicated()].unstack("label").sort_index().sort_index(axis=1, key=_alphabetical)
     value, period, status = cells["latest_value"], cells["latest_period"], cells["status"]
     order = list(STATUS_COLORS)
     codes = status.map(lambda s: order.index(s) if s in order else order.index("no_data"))
     notes = np.empty(value.shape, dtype=object)
     for (i, j), v in np.ndenumerate(value.to_numpy(dtype=float)):
-        code = value.columns[j][0]
         mark = STATUS_MARKS.get(status.iat[i, j], STATUS_MARKS["no_data"])
-        written = f"{format_value(v, _indicator_unit(catalogue, code))} {mark}\n{_short_period(period.iat[i, j])}"
-        notes[i, j] = mark if np.isnan(v) else written
-    n_rows, n_cols = value.shape
-    fig = Figure(figsize=(max(6.0, 2.6 + 1.6 * n_cols), max(2.6, 1.6 + 0.55 * n_rows)), layout="constrained")
+        unit = _indicator_unit(catalogue, value.index[i][0])
+        notes[i, j] = mark if np.isnan(v) else f"{format_value(v, unit)} {mark}\n{_short_period(period.iat[i, j])}"
+    n_rows, n_cols = value.shape  # indicators down, units across: there are fewer units than indicators
+    fig = Figure(figsize=(max(7.0, 4.2 + 1.35 * n_cols), max(2.4, 1.2 + 0.52 * n_rows)), layout="constrained")
     ax = fig.add_subplot()
     colours = mpl.colors.ListedColormap([STATUS_COLORS[s] for s in order])
     ax.imshow(codes.to_numpy(dtype=float), cmap=colours, vmin=-0.5, vmax=len(order) - 0.5, aspect="auto")
     for (i, j), note in np.ndenumerate(notes):
         r, g, b, _ = mpl.colors.to_rgba(STATUS_COLORS[order[int(codes.iat[i, j])]])
         dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
-        ax.text(j, i, note, ha="center", va="center", fontsize=8, color="white" if dark else "#222222")
-    columns = [_wrap(_measure_name(catalogue, code, tier), 20) for code, tier in value.columns]
-    ax.set_xticks(np.arange(n_cols), columns, fontsize=8)
-    ax.set_yticks(np.arange(n_rows), list(value.index))
+        ax.text(j, i, note, ha="center", va="center", fontsize=7, color="white" if dark else "#222222")
+    names = [_wrap(_measure_name(catalogue, code, tier), 48) for code, tier in value.index]
+    ax.set_yticks(np.arange(n_rows), names, fontsize=8)
+    ax.set_xticks(np.arange(n_cols), [_wrap(c, 12) for c in value.columns], fontsize=9)
     ax.xaxis.tick_top()
     ax.set_xticks(np.arange(n_cols + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(n_rows + 1) - 0.5, minor=True)
@@ -550,12 +503,14 @@ def _latest_and_points(
 
 def trajectory_points(
     observations: pd.DataFrame, progress: pd.DataFrame, unit_code: str, indicator: str, tier: str
-) -> int:
-    """How many dated points the trajectory of a unit's indicator at ``tier`` would draw (a chart needs two)."""
+) -> pd.DataFrame:
+    """The dated points (end, value, period, observed) a unit's trajectory would draw (a chart needs two)."""
     rows = progress[
         (progress["unit_code"] == unit_code) & (progress["indicator"] == indicator) & (progress["admin_level"] == tier)
     ]
-    return 0 if rows.empty else len(_latest_and_points(observations, rows, unit_code, indicator)[1])
+    if rows.empty:
+        return pd.DataFrame(columns=["end", "value", "period", "observed"])
+    return _latest_and_points(observations, rows, unit_code, indicator)[1]
 
 
 @_styled
@@ -635,64 +590,6 @@ def _draw_trajectory(ax, row: pd.Series, points: pd.DataFrame, unit: str | None,
         fontsize=10,
     )
     ax.legend(loc="best", fontsize=8)
-
-
-@_styled
-def coverage(
-    observations: pd.DataFrame, by: str = "district", indicators: pd.DataFrame | None = None, title: str | None = None
-) -> Figure:
-    """Which units reported which indicators in which periods.
-
-    Rows are the indicators (any tier), columns the units named in column
-    ``by`` ('province', 'district' or 'commune'; facts about the whole higher
-    unit get their own column); a cell lists the periods reported and is
-    shaded by their number. A grid of more than MAX_NOTED_CELLS cells is shaded only.
-    """
-    title = title or "Số liệu đã báo cáo (Data coverage)"
-    rows = observations[~observations["is_target"].astype(bool)]
-    if rows.empty:
-        return _message_figure(title, "Chưa có số liệu báo cáo nào trong dữ liệu.")
-    catalogue = _catalogue(indicators)
-    periods = (
-        rows.assign(
-            unit=rows[by].astype("object").fillna(WHOLE_UNIT[by]),
-            name=rows["indicator"].map(lambda c: _indicator_name(catalogue, c)),
-        )
-        .sort_values(["period_end", "period_start"], na_position="first")
-        .drop_duplicates(["unit", "name", "period_label"])
-        .groupby(["name", "unit"])["period_label"]
-        .agg(lambda labels: [_short_period(p) if pd.notna(p) else "không rõ kỳ" for p in labels])
-        .unstack("unit")
-        .sort_index(key=_alphabetical)
-        .sort_index(axis=1, key=_alphabetical)
-    )
-    counts = periods.map(lambda p: len(p) if isinstance(p, list) else 0)
-
-    def note(p: object) -> str:
-        if counts.size > MAX_NOTED_CELLS or not isinstance(p, list) or not p:
-            return ""
-        return "\n".join(p) if len(p) <= 3 else f"{len(p)} kỳ\n…{p[-1]}"
-
-    n_rows, n_cols = counts.shape
-    counts.index = [_wrap(name, 45) for name in counts.index]
-    fig = Figure(figsize=(max(7.0, 5.0 + 1.1 * n_cols), max(3.0, 1.8 + 0.5 * n_rows)), layout="constrained")
-    ax = fig.add_subplot()
-    vmax = max(3, int(counts.to_numpy().max()))
-    columns = [_wrap(unit, 12) for unit in counts.columns]
-    _grid(
-        ax,
-        counts.where(counts > 0),
-        periods.map(note).to_numpy(),
-        columns,
-        cmap="Blues",
-        vmax=vmax,
-        label="Số kỳ báo cáo",
-        fontsize=7,
-    )
-    ax.collections[0].colorbar.locator = mpl.ticker.MaxNLocator(integer=True)
-    ax.tick_params(axis="y", labelsize=8)
-    ax.set_title(title, loc="left", fontweight="bold")
-    return fig
 
 
 EVIDENCE_COLUMNS = [
