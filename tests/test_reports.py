@@ -7,12 +7,15 @@ runs a real kernel on a notebook with a failing cell.
 from __future__ import annotations
 
 import argparse
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 import openpyxl
 import papermill
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
@@ -138,7 +141,7 @@ def test_a_failing_cell_raises_naming_the_cell(data_dir, tmp_path, monkeypatch):
 
 
 def test_render_all_goes_on_past_a_failing_report_and_escapes_the_index(fake_papermill, data_dir, tmp_path):
-    results = render.render_all("2023-Q2", data_dir, tmp_path, progress_bar=False)
+    results = render.render_all("2023-Q2", data_dir, tmp_path, progress_bar=False, jobs=1)
     assert [(r.name, r.code, r.ok) for r in results] == [
         ("Tổng quan các tỉnh", "overview", True),
         ("Quảng Ngãi", "51", True),
@@ -163,6 +166,44 @@ def test_render_all_in_parallel_gives_the_same_results_in_order(fake_papermill, 
         "2023-Q2", data_dir, tmp_path, progress_bar=False, jobs=2
     )  # forked workers inherit the fake
     assert [(r.code, r.ok) for r in results] == [("overview", True), ("51", True), ("38", False)]
+
+
+def test_a_report_whose_inputs_did_not_change_is_not_rendered_again(fake_papermill, data_dir, tmp_path):
+    first = render.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path)
+    second = render.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path)
+    assert not first.skipped and second.skipped and len(fake_papermill) == 1
+    assert (tmp_path / "51" / render.HASH_FILE).is_file()
+    render.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path, force=True)
+    assert len(fake_papermill) == 2
+    changed = tmp_path / "changed"
+    shutil.copytree(data_dir, changed)
+    observations = pq.read_table(changed / "observations.parquet")
+    values = observations.column("value").to_pylist()
+    values[0] = values[0] + 1
+    pq.write_table(
+        observations.set_column(observations.schema.get_field_index("value"), "value", pa.array(values)),
+        changed / "observations.parquet",
+    )
+    assert not render.render_report("Quảng Ngãi", "2023-Q2", changed, tmp_path).skipped
+    assert len(fake_papermill) == 3
+
+
+def test_index_is_a_sortable_dashboard_with_status_counts_and_freshness(tmp_path):
+    directory = tmp_path / "51"
+    directory.mkdir()
+    for name in ("report.html", "report.pdf", "tables.xlsx"):
+        (directory / name).write_text("x", encoding="utf-8")
+    summary = {"counts": {"met": 3, "off_track": 2}, "without_data": 5, "latest": "2023-07-28"}
+    summary |= {"units_reported": 4, "units_total": 13}
+    result = render.ReportResult(
+        "Quảng Ngãi", "51", "2023-Q2", directory, html=directory / "report.html", summary=summary
+    )
+    page = render.write_index([result], tmp_path, "2023-Q2").read_text(encoding="utf-8")
+    assert "Báo cáo chuyển đổi số — Quý II/2023" in page
+    assert '<a href="51/report.html">Quảng Ngãi</a>' in page and 'href="51/report.pdf"' in page
+    assert '<td class="n" data-sort="3">3</td>' in page and '<td class="n" data-sort="5">5</td>' in page
+    assert '<td data-sort="2023-07-28">28/7/2023</td>' in page and "<td>4/13</td>" in page
+    assert "addEventListener" in page and "<script src" not in page
 
 
 def test_status_table_writes_values_for_readers():
