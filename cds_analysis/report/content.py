@@ -424,16 +424,15 @@ def _named_unit(obs: pd.Series) -> str:
     return "–"
 
 
-def _source(row: pd.Series, observations: pd.DataFrame, documents: pd.DataFrame | None, post_reform: bool) -> str:
+def _source(row: pd.Series, by_id: pd.DataFrame, titles: dict[str, str], post_reform: bool) -> str:
     """Where a value comes from: the document, or the units a rolled-up value sums, and former units as such."""
-    behind = observations[observations["observation_id"].isin(_ids(row["observation_ids"]))]
+    behind = by_id.loc[[i for i in _ids(row["observation_ids"]) if i in by_id.index]]
     if behind.empty:
         return "–"
-    titles = _titles(documents)
     first = behind.iloc[0]
     document = titles.get(first["document_id"]) or str(first["source"])
     named = sorted({_named_unit(o) for _, o in behind.iterrows()})
-    former = post_reform and (pd.to_datetime(behind["period_end"]) < pd.Timestamp(REFORM_DAY)).any()
+    former = post_reform and bool((pd.to_datetime(behind["period_end"]) < pd.Timestamp(REFORM_DAY)).any())
     unit_note = f"{', '.join(named)}{' (đơn vị trước sắp xếp 7/2025)' if former else ''}"
     if row["aggregation"] not in (None, "observed") and pd.notna(row["aggregation"]):
         reported, total = row["n_units_reported"], row["n_units_total"]
@@ -456,9 +455,14 @@ def scorecard(data: ReportData) -> pd.DataFrame:
     the trend arrow, the source and the id of the evidence the value rests on.
     For the overview, one row per province and indicator.
     """
-    rows = _rows_of_interest(data.own if data.unit_code else data.units)
+    if data.unit_code:
+        rows = _rows_of_interest(data.own)
+    else:  # 63 provinces × every targeted indicator would drown the few with a value
+        rows = data.units[data.units["latest_value"].notna()]
     catalogue = data.indicators.set_index("code")
     end = period_end_of(data.period).astype(dt.date)
+    by_id = data.observations.drop_duplicates("observation_id").set_index("observation_id")
+    titles = _titles(data.documents)
     records = []
     for _, row in rows.iterrows():
         code = row["indicator"]
@@ -481,7 +485,7 @@ def scorecard(data: ReportData) -> pd.DataFrame:
                 "Văn bản mục tiêu": row["target_source"] if pd.notna(row["target_source"]) else "–",
                 "Tình trạng": f"{status.mark} {status.label}",
                 "Xu hướng": trend.arrow,
-                "Nguồn": _source(row, data.observations, data.documents, data.post_reform),
+                "Nguồn": _source(row, by_id, titles, data.post_reform),
                 "status": status.code,
                 "colour": status.colour,
                 "trend": trend.code,
@@ -701,7 +705,7 @@ def trajectory_chart(data: ReportData) -> dict[str, Chart]:
 
 
 TILE_GRID = PACKAGE_DATA / "tile_grid.csv"
-MAX_TILE_MAPS = 6  # the measures most provinces report; the ranking and scorecard hold the rest
+MAX_TILE_MAPS = 4  # the measures most provinces report; the ranking and scorecard hold the rest
 
 
 def tile_grid(post_reform: bool) -> pd.DataFrame:

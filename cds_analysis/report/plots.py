@@ -55,6 +55,7 @@ STATUS_MARKS = {code: s.mark for code, s in labels.statuses().items()}
 STATUS_COLORS = {code: s.colour for code, s in labels.statuses().items()}
 TIER_LABELS = {tier: labels.tier_label(tier) for tier in ("province", "district", "commune", "village")}
 TARGET_DATE = pd.Timestamp("2025-12-31")
+DPI = 110  # sharp on a screen and in the PDF; saving the PNGs was most of a report's time at 150
 MAX_MISSING_NAMES = 20  # units without a value are named under a bar chart, or counted beyond this
 
 _RC = {
@@ -643,5 +644,5 @@ def save(fig: Figure, output_dir: str | Path, name: str) -> Path:
     """Write ``fig`` as ``output_dir/<safe name>.png`` and return the path."""
     path = Path(output_dir) / f"{safe_name(name)}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150, bbox_inches="tight", facecolor="white")
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
     return path

@@ -245,7 +245,8 @@ def _render(
     name: str,
     code: str,
     period: str,
-    inputs_hash: str | None = None,
+    inputs_hash: str,
+    force: bool = False,
 ) -> ReportResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -254,7 +255,7 @@ def _render(
     _check_parameters(source, parameters)
     directory = Path(parameters["output_dir"])
     stamp = directory / HASH_FILE
-    if inputs_hash and (directory / "report.html").is_file() and stamp.is_file():
+    if not force and (directory / "report.html").is_file() and stamp.is_file():
         if stamp.read_text(encoding="utf-8").strip() == inputs_hash:
             return _result(name, code, period, directory, skipped=True)
     directory.mkdir(parents=True, exist_ok=True)
@@ -277,8 +278,7 @@ def _render(
     except PapermillExecutionError as exc:
         raise ReportError(f"{name} ({period}): {_failed_cell(exc)}; see {executed}") from exc
     _export_html(executed, directory / "report.html", f"{name} — {human_label(period)}")
-    if inputs_hash:
-        stamp.write_text(inputs_hash + "\n", encoding="utf-8")
+    stamp.write_text(inputs_hash + "\n", encoding="utf-8")
     return _result(name, code, period, directory)
 
 
@@ -302,8 +302,8 @@ def render_report(
     data = _check_data_dir(data_dir)
     directory = Path(out_dir).resolve() / plots.safe_name(unit.code)
     parameters = {"province": unit.name, "period": label, "data_dir": str(data), "output_dir": str(directory)}
-    digest = None if force else _input_hash(_inputs(label, data), unit.code, parameters)
-    return _render(PROVINCE_NOTEBOOK, parameters, unit.name, unit.code, label, digest)
+    digest = _input_hash(_inputs(label, data), unit.code, parameters)
+    return _render(PROVINCE_NOTEBOOK, parameters, unit.name, unit.code, label, digest, force)
 
 
 def render_overview(
@@ -314,8 +314,8 @@ def render_overview(
     data = _check_data_dir(data_dir)
     directory = Path(out_dir).resolve() / OVERVIEW_CODE
     parameters = {"period": label, "data_dir": str(data), "output_dir": str(directory)}
-    digest = None if force else _input_hash(_inputs(label, data), OVERVIEW_CODE, parameters)
-    return _render(OVERVIEW_NOTEBOOK, parameters, OVERVIEW_TITLE, OVERVIEW_CODE, label, digest)
+    digest = _input_hash(_inputs(label, data), OVERVIEW_CODE, parameters)
+    return _render(OVERVIEW_NOTEBOOK, parameters, OVERVIEW_TITLE, OVERVIEW_CODE, label, digest, force)
 
 
 def provinces_with_data(period: str, data_dir: str | Path = PROCESSED_DIR) -> list[tuple[str, str]]:
