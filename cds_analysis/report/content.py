@@ -104,10 +104,34 @@ def report_rows(progress: pd.DataFrame) -> pd.DataFrame:
     rows = progress.copy()
     for column, default in _PROGRESS_COLUMNS.items():
         if column not in rows:
-            rows[column] = default
+            rows[column] = pd.Series([default] * len(rows), index=rows.index, dtype=object)
     rows["status"] = rows["status"].fillna("no_data").astype(str)
     rows["n_periods"] = rows["n_periods"].fillna(0).astype(int)
     return rows
+
+
+class _Indicator(NamedTuple):
+    name: str
+    unit: str | None
+    higher_is_better: bool
+    aggregation: str | None
+
+
+def _catalogue(indicators: pd.DataFrame) -> dict[str, _Indicator]:
+    """The catalogue entries a report prints, by code; an unknown code is named by itself."""
+    return {
+        str(r["code"]): _Indicator(
+            str(r["name_vi"]),
+            None if pd.isna(r["unit"]) else str(r["unit"]),
+            bool(r["higher_is_better"]) if pd.notna(r["higher_is_better"]) else True,
+            None if pd.isna(r["aggregation"]) else str(r["aggregation"]),
+        )
+        for r in indicators.to_dict("records")
+    }
+
+
+def _indicator(catalogue: dict[str, _Indicator], code: str) -> _Indicator:
+    return catalogue.get(code) or _Indicator(code, None, True, None)
 
 
 class Chart(NamedTuple):
@@ -391,7 +415,7 @@ def _trend(row: pd.Series, higher_is_better: bool, report_end: dt.date) -> str:
 
 def _age(period: object, report_end: dt.date) -> str:
     """How old a value is at the report's end: 'cùng kỳ', '5 tháng', '2 năm'."""
-    if period is None or pd.isna(period):
+    if period is None or period is pd.NA or period != period:  # missing, NA or NaN
         return "–"
     try:
         end = Period.from_label(str(period)).end
@@ -413,7 +437,9 @@ def _target_text(row: pd.Series, unit: str | None) -> str:
 
 
 def _ids(value: object) -> list[str]:
-    return [i.strip() for i in str(value).split(";") if i.strip()] if value is not None and pd.notna(value) else []
+    if not isinstance(value, str):  # None, NA or NaN: no trail
+        return []
+    return [i.strip() for i in value.split(";") if i.strip()]
 
 
 def _named_unit(obs: pd.Series) -> str:
@@ -459,25 +485,24 @@ def scorecard(data: ReportData) -> pd.DataFrame:
         rows = _rows_of_interest(data.own)
     else:  # 63 provinces × every targeted indicator would drown the few with a value
         rows = data.units[data.units["latest_value"].notna()]
-    catalogue = data.indicators.set_index("code")
+    catalogue = _catalogue(data.indicators)
     end = period_end_of(data.period).astype(dt.date)
     by_id = data.observations.drop_duplicates("observation_id").set_index("observation_id")
     titles = _titles(data.documents)
     records = []
     for _, row in rows.iterrows():
-        code = row["indicator"]
-        unit = catalogue.at[code, "unit"] if code in catalogue.index else None
-        better = bool(catalogue.at[code, "higher_is_better"]) if code in catalogue.index else True
+        code = str(row["indicator"])
+        info = _indicator(catalogue, code)
+        unit = info.unit
         status = labels.status(row["status"])
-        trend = labels.trend(_trend(row, better, end))
+        trend = labels.trend(_trend(row, info.higher_is_better, end))
         ids = _ids(row["observation_ids"])
         records.append(
             {
                 "Mã đơn vị": str(row["unit_code"]),
                 "Đơn vị": row["unit_name"],
                 "Mã chỉ tiêu": code,
-                "Chỉ tiêu": f"{catalogue.at[code, 'name_vi'] if code in catalogue.index else code} "
-                f"({_tier(row['admin_level'], data.post_reform)})",
+                "Chỉ tiêu": f"{info.name} ({_tier(row['admin_level'], data.post_reform)})",
                 "Giá trị": plots.format_value(row["latest_value"], unit),
                 "Kỳ": human_label(row["latest_period"]) if pd.notna(row["latest_value"]) else "–",
                 "Tuổi số liệu": _age(row["latest_period"], end) if pd.notna(row["latest_value"]) else "–",
@@ -581,18 +606,18 @@ def evidence(data: ReportData) -> pd.DataFrame:
         else pd.DataFrame(columns=["document_id", "title", "published", "path"])
     )
     meta = documents.set_index("document_id")
-    catalogue = data.indicators.set_index("code")
+    catalogue = _catalogue(data.indicators)
     records = []
     for _, obs in rows.iterrows():
         path = _source_path(str(obs["source"]), data.raw_dir)
         text = _document_text(str(path)) if path else None
         sentence, start, end = _sentence(text, int(obs["char_start"]), int(obs["char_end"]), str(obs["evidence"]))
         doc = meta.loc[obs["document_id"]] if obs["document_id"] in meta.index else None
-        code = obs["indicator"]
+        code = str(obs["indicator"])
         records.append(
             {
                 "id": obs["observation_id"],
-                "Chỉ tiêu": catalogue.at[code, "name_vi"] if code in catalogue.index else code,
+                "Chỉ tiêu": _indicator(catalogue, code).name,
                 "Giá trị": plots.format_value(obs["value"], obs["unit"]),
                 "Kỳ": human_label(obs["period_label"]),
                 "Đơn vị nêu trong nguồn": _named_unit(obs),
@@ -622,9 +647,15 @@ def _source_path(source: str, raw_dir: Path | None) -> Path | None:
 
 def _valued_measures(progress: pd.DataFrame, min_units: int) -> list[tuple[str, str]]:
     """(indicator, tier) pairs with a value for at least ``min_units`` units, in a stable order."""
-    valued = progress[progress["latest_value"].notna()]
-    counts = valued.groupby(["indicator", "admin_level"])["unit_code"].nunique()
-    return sorted(pair for pair, n in counts.items() if n >= min_units)
+    counts = _unit_counts(progress)
+    wide = counts[counts["n"] >= min_units]
+    return sorted(zip(wide["indicator"].astype(str), wide["admin_level"].astype(str)))
+
+
+def _unit_counts(progress: pd.DataFrame) -> pd.DataFrame:
+    """How many units have a value, per (indicator, tier): columns indicator, admin_level, n."""
+    pairs = progress[progress["latest_value"].notna()].drop_duplicates(["indicator", "admin_level", "unit_code"])
+    return pd.DataFrame(pairs.groupby(["indicator", "admin_level"]).size().rename("n").reset_index())
 
 
 def heatmap_chart(data: ReportData) -> dict[str, Chart]:
@@ -644,7 +675,8 @@ def heatmap_chart(data: ReportData) -> dict[str, Chart]:
 
 
 def _extremes(rows: pd.DataFrame, unit: str | None) -> str:
-    best, worst = rows.loc[rows["latest_value"].idxmax()], rows.loc[rows["latest_value"].idxmin()]
+    ordered = rows.sort_values("latest_value")
+    best, worst = ordered.iloc[-1], ordered.iloc[0]
     return (
         f"cao nhất {best['unit_name']} ({plots.format_value(best['latest_value'], unit)}), "
         f"thấp nhất {worst['unit_name']} ({plots.format_value(worst['latest_value'], unit)})"
@@ -656,25 +688,23 @@ def comparison_chart(data: ReportData) -> dict[str, Chart]:
     measures = _valued_measures(data.units, 2)
     if not measures:
         return {}
-    catalogue = data.indicators.set_index("code")
+    catalogue = _catalogue(data.indicators)
     parts = []
     for code, tier in measures:
         rows = data.units[
             (data.units["indicator"] == code) & (data.units["admin_level"] == tier) & data.units["latest_value"].notna()
         ]
-        name = catalogue.at[code, "name_vi"] if code in catalogue.index else code
-        parts.append(
-            f"{name} ({labels.tier_label(tier)}), {len(rows)} đơn vị: {_extremes(rows, catalogue.at[code, 'unit'] if code in catalogue.index else None)}"
-        )
+        info = _indicator(catalogue, code)
+        parts.append(f"{info.name} ({labels.tier_label(tier)}), {len(rows)} đơn vị: {_extremes(rows, info.unit)}")
     alt = f"Biểu đồ cột xếp hạng các đơn vị theo {len(measures)} chỉ tiêu. " + "; ".join(parts) + "."
     return {"2_bars": Chart(plots.bars_grid(data.units, measures, data.indicators), alt)}
 
 
-def _comparable_points(data: ReportData, catalogue: pd.DataFrame, code: str, tier: str) -> int:
+def _comparable_points(data: ReportData, catalogue: dict[str, _Indicator], code: str, tier: str) -> int:
     """Dated points of a trajectory that can be compared: sums rolled up from different units at different
     times are not a trend, so for a summed indicator only the unit's own reports count."""
     points = plots.trajectory_points(data.observations, data.history, str(data.unit_code), code, tier)
-    summed = code in catalogue.index and catalogue.at[code, "aggregation"] == "sum"
+    summed = _indicator(catalogue, code).aggregation == "sum"
     return int(points["observed"].astype(bool).sum()) if summed else len(points)
 
 
@@ -682,7 +712,7 @@ def trajectory_chart(data: ReportData) -> dict[str, Chart]:
     """The province's trajectories, only for indicators with two dated points or more, as small multiples."""
     if not data.unit_code:
         return {}
-    catalogue = data.indicators.set_index("code")
+    catalogue = _catalogue(data.indicators)
     measures = [
         (code, tier)
         for code, tier in _valued_measures(data.own, 1)
@@ -690,9 +720,7 @@ def trajectory_chart(data: ReportData) -> dict[str, Chart]:
     ]
     if not measures:
         return {}
-    names = [
-        f"{catalogue.at[c, 'name_vi'] if c in catalogue.index else c} ({labels.tier_label(t)})" for c, t in measures
-    ]
+    names = [f"{_indicator(catalogue, c).name} ({labels.tier_label(t)})" for c, t in measures]
     alt = (
         f"Đồ thị xu hướng của {data.title} qua các kỳ báo cáo cho {len(measures)} chỉ tiêu: {'; '.join(names)}; "
         "mỗi điểm ghi giá trị và kỳ, đường nét đứt là mục tiêu, đường chấm là dự báo đến 31/12/2025."
@@ -719,16 +747,11 @@ def tile_map_chart(data: ReportData) -> dict[str, Chart]:
     valued = data.units[data.units["latest_value"].notna()]
     if valued.empty:
         return {}
-    counts = (
-        valued.groupby(["indicator", "admin_level"])["unit_code"].nunique().sort_values(ascending=False, kind="stable")
-    )
-    measures = [pair for pair, _ in counts.head(MAX_TILE_MAPS).items()]
+    top = _unit_counts(valued).sort_values("n", ascending=False, kind="stable").head(MAX_TILE_MAPS)
+    measures = list(zip(top["indicator"].astype(str), top["admin_level"].astype(str)))
     grid = tile_grid(data.post_reform)
-    catalogue = data.indicators.set_index("code")
-    parts = [
-        f"{catalogue.at[c, 'name_vi'] if c in catalogue.index else c}: {counts[(c, t)]} tỉnh có số liệu"
-        for c, t in measures
-    ]
+    catalogue = _catalogue(data.indicators)
+    parts = [f"{_indicator(catalogue, c).name}: {n} tỉnh có số liệu" for (c, _), n in zip(measures, top["n"])]
     alt = (
         f"Bản đồ ô {len(grid)} tỉnh, thành phố, mỗi ô một tỉnh đặt gần đúng vị trí địa lý, màu theo tình trạng, "
         f"kỳ {data.period_label}; {'; '.join(parts)}."

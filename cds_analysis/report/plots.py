@@ -110,7 +110,8 @@ def _measure_name(catalogue: pd.DataFrame, code: str, tier: str) -> str:
 
 
 def _indicator_unit(catalogue: pd.DataFrame, code: str) -> str | None:
-    return catalogue.at[code, "unit"] if code in catalogue.index else None
+    unit = catalogue.at[code, "unit"] if code in catalogue.index else None
+    return unit if isinstance(unit, str) else None
 
 
 def _higher_is_better(catalogue: pd.DataFrame, code: str) -> bool:
@@ -169,23 +170,25 @@ def target_heatmap(progress: pd.DataFrame, indicators: pd.DataFrame | None = Non
     measures = valued[["indicator", "admin_level"]].drop_duplicates()
     shown = progress[progress["unit_code"].isin(valued["unit_code"])].merge(measures, on=["indicator", "admin_level"])
     shown = shown.assign(label=_unit_labels(shown))
-    cells = shown.set_index(["indicator", "admin_level", "label"])[["latest_value", "latest_period", "status"]]
-    cells = cells[~cells.index.duplicated()].unstack("label").sort_index().sort_index(axis=1, key=_alphabetical)
-    value, period, status = cells["latest_value"], cells["latest_period"], cells["status"]
+    long = shown.set_index(["indicator", "admin_level", "label"])[["latest_value", "latest_period", "status"]]
+    cells = pd.DataFrame(long[~long.index.duplicated()].unstack("label"))
+    cells = cells.sort_index().sort_index(axis=1, key=_alphabetical)
+    value = pd.DataFrame(cells["latest_value"])
+    period, status = cells["latest_period"].to_numpy(), cells["status"].to_numpy()
     order = list(STATUS_COLORS)
-    codes = status.map(lambda s: order.index(s) if s in order else order.index("no_data"))
+    codes = np.vectorize(lambda s: order.index(s) if s in order else order.index("no_data"), otypes=[int])(status)
     notes = np.empty(value.shape, dtype=object)
     for (i, j), v in np.ndenumerate(value.to_numpy(dtype=float)):
-        mark = STATUS_MARKS.get(status.iat[i, j], STATUS_MARKS["no_data"])
-        unit = _indicator_unit(catalogue, value.index[i][0])
-        notes[i, j] = mark if np.isnan(v) else f"{format_value(v, unit)} {mark}\n{_short_period(period.iat[i, j])}"
+        mark = STATUS_MARKS.get(str(status[i, j]), STATUS_MARKS["no_data"])
+        unit = _indicator_unit(catalogue, str(value.index[i][0]))
+        notes[i, j] = mark if np.isnan(v) else f"{format_value(v, unit)} {mark}\n{_short_period(str(period[i, j]))}"
     n_rows, n_cols = value.shape  # indicators down, units across: there are fewer units than indicators
     fig = Figure(figsize=(max(7.0, 4.2 + 1.35 * n_cols), max(2.4, 1.2 + 0.52 * n_rows)), layout="constrained")
     ax = fig.add_subplot()
     colours = mpl.colors.ListedColormap([STATUS_COLORS[s] for s in order])
-    ax.imshow(codes.to_numpy(dtype=float), cmap=colours, vmin=-0.5, vmax=len(order) - 0.5, aspect="auto")
+    ax.imshow(codes.astype(float), cmap=colours, vmin=-0.5, vmax=len(order) - 0.5, aspect="auto")
     for (i, j), note in np.ndenumerate(notes):
-        r, g, b, _ = mpl.colors.to_rgba(STATUS_COLORS[order[int(codes.iat[i, j])]])
+        r, g, b, _ = mpl.colors.to_rgba(STATUS_COLORS[order[int(codes[i, j])]])
         dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
         ax.text(j, i, note, ha="center", va="center", fontsize=7, color="white" if dark else "#222222")
     names = [_wrap(_measure_name(catalogue, code, tier), 48) for code, tier in value.index]
@@ -198,7 +201,7 @@ def target_heatmap(progress: pd.DataFrame, indicators: pd.DataFrame | None = Non
     ax.grid(which="minor", color="white", linewidth=2)
     ax.tick_params(which="minor", length=0)
     ax.set_title(title, loc="left", fontweight="bold")
-    present = [s for s in order if s in set(status.stack())]
+    present = [s for s in order if s in set(status.flatten())]
     fig.supxlabel("   ".join(f"{STATUS_MARKS[s]} {STATUS_LABELS[s]}" for s in present), fontsize=9, color="#333333")
     return fig
 
@@ -232,7 +235,7 @@ def indicator_bars(
     catalogue = _catalogue(indicators)
     rows = _one_tier(progress[progress["indicator"] == indicator], indicator, tier)
     name = (
-        _measure_name(catalogue, indicator, rows["admin_level"].iat[0])
+        _measure_name(catalogue, indicator, str(rows["admin_level"].iat[0]))
         if not rows.empty
         else _indicator_name(catalogue, indicator)
     )
@@ -498,7 +501,8 @@ def _latest_and_points(
     observations: pd.DataFrame, rows: pd.DataFrame, unit_code: str, indicator: str
 ) -> tuple[pd.Series, pd.DataFrame]:
     """The row of the latest ``as_of`` among a unit's progress ``rows``, and the points of its trajectory."""
-    row = rows.iloc[int(np.argmax([period_key(a)[1] for a in rows["as_of"]]))]
+    ends = [period_key(str(a))[1] for a in rows["as_of"]]
+    row = rows.iloc[max(range(len(ends)), key=ends.__getitem__)]
     return row, _trajectory_points(observations, rows, unit_code, indicator, row["admin_level"])
 
 
@@ -620,9 +624,9 @@ def evidence_table(progress: pd.DataFrame, observations: pd.DataFrame) -> pd.Dat
         pd.DataFrame({"observation_id": trail.to_numpy(), "unit_name": valued.loc[trail.index, "unit_name"].to_numpy()})
     ]
     links += [
-        unit_observations(observations, row.unit_code, row.indicator, row.admin_level)[["observation_id"]].assign(
-            unit_name=row.unit_name
-        )
+        unit_observations(observations, str(row.unit_code), str(row.indicator), str(row.admin_level))[
+            ["observation_id"]
+        ].assign(unit_name=str(row.unit_name))
         for row in valued.itertuples()
     ]
     table = pd.concat(links, ignore_index=True).drop_duplicates().merge(observations, on="observation_id", how="inner")
