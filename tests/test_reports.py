@@ -307,6 +307,18 @@ def test_charts_only_where_they_say_something(province):
     assert len(chart.figure.axes) == 1 and len(chart.figure.axes[0].patches) == 2
 
 
+def test_a_report_after_the_reform_has_communes_below_and_former_units_as_such(data_dir):
+    data = content.province_data("Quảng Ngãi", "2025-Q4", data_dir)
+    assert data.level == "commune" and data.post_reform
+    card = content.scorecard(data)
+    tiers = " ".join(card["Chỉ tiêu"])
+    assert "(cấp huyện)" not in tiers and "(cấp huyện cũ, trước 7/2025)" in tiers
+    row = card.set_index("Mã chỉ tiêu").loc["online_dossier_rate"]
+    assert row["Kỳ"] == "6 tháng đầu năm 2023" and "Nghĩa Hành (đơn vị trước sắp xếp 7/2025)" in row["Nguồn"]
+    assert "xã, phường có số liệu" in data._repr_html_()
+    assert content.overview_data("2025-Q4", data_dir).units["unit_code"].nunique() == 34
+
+
 def test_overview_tile_map_uses_the_map_of_the_period(data_dir):
     assert len(content.tile_grid(post_reform=False)) == 63 and len(content.tile_grid(post_reform=True)) == 34
     overview = content.overview_data("2023-Q2", data_dir)

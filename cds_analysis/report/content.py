@@ -362,14 +362,21 @@ class Summary:
         return text
 
 
-def _rows_of_interest(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows with a value or a target: an indicator neither reported nor targeted is not news."""
-    return rows[rows["latest_value"].notna() | rows["target_value"].notna()]
+def _rows_of_interest(rows: pd.DataFrame, post_reform: bool) -> pd.DataFrame:
+    """Rows with a value or a target: an indicator neither reported nor targeted is not news.
+
+    After the reform there is no district tier: a district-tier target without a value is dropped,
+    a former district's value stays (labelled as such by :func:`_tier`).
+    """
+    rows = rows[rows["latest_value"].notna() | rows["target_value"].notna()]
+    if post_reform:
+        rows = rows[(rows["admin_level"] != "district") | rows["latest_value"].notna()]
+    return rows
 
 
 def summary(data: ReportData) -> Summary:
     """The counts behind the summary line: the province's own indicators, or every province × indicator (overview)."""
-    rows = _rows_of_interest(data.own if data.unit_code else data.units)
+    rows = _rows_of_interest(data.own if data.unit_code else data.units, data.post_reform)
     targeted = rows[rows["target_value"].notna()]
     valued = targeted[targeted["latest_value"].notna()]
     counts = valued["status"].value_counts()
@@ -482,7 +489,7 @@ def scorecard(data: ReportData) -> pd.DataFrame:
     For the overview, one row per province and indicator.
     """
     if data.unit_code:
-        rows = _rows_of_interest(data.own)
+        rows = _rows_of_interest(data.own, data.post_reform)
     else:  # 63 provinces × every targeted indicator would drown the few with a value
         rows = data.units[data.units["latest_value"].notna()]
     catalogue = _catalogue(data.indicators)
