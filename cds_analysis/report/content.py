@@ -31,10 +31,9 @@ from cds_analysis.analysis.progress import progress as compute_progress
 from cds_analysis.config import PACKAGE_DATA, PROCESSED_DIR, RAW_DIR
 from cds_analysis.errors import ReportError
 from cds_analysis.lang.periods import Period, human_label, parse_period
-from cds_analysis.read.documents import read_document
 from cds_analysis.reference.gazetteer import resolve, successor_province
 from cds_analysis.reference.indicators import load_indicators
-from cds_analysis.report import export, labels, plots
+from cds_analysis.report import labels, plots
 from cds_analysis.report.pages import template
 from cds_analysis.store import read_table, table_path
 
@@ -564,6 +563,8 @@ _NUMBER = re.compile(r"\d(?:[\d.,/]*\d)?(?:\s?%)?")
 @cache
 def _document_text(path: str) -> str | None:
     """The text a document's offsets point into, or None when the file is not there any more."""
+    from cds_analysis.read.documents import read_document  # its HTML extractor is slow to import
+
     try:
         return read_document(path).text
     except Exception:  # noqa: BLE001 - a missing or changed source must not stop the report
@@ -812,6 +813,8 @@ def show_evidence(table: pd.DataFrame) -> None:
 
 def save_formats(data: ReportData, output_dir: str | Path) -> None:
     """The scorecard and evidence as ``tables.xlsx`` (codes as text) and the report as ``report.pdf``."""
+    from cds_analysis.report import export  # fpdf2 and openpyxl: only when the formats are written
+
     out = Path(output_dir)
     card, found = scorecard(data), summary(data)
     table = evidence(data)

@@ -4,7 +4,7 @@ Every function takes DataFrames in the schemas of :mod:`cds_analysis.reference.s
 and returns a matplotlib :class:`~matplotlib.figure.Figure` built without
 pyplot, so a report that draws hundreds of charts holds no global figure
 state. Text is set in DejaVu Sans, which ships with matplotlib and has every
-Vietnamese glyph; the style is seaborn's ``whitegrid``. Empty input gives a
+Vietnamese glyph; the style is seaborn's ``whitegrid`` (as matplotlib ships it). Empty input gives a
 figure that says so, never an exception. :func:`evidence_table` lists the
 observations behind every plotted value, for a report's appendix.
 """
@@ -19,9 +19,9 @@ from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
+import matplotlib.style
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from babel.numbers import format_decimal
 from matplotlib.figure import Figure
 
@@ -59,8 +59,13 @@ DPI = 110  # sharp on a screen and in the PDF; saving the PNGs was most of a rep
 MAX_MISSING_NAMES = 20  # units without a value are named under a bar chart, or counted beyond this
 
 _RC = {
-    **sns.axes_style("whitegrid"),
-    **sns.plotting_context("notebook", font_scale=0.9),
+    # seaborn's whitegrid style and notebook context as matplotlib ships them: importing seaborn
+    # (and scipy behind it) was most of a report kernel's import time.
+    **matplotlib.style.library["seaborn-v0_8-whitegrid"],
+    **{
+        key: value * 0.9 if key.endswith("size") and isinstance(value, float) else value
+        for key, value in matplotlib.style.library["seaborn-v0_8-notebook"].items()
+    },
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
     "axes.unicode_minus": False,
