@@ -353,7 +353,7 @@ def tile_maps(
     measures: list[tuple[str, str]],
     grid: pd.DataFrame,
     indicators: pd.DataFrame | None = None,
-    columns: int = 3,
+    columns: int = 4,
 ) -> Figure:
     """Small multiples of a tile-grid map: one square per province of ``grid`` (name, row, col), per measure.
 
@@ -367,7 +367,7 @@ def tile_maps(
     ncols = min(columns, len(measures))
     nrows = -(-len(measures) // ncols)
     height, width = int(grid["row"].max()) + 1, int(grid["col"].max()) + 1
-    fig = Figure(figsize=(3.3 * ncols, 0.42 * height * nrows + 0.6), layout="constrained")
+    fig = Figure(figsize=(2.9 * ncols, 0.34 * height * nrows + 0.6), layout="constrained")
     for k, (code, tier) in enumerate(measures):
         ax = fig.add_subplot(nrows, ncols, k + 1)
         rows = progress[(progress["indicator"] == code) & (progress["admin_level"] == tier)]
