@@ -125,8 +125,8 @@ def _ingest(raw_dir: str, out_dir: str, progress: bool = True) -> int:
 def _render(
     province: str | None,
     period: str,
-    data_dir: str,
-    out_dir: str,
+    data_dir: str | Path,
+    out_dir: str | Path,
     jobs: int | None = None,
     progress: bool = True,
     force: bool = False,
