@@ -65,6 +65,7 @@ def test_each_notebook_is_paired_with_its_reviewed_py_percent_source(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_analysts_find_the_same_notebook_in_notebooks_dir(name):
     assert (ROOT / "notebooks" / f"{name}.ipynb").resolve() == _package_notebook(name).resolve()
+    assert (ROOT / "notebooks" / f"{name}.py").resolve() == _package_notebook(name).with_suffix(".py").resolve()
 
 
 @pytest.fixture(scope="module")
