@@ -123,23 +123,29 @@ def _ingest(raw_dir: str, out_dir: str, progress: bool = True) -> int:
 
 
 def _render(
-    province: str | None, period: str, data_dir: str, out_dir: str, jobs: int = 1, progress: bool = True
+    province: str | None,
+    period: str,
+    data_dir: str | Path,
+    out_dir: str | Path,
+    jobs: int | None = None,
+    progress: bool = True,
+    force: bool = False,
 ) -> int:
     """Render one province's report, or with ``province`` None every province's and the index."""
-    from cds_analysis.report import reports  # charts and kernels cost seconds to import: only when rendering
+    from cds_analysis.report import render  # charts and kernels cost seconds to import: only when rendering
 
     try:
         if province is None:
-            results = reports.render_all(period, data_dir, out_dir, progress_bar=progress, jobs=jobs)
+            results = render.render_all(period, data_dir, out_dir, progress_bar=progress, jobs=jobs, force=force)
         else:
-            results = [reports.render_report(province, period, data_dir, out_dir)]
-    except reports.ReportError as exc:
+            results = [render.render_report(province, period, data_dir, out_dir, force=force)]
+    except render.ReportError as exc:
         print(f"cds-analysis report: {exc}", file=sys.stderr)
         return 1
     out = _utf8(sys.stdout)
     for r in results:
         if r.ok:
-            print(f"{r.name}: {r.html}", file=out)
+            print(f"{r.name}: {r.html}{' (unchanged)' if r.skipped else ''}", file=out)
         else:
             print(f"cds-analysis report: {r.name}: {r.error}", file=sys.stderr)
     if province is None:
@@ -205,10 +211,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--period", required=True, help="period label, e.g. 2023-Q2")
     report.add_argument("--data", default=str(PROCESSED_DIR), metavar="PROCESSED_DIR", help=f"default {PROCESSED_DIR}")
     report.add_argument("--out", default=str(REPORTS_DIR), metavar="OUT_DIR", help=f"default {REPORTS_DIR}")
-    report.add_argument("--jobs", type=int, default=1, metavar="N", help="with --all: render N reports at once")
+    report.add_argument("--jobs", type=int, metavar="N", help="with --all: render N reports at once (default: cores)")
+    report.add_argument("--force", action="store_true", help="render even reports whose inputs did not change")
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
     report.set_defaults(
-        run=lambda a: _render(None if a.all else a.province, a.period, a.data, a.out, a.jobs, not a.no_progress)
+        run=lambda a: _render(
+            None if a.all else a.province, a.period, a.data, a.out, a.jobs, not a.no_progress, a.force
+        )
     )
 
     main_job = commands.add_parser("run", help="the main job: ingest data/raw, then render all reports")

@@ -1,0 +1,65 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Báo cáo chuyển đổi số cấp tỉnh
+#
+# Tỉnh và các đơn vị cấp dưới (huyện trước ngày 1/7/2025, xã, phường sau đó) so với mục tiêu.
+# Mọi con số đều truy được về câu văn gốc trong phụ lục cuối báo cáo.
+# Tạo lại: `cds-analysis report --province "Quảng Ngãi" --period 2023-Q2`.
+
+# %% tags=["parameters"]
+# Parameters: `cds-analysis report` replaces these values (strings stay strings).
+province = "Quảng Ngãi"
+period = "2023-Q2"
+data_dir = "../data/processed"
+output_dir = "../reports/notebook"
+
+# %%
+# %matplotlib inline
+from cds_analysis.report import content
+
+# %%
+data = content.province_data(province, period, data_dir)
+content.show_summary(data, output_dir)
+
+# %% [markdown]
+# ## Bảng điểm của tỉnh
+#
+# Giá trị mới nhất của tỉnh (tổng hợp từ cấp dưới khi tỉnh không báo cáo trực tiếp), kỳ và tuổi của số liệu,
+# mục tiêu và văn bản đặt ra mục tiêu, tình trạng, xu hướng và nguồn (bấm để xem câu gốc).
+
+# %%
+content.show_scorecard(content.scorecard(data))
+
+# %% [markdown]
+# ## Các đơn vị cấp dưới theo từng chỉ tiêu
+#
+# Mỗi ô: giá trị mới nhất, kỳ của số liệu và ký hiệu tình trạng; màu là tình trạng, như trong bảng điểm.
+# Sau đó, các chỉ tiêu có từ hai đơn vị trở lên có số liệu được xếp hạng, và các chỉ tiêu
+# có từ hai kỳ số liệu trở lên được vẽ theo thời gian.
+
+# %%
+content.show(content.heatmap_chart(data), output_dir)
+content.show(content.comparison_chart(data), output_dir)
+content.show(content.trajectory_chart(data), output_dir)
+
+# %% [markdown]
+# ## Phụ lục: nguồn của từng số liệu
+#
+# Mỗi giá trị một lần: câu gốc (số được tô vàng), tài liệu, ngày, tệp và vị trí ký tự trong văn bản gốc;
+# cột "Dùng cho" nói số liệu được dùng cho đơn vị nào (một số liệu tổng hợp nêu đủ các đơn vị cấp dưới).
+
+# %%
+content.show_evidence(content.evidence(data))
+content.save_formats(data, output_dir)
