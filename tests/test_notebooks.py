@@ -123,10 +123,10 @@ def test_province_report_writes_notebook_html_figures_pdf_and_xlsx(rendered):
     result = rendered["province_report"]
     out = result.directory
     assert out.name == "51" and result.notebook == out / "report.ipynb" and result.html == out / "report.html"
-    # no bar chart: every indicator has one district with a value; one trajectory panel (52% → 66,4%)
+    # no bar chart: every indicator has one district with a value; one trajectory panel (the province's 55% → 70%)
     assert {p.name for p in result.figures} == {"1_heatmap.png", "3_trajectories.png"}
     assert result.pdf == out / "report.pdf" and result.xlsx == out / "tables.xlsx"
-    assert result.summary["counts"] == {"met": 1, "on_track": 1} and result.summary["targeted"] == 2
+    assert result.summary["counts"] == {"on_track": 1} and result.summary["targeted"] == 3
     nb = nbformat.read(result.notebook, as_version=4)
     _clean(nb)
     assert _images(nb) == len(result.figures)
@@ -144,10 +144,10 @@ def test_province_report_writes_notebook_html_figures_pdf_and_xlsx(rendered):
 def test_province_report_reads_summary_then_scorecard_and_hides_code(rendered):
     page = rendered["province_report"].html.read_text(encoding="utf-8")
     assert "content.province_data" not in page and "plots.target_heatmap" not in page
-    summary = page.index("2 chỉ tiêu có mục tiêu: 2 có số liệu (1 đã đạt, 1 đúng hướng).")
+    summary = page.index("3 chỉ tiêu có mục tiêu: 1 có số liệu (1 đúng hướng), 2 chưa có số liệu.")
     assert page.index("Quảng Ngãi — Quý II/2023") < summary < page.index('class="cds-card"') < page.index("<img ")
     assert "hồ sơ trực tuyến &lt;đạt&gt; <mark>66,4%</mark> &amp; tăng" in page and "<đạt>" not in page
-    assert 'href="#ev-o3"' in page and 'id="ev-o3"' in page  # the scorecard links to its evidence
+    assert 'href="#ev-o10"' in page and 'id="ev-o10"' in page  # the scorecard links to its evidence
 
 
 @pytest.mark.parametrize("name", ["province_report", "provinces_overview"])

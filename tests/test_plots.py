@@ -104,6 +104,36 @@ OBSERVATIONS = [
     ),
 ]
 
+
+
+def _province_observation(oid: str, province: dict, indicator: str, value: float, period: str, evidence: str) -> dict:
+    """A figure the province reports of itself (admin_level province): the only kind a province's row shows."""
+    row = _observation(oid, "532", indicator, value, period, evidence)
+    return {
+        **row,
+        **province,
+        "source": f"bao_cao_{province['province_code']}.txt",
+        "admin_level": "province",
+        "place": f"tỉnh {province['province']}",
+        "district": None,
+        "district_code": None,
+    }
+
+
+# The provinces' own figures. Since #13 a district's figure is never its province's, so the
+# province report's scorecard and trajectory and the overview's comparison rest on these.
+OBSERVATIONS += [
+    _province_observation(
+        "o9", QN, "online_dossier_rate", 55.0, "2022", "năm 2022, tỷ lệ hồ sơ trực tuyến toàn tỉnh đạt 55%"
+    ),
+    _province_observation(
+        "o10", QN, "online_dossier_rate", 70.0, "2023-H1", "6 tháng đầu năm, tỷ lệ hồ sơ trực tuyến toàn tỉnh đạt 70%"
+    ),
+    _province_observation(
+        "o11", TH, "online_dossier_rate", 85.0, "2023-Q2", "tỷ lệ hồ sơ trực tuyến của tỉnh đạt 85% trong quý II"
+    ),
+]
+
 INDICATORS = [
     {
         "code": "work_records_online_rate",
@@ -154,6 +184,21 @@ TARGETS = [
         "target_id": "t2",
         "indicator": "online_dossier_rate",
         "admin_level": "district",
+        "scope": "national",
+        "scope_name": "Toàn quốc",
+        "comparator": ">=",
+        "target_value": 80.0,
+        "unit": "percent",
+        "year": 2025,
+        "source_decision": "942/QĐ-TTg",
+        "source_date": D(2021, 6, 15),
+        "confirmed": False,
+        "origin": "reference",
+    },
+    {
+        "target_id": "t3",
+        "indicator": "online_dossier_rate",
+        "admin_level": "province",
         "scope": "national",
         "scope_name": "Toàn quốc",
         "comparator": ">=",

@@ -239,34 +239,36 @@ def province(data_dir) -> content.ReportData:
 
 def test_summary_counts_the_provinces_indicators_by_status(province):
     found = content.summary(province)
-    assert (found.targeted, found.counts, found.without_data, found.untargeted) == (2, {"met": 1, "on_track": 1}, 0, 2)
-    assert found.text == (
-        "2 chỉ tiêu có mục tiêu: 2 có số liệu (1 đã đạt, 1 đúng hướng). "
-        "Thêm 2 chỉ tiêu có số liệu nhưng chưa có mục tiêu."
-    )
+    # the province's own figure (70%) counts; its districts' figures (Đức Phổ 80%, Nghĩa Hành 66,4%) are
+    # theirs, not the province's: its district tier has no value until all 13 districts report
+    assert (found.targeted, found.counts, found.without_data, found.untargeted) == (3, {"on_track": 1}, 2, 0)
+    assert found.text == "3 chỉ tiêu có mục tiêu: 1 có số liệu (1 đúng hướng), 2 chưa có số liệu."
     assert (found.units_reported, found.latest) == (3, "2023-06-30")
 
 
 def test_summary_says_how_many_targeted_indicators_lack_data(province):
     own = province.own.copy()
-    own.loc[own["indicator"] == "work_records_online_rate", ["latest_value", "status"]] = [None, "no_data"]
+    own.loc[own["admin_level"] == "province", ["latest_value", "status"]] = [None, "no_data"]
     found = content.summary(replace(province, own=own))
-    assert found.text.startswith("2 chỉ tiêu có mục tiêu: 1 có số liệu (1 đúng hướng), 1 chưa có số liệu.")
+    assert found.text.startswith("3 chỉ tiêu có mục tiêu: 0 có số liệu, 3 chưa có số liệu.")
 
 
 def test_scorecard_gives_value_period_age_target_status_trend_and_source(province):
-    card = content.scorecard(province).set_index("Mã chỉ tiêu")
-    row = card.loc["online_dossier_rate"]
+    card = content.scorecard(province).set_index("Chỉ tiêu")
+    row = card.loc["Tỷ lệ hồ sơ thủ tục hành chính nộp trực tuyến (cấp tỉnh)"]
     assert (row["Giá trị"], row["Kỳ"], row["Tuổi số liệu"], row["Mục tiêu"], row["Văn bản mục tiêu"]) == (
-        "66,4%",
+        "70%",
         "6 tháng đầu năm 2023",
         "cùng kỳ",
         "≥ 80% (2025)",
         "942/QĐ-TTg",
     )
     assert (row["Tình trạng"], row["colour"], row["Xu hướng"]) == ("↗ Đúng hướng", "#91cf60", "↑")
-    assert "Nghĩa Hành" in row["Nguồn"] and row["evidence_id"] == "o3"
-    assert list(content.scorecard(province)["status"])[:2] == ["met", "on_track"]  # met first, as the legend
+    assert "Quảng Ngãi" in row["Nguồn"] and row["evidence_id"] == "o10"
+    assert row["Căn cứ"].startswith("Đúng tiến độ: 70")  # the rule behind the status, from progress
+    district = card.loc["Tỷ lệ hồ sơ thủ tục hành chính nộp trực tuyến (cấp huyện)"]
+    assert (district["Giá trị"], district["status"]) == ("–", "no_data")  # Nghĩa Hành's 66,4% is not the province's
+    assert list(content.scorecard(province)["status"]) == ["on_track", "no_data", "no_data"]  # in the legend's order
 
 
 def test_report_rows_tolerate_missing_columns_and_new_statuses(province):
@@ -279,10 +281,10 @@ def test_report_rows_tolerate_missing_columns_and_new_statuses(province):
 
 def test_evidence_lists_each_value_once_with_its_sentence_and_offsets(province):
     table = content.evidence(province)
-    assert table["id"].is_unique and set(table["id"]) == {"o1", "o2", "o3", "o4", "o7"}
+    assert table["id"].is_unique and set(table["id"]) == {"o1", "o3", "o4", "o7", "o9", "o10"}
     row = table.set_index("id").loc["o3"]
     assert row["Câu gốc"] == "hồ sơ trực tuyến &lt;đạt&gt; <mark>66,4%</mark> &amp; tăng so với năm trước"
-    assert row["Vị trí (ký tự)"] == "0–52" and row["Dùng cho"] == "Nghĩa Hành, Quảng Ngãi"
+    assert row["Vị trí (ký tự)"] == "0–52" and row["Dùng cho"] == "Nghĩa Hành"  # a district's figure is not its province's
 
 
 def test_evidence_quotes_the_whole_sentence_of_the_source(tmp_path, province):
@@ -298,7 +300,7 @@ def test_evidence_quotes_the_whole_sentence_of_the_source(tmp_path, province):
 
 def test_charts_only_where_they_say_something(province):
     assert content.comparison_chart(province) == {}  # every indicator has one district with a value
-    assert list(content.trajectory_chart(province)) == ["3_trajectories"]  # 52% (2022) → 66,4% (2023-H1)
+    assert list(content.trajectory_chart(province)) == ["3_trajectories"]  # the province's 55% (2022) → 70% (2023-H1)
     assert "2 chỉ tiêu" not in content.trajectory_chart(province)["3_trajectories"].alt
     two = province.units.copy()
     two.loc[(two["unit_name"] == "Trà Bồng") & (two["indicator"] == "online_dossier_rate"), "latest_value"] = 50.0
@@ -311,10 +313,15 @@ def test_a_report_after_the_reform_has_communes_below_and_former_units_as_such(d
     data = content.province_data("Quảng Ngãi", "2025-Q4", data_dir)
     assert data.level == "commune" and data.post_reform
     card = content.scorecard(data)
-    tiers = " ".join(card["Chỉ tiêu"])
-    assert "(cấp huyện)" not in tiers and "(cấp huyện cũ, trước 7/2025)" in tiers
+    # no district tier after the reform; the new Quảng Ngãi (with Kon Tum) has no figure of its own: the old
+    # province's 70% and its former districts' figures are not the merged province's (#13)
+    assert "(cấp huyện" not in " ".join(card["Chỉ tiêu"])
     row = card.set_index("Mã chỉ tiêu").loc["online_dossier_rate"]
-    assert row["Kỳ"] == "6 tháng đầu năm 2023" and "Nghĩa Hành (đơn vị trước sắp xếp 7/2025)" in row["Nguồn"]
+    assert (row["Chỉ tiêu"], row["Giá trị"], row["status"]) == (
+        "Tỷ lệ hồ sơ thủ tục hành chính nộp trực tuyến (cấp tỉnh)",
+        "–",
+        "no_data",
+    )
     assert "xã, phường có số liệu" in data._repr_html_()
     assert content.overview_data("2025-Q4", data_dir).units["unit_code"].nunique() == 34
 
@@ -342,7 +349,7 @@ def test_formats_hold_the_scorecard(province, tmp_path):
     card = book["Bảng điểm"]
     header = [c.value for c in card[1]]
     codes = [row[header.index("Mã đơn vị")] for row in card.iter_rows(min_row=2, values_only=True)]
-    assert codes == ["51"] * 4 and card.cell(2, header.index("Mã đơn vị") + 1).number_format == "@"
+    assert codes == ["51"] * 3 and card.cell(2, header.index("Mã đơn vị") + 1).number_format == "@"
     assert "Tỷ lệ hồ sơ thủ tục hành chính nộp trực tuyến (cấp huyện)" in [
         row[header.index("Chỉ tiêu")] for row in card.iter_rows(min_row=2, values_only=True)
     ]

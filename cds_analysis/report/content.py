@@ -64,8 +64,8 @@ __all__ = [
 OVERVIEW_TITLE = "Tổng quan các tỉnh"
 SUMMARY_FILE = "summary.json"
 
-# The progress columns a report reads, with the value a missing one takes: progress is
-# being reworked (horizon, coverage, provenance), and this is the one place to adapt.
+# The progress columns a report reads, with the value a missing one takes (analysis.progress,
+# issue #13): this is the one place to adapt when progress changes.
 _PROGRESS_COLUMNS: dict[str, object] = {
     "unit_code": None,
     "unit_name": None,
@@ -74,8 +74,12 @@ _PROGRESS_COLUMNS: dict[str, object] = {
     "province": None,
     "indicator": None,
     "as_of": None,
+    "horizon": pd.NA,
     "latest_value": np.nan,
     "latest_period": None,
+    "latest_period_end": None,
+    "dated_by_document": False,
+    "age_quarters": pd.NA,
     "n_periods": 0,
     "target_value": np.nan,
     "comparator": None,
@@ -86,6 +90,7 @@ _PROGRESS_COLUMNS: dict[str, object] = {
     "trend_per_year": np.nan,
     "projected_2025": np.nan,
     "status": "no_data",
+    "status_rule": None,
     "n_units_reported": pd.NA,
     "n_units_total": pd.NA,
     "aggregation": None,
@@ -515,6 +520,7 @@ def scorecard(data: ReportData) -> pd.DataFrame:
                 "Mục tiêu": _target_text(row, unit),
                 "Văn bản mục tiêu": row["target_source"] if pd.notna(row["target_source"]) else "–",
                 "Tình trạng": f"{status.mark} {status.label}",
+                "Căn cứ": row["status_rule"] if pd.notna(row["status_rule"]) else "–",
                 "Xu hướng": trend.arrow,
                 "Nguồn": _source(row, by_id, titles, data.post_reform),
                 "status": status.code,
@@ -528,6 +534,7 @@ def scorecard(data: ReportData) -> pd.DataFrame:
     columns += [
         "Văn bản mục tiêu",
         "Tình trạng",
+        "Căn cứ",
         "Xu hướng",
         "Nguồn",
         "status",
