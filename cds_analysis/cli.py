@@ -21,6 +21,7 @@ from cds_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from cds_analysis.log import configure as configure_logging
 from cds_analysis.pipeline import IngestResult, failure_reason, ingest, read_and_extract_with_rejects
 from cds_analysis.reference.schemas import schema
+from cds_analysis.reference.targets import TARGET_YEAR
 from cds_analysis.store import read_table
 
 logger = logging.getLogger(__name__)
@@ -130,15 +131,18 @@ def _render(
     jobs: int | None = None,
     progress: bool = True,
     force: bool = False,
+    horizon: int = TARGET_YEAR,
 ) -> int:
     """Render one province's report, or with ``province`` None every province's and the index."""
     from cds_analysis.report import render  # charts and kernels cost seconds to import: only when rendering
 
     try:
         if province is None:
-            results = render.render_all(period, data_dir, out_dir, progress_bar=progress, jobs=jobs, force=force)
+            results = render.render_all(
+                period, data_dir, out_dir, progress_bar=progress, jobs=jobs, force=force, horizon=horizon
+            )
         else:
-            results = [render.render_report(province, period, data_dir, out_dir, force=force)]
+            results = [render.render_report(province, period, data_dir, out_dir, force=force, horizon=horizon)]
     except render.ReportError as exc:
         print(f"cds-analysis report: {exc}", file=sys.stderr)
         return 1
@@ -209,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--province", help="province name, e.g. 'Quảng Ngãi'")
     which.add_argument("--all", action="store_true", help="every province that has data, the overview and index.html")
     report.add_argument("--period", required=True, help="period label, e.g. 2023-Q2")
+    report.add_argument(
+        "--horizon", type=int, default=TARGET_YEAR, metavar="YEAR", help=f"target year (default {TARGET_YEAR}; or 2030)"
+    )
     report.add_argument("--data", default=str(PROCESSED_DIR), metavar="PROCESSED_DIR", help=f"default {PROCESSED_DIR}")
     report.add_argument("--out", default=str(REPORTS_DIR), metavar="OUT_DIR", help=f"default {REPORTS_DIR}")
     report.add_argument("--jobs", type=int, metavar="N", help="with --all: render N reports at once (default: cores)")
@@ -216,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
     report.set_defaults(
         run=lambda a: _render(
-            None if a.all else a.province, a.period, a.data, a.out, a.jobs, not a.no_progress, a.force
+            None if a.all else a.province, a.period, a.data, a.out, a.jobs, not a.no_progress, a.force, a.horizon
         )
     )
 

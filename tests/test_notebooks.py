@@ -22,8 +22,8 @@ from cds_analysis.report import render
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["province_report", "provinces_overview", "explore"]
 PARAMETERS = {
-    "province_report": ["province", "period", "data_dir", "output_dir"],
-    "provinces_overview": ["period", "data_dir", "output_dir"],
+    "province_report": ["province", "period", "horizon", "data_dir", "output_dir"],
+    "provinces_overview": ["period", "horizon", "data_dir", "output_dir"],
     "explore": ["data_dir", "province", "period", "indicator"],
 }
 
@@ -135,6 +135,7 @@ def test_province_report_writes_notebook_html_figures_pdf_and_xlsx(rendered):
     assert values == {
         "province": "Quảng Ngãi",
         "period": "2023-Q2",
+        "horizon": 2025,
         "data_dir": values["data_dir"],
         "output_dir": str(out),
     }

@@ -105,7 +105,6 @@ OBSERVATIONS = [
 ]
 
 
-
 def _province_observation(oid: str, province: dict, indicator: str, value: float, period: str, evidence: str) -> dict:
     """A figure the province reports of itself (admin_level province): the only kind a province's row shows."""
     row = _observation(oid, "532", indicator, value, period, evidence)

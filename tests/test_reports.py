@@ -90,6 +90,7 @@ def test_parameters_are_strings_kernel_and_cwd_explicit(fake_papermill, data_dir
     assert call["parameters"] == {
         "province": "Quảng Ngãi",
         "period": "2023-Q2",
+        "horizon": 2025,  # the target year, an int (#12: --horizon 2030)
         "data_dir": str(data_dir.resolve()),
         "output_dir": str(out),
     }
@@ -117,13 +118,14 @@ def test_a_notebook_without_a_parameter_is_refused(no_kernel, data_dir, tmp_path
     nb.metadata["kernelspec"] = KERNELSPEC
     nbformat.write(nb, tmp_path / render.PROVINCE_NOTEBOOK)
     monkeypatch.setattr(render, "NOTEBOOKS", tmp_path)
-    with pytest.raises(render.ReportError, match="has no parameter.*data_dir, output_dir"):
+    with pytest.raises(render.ReportError, match="has no parameter.*data_dir, horizon, output_dir"):
         render.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path / "out")
 
 
 def test_a_failing_cell_raises_naming_the_cell(data_dir, tmp_path, monkeypatch):
     params = new_code_cell(
-        'province = "x"\nperiod = "x"\ndata_dir = "x"\noutput_dir = "x"', metadata={"tags": ["parameters"]}
+        'province = "x"\nperiod = "x"\nhorizon = 2025\ndata_dir = "x"\noutput_dir = "x"',
+        metadata={"tags": ["parameters"]},
     )
     nb = new_notebook(
         cells=[params, new_code_cell("1 + 1"), new_code_cell("# chỉ tiêu\nraise ValueError('không đọc được bảng')")]
@@ -156,6 +158,7 @@ def test_render_all_goes_on_past_a_failing_report_and_escapes_the_index(fake_pap
     assert "&#39;&lt;b&gt;mã&lt;/b&gt;&#39;" in index and "<b>mã</b>" not in index
     assert fake_papermill[0]["parameters"] == {
         "period": "2023-Q2",
+        "horizon": 2025,
         "data_dir": str(data_dir.resolve()),
         "output_dir": str(tmp_path / "overview"),
     }
@@ -284,7 +287,9 @@ def test_evidence_lists_each_value_once_with_its_sentence_and_offsets(province):
     assert table["id"].is_unique and set(table["id"]) == {"o1", "o3", "o4", "o7", "o9", "o10"}
     row = table.set_index("id").loc["o3"]
     assert row["Câu gốc"] == "hồ sơ trực tuyến &lt;đạt&gt; <mark>66,4%</mark> &amp; tăng so với năm trước"
-    assert row["Vị trí (ký tự)"] == "0–52" and row["Dùng cho"] == "Nghĩa Hành"  # a district's figure is not its province's
+    assert (
+        row["Vị trí (ký tự)"] == "0–52" and row["Dùng cho"] == "Nghĩa Hành"
+    )  # a district's figure is not its province's
 
 
 def test_evidence_quotes_the_whole_sentence_of_the_source(tmp_path, province):

@@ -33,6 +33,7 @@ from cds_analysis.errors import ReportError
 from cds_analysis.lang.periods import Period, human_label, parse_period
 from cds_analysis.reference.gazetteer import resolve, successor_province
 from cds_analysis.reference.indicators import load_indicators
+from cds_analysis.reference.targets import TARGET_YEAR
 from cds_analysis.report import labels, plots
 from cds_analysis.report.pages import template
 from cds_analysis.store import read_table, table_path
@@ -58,6 +59,8 @@ __all__ = [
     "show_evidence",
     "show_table",
     "status_table",
+    "national_outcomes",
+    "show_national",
     "save_formats",
 ]
 
@@ -160,6 +163,7 @@ class ReportData:
     unit_code: str | None = None
     documents: pd.DataFrame | None = field(default=None, repr=False)
     raw_dir: Path | None = None  # where the documents' paths are, to quote whole sentences
+    horizon: int = TARGET_YEAR  # the year of the targets the report judges against (2025, 2030…)
 
     @property
     def period_label(self) -> str:
@@ -226,6 +230,7 @@ class _Inputs:
     indicators: pd.DataFrame
     targets: pd.DataFrame | None
     documents: pd.DataFrame | None
+    horizon: int = TARGET_YEAR
 
     @property
     def provinces(self) -> str:
@@ -233,7 +238,12 @@ class _Inputs:
         return "post2025" if self.end >= REFORM_DAY else "pre2025"
 
     def progress(self, level: str, observations: pd.DataFrame | None = None, as_of: str | None = None) -> pd.DataFrame:
-        """Progress at ``level`` as of the period (or ``as_of``)."""
+        """Progress at ``level`` as of the period (or ``as_of``) towards the targets of the horizon.
+
+        The documents table is passed as ingest passes it to the stored ``progress`` table
+        (:func:`cds_analysis.analysis.progress.progress_table`), so undated figures count
+        the same way in both: one answer everywhere.
+        """
         return report_rows(
             compute_progress(
                 self.observations if observations is None else observations,
@@ -243,6 +253,7 @@ class _Inputs:
                 provinces=self.provinces,
                 indicators=self.indicators,
                 documents=self.documents,
+                horizon=self.horizon,
             )
         )
 
@@ -252,8 +263,20 @@ class _Inputs:
         return codes.map(successor_province, na_action="ignore") if self.provinces == "post2025" else codes
 
 
-def _inputs(period: str, data_dir: str | Path) -> _Inputs:
+def _check_horizon(horizon: object) -> int:
+    """The target year a report judges against: 2025 by default, 2030, or any year from 2020 to 2100."""
+    try:
+        year = int(str(horizon).strip())
+    except ValueError:
+        year = 0
+    if not 2020 <= year <= 2100:
+        raise ReportError(f"horizon {horizon!r} is not a target year: write e.g. 2025 or 2030")
+    return year
+
+
+def _inputs(period: str, data_dir: str | Path, horizon: int | str = TARGET_YEAR) -> _Inputs:
     label, end = _check_period(period)
+    year = _check_horizon(horizon)
     _check_data_dir(data_dir)
     indicators = _read_optional("indicators", data_dir)
     return _Inputs(
@@ -263,6 +286,7 @@ def _inputs(period: str, data_dir: str | Path) -> _Inputs:
         load_indicators() if indicators is None else indicators,
         _read_optional("targets", data_dir),
         _read_optional("documents", data_dir),
+        year,
     )
 
 
@@ -272,7 +296,9 @@ def _raw_dir(data_dir: str | Path) -> Path:
     return beside if beside.is_dir() else Path(RAW_DIR)
 
 
-def province_data(province: str, period: str, data_dir: str | Path = PROCESSED_DIR) -> ReportData:
+def province_data(
+    province: str, period: str, data_dir: str | Path = PROCESSED_DIR, horizon: int | str = TARGET_YEAR
+) -> ReportData:
     """Progress of a province and of its lower tier at ``period``: districts before 1 July 2025, communes after.
 
     The province's own progress is also computed as of every earlier period
@@ -280,7 +306,7 @@ def province_data(province: str, period: str, data_dir: str | Path = PROCESSED_D
     Observations of former units (a merged province's old districts) keep the
     unit their source named; the evidence says which.
     """
-    inputs = _inputs(period, data_dir)
+    inputs = _inputs(period, data_dir, horizon)
     unit = _resolve_province(province, inputs.end)
     sub_level = "district" if inputs.provinces == "pre2025" else "commune"
     observations = inputs.observations[inputs.province_codes() == unit.code].reset_index(drop=True)
@@ -305,12 +331,13 @@ def province_data(province: str, period: str, data_dir: str | Path = PROCESSED_D
         unit_code=unit.code,
         documents=inputs.documents,
         raw_dir=_raw_dir(data_dir),
+        horizon=inputs.horizon,
     )
 
 
-def overview_data(period: str, data_dir: str | Path = PROCESSED_DIR) -> ReportData:
+def overview_data(period: str, data_dir: str | Path = PROCESSED_DIR, horizon: int | str = TARGET_YEAR) -> ReportData:
     """Progress of every province at ``period`` (the 63 before 1 July 2025, the 34 after)."""
-    inputs = _inputs(period, data_dir)
+    inputs = _inputs(period, data_dir, horizon)
     units = inputs.progress("province")
     none = units.iloc[0:0]
     return ReportData(
@@ -324,6 +351,7 @@ def overview_data(period: str, data_dir: str | Path = PROCESSED_DIR) -> ReportDa
         none,
         documents=inputs.documents,
         raw_dir=_raw_dir(data_dir),
+        horizon=inputs.horizon,
     )
 
 
@@ -419,7 +447,7 @@ def _trend(row: pd.Series, higher_is_better: bool, report_end: dt.date) -> str:
     gap = row["gap"]
     if pd.isna(gap) or float(gap) <= 0:
         return "up"
-    year = int(row["target_year"]) if pd.notna(row["target_year"]) else 2025
+    year = int(row["target_year"]) if pd.notna(row["target_year"]) else TARGET_YEAR
     years_left = max((dt.date(year, 12, 31) - report_end).days / 365.25, 0.25)
     return "up" if slope >= float(gap) / years_left else "rising"
 
@@ -738,7 +766,7 @@ def trajectory_chart(data: ReportData) -> dict[str, Chart]:
     names = [f"{_indicator(catalogue, c).name} ({labels.tier_label(t)})" for c, t in measures]
     alt = (
         f"Đồ thị xu hướng của {data.title} qua các kỳ báo cáo cho {len(measures)} chỉ tiêu: {'; '.join(names)}; "
-        "mỗi điểm ghi giá trị và kỳ, đường nét đứt là mục tiêu, đường chấm là dự báo đến 31/12/2025."
+        f"mỗi điểm ghi giá trị và kỳ, đường nét đứt là mục tiêu, đường chấm là dự báo đến 31/12/{data.horizon}."
     )
     return {
         "3_trajectories": Chart(
@@ -840,13 +868,58 @@ def show_table(table: pd.DataFrame) -> None:
     display(HTML(template("table.html.j2").render(table=table)))
 
 
+_QUALIFIER_WORDS = {"approx": "khoảng ", "more_than": "hơn ", "at_least": "ít nhất ", "less_than": "dưới "}
+
+
+def national_outcomes(data: ReportData, outcomes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The national figures published by the report's period for the indicators provinces have a value for.
+
+    The latest published figure per indicator (reference/outcomes.py, 2025), set beside the provinces in
+    the overview: 'Cả nước: hơn 51% (2025)'. Each keeps its qualifier, period and source; sources that
+    disagree for the same period are all listed. Empty when nothing national was published for them.
+    """
+    from cds_analysis.reference.outcomes import load_outcomes
+
+    table = load_outcomes() if outcomes is None else outcomes
+    end = pd.Timestamp(period_end_of(data.period))
+    valued = set(data.units.loc[data.units["latest_value"].notna(), "indicator"].astype(str))
+    rows = table[table["indicator"].isin(valued) & (pd.to_datetime(table["period_end"]) <= end)]
+    rows = rows[pd.to_datetime(rows["period_end"]) == rows.groupby("indicator")["period_end"].transform("max")]
+    catalogue = _catalogue(data.indicators)
+    return pd.DataFrame(
+        {
+            "Chỉ tiêu": [_indicator(catalogue, str(c)).name for c in rows["indicator"]],
+            "Cả nước": [
+                _QUALIFIER_WORDS.get(str(q), "") + plots.format_value(v, u)
+                for q, v, u in zip(rows["qualifier"], rows["value"], rows["unit"])
+            ],
+            "Kỳ": [human_label(str(p)) for p in rows["period_label"]],
+            "Nguồn (công bố)": [
+                f"{u} ({d:%d/%m/%Y})" if pd.notna(d) else str(u)
+                for u, d in zip(rows["source_url"], rows["source_date"])
+            ],
+        }
+    ).reset_index(drop=True)
+
+
+def show_national(data: ReportData) -> None:
+    """The national outcomes beside the provinces (:func:`national_outcomes`), or a line saying there are none."""
+    table = national_outcomes(data)
+    if table.empty:
+        display(HTML("<p>Chưa có số liệu cả nước được công bố cho các chỉ tiêu này đến kỳ báo cáo.</p>"))
+    else:
+        show_table(table)
+
+
 def _names(indicators: pd.DataFrame) -> dict[str, str]:
     return dict(zip(indicators["code"], indicators["name_vi"]))
 
 
 def status_table(progress: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """The progress rows that have a value, with Vietnamese headers and values written for readers."""
-    rows = progress[progress["status"] != "no_data"]
+    rows = report_rows(progress[progress["status"] != "no_data"])
+    horizons = rows["horizon"].dropna()
+    year = int(horizons.iloc[0]) if len(horizons) else TARGET_YEAR
     unit = rows["indicator"].map(dict(zip(indicators["code"], indicators["unit"])))
 
     def written(column: str) -> list[str]:
@@ -859,10 +932,11 @@ def status_table(progress: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFra
             "Cấp": rows["admin_level"].map(plots.TIER_LABELS),
             "Giá trị mới nhất": written("latest_value"),
             "Kỳ": rows["latest_period"],
-            "Mục tiêu 2025": written("target_value"),
+            f"Mục tiêu {year}": written("target_value"),
             "Đạt (% mục tiêu)": [plots.format_value(v * 100, "percent") for v in rows["share_of_target"]],
-            "Dự báo 31/12/2025": written("projected_2025"),
+            f"Dự báo 31/12/{year}": written("projected_2025"),
             "Tình trạng": rows["status"].map(plots.STATUS_LABELS),
+            "Căn cứ": rows["status_rule"],
             "Nguồn mục tiêu": rows["target_source"],
             "Đơn vị có số liệu": [
                 "–" if pd.isna(n) else f"{n}/{t}" for n, t in zip(rows["n_units_reported"], rows["n_units_total"])

@@ -286,6 +286,7 @@ def _draw_bars(ax, rows: pd.DataFrame, missing: list[str], catalogue: pd.DataFra
             fontsize=9,
         )
     targets = rows["target_value"].dropna().unique()
+    year = _target_year(rows)
     sources = rows["target_source"].dropna().unique()
     source_note = f" ({', '.join(map(str, sources))})" if len(sources) else ""
     if len(targets) == 1:
@@ -294,7 +295,7 @@ def _draw_bars(ax, rows: pd.DataFrame, missing: list[str], catalogue: pd.DataFra
             color="#222222",
             linestyle="--",
             linewidth=1.5,
-            label=f"Mục tiêu 2025: {format_value(targets[0], unit)}{source_note}",
+            label=f"Mục tiêu {year}: {format_value(targets[0], unit)}{source_note}",
         )
     elif len(targets) > 1:
         ax.scatter(
@@ -304,7 +305,7 @@ def _draw_bars(ax, rows: pd.DataFrame, missing: list[str], catalogue: pd.DataFra
             s=400,
             color="#222222",
             zorder=3,
-            label=f"Mục tiêu 2025 của từng đơn vị{source_note}",
+            label=f"Mục tiêu {year} của từng đơn vị{source_note}",
         )
     ax.set_yticks(y, list(rows["label"]))
     note = ""
@@ -549,8 +550,16 @@ def trajectories_grid(
     return fig
 
 
+def _target_year(rows: pd.DataFrame) -> int:
+    """The horizon the rows are judged against (progress's ``horizon``; 2025 when absent)."""
+    years = rows["horizon"].dropna() if "horizon" in rows else pd.Series(dtype=object)
+    return int(years.iloc[0]) if len(years) else TARGET_DATE.year
+
+
 def _draw_trajectory(ax, row: pd.Series, points: pd.DataFrame, unit: str | None, title: str) -> None:
-    """The points, the projection to 31/12/2025 and the target line of one trajectory, on ``ax``."""
+    """The points, the projection to 31 December of the horizon and the target line of one trajectory, on ``ax``."""
+    year = _target_year(row.to_frame().T)
+    deadline = pd.Timestamp(f"{year}-12-31")
     ax.plot(points["end"], points["value"], color="#2c7fb8", linewidth=2)
     for observed, marker, label in [(True, "o", "Số liệu báo cáo"), (False, "D", "Tổng hợp từ cấp dưới")]:
         some = points[points["observed"] == observed]
@@ -568,15 +577,15 @@ def _draw_trajectory(ax, row: pd.Series, points: pd.DataFrame, unit: str | None,
             fontsize=8,
         )
     latest = points[(points["period"] == row["latest_period"]) & np.isclose(points["value"], row["latest_value"])]
-    if pd.notna(row["projected_2025"]) and not latest.empty and latest["end"].iat[-1] < TARGET_DATE:
+    if pd.notna(row["projected_2025"]) and not latest.empty and latest["end"].iat[-1] < deadline:
         start = latest["end"].iat[-1]
         ax.plot(
-            [start, TARGET_DATE],
+            [start, deadline],
             [row["latest_value"], row["projected_2025"]],
             linestyle=":",
             linewidth=2,
             color="#41b6c4",
-            label=f"Dự báo 31/12/2025: {format_value(row['projected_2025'], unit)}",
+            label=f"Dự báo 31/12/{year}: {format_value(row['projected_2025'], unit)}",
         )
     if pd.notna(row["target_value"]):
         source = f" ({row['target_source']})" if pd.notna(row["target_source"]) else ""
@@ -585,9 +594,9 @@ def _draw_trajectory(ax, row: pd.Series, points: pd.DataFrame, unit: str | None,
             color="#222222",
             linestyle="--",
             linewidth=1.5,
-            label=f"Mục tiêu 2025: {format_value(row['target_value'], unit)}{source}",
+            label=f"Mục tiêu {year}: {format_value(row['target_value'], unit)}{source}",
         )
-    ax.axvline(TARGET_DATE, color="#999999", linewidth=0.8)
+    ax.axvline(deadline, color="#999999", linewidth=0.8)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
     ax.set_ylabel(_unit_axis_label(unit))
     ax.margins(x=0.08, y=0.2)

@@ -34,11 +34,13 @@ from cds_analysis.errors import ReportError
 from cds_analysis.lang.periods import human_label
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference.gazetteer import province_table
+from cds_analysis.reference.targets import TARGET_YEAR
 from cds_analysis.report import labels, plots
 from cds_analysis.report.content import (
     OVERVIEW_TITLE,
     SUMMARY_FILE,
     _check_data_dir,
+    _check_horizon,
     _check_period,
     _Inputs,
     _inputs,
@@ -108,7 +110,7 @@ def _notebook(name: str) -> Path:
 # take seconds to import, and the kernels that run the notebooks never need them.
 
 
-def _check_parameters(notebook: Path, parameters: dict[str, str]) -> None:
+def _check_parameters(notebook: Path, parameters: dict[str, object]) -> None:
     """Papermill only warns on an unknown parameter; a report refuses it."""
     import papermill
 
@@ -207,7 +209,7 @@ def _frame_hash(frame: pd.DataFrame | None) -> bytes:
     return pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes()
 
 
-def _input_hash(inputs: _Inputs, code: str, parameters: dict[str, str]) -> str:
+def _input_hash(inputs: _Inputs, code: str, parameters: dict[str, object]) -> str:
     """Hash of a report's inputs: its province's observations (all for the overview), the reference tables,
     its parameters (not where it is written) and the code that draws it."""
     observations = inputs.observations
@@ -241,7 +243,7 @@ def _result(name: str, code: str, period: str, directory: Path, skipped: bool = 
 
 def _render(
     notebook: str,
-    parameters: dict[str, str],
+    parameters: dict[str, object],
     name: str,
     code: str,
     period: str,
@@ -253,7 +255,7 @@ def _render(
 
     source = _notebook(notebook)
     _check_parameters(source, parameters)
-    directory = Path(parameters["output_dir"])
+    directory = Path(str(parameters["output_dir"]))
     stamp = directory / HASH_FILE
     if not force and (directory / "report.html").is_file() and stamp.is_file():
         if stamp.read_text(encoding="utf-8").strip() == inputs_hash:
@@ -288,8 +290,9 @@ def render_report(
     data_dir: str | Path = PROCESSED_DIR,
     out_dir: str | Path = REPORTS_DIR,
     force: bool = False,
+    horizon: int | str = TARGET_YEAR,
 ) -> ReportResult:
-    """Render the report of one province into ``out_dir/<province code>/``.
+    """Render the report of one province into ``out_dir/<province code>/``, judged against the targets of ``horizon``.
 
     Raises :class:`ReportError` for an unknown province, an unparsable period
     or a data dir without tables (before any kernel starts), and when a cell
@@ -298,23 +301,35 @@ def render_report(
     (``result.skipped``) unless ``force``.
     """
     label, end = _check_period(period)
+    year = _check_horizon(horizon)
     unit = _resolve_province(province, end)
     data = _check_data_dir(data_dir)
     directory = Path(out_dir).resolve() / plots.safe_name(unit.code)
-    parameters = {"province": unit.name, "period": label, "data_dir": str(data), "output_dir": str(directory)}
-    digest = _input_hash(_inputs(label, data), unit.code, parameters)
+    parameters = {
+        "province": unit.name,
+        "period": label,
+        "horizon": year,
+        "data_dir": str(data),
+        "output_dir": str(directory),
+    }
+    digest = _input_hash(_inputs(label, data, year), unit.code, parameters)
     return _render(PROVINCE_NOTEBOOK, parameters, unit.name, unit.code, label, digest, force)
 
 
 def render_overview(
-    period: str, data_dir: str | Path = PROCESSED_DIR, out_dir: str | Path = REPORTS_DIR, force: bool = False
+    period: str,
+    data_dir: str | Path = PROCESSED_DIR,
+    out_dir: str | Path = REPORTS_DIR,
+    force: bool = False,
+    horizon: int | str = TARGET_YEAR,
 ) -> ReportResult:
     """Render the all-provinces overview into ``out_dir/overview/`` (kept when its inputs are unchanged)."""
     label, _ = _check_period(period)
+    year = _check_horizon(horizon)
     data = _check_data_dir(data_dir)
     directory = Path(out_dir).resolve() / OVERVIEW_CODE
-    parameters = {"period": label, "data_dir": str(data), "output_dir": str(directory)}
-    digest = _input_hash(_inputs(label, data), OVERVIEW_CODE, parameters)
+    parameters = {"period": label, "horizon": year, "data_dir": str(data), "output_dir": str(directory)}
+    digest = _input_hash(_inputs(label, data, year), OVERVIEW_CODE, parameters)
     return _render(OVERVIEW_NOTEBOOK, parameters, OVERVIEW_TITLE, OVERVIEW_CODE, label, digest, force)
 
 
@@ -327,13 +342,13 @@ def provinces_with_data(period: str, data_dir: str | Path = PROCESSED_DIR) -> li
     return sorted(pairs, key=lambda pair: (fold_key(pair[1]), pair[1]))
 
 
-def _render_one(job: tuple[str, str, str, str | Path, str | Path, bool]) -> ReportResult:
+def _render_one(job: tuple[str, str, str, str | Path, str | Path, bool, int]) -> ReportResult:
     """Render one report of :func:`render_all`; a failure becomes a result naming its reason."""
-    name, code, period, data_dir, out_dir, force = job
+    name, code, period, data_dir, out_dir, force, horizon = job
     try:
         if code == OVERVIEW_CODE:
-            return render_overview(period, data_dir, out_dir, force)
-        return render_report(name, period, data_dir, out_dir, force)
+            return render_overview(period, data_dir, out_dir, force, horizon)
+        return render_report(name, period, data_dir, out_dir, force, horizon)
     except Exception as exc:
         logger.debug("%s failed", "reports", exc_info=True)
         directory = Path(out_dir).resolve() / plots.safe_name(code)
@@ -347,6 +362,7 @@ def render_all(
     progress_bar: bool = True,
     jobs: int | None = None,
     force: bool = False,
+    horizon: int | str = TARGET_YEAR,
 ) -> list[ReportResult]:
     """Render the overview and every province that has data, then ``out_dir/index.html``.
 
@@ -356,10 +372,11 @@ def render_all(
     whose inputs did not change are kept, unless ``force``.
     """
     label, _ = _check_period(period)
+    year = _check_horizon(horizon)
     _check_data_dir(data_dir)
     jobs = jobs or os.cpu_count() or 1
     units = [(OVERVIEW_TITLE, OVERVIEW_CODE)] + [(name, code) for code, name in provinces_with_data(label, data_dir)]
-    todo = [(name, code, label, data_dir, out_dir, force) for name, code in units]
+    todo = [(name, code, label, data_dir, out_dir, force, year) for name, code in units]
     with contextlib.ExitStack() as stack:
         mapper = stack.enter_context(ProcessPoolExecutor(min(jobs, len(todo)))).map if jobs > 1 else map
         results = list(

@@ -73,3 +73,27 @@ first = observations["observation_id"] == evidence["observation_id"].iloc[0]
 content.show_table(
     observations.loc[first, ["value", "period_label", "place", "source", "char_start", "char_end", "evidence"]]
 )
+
+# %% [markdown]
+# ## Read a figure on either map — Đọc số liệu trên bản đồ cũ hoặc mới
+#
+# Từ 1/7/2025 cả nước có 34 tỉnh, không còn cấp huyện. Bảng `units` giữ cả hai bản đồ; cột `map` cho biết
+# đơn vị thuộc bản đồ nào ('2008–2025': 63 tỉnh, cấp huyện và cấp xã; '2025': 34 tỉnh và các xã, phường).
+# Mỗi số liệu giữ nguyên đơn vị mà tài liệu gọi tên (`province`, `district`, `commune`), và có thêm:
+# `map` (bản đồ đọc số liệu, theo kỳ báo cáo và ngày của tài liệu), `current_province` (tỉnh hiện nay) và
+# `current_commune` (xã, phường hiện nay, khi xã cũ nhập trọn vào một xã mới).
+
+# %%
+from cds_analysis.reference import gazetteer
+
+gazetteer.load_units().groupby(["map", "level"]).size()
+
+# %%
+observations[["place", "province", "district", "commune", "period_label", "map", "current_province", "current_commune"]]
+
+# %%
+old = gazetteer.resolve(province, map=gazetteer.OLD_MAP)
+assert old is not None and old.successor_code, f"{province} is not on the 2008–2025 map"
+new = gazetteer.resolve(old.successor_code, map=gazetteer.NEW_MAP)
+assert new is not None
+tuple([(old.label, old.gso_code, old.map), (new.label, new.gso_code, new.map)])

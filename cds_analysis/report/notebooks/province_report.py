@@ -16,12 +16,13 @@
 #
 # Tỉnh và các đơn vị cấp dưới (huyện trước ngày 1/7/2025, xã, phường sau đó) so với mục tiêu.
 # Mọi con số đều truy được về câu văn gốc trong phụ lục cuối báo cáo.
-# Tạo lại: `cds-analysis report --province "Quảng Ngãi" --period 2023-Q2`.
+# Tạo lại: `cds-analysis report --province "Quảng Ngãi" --period 2023-Q2` (mục tiêu năm 2030: thêm `--horizon 2030`).
 
 # %% tags=["parameters"]
 # Parameters: `cds-analysis report` replaces these values (strings stay strings).
 province = "Quảng Ngãi"
 period = "2023-Q2"
+horizon = 2025
 data_dir = "../data/processed"
 output_dir = "../reports/notebook"
 
@@ -30,14 +31,16 @@ output_dir = "../reports/notebook"
 from cds_analysis.report import content
 
 # %%
-data = content.province_data(province, period, data_dir)
+data = content.province_data(province, period, data_dir, horizon)
 content.show_summary(data, output_dir)
 
 # %% [markdown]
 # ## Bảng điểm của tỉnh
 #
-# Giá trị mới nhất của tỉnh (tổng hợp từ cấp dưới khi tỉnh không báo cáo trực tiếp), kỳ và tuổi của số liệu,
-# mục tiêu và văn bản đặt ra mục tiêu, tình trạng, xu hướng và nguồn (bấm để xem câu gốc).
+# Số liệu của chính tỉnh: số tỉnh tự báo cáo, hoặc cộng dồn từ cấp dưới khi đủ mọi đơn vị cấp dưới báo cáo
+# (số liệu của một huyện, một xã không được coi là của tỉnh). Kỳ và tuổi của số liệu, mục tiêu và văn bản
+# đặt ra mục tiêu, tình trạng và căn cứ (quy tắc cho ra tình trạng), xu hướng và nguồn (bấm để xem câu gốc).
+# Số liệu cũ hơn 4 quý là "Số liệu cũ"; hết năm mục tiêu mà chưa đạt là "Không đạt".
 
 # %%
 content.show_scorecard(content.scorecard(data))

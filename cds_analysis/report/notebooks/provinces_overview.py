@@ -16,11 +16,12 @@
 #
 # Các tỉnh, thành phố so với mục tiêu: 63 tỉnh, thành phố trước ngày 1/7/2025, 34 sau khi sắp xếp.
 # Mọi con số đều truy được về câu văn gốc trong phụ lục.
-# Tạo lại: `cds-analysis report --all --period 2023-Q2`.
+# Tạo lại: `cds-analysis report --all --period 2023-Q2` (mục tiêu năm 2030: thêm `--horizon 2030`).
 
 # %% tags=["parameters"]
 # Parameters: `cds-analysis report --all` replaces these values (strings stay strings).
 period = "2023-Q2"
+horizon = 2025
 data_dir = "../data/processed"
 output_dir = "../reports/notebook-overview"
 
@@ -29,7 +30,7 @@ output_dir = "../reports/notebook-overview"
 from cds_analysis.report import content
 
 # %%
-data = content.overview_data(period, data_dir)
+data = content.overview_data(period, data_dir, horizon)
 content.show_summary(data, output_dir)
 
 # %% [markdown]
@@ -44,6 +45,14 @@ content.show(content.tile_map_chart(data), output_dir)
 # ## Xếp hạng các tỉnh theo từng chỉ tiêu
 #
 # Các tỉnh có số liệu, từ tốt đến kém, màu theo tình trạng; đường nét đứt là mục tiêu.
+
+# %% [markdown]
+# ## Cả nước
+#
+# Kết quả cả nước đã công bố cho các chỉ tiêu trên (số mới nhất đến kỳ báo cáo, kèm nguồn), để đặt các tỉnh bên cạnh.
+
+# %%
+content.show_national(data)
 
 # %%
 content.show(content.comparison_chart(data), output_dir)
