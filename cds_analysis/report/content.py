@@ -662,7 +662,7 @@ def evidence(data: ReportData) -> pd.DataFrame:
                 "id": obs["observation_id"],
                 "Chỉ tiêu": _indicator(catalogue, code).name,
                 "Giá trị": plots.format_value(obs["value"], obs["unit"]),
-                "Kỳ": human_label(obs["period_label"]),
+                "Kỳ": human_label(obs["period_label"]) if pd.notna(obs["period_label"]) else "không ghi kỳ",
                 "Đơn vị nêu trong nguồn": _named_unit(obs),
                 "Dùng cho": users[obs["observation_id"]],
                 "Câu gốc": str(_highlight(sentence, start, end, obs["value"])),
