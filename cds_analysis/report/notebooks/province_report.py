@@ -16,7 +16,7 @@
 #
 # Tỉnh và các đơn vị cấp dưới (huyện trước ngày 1/7/2025, xã, phường sau đó) so với mục tiêu.
 # Mọi con số đều truy được về câu văn gốc trong phụ lục cuối báo cáo.
-# Tạo lại: `cds-analysis report --province "Quảng Ngãi" --period 2023-Q2` (mục tiêu năm 2030: thêm `--horizon 2030`).
+# Tạo lại: `cds-analysis report --province "<tên tỉnh>" --period <kỳ, ví dụ 2025-Q4>` (mục tiêu năm 2030: thêm `--horizon 2030`).
 
 # %% tags=["parameters"]
 # Parameters: `cds-analysis report` replaces these values (strings stay strings).

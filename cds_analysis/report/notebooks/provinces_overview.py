@@ -16,7 +16,7 @@
 #
 # Các tỉnh, thành phố so với mục tiêu: 63 tỉnh, thành phố trước ngày 1/7/2025, 34 sau khi sắp xếp.
 # Mọi con số đều truy được về câu văn gốc trong phụ lục.
-# Tạo lại: `cds-analysis report --all --period 2023-Q2` (mục tiêu năm 2030: thêm `--horizon 2030`).
+# Tạo lại: `cds-analysis report --all --period <kỳ, ví dụ 2025-Q4>` (mục tiêu năm 2030: thêm `--horizon 2030`).
 
 # %% tags=["parameters"]
 # Parameters: `cds-analysis report --all` replaces these values (strings stay strings).
