@@ -201,22 +201,29 @@ def _render(
     period: str,
     data_dir: str | Path,
     out_dir: str | Path,
-    jobs: int = 1,
+    jobs: int | None = None,
     progress: bool = True,
+    force: bool = False,
+    horizon: int | None = None,
 ) -> int:
     """Render one province's report, or with ``province`` None every province's and the index."""
     problem = _period_problem(period)
     if problem:
         print(f"cds-analysis report: {shown(problem)}", file=sys.stderr)
         return EXIT_USAGE
-    from cds_analysis.report import reports  # charts and kernels cost seconds to import: only when rendering
+    from cds_analysis.reference.targets import TARGET_YEAR
+    from cds_analysis.report import render  # charts and kernels cost seconds to import: only when rendering
+
+    horizon = TARGET_YEAR if horizon is None else horizon
 
     try:
         if province is None:
-            results = reports.render_all(period, data_dir, out_dir, progress_bar=progress, jobs=jobs)
+            results = render.render_all(
+                period, data_dir, out_dir, progress_bar=progress, jobs=jobs, force=force, horizon=horizon
+            )
         else:
-            results = [reports.render_report(province, period, data_dir, out_dir)]
-    except reports.ReportError as exc:
+            results = [render.render_report(province, period, data_dir, out_dir, force=force, horizon=horizon)]
+    except render.ReportError as exc:
         print(f"cds-analysis report: {shown(exc)}", file=sys.stderr)
         return 1
     except OSError as exc:
@@ -224,7 +231,7 @@ def _render(
     out = _utf8(sys.stdout)
     for r in results:
         if r.ok:
-            print(f"{r.name}: {r.html}", file=out)
+            print(f"{r.name}: {r.html}{' (unchanged)' if r.skipped else ''}", file=out)
         else:
             print(f"cds-analysis report: {shown(r.name)}: {shown(r.error)}", file=sys.stderr)
     if province is None:
@@ -328,12 +335,21 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--province", help="province name, e.g. 'Quảng Ngãi'")
     which.add_argument("--all", action="store_true", help="every province that has data, the overview and index.html")
     report.add_argument("--period", required=True, help="period label, e.g. 2023-Q2")
+    report.add_argument(
+        "--horizon",
+        type=int,
+        metavar="YEAR",
+        help="year whose targets the report compares with (default 2025; or 2030)",
+    )
     report.add_argument("--data", default=str(PROCESSED_DIR), metavar="PROCESSED_DIR", help=f"default {PROCESSED_DIR}")
     report.add_argument("--out", default=str(REPORTS_DIR), metavar="OUT_DIR", help=f"default {REPORTS_DIR}")
-    report.add_argument("--jobs", type=int, default=1, metavar="N", help="with --all: render N reports at once")
+    report.add_argument("--jobs", type=int, metavar="N", help="with --all: render N reports at once (default: cores)")
+    report.add_argument("--force", action="store_true", help="render even reports whose inputs did not change")
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
     report.set_defaults(
-        run=lambda a: _render(None if a.all else a.province, a.period, a.data, a.out, a.jobs, not a.no_progress)
+        run=lambda a: _render(
+            None if a.all else a.province, a.period, a.data, a.out, a.jobs, not a.no_progress, a.force, a.horizon
+        )
     )
 
     main_job = commands.add_parser("run", help="the main job: ingest data/raw, then render all reports")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cds_analysis.lang.periods import KINDS, Period, find_periods, parse_period, period_key
+from cds_analysis.lang.periods import KINDS, Period, find_periods, human_label, parse_period, period_key
 from cds_analysis.lang.text import normalize
 
 LAUNCH = date(2023, 7, 28)  # seed 004 is dated 28/07/2023
@@ -341,3 +341,21 @@ def test_numbers_with_dots_or_dashes_are_no_dates_without_a_cue(text):
     from cds_analysis.lang.periods import find_periods
 
     assert find_periods(text, date(2024, 9, 2)) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "written"),
+    [
+        ("2023-Q2", "Quý II/2023"),
+        ("as_of 2023-07-28", "Đến 28/7/2023"),
+        ("range 2022..2023-Q1", "2022 – quý I/2023"),
+        ("range 2022-08..2023-Q1", "Tháng 8/2022 – quý I/2023"),
+        ("2024", "Năm 2024"),
+        ("2023-H1", "6 tháng đầu năm 2023"),
+        ("2023-05-30", "30/5/2023"),
+        ("không rõ", "không rõ"),
+        (None, "–"),
+    ],
+)
+def test_human_label_writes_periods_as_readers_do(label, written):
+    assert human_label(label) == written

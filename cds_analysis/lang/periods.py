@@ -51,7 +51,7 @@ from functools import partial
 
 from cds_analysis.lang.text import normalize
 
-__all__ = ["KINDS", "Period", "PeriodMention", "find_periods", "parse_period", "period_key"]
+__all__ = ["KINDS", "Period", "PeriodMention", "find_periods", "human_label", "parse_period", "period_key"]
 
 KINDS = ("explicit", "as_of", "relative", "target_horizon")
 
@@ -159,6 +159,49 @@ def _first_months(y: int, n: int) -> Period:
 def _last_months(y: int, n: int) -> Period:
     named = {3: _quarter(y, 4), 6: _half(y, 2), 12: _year(y)}
     return named.get(n) or _range(_month(y, 13 - n), _month(y, 12))
+
+
+_QUARTER_NUMERALS = ("I", "II", "III", "IV")
+
+
+def _human_point(text: str) -> str | None:
+    """'2023-Q2' → 'quý II/2023', '2023-H1' → '6 tháng đầu năm 2023', '2022-08' → 'tháng 8/2022'."""
+    m = _POINT_RE.fullmatch(text)
+    if m is None:
+        return None
+    y = m.group("y")
+    if m.group("q"):
+        return f"quý {_QUARTER_NUMERALS[int(m.group('q')) - 1]}/{y}"
+    if m.group("h"):
+        return f"6 tháng {'đầu' if m.group('h') == '1' else 'cuối'} năm {y}"
+    if m.group("d"):
+        return f"{int(m.group('d'))}/{int(m.group('m'))}/{y}"
+    if m.group("m"):
+        return f"tháng {int(m.group('m'))}/{y}"
+    return f"năm {y}"
+
+
+def human_label(label: str | None) -> str:
+    """A period label as Vietnamese readers write it, capitalised for a table cell.
+
+    '2023-Q2' → 'Quý II/2023', 'as_of 2023-07-28' → 'Đến 28/7/2023',
+    'range 2022..2023-Q1' → '2022 – quý I/2023', '2024' → 'Năm 2024'. The machine
+    label stays the key in the tables; this is only what a report prints.
+    An empty label gives '–'; one that is not a period label is returned as written.
+    """
+    if label is None or not str(label).strip():
+        return "–"
+    text = str(label).strip()
+    if m := _AS_OF_LABEL.fullmatch(text):
+        day = date.fromisoformat(m.group(1))
+        written = f"đến {day.day}/{day.month}/{day.year}"
+    elif (m := _RANGE_LABEL.fullmatch(text)) and None not in (parts := [_human_point(p) for p in m.groups()]):
+        written = " – ".join(str(part).removeprefix("năm ") for part in parts)
+    elif (point := _human_point(text)) is not None:
+        written = point
+    else:
+        return text
+    return written[0].upper() + written[1:]
 
 
 def period_key(label: str) -> tuple[date, date]:

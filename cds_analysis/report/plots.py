@@ -4,7 +4,7 @@ Every function takes DataFrames in the schemas of :mod:`cds_analysis.reference.s
 and returns a matplotlib :class:`~matplotlib.figure.Figure` built without
 pyplot, so a report that draws hundreds of charts holds no global figure
 state. Text is set in DejaVu Sans, which ships with matplotlib and has every
-Vietnamese glyph; the style is seaborn's ``whitegrid``. Empty input gives a
+Vietnamese glyph; the style is seaborn's ``whitegrid`` (as matplotlib ships it). Empty input gives a
 figure that says so, never an exception. :func:`evidence_table` lists the
 observations behind every plotted value, for a report's appendix.
 """
@@ -19,14 +19,15 @@ from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
+import matplotlib.style
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from babel.numbers import format_decimal
 from matplotlib.figure import Figure
 
-from cds_analysis.analysis.progress import period_end_of
+from cds_analysis.lang.periods import human_label, period_key
 from cds_analysis.lang.text import fold_key
+from cds_analysis.report import labels
 
 __all__ = [
     "FONT",
@@ -36,7 +37,10 @@ __all__ = [
     "target_heatmap",
     "indicator_bars",
     "trajectory",
-    "coverage",
+    "bars_grid",
+    "trajectories_grid",
+    "trajectory_points",
+    "tile_maps",
     "evidence_table",
     "unit_observations",
     "format_value",
@@ -45,30 +49,23 @@ __all__ = [
 ]
 
 FONT = "DejaVu Sans"
-STATUS_LABELS = {
-    "met": "Đã đạt",
-    "on_track": "Đúng hướng",
-    "off_track": "Chậm tiến độ",
-    "no_target": "Chưa có mục tiêu 2025",
-    "no_data": "Chưa có số liệu",
-}
-STATUS_MARKS = {"met": "✓", "on_track": "↗", "off_track": "✗", "no_target": "○", "no_data": "–"}
-STATUS_COLORS = {
-    "met": "#1a9850",
-    "on_track": "#91cf60",
-    "off_track": "#d73027",
-    "no_target": "#9ecae1",
-    "no_data": "#bdbdbd",
-}
-TIER_LABELS = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã", "village": "thôn, tổ dân phố"}
+# Labels, marks and colours of statuses and tiers are data (reference/data/labels_vi.yaml).
+STATUS_LABELS = {code: s.label for code, s in labels.statuses().items()}
+STATUS_MARKS = {code: s.mark for code, s in labels.statuses().items()}
+STATUS_COLORS = {code: s.colour for code, s in labels.statuses().items()}
+TIER_LABELS = {tier: labels.tier_label(tier) for tier in ("province", "district", "commune", "village")}
 TARGET_DATE = pd.Timestamp("2025-12-31")
-MAX_NOTED_CELLS = 2000  # a coverage grid larger than this is shaded without the periods written in
+DPI = 110  # sharp on a screen and in the PDF; saving the PNGs was most of a report's time at 150
 MAX_MISSING_NAMES = 20  # units without a value are named under a bar chart, or counted beyond this
-WHOLE_UNIT = {"province": "(toàn quốc)", "district": "(toàn tỉnh)", "commune": "(toàn huyện)"}
 
 _RC = {
-    **sns.axes_style("whitegrid"),
-    **sns.plotting_context("notebook", font_scale=0.9),
+    # seaborn's whitegrid style and notebook context as matplotlib ships them: importing seaborn
+    # (and scipy behind it) was most of a report kernel's import time.
+    **matplotlib.style.library["seaborn-v0_8-whitegrid"],
+    **{
+        key: value * 0.9 if key.endswith("size") and isinstance(value, float) else value
+        for key, value in matplotlib.style.library["seaborn-v0_8-notebook"].items()
+    },
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
     "axes.unicode_minus": False,
@@ -118,7 +115,8 @@ def _measure_name(catalogue: pd.DataFrame, code: str, tier: str) -> str:
 
 
 def _indicator_unit(catalogue: pd.DataFrame, code: str) -> str | None:
-    return catalogue.at[code, "unit"] if code in catalogue.index else None
+    unit = catalogue.at[code, "unit"] if code in catalogue.index else None
+    return unit if isinstance(unit, str) else None
 
 
 def _higher_is_better(catalogue: pd.DataFrame, code: str) -> bool:
@@ -143,13 +141,8 @@ def _unit_axis_label(unit: str | None) -> str:
 
 
 def _short_period(label: str) -> str:
-    """'as_of 2023-05-30' → '30/05/2023', 'range 2022-08..2023-Q1' → '2022-08…2023-Q1'."""
-    label = str(label)
-    if label.startswith("as_of "):
-        return pd.Timestamp(label[6:]).strftime("%d/%m/%Y")
-    if label.startswith("range "):
-        return label[6:].replace("..", "…")
-    return label
+    """A period as readers write it ('Quý II/2023', 'Đến 30/5/2023'): :func:`human_label`."""
+    return human_label(label)
 
 
 def _unit_labels(rows: pd.DataFrame) -> pd.Series:
@@ -164,86 +157,57 @@ def _alphabetical(names: pd.Index) -> pd.Index:
     return names.map(lambda name: (fold_key(name), name))
 
 
-def _grid(
-    ax,
-    values: pd.DataFrame,
-    notes: np.ndarray,
-    columns: list[str],
-    cmap: str,
-    vmax: float,
-    label: str,
-    fontsize: int = 9,
-) -> None:
-    """Cells coloured by ``values`` (NaN: the background) with a note in each, column labels on top."""
-    sns.heatmap(
-        values,
-        ax=ax,
-        cmap=cmap,
-        vmin=0,
-        vmax=vmax,
-        linewidths=1,
-        linecolor="white",
-        cbar_kws={"label": label, "shrink": 0.8},
-    )
-    colormap = mpl.colormaps[cmap]
-    for (i, j), value in np.ndenumerate(values.to_numpy(dtype=float)):
-        r, g, b, _ = colormap(value / vmax) if not np.isnan(value) else (0.9, 0.9, 0.9, 1)
-        dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
-        ax.text(
-            j + 0.5,
-            i + 0.5,
-            notes[i, j],
-            ha="center",
-            va="center",
-            fontsize=fontsize,
-            color="white" if dark else "#222222",
-        )
-    n_rows, n_cols = values.shape
-    ax.set_xticks(np.arange(n_cols) + 0.5, columns, rotation=0, fontsize=8)
-    ax.set_yticks(np.arange(n_rows) + 0.5, list(values.index), rotation=0)
-    ax.xaxis.tick_top()
-    ax.grid(False)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-
-
 @_styled
 def target_heatmap(progress: pd.DataFrame, indicators: pd.DataFrame | None = None, title: str | None = None) -> Figure:
-    """Units × (indicator, tier), coloured by the share of the 2025 target reached, marked by status.
+    """(Indicator, tier) × units: each cell coloured by status, with the value, its period and the status mark.
 
-    Rows are the units with a value for some target, columns the
-    indicator/tier pairs with a target and some value; a cell shows the share
-    ('95%') and a status mark, grey where there is no value.
+    Rows are the indicator/tier pairs some unit has a value for, columns the
+    units with a value for some indicator (fewer than indicators, so the map
+    fits a page). The colour is the status
+    (the same colours and marks as the scorecard), so a cell is never green
+    beside a ✗; the period says how old the value is.
     """
-    title = title or "Mức độ đạt mục tiêu 2025 (Share of the 2025 target reached)"
-    valued = progress[progress["status"].ne("no_data") & progress["target_value"].notna()]
+    title = title or "Các đơn vị theo từng chỉ tiêu"
+    valued = progress[progress["latest_value"].notna()]
     if valued.empty:
-        return _message_figure(title, "Chưa có số liệu so với mục tiêu 2025 cho kỳ này.")
+        return _message_figure(title, "Chưa có số liệu cho kỳ này.")
     catalogue = _catalogue(indicators)
     measures = valued[["indicator", "admin_level"]].drop_duplicates()
     shown = progress[progress["unit_code"].isin(valued["unit_code"])].merge(measures, on=["indicator", "admin_level"])
-    shown = shown.assign(label=_unit_labels(shown), share=shown["share_of_target"].astype(float) * 100)
-    cells = shown.set_index(["label", "indicator", "admin_level"])[["share", "status"]]
-    cells = (
-        cells[~cells.index.duplicated()]
-        .unstack(["indicator", "admin_level"])
-        .sort_index(key=_alphabetical)
-        .sort_index(axis=1)
-    )
-    percent, status = cells["share"], cells["status"]
-    notes = np.empty(percent.shape, dtype=object)
-    for (i, j), value in np.ndenumerate(percent.to_numpy(dtype=float)):
-        mark = STATUS_MARKS.get(status.iat[i, j], STATUS_MARKS["no_data"])
-        notes[i, j] = mark if np.isnan(value) else f"{format_decimal(round(value), locale='vi')}%\n{mark}"
-    n_rows, n_cols = percent.shape
-    fig = Figure(figsize=(max(6.0, 2.2 + 1.35 * n_cols), max(3.0, 1.8 + 0.5 * n_rows)), layout="constrained")
+    shown = shown.assign(label=_unit_labels(shown))
+    long = shown.set_index(["indicator", "admin_level", "label"])[["latest_value", "latest_period", "status"]]
+    cells = pd.DataFrame(long[~long.index.duplicated()].unstack("label"))
+    cells = cells.sort_index().sort_index(axis=1, key=_alphabetical)
+    value = pd.DataFrame(cells["latest_value"])
+    period, status = cells["latest_period"].to_numpy(), cells["status"].to_numpy()
+    order = list(STATUS_COLORS)
+    codes = np.vectorize(lambda s: order.index(s) if s in order else order.index("no_data"), otypes=[int])(status)
+    notes = np.empty(value.shape, dtype=object)
+    for (i, j), v in np.ndenumerate(value.to_numpy(dtype=float)):
+        mark = STATUS_MARKS.get(str(status[i, j]), STATUS_MARKS["no_data"])
+        unit = _indicator_unit(catalogue, str(value.index[i][0]))
+        notes[i, j] = mark if np.isnan(v) else f"{format_value(v, unit)} {mark}\n{_short_period(str(period[i, j]))}"
+    n_rows, n_cols = value.shape  # indicators down, units across: there are fewer units than indicators
+    fig = Figure(figsize=(max(7.0, 4.2 + 1.35 * n_cols), max(2.4, 1.2 + 0.52 * n_rows)), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_facecolor(STATUS_COLORS["no_data"])
-    columns = [_wrap(_measure_name(catalogue, code, tier), 18) for code, tier in percent.columns]
-    _grid(ax, percent.clip(upper=100), notes, columns, cmap="RdYlGn", vmax=100, label="% mục tiêu 2025 đã đạt")
+    colours = mpl.colors.ListedColormap([STATUS_COLORS[s] for s in order])
+    ax.imshow(codes.astype(float), cmap=colours, vmin=-0.5, vmax=len(order) - 0.5, aspect="auto")
+    for (i, j), note in np.ndenumerate(notes):
+        r, g, b, _ = mpl.colors.to_rgba(STATUS_COLORS[order[int(codes[i, j])]])
+        dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
+        ax.text(j, i, note, ha="center", va="center", fontsize=7, color="white" if dark else "#222222")
+    names = [_wrap(_measure_name(catalogue, code, tier), 48) for code, tier in value.index]
+    ax.set_yticks(np.arange(n_rows), names, fontsize=8)
+    ax.set_xticks(np.arange(n_cols), [_wrap(c, 12) for c in value.columns], fontsize=9)
+    ax.xaxis.tick_top()
+    ax.set_xticks(np.arange(n_cols + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(n_rows + 1) - 0.5, minor=True)
+    ax.grid(False)
+    ax.grid(which="minor", color="white", linewidth=2)
+    ax.tick_params(which="minor", length=0)
     ax.set_title(title, loc="left", fontweight="bold")
-    legend = "   ".join(f"{STATUS_MARKS[s]} {STATUS_LABELS[s]}" for s in STATUS_LABELS)
-    fig.supxlabel(legend, fontsize=9, color="#333333")
+    present = [s for s in order if s in set(status.flatten())]
+    fig.supxlabel("   ".join(f"{STATUS_MARKS[s]} {STATUS_LABELS[s]}" for s in present), fontsize=9, color="#333333")
     return fig
 
 
@@ -276,24 +240,35 @@ def indicator_bars(
     catalogue = _catalogue(indicators)
     rows = _one_tier(progress[progress["indicator"] == indicator], indicator, tier)
     name = (
-        _measure_name(catalogue, indicator, rows["admin_level"].iat[0])
+        _measure_name(catalogue, indicator, str(rows["admin_level"].iat[0]))
         if not rows.empty
         else _indicator_name(catalogue, indicator)
     )
     title = _wrap(title or name, 70)
     if rows["latest_value"].isna().all():
         return _message_figure(title, "Chưa có số liệu của chỉ tiêu này cho kỳ này.")
+    rows, missing = _valued_rows(rows, catalogue, indicator)
+    fig = Figure(figsize=(9, max(2.2, 1.6 + 0.42 * len(rows))), layout="constrained")
+    _draw_bars(fig.add_subplot(), rows, missing, catalogue, indicator, title)
+    return fig
+
+
+def _valued_rows(rows: pd.DataFrame, catalogue: pd.DataFrame, indicator: str) -> tuple[pd.DataFrame, list[str]]:
+    """The rows with a value, best last (barh draws bottom-up), and the names of those without."""
     rows = rows.assign(label=_unit_labels(rows))
     missing = sorted(rows.loc[rows["latest_value"].isna(), "label"], key=lambda name: (fold_key(name), name))
     rows = rows[rows["latest_value"].notna()]
     ascending = not _higher_is_better(catalogue, indicator)
-    rows = rows.sort_values(["latest_value", "label"], ascending=[ascending, True]).iloc[::-1]
+    return rows.sort_values(["latest_value", "label"], ascending=[ascending, True]).iloc[::-1], missing
+
+
+def _draw_bars(ax, rows: pd.DataFrame, missing: list[str], catalogue: pd.DataFrame, indicator: str, title: str) -> None:
+    """Bars of ``rows`` on ``ax``, coloured and marked by status, each with its period where periods differ."""
     unit = _indicator_unit(catalogue, indicator)
-    fig = Figure(figsize=(9, max(2.2, 1.6 + 0.42 * len(rows))), layout="constrained")
-    ax = fig.add_subplot()
-    if missing:
-        names = ", ".join(missing) if len(missing) <= MAX_MISSING_NAMES else f"{len(missing)} đơn vị"
-        fig.supxlabel(_wrap(f"Chưa có số liệu: {names}", 110), fontsize=9, color="#555555", ha="left", x=0.02)
+    labels_ = rows["latest_period"].map(_short_period)
+    periods = [f"  ({p})" for p in labels_] if labels_.nunique() > 1 else [""] * len(rows)
+    if labels_.nunique() == 1:
+        title = f"{title} — {labels_.iat[0]}"
     y = np.arange(len(rows))  # barh draws bottom-up: the best unit ends on top
     ax.barh(
         y,
@@ -301,9 +276,9 @@ def indicator_bars(
         color=[STATUS_COLORS.get(s, STATUS_COLORS["no_data"]) for s in rows["status"]],
         height=0.65,
     )
-    for yi, value, status in zip(y, rows["latest_value"], rows["status"]):
+    for yi, value, status, period in zip(y, rows["latest_value"], rows["status"], periods):
         ax.annotate(
-            f"{format_value(value, unit)}  {STATUS_MARKS.get(status, '')}",
+            f"{format_value(value, unit)}  {STATUS_MARKS.get(status, '')}{period}",
             (value, yi),
             xytext=(4, 0),
             textcoords="offset points",
@@ -311,6 +286,7 @@ def indicator_bars(
             fontsize=9,
         )
     targets = rows["target_value"].dropna().unique()
+    year = _target_year(rows)
     sources = rows["target_source"].dropna().unique()
     source_note = f" ({', '.join(map(str, sources))})" if len(sources) else ""
     if len(targets) == 1:
@@ -319,7 +295,7 @@ def indicator_bars(
             color="#222222",
             linestyle="--",
             linewidth=1.5,
-            label=f"Mục tiêu 2025: {format_value(targets[0], unit)}{source_note}",
+            label=f"Mục tiêu {year}: {format_value(targets[0], unit)}{source_note}",
         )
     elif len(targets) > 1:
         ax.scatter(
@@ -329,15 +305,104 @@ def indicator_bars(
             s=400,
             color="#222222",
             zorder=3,
-            label=f"Mục tiêu 2025 của từng đơn vị{source_note}",
+            label=f"Mục tiêu {year} của từng đơn vị{source_note}",
         )
     ax.set_yticks(y, list(rows["label"]))
-    ax.set_xlabel(_unit_axis_label(unit))
+    note = ""
+    if missing:
+        names = ", ".join(missing) if len(missing) <= MAX_MISSING_NAMES else f"{len(missing)} đơn vị"
+        note = "\n" + _wrap(f"Chưa có số liệu: {names}", 80)
+    ax.set_xlabel(_unit_axis_label(unit) + note, fontsize=9)
     upper = np.nanmax(np.append(rows[["latest_value", "target_value"]].to_numpy(dtype=float), 1)) * 1.18
     ax.set_xlim(0, max(upper, 115.0) if unit == "percent" else upper)  # a share reads against 0–100
-    ax.set_title(title, loc="left", fontweight="bold")
+    ax.set_title(title, loc="left", fontweight="bold", fontsize=10)
     if len(targets):
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
+        ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+
+
+@_styled
+def bars_grid(
+    progress: pd.DataFrame, measures: list[tuple[str, str]], indicators: pd.DataFrame | None = None, columns: int = 2
+) -> Figure:
+    """Small multiples: one bar panel per (indicator, tier) of ``measures``, side by side in one figure.
+
+    The caller picks the measures worth a chart (two units or more with a
+    value); one figure instead of one PNG per indicator keeps the page short
+    and the export quick.
+    """
+    catalogue = _catalogue(indicators)
+    panels = []
+    for code, tier in measures:
+        rows = progress[(progress["indicator"] == code) & (progress["admin_level"] == tier)]
+        panels.append((code, tier, *_valued_rows(rows, catalogue, code)))
+    if not panels:
+        return _message_figure("So sánh các đơn vị", "Không có chỉ tiêu nào có số liệu của từ hai đơn vị trở lên.")
+    ncols = min(columns, len(panels))
+    nrows = -(-len(panels) // ncols)
+    heights = [1.8 + 0.36 * max(len(p[2]) for p in panels[r * ncols : (r + 1) * ncols]) for r in range(nrows)]
+    fig = Figure(figsize=(7.2 * ncols, sum(heights)), layout="constrained")
+    grid = fig.add_gridspec(nrows, ncols, height_ratios=heights)
+    for k, (code, tier, rows, missing) in enumerate(panels):
+        ax = fig.add_subplot(grid[k // ncols, k % ncols])
+        _draw_bars(ax, rows, missing, catalogue, code, _wrap(_measure_name(catalogue, code, tier), 55))
+    return fig
+
+
+@_styled
+def tile_maps(
+    progress: pd.DataFrame,
+    measures: list[tuple[str, str]],
+    grid: pd.DataFrame,
+    indicators: pd.DataFrame | None = None,
+    columns: int = 4,
+) -> Figure:
+    """Small multiples of a tile-grid map: one square per province of ``grid`` (name, row, col), per measure.
+
+    A square is coloured by the province's status for the indicator, with its
+    value written in; provinces without a value are light grey. No geography
+    is downloaded: ``grid`` places each province roughly where it lies.
+    """
+    catalogue = _catalogue(indicators)
+    if not measures or grid.empty:
+        return _message_figure("Bản đồ ô", "Không có chỉ tiêu nào có số liệu của các tỉnh.")
+    ncols = min(columns, len(measures))
+    nrows = -(-len(measures) // ncols)
+    height, width = int(grid["row"].max()) + 1, int(grid["col"].max()) + 1
+    fig = Figure(figsize=(2.9 * ncols, 0.34 * height * nrows + 0.6), layout="constrained")
+    for k, (code, tier) in enumerate(measures):
+        ax = fig.add_subplot(nrows, ncols, k + 1)
+        rows = progress[(progress["indicator"] == code) & (progress["admin_level"] == tier)]
+        by_name = {fold_key(n): r for n, (_, r) in zip(rows["unit_name"], rows.iterrows())}
+        unit = _indicator_unit(catalogue, code)
+        for _, tile in grid.iterrows():
+            row = by_name.get(fold_key(tile["name"]))
+            status = row["status"] if row is not None and pd.notna(row["latest_value"]) else "no_data"
+            colour = STATUS_COLORS.get(status, STATUS_COLORS["no_data"])
+            ax.add_patch(mpl.patches.Rectangle((tile["col"], -tile["row"]), 0.94, 0.94, color=colour))
+            short = textwrap.shorten(str(tile["name"]), 9, placeholder="…")
+            text = (
+                short
+                if row is None or pd.isna(row["latest_value"])
+                else f"{short}\n{format_value(row['latest_value'], unit)}"
+            )
+            r, g, b, _ = mpl.colors.to_rgba(colour)
+            dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
+            ax.text(
+                tile["col"] + 0.47,
+                -tile["row"] + 0.47,
+                text,
+                ha="center",
+                va="center",
+                fontsize=4.8,
+                color="white" if dark else "#222222",
+            )
+        ax.set_xlim(0, width)
+        ax.set_ylim(-height + 1, 1)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        ax.set_title(_wrap(_measure_name(catalogue, code, tier), 40), loc="left", fontsize=8, fontweight="bold")
+    shown = [s for s in STATUS_COLORS if s in set(progress["status"])]
+    fig.supxlabel("   ".join(f"{STATUS_MARKS[s]} {STATUS_LABELS[s]}" for s in shown), fontsize=8, color="#333333")
     return fig
 
 
@@ -429,14 +494,72 @@ def trajectory(
             _wrap(title or _indicator_name(catalogue, indicator), 70),
             f"Chưa có số liệu của đơn vị {unit_code} cho chỉ tiêu này.",
         )
-    row = rows.iloc[int(np.argmax([period_end_of(a) for a in rows["as_of"]]))]
+    row, points = _latest_and_points(observations, rows, unit_code, indicator)
     title = title or f"{row['unit_name']}: {_measure_name(catalogue, indicator, row['admin_level'])}"
-    points = _trajectory_points(observations, rows, unit_code, indicator, row["admin_level"])
     if points.empty:
         return _message_figure(_wrap(title, 70), "Chưa có số liệu báo cáo cho chỉ tiêu này.")
-    unit = _indicator_unit(catalogue, indicator)
     fig = Figure(figsize=(9, 4.5), layout="constrained")
-    ax = fig.add_subplot()
+    _draw_trajectory(fig.add_subplot(), row, points, _indicator_unit(catalogue, indicator), title)
+    return fig
+
+
+def _latest_and_points(
+    observations: pd.DataFrame, rows: pd.DataFrame, unit_code: str, indicator: str
+) -> tuple[pd.Series, pd.DataFrame]:
+    """The row of the latest ``as_of`` among a unit's progress ``rows``, and the points of its trajectory."""
+    ends = [period_key(str(a))[1] for a in rows["as_of"]]
+    row = rows.iloc[max(range(len(ends)), key=ends.__getitem__)]
+    return row, _trajectory_points(observations, rows, unit_code, indicator, row["admin_level"])
+
+
+def trajectory_points(
+    observations: pd.DataFrame, progress: pd.DataFrame, unit_code: str, indicator: str, tier: str
+) -> pd.DataFrame:
+    """The dated points (end, value, period, observed) a unit's trajectory would draw (a chart needs two)."""
+    rows = progress[
+        (progress["unit_code"] == unit_code) & (progress["indicator"] == indicator) & (progress["admin_level"] == tier)
+    ]
+    if rows.empty:
+        return pd.DataFrame(columns=["end", "value", "period", "observed"])
+    return _latest_and_points(observations, rows, unit_code, indicator)[1]
+
+
+@_styled
+def trajectories_grid(
+    observations: pd.DataFrame,
+    progress: pd.DataFrame,
+    unit_code: str,
+    measures: list[tuple[str, str]],
+    indicators: pd.DataFrame | None = None,
+    columns: int = 2,
+) -> Figure:
+    """Small multiples: a unit's trajectory for each (indicator, tier) of ``measures``, in one figure."""
+    catalogue = _catalogue(indicators)
+    if not measures:
+        return _message_figure("Xu hướng", "Không có chỉ tiêu nào có từ hai kỳ số liệu trở lên.")
+    ncols = min(columns, len(measures))
+    nrows = -(-len(measures) // ncols)
+    fig = Figure(figsize=(7.2 * ncols, 4.2 * nrows), layout="constrained")
+    for k, (code, tier) in enumerate(measures):
+        rows = progress[
+            (progress["unit_code"] == unit_code) & (progress["indicator"] == code) & (progress["admin_level"] == tier)
+        ]
+        row, points = _latest_and_points(observations, rows, unit_code, code)
+        ax = fig.add_subplot(nrows, ncols, k + 1)
+        _draw_trajectory(ax, row, points, _indicator_unit(catalogue, code), _measure_name(catalogue, code, tier))
+    return fig
+
+
+def _target_year(rows: pd.DataFrame) -> int:
+    """The horizon the rows are judged against (progress's ``horizon``; 2025 when absent)."""
+    years = rows["horizon"].dropna() if "horizon" in rows else pd.Series(dtype=object)
+    return int(years.iloc[0]) if len(years) else TARGET_DATE.year
+
+
+def _draw_trajectory(ax, row: pd.Series, points: pd.DataFrame, unit: str | None, title: str) -> None:
+    """The points, the projection to 31 December of the horizon and the target line of one trajectory, on ``ax``."""
+    year = _target_year(row.to_frame().T)
+    deadline = pd.Timestamp(f"{year}-12-31")
     ax.plot(points["end"], points["value"], color="#2c7fb8", linewidth=2)
     for observed, marker, label in [(True, "o", "Số liệu báo cáo"), (False, "D", "Tổng hợp từ cấp dưới")]:
         some = points[points["observed"] == observed]
@@ -454,15 +577,15 @@ def trajectory(
             fontsize=8,
         )
     latest = points[(points["period"] == row["latest_period"]) & np.isclose(points["value"], row["latest_value"])]
-    if pd.notna(row["projected_2025"]) and not latest.empty and latest["end"].iat[-1] < TARGET_DATE:
+    if pd.notna(row["projected_2025"]) and not latest.empty and latest["end"].iat[-1] < deadline:
         start = latest["end"].iat[-1]
         ax.plot(
-            [start, TARGET_DATE],
+            [start, deadline],
             [row["latest_value"], row["projected_2025"]],
             linestyle=":",
             linewidth=2,
             color="#41b6c4",
-            label=f"Dự báo 31/12/2025: {format_value(row['projected_2025'], unit)}",
+            label=f"Dự báo 31/12/{year}: {format_value(row['projected_2025'], unit)}",
         )
     if pd.notna(row["target_value"]):
         source = f" ({row['target_source']})" if pd.notna(row["target_source"]) else ""
@@ -471,77 +594,21 @@ def trajectory(
             color="#222222",
             linestyle="--",
             linewidth=1.5,
-            label=f"Mục tiêu 2025: {format_value(row['target_value'], unit)}{source}",
+            label=f"Mục tiêu {year}: {format_value(row['target_value'], unit)}{source}",
         )
-    ax.axvline(TARGET_DATE, color="#999999", linewidth=0.8)
+    ax.axvline(deadline, color="#999999", linewidth=0.8)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
     ax.set_ylabel(_unit_axis_label(unit))
     ax.margins(x=0.08, y=0.2)
     if unit == "percent":  # a share reads against the whole 0–100 scale
         ax.set_ylim(0, max(108.0, ax.get_ylim()[1]))
     ax.set_title(
-        _wrap(f"{title} — {STATUS_LABELS.get(row['status'], row['status'])}", 80), loc="left", fontweight="bold"
+        _wrap(f"{title} — {STATUS_LABELS.get(row['status'], row['status'])}", 80),
+        loc="left",
+        fontweight="bold",
+        fontsize=10,
     )
-    ax.legend(loc="best", fontsize=9)
-    return fig
-
-
-@_styled
-def coverage(
-    observations: pd.DataFrame, by: str = "district", indicators: pd.DataFrame | None = None, title: str | None = None
-) -> Figure:
-    """Which units reported which indicators in which periods.
-
-    Rows are the indicators (any tier), columns the units named in column
-    ``by`` ('province', 'district' or 'commune'; facts about the whole higher
-    unit get their own column); a cell lists the periods reported and is
-    shaded by their number. A grid of more than MAX_NOTED_CELLS cells is shaded only.
-    """
-    title = title or "Số liệu đã báo cáo (Data coverage)"
-    rows = observations[~observations["is_target"].astype(bool)]
-    if rows.empty:
-        return _message_figure(title, "Chưa có số liệu báo cáo nào trong dữ liệu.")
-    catalogue = _catalogue(indicators)
-    periods = (
-        rows.assign(
-            unit=rows[by].astype("object").fillna(WHOLE_UNIT[by]),
-            name=rows["indicator"].map(lambda c: _indicator_name(catalogue, c)),
-        )
-        .sort_values(["period_end", "period_start"], na_position="first")
-        .drop_duplicates(["unit", "name", "period_label"])
-        .groupby(["name", "unit"])["period_label"]
-        .agg(lambda labels: [_short_period(p) if pd.notna(p) else "không rõ kỳ" for p in labels])
-        .unstack("unit")
-        .sort_index(key=_alphabetical)
-        .sort_index(axis=1, key=_alphabetical)
-    )
-    counts = periods.map(lambda p: len(p) if isinstance(p, list) else 0)
-
-    def note(p: object) -> str:
-        if counts.size > MAX_NOTED_CELLS or not isinstance(p, list) or not p:
-            return ""
-        return "\n".join(p) if len(p) <= 3 else f"{len(p)} kỳ\n…{p[-1]}"
-
-    n_rows, n_cols = counts.shape
-    counts.index = [_wrap(name, 45) for name in counts.index]
-    fig = Figure(figsize=(max(7.0, 5.0 + 1.1 * n_cols), max(3.0, 1.8 + 0.5 * n_rows)), layout="constrained")
-    ax = fig.add_subplot()
-    vmax = max(3, int(counts.to_numpy().max()))
-    columns = [_wrap(unit, 12) for unit in counts.columns]
-    _grid(
-        ax,
-        counts.where(counts > 0),
-        periods.map(note).to_numpy(),
-        columns,
-        cmap="Blues",
-        vmax=vmax,
-        label="Số kỳ báo cáo",
-        fontsize=7,
-    )
-    ax.collections[0].colorbar.locator = mpl.ticker.MaxNLocator(integer=True)
-    ax.tick_params(axis="y", labelsize=8)
-    ax.set_title(title, loc="left", fontweight="bold")
-    return fig
+    ax.legend(loc="best", fontsize=8)
 
 
 EVIDENCE_COLUMNS = [
@@ -571,9 +638,9 @@ def evidence_table(progress: pd.DataFrame, observations: pd.DataFrame) -> pd.Dat
         pd.DataFrame({"observation_id": trail.to_numpy(), "unit_name": valued.loc[trail.index, "unit_name"].to_numpy()})
     ]
     links += [
-        unit_observations(observations, row.unit_code, row.indicator, row.admin_level)[["observation_id"]].assign(
-            unit_name=row.unit_name
-        )
+        unit_observations(observations, str(row.unit_code), str(row.indicator), str(row.admin_level))[
+            ["observation_id"]
+        ].assign(unit_name=str(row.unit_name))
         for row in valued.itertuples()
     ]
     table = pd.concat(links, ignore_index=True).drop_duplicates().merge(observations, on="observation_id", how="inner")
@@ -595,5 +662,5 @@ def save(fig: Figure, output_dir: str | Path, name: str) -> Path:
     """Write ``fig`` as ``output_dir/<safe name>.png`` and return the path."""
     path = Path(output_dir) / f"{safe_name(name)}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150, bbox_inches="tight", facecolor="white")
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
     return path

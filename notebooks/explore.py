@@ -1,0 +1,1 @@
+../cds_analysis/report/notebooks/explore.py
