@@ -419,3 +419,46 @@ def test_a_rank_is_the_dti_rank_only_where_the_index_is_named():
     assert facts("Năm 2023, tỉnh Đắk Lắk xếp thứ 21 cả nước.").empty
     row = one(facts("Năm 2023, tỉnh Đắk Lắk xếp thứ 21 cả nước về Chỉ số chuyển đổi số (DTI)."), 21)
     assert row["indicator"] == "dti_rank"
+
+
+# The head noun of the number's own comma-joined item decides the family; the next item does not.
+@pytest.mark.parametrize(
+    "text, value, code",
+    [
+        (
+            "Đến nay, tỉnh Sơn La đã phủ cáp quang đến 100% xã, độ phủ sóng di động và băng rộng di động đạt 98,5%.",
+            100,
+            "broadband_coverage",
+        ),
+        (
+            "Về kinh tế số, 100% doanh nghiệp dùng hóa đơn điện tử, tổ công nghệ số cộng đồng hỗ trợ các hộ buôn bán.",
+            100,
+            "e_invoice_rate",
+        ),
+        (
+            "Trong quý I/2024, huyện Yên Thành tiếp nhận mới 6.215 hồ sơ, hồ sơ đến hạn giải quyết 5.930 hồ sơ, "
+            "hồ sơ quá hạn giải quyết 41 hồ sơ.",
+            5930,
+            "dossiers_due_count",
+        ),
+        (
+            "Trong quý I/2024, huyện Yên Thành tiếp nhận mới 6.215 hồ sơ, hồ sơ đến hạn giải quyết 5.930 hồ sơ, "
+            "hồ sơ quá hạn giải quyết 41 hồ sơ.",
+            41,
+            "dossiers_late_count",
+        ),
+        (
+            "Cà Mau có số hồ sơ trực tuyến toàn trình là 48.210 và tổng số hồ sơ giải quyết TTHC là 90.455.",
+            48210,
+            "dossiers_online_count",
+        ),
+        (
+            "Năm 2024, 100% phần mềm quản lý văn bản của huyện Mộc Châu được kết nối, liên thông qua trục liên thông "
+            "văn bản quốc gia.",
+            100,
+            "document_software_interconnection_rate",
+        ),
+    ],
+)
+def test_the_numbers_own_item_names_it(text, value, code):
+    assert one(facts(text), value)["indicator"] == code

@@ -485,8 +485,9 @@ def indicator_for(
     if prev and re.search(r"\b(và|hoặc)\s*$", t[prev[-1].end : q.number_start]) and _own_words(t[q.end : end]):
         # '60% hồ sơ … toàn trình và 100% xã đạt tiêu chí …': what comes before names the first number.
         start, before = q.number_start, ""
-    if _PREDICATE.search(before):
-        stop = re.search(r"[,;]", t[q.end : end])
+    before_named = bool(_PREDICATE.search(before))  # 'X đạt N%': the subject comes before, commas and all
+    if before_named:
+        stop = re.search(r"[,;]|\s(?:và|còn)\s", t[q.end : end])
         end = q.end + stop.start() if stop else end
         subject = _RATE_SUBJECT.search(before)
         if subject and q.unit == "percent":
@@ -524,6 +525,8 @@ def indicator_for(
         ):
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
+    if not before_named:
+        code = _own_item_reading(t, q, start, end, code) or code
     if (
         code is None
         and sentence is not None
@@ -547,6 +550,35 @@ def indicator_for(
     hits = [m for m in indicators.find_triggers(window) if m.code == code]
     nearest = min(hits, key=lambda m: min(abs(m.start - here), abs(m.end - here)), default=None)
     return [(code, window[nearest.start : nearest.end] if nearest else None)]
+
+
+_ITEM_END = re.compile(rf"[;:]|,\s*(?!\s*(?:và\s+|các\s+)?{TIER_WORD})", re.I)
+
+
+def _own_item_reading(t: str, q: numbers.Quantity, start: int, end: int, code: str | None) -> str | None:
+    """The reading of the comma-separated item that holds the number, where the span's reading comes from elsewhere.
+
+    'phủ cáp quang đến 100% xã, độ phủ sóng di động đạt …', 'hồ sơ đến hạn 19.944 hồ sơ, hồ sơ quá hạn …':
+    in a list of comma-joined items the number is named by its own item, not by the phrases of the next
+    one. A comma that only continues a list of unit words ('100% xã, phường, thị trấn đã …') does not end
+    the item; where a phrase of the span's reading reaches into the item ('được kết nối, liên thông qua
+    trục …') the span's reading stands.
+    """
+    cuts = [m.end() for m in _ITEM_END.finditer(t, start, q.number_start)]
+    left = cuts[-1] if cuts else start
+    stop = _ITEM_END.search(t, q.end, end)
+    right = stop.start() if stop else end
+    if left == start and right == end:
+        return None
+    own = indicators.match_indicator(t[left:right], unit=q.unit, unit_word=q.unit_word)
+    if own is None or own == code:
+        return None
+    if code is not None and any(
+        m.code == code and start + m.start < right and left < start + m.end
+        for m in indicators.find_triggers(t[start:end], q.unit)
+    ):
+        return None
+    return own
 
 
 def _own_words(after: str) -> bool:
