@@ -511,7 +511,6 @@ NO_MATCH_CASES = [
     ("bài viết có", "count", "lượt xem"),  # page furniture
     ("thôn có", "count", "hộ với hơn 700 khẩu"),
     ("toàn tỉnh hiện có", "count", "xã, phường, thị trấn có kết nối cáp quang"),  # a place word alone names nothing
-    ("trong số các huyện, thị xã, thành phố, có", "count", "địa phương xếp loại tốt"),
     ("khuyến khích mỗi huyện chọn ít nhất", "count", "mô hình xã thương mại điện tử"),
     ("tăng trưởng GRDP của tỉnh năm 2023 đạt", "percent", None),
     ("hợp tác xã sản xuất theo tiêu chuẩn VietGAP, OCOP chiếm", "percent", None),
@@ -630,7 +629,7 @@ def test_a_valid_file_loads(tmp_path):
         (GOOD_ENTRY + "  colour: red\n", "unknown field"),
         (GOOD_ENTRY.replace("[văn bản đi điện tử]", "[văn bản đi điện tử, Văn Bản Đi Điện Tử]"), "repeats"),
         (GOOD_ENTRY + "  refines: online_dossier_rate\n", "refines unknown entry"),
-        (GOOD_ENTRY + "  counts: [văn bản]\n", "count or criteria entries only"),
+        (GOOD_ENTRY.replace("unit: percent", "unit: points") + "  counts: [văn bản]\n", "count, criteria or percent"),
     ],
 )
 def test_a_broken_entry_is_named(tmp_path, broken, reason):
@@ -754,3 +753,53 @@ def test_nothing_found_or_a_tie_gives_none():
     assert ind.match_indicator("huyện tổ chức hội nghị sơ kết", "count") is None
     assert ind.match_indicator("", "percent", "") is None
     assert ind.match_indicator("hồ sơ nộp trực tuyến") is None  # count or rate? the unit must say
+
+
+# What is counted, and the population of a share, decide the entry (issue #10 class I); wording of other provinces.
+@pytest.mark.parametrize(
+    "context, unit, unit_word, expected",
+    [
+        # a share of agencies is not a share of staff
+        (
+            "Tại Bắc Ninh, 100% cơ quan, đơn vị được cấp hộp thư công vụ",
+            "percent",
+            "cơ quan",
+            "agencies_official_email_rate",
+        ),
+        ("100% cán bộ, công chức được cấp hộp thư công vụ", "percent", "cán bộ", "official_email_rate"),
+        (
+            "phần mềm một cửa điện tử đã triển khai đến 100% cơ quan hành chính",
+            "percent",
+            "cơ quan hành chính",
+            "one_stop_system_agency_rate",
+        ),
+        (
+            "hồ sơ được tiếp nhận, xử lý trên hệ thống một cửa điện tử đạt",
+            "percent",
+            None,
+            "one_stop_system_dossier_rate",
+        ),
+        # DTI grades: departments and districts are counted apart; a place noun alone names nothing
+        (
+            "kết quả chỉ số DTI năm 2024 của Nghệ An, có",
+            "count",
+            "sở, ngành xếp loại tốt",
+            "departments_dti_good_count",
+        ),
+        ("đối với cấp huyện, có", "count", "huyện xếp loại khá", "districts_dti_fair_count"),
+        ("trong số các huyện, thị xã, thành phố, có", "count", "địa phương xếp loại tốt", "districts_dti_good_count"),
+        # youth volunteers and the Youth Union's support teams are not the community teams
+        ("Tỉnh đoàn Sơn La huy động hơn", "count", "tình nguyện viên hỗ trợ người dân", "dx_youth_volunteers"),
+        ("Huyện Đoàn Mộc Châu thành lập", "count", "tổ hỗ trợ chuyển đổi số", "youth_dx_support_teams"),
+        (
+            "Huyện Đoàn Mộc Châu thành lập 2 tổ hỗ trợ chuyển đổi số với",
+            "count",
+            "thành viên",
+            "youth_dx_support_team_members",
+        ),
+        ("toàn huyện có 86 Tổ CNSCĐ với", "count", "thành viên", "community_tech_team_members"),
+        ("toàn tỉnh Cà Mau có 1.020 tổ công nghệ số cộng đồng, trong đó", "count", "tổ cấp xã", "community_tech_teams"),
+    ],
+)
+def test_what_is_counted_decides_the_entry(context, unit, unit_word, expected):
+    assert ind.match_indicator(context, unit=unit, unit_word=unit_word) == expected
