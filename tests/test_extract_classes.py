@@ -462,3 +462,25 @@ def test_a_rank_is_the_dti_rank_only_where_the_index_is_named():
 )
 def test_the_numbers_own_item_names_it(text, value, code):
     assert one(facts(text), value)["indicator"] == code
+
+
+def test_the_low_end_of_a_range_is_named_by_the_words_after_the_high_end():
+    frame = facts(
+        "Mục tiêu năm 2025 của xã Quỳnh Lưu: 70-85% hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng."
+    )
+    assert one(frame, 70)["indicator"] == one(frame, 85)["indicator"] == "work_records_online_rate"
+
+
+def test_a_bracketed_share_does_not_hide_what_a_count_measures():
+    text = (
+        "Hiện nay, toàn tỉnh Sơn La có 2.980/3.010 bản, tiểu khu (đạt 99%) được phủ sóng di động; "
+        "2.850/3.010 bản, tiểu khu (tương đương 94,7%) có hạ tầng cung cấp dịch vụ Internet băng rộng di động."
+    )
+    frame = facts(text)
+    assert one(frame, 2980)["indicator"] == "villages_mobile_covered"
+    assert one(frame, 2850)["indicator"] == "villages_mobile_broadband_covered"
+
+
+def test_households_and_businesses_using_e_invoices_are_counted_apart():
+    text = "Năm 2024, tỉnh Bắc Ninh có 1.215 hộ, cá nhân kinh doanh đăng ký sử dụng hóa đơn điện tử."
+    assert one(facts(text), 1215)["indicator"] == "e_invoice_households_count"

@@ -94,6 +94,7 @@ NOT_SUMMED = {
     "residents_guided_per_team_member": "a per-member quota",
     "dx_targets_completed": "targets of different plans",
     "dx_tasks_completed": "tasks of different plans",
+    "project06_tasks_completed": "each province's Project 06 plan has its own tasks",
 }
 
 # Rate entries that do not roll up as denominator-weighted means, and why.
@@ -510,7 +511,7 @@ NO_MATCH_CASES = [
     ("huyện đã đặt ra", "count", "nhiệm vụ trọng tâm"),  # planned tasks
     ("bài viết có", "count", "lượt xem"),  # page furniture
     ("thôn có", "count", "hộ với hơn 700 khẩu"),
-    ("toàn tỉnh hiện có", "count", "xã, phường, thị trấn có kết nối cáp quang"),  # a place word alone names nothing
+    ("toàn tỉnh hiện có", "count", "xã, phường, thị trấn"),  # a place word alone names nothing
     ("khuyến khích mỗi huyện chọn ít nhất", "count", "mô hình xã thương mại điện tử"),
     ("tăng trưởng GRDP của tỉnh năm 2023 đạt", "percent", None),
     ("hợp tác xã sản xuất theo tiêu chuẩn VietGAP, OCOP chiếm", "percent", None),
@@ -802,4 +803,53 @@ def test_nothing_found_or_a_tie_gives_none():
     ],
 )
 def test_what_is_counted_decides_the_entry(context, unit, unit_word, expected):
+    assert ind.match_indicator(context, unit=unit, unit_word=unit_word) == expected
+
+
+# Indicators an analyst tracks, named in other provinces' wording (issue #10 class I, catalogue).
+@pytest.mark.parametrize(
+    "context, unit, unit_word, expected",
+    [
+        (
+            "toàn tỉnh Nghệ An có",
+            "count",
+            "xã, phường, thị trấn có kết nối cáp quang, internet băng rộng",
+            "communes_fixed_broadband",
+        ),
+        (
+            "toàn tỉnh Sơn La có 2.850/2.995 bản, tiểu khu có hạ tầng cung cấp dịch vụ Internet băng rộng di động",
+            "count",
+            "bản",
+            "villages_mobile_broadband_covered",
+        ),
+        (
+            "Bắc Ninh đã hoàn thành",
+            "count",
+            "nhiệm vụ theo kế hoạch thực hiện Đề án 06 năm 2024",
+            "project06_tasks_completed",
+        ),
+        ("Cà Mau đã hoàn thành", "count", "nhiệm vụ theo kế hoạch chuyển đổi số năm 2024", "dx_tasks_completed"),
+        ("cơ sở dữ liệu chuyên ngành được xây dựng đạt", "percent", None, "sector_databases_built_rate"),
+        (
+            "chỉ tiêu được kết nối, chia sẻ dữ liệu với Hệ thống thông tin báo cáo Chính phủ đạt",
+            "percent",
+            None,
+            "gov_reporting_indicators_connected_rate",
+        ),
+        (
+            "dịch vụ công trực tuyến của Nghệ An được cung cấp trên Hệ thống thông tin giải quyết TTHC của tỉnh",
+            "percent",
+            "dịch vụ công trực tuyến",
+            "online_services_on_provincial_system_rate",
+        ),
+        ("bản Pá Khoang có trên", "percent", "số dân sử dụng các nền tảng số", "population_digital_app_use_rate"),
+        (
+            "Năm 2024, Bắc Ninh có",
+            "count",
+            "hộ kinh doanh, cá nhân kinh doanh chuyển đổi sử dụng hóa đơn điện tử",
+            "e_invoice_households_count",
+        ),
+    ],
+)
+def test_tracked_indicators_have_entries(context, unit, unit_word, expected):
     assert ind.match_indicator(context, unit=unit, unit_word=unit_word) == expected

@@ -45,6 +45,7 @@ __all__ = [
     "codes",
     "canonical",
     "find_triggers",
+    "counted_phrase",
     "match_indicator",
 ]
 
@@ -463,7 +464,20 @@ def _counted(unit_word: str, unit: str | None) -> dict[str, int]:
     return {m.code: m.weight for m in matcher.scan(folded) if m.start == head}
 
 
-def match_indicator(context: str, unit: str | None = None, unit_word: str | None = None) -> str | None:
+def counted_phrase(text: str, unit: str | None = None) -> str | None:
+    """The longest noun an entry counts that ``text`` starts with ('hộ, cá nhân kinh doanh đăng ký' → 'hộ, cá nhân kinh doanh')."""
+    matcher = _matcher(unit, "counts")
+    if matcher is None:
+        return None
+    folded = fold(text)
+    head = len(folded) - len(folded.lstrip())
+    ends = [m.end for m in matcher.scan(folded) if m.start == head]
+    return text[head : max(ends)] if ends else None
+
+
+def match_indicator(
+    context: str, unit: str | None = None, unit_word: str | None = None, named: bool = False
+) -> str | None:
     """The catalogue code that best names the number ``context`` is about, or None.
 
     ``context`` is the words around the number: the clause before it and
@@ -491,6 +505,8 @@ def match_indicator(context: str, unit: str | None = None, unit_word: str | None
        ('6 huyện … hoàn thành CĐS' is no count of DTI grades). A
        percent entry's ``counts`` name the population of the share ('100%
        cơ quan'): it competes only when that noun follows the number.
+       With ``named``, the noun decides only where an entry counting it
+       has a phrase in the context (otherwise None).
     4. An entry that refines a broader one ('toàn trình' of 'hồ sơ trực
        tuyến', 'ký số tập thể' of 'ký số') competes only if one of its own
        phrases is found, and then adds the broader entry's score: the
@@ -509,6 +525,8 @@ def match_indicator(context: str, unit: str | None = None, unit_word: str | None
         # competes only over that population, and only where its own phrases are found.
         candidates = [c for c in own if not catalogue[c].counts or c in nouns]
     elif nouns and not _is_place_unit(unit_word or ""):
+        if named and not any(own.get(c) for c in nouns):
+            return None
         candidates = list(nouns)
     else:
         # A place unit ('15 địa phương', '6 huyện') says which tier is counted, not what about it: the

@@ -452,6 +452,7 @@ def is_target(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, men
 
 
 _DISTRICT_TWIN = {"communes_completed_dx": "districts_completed_dx"}
+_RANGE_GAP = re.compile(r"\s*%?\s*(?:-|–|đến|tới)\s*", re.I)
 _PREDICATE = re.compile(
     r"(?:\(|\b(?:đạt|là|chiếm|bằng|với))\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức|cao nhất|thấp nhất)\s*)*$",
     re.I,
@@ -477,6 +478,14 @@ def indicator_for(
     """
     prev = [o for o in neighbours if o.number_start < q.number_start and o.number_start >= clause.start]
     nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start < clause.end]
+    if nxt and _RANGE_GAP.fullmatch(t[q.number_end : nxt[0].number_start]):
+        nxt = nxt[1:]  # '60-80% hồ sơ công việc …': the low end of a range is named by the words after the high end
+    if q.unit != "percent" and nxt and re.search(r"\(\s*(?:\w+\s*){0,2}$", t[q.end : nxt[0].number_start]):
+        # '1.548/1.562 thôn (tương đương 99%) được phủ sóng': the bracketed share is an aside; what the
+        # count measures is said after the bracket closes.
+        close = t.find(")", nxt[0].number_end, clause.end)
+        if close >= 0:
+            nxt = [o for o in nxt if o.number_start > close]
     start = prev[-1].number_end if prev else clause.start
     end = nxt[0].number_start if nxt else clause.end
     new_rate = _NEW_RATE.search(t, q.end, end)
@@ -524,6 +533,11 @@ def indicator_for(
             fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in indicators.find_triggers(phrase, q.unit)
         ):
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
+    if code is None and q.unit == "count":
+        # '507 hộ, cá nhân kinh doanh …': the counted noun may run past the word the number parser took
+        noun = indicators.counted_phrase(t[q.number_end : q.number_end + 40], q.unit)
+        if noun and len(noun) > len(q.unit_word or ""):
+            code = indicators.match_indicator(window, unit=q.unit, unit_word=noun, named=True)
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
     if not before_named:
         code = _own_item_reading(t, q, start, end, code) or code
