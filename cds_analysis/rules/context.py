@@ -535,9 +535,9 @@ def indicator_for(
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
     if code is None and q.unit == "count":
         # '507 hộ, cá nhân kinh doanh …': the counted noun may run past the word the number parser took
-        noun = indicators.counted_phrase(t[q.number_end : q.number_end + 40], q.unit)
-        if noun and len(noun) > len(q.unit_word or ""):
-            code = indicators.match_indicator(window, unit=q.unit, unit_word=noun, named=True)
+        counted = indicators.counted_phrase(t[q.number_end : q.number_end + 40], q.unit)
+        if counted and len(counted) > len(q.unit_word or ""):
+            code = indicators.match_indicator(window, unit=q.unit, unit_word=counted, named=True)
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
     if not before_named:
         code = _own_item_reading(t, q, start, end, code) or code
