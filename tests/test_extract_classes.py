@@ -484,3 +484,34 @@ def test_a_bracketed_share_does_not_hide_what_a_count_measures():
 def test_households_and_businesses_using_e_invoices_are_counted_apart():
     text = "Năm 2024, tỉnh Bắc Ninh có 1.215 hộ, cá nhân kinh doanh đăng ký sử dụng hóa đơn điện tử."
     assert one(facts(text), 1215)["indicator"] == "e_invoice_households_count"
+
+
+def test_a_narrower_reading_named_earlier_in_the_sentence_holds():
+    text = "Năm 2025, mạng 5G của tỉnh Nghệ An đã có 410 trạm thu, phát sóng, phủ sóng 23% khu vực dân cư."
+    assert one(facts(text), 23)["indicator"] == "mobile_5g_coverage"
+    # … but not across another figure of the same unit, nor across a new rate
+    text = (
+        "Năm 2024, huyện Quỳnh Lưu có 95 dịch vụ công trực tuyến toàn trình, tỷ lệ hồ sơ trực tuyến của huyện đạt 81%."
+    )
+    assert one(facts(text), 81)["indicator"] == "online_dossier_rate"
+
+
+def test_a_system_named_in_the_sentence_before_names_its_users():
+    text = (
+        "Các cơ quan của tỉnh Cà Mau xử lý văn bản trên Hệ thống quản lý văn bản và điều hành. "
+        "Đến nay có 8.420 người sử dụng (gồm cấp tỉnh, huyện, xã)."
+    )
+    assert one(facts(text), 8420)["indicator"] == "document_software_accounts"
+
+
+def test_the_population_of_a_share_after_va_names_the_entry_of_the_words_before():
+    text = (
+        "Năm 2024, Bắc Ninh triển khai Sổ tay đảng viên điện tử cho trên 48.000 đảng viên và 100% chi bộ, "
+        "đảng bộ các cấp."
+    )
+    assert one(facts(text), 100)["indicator"] == "e_party_handbook_cells_rate"
+
+
+def test_the_advanced_new_rural_public_administration_indicator():
+    text = "Phấn đấu đến năm 2025, 100% số xã của tỉnh Bắc Ninh đạt chuẩn chỉ tiêu số 15.2 của Tiêu chí số 15 về Hành chính công."
+    assert one(facts(text), 100)["indicator"] == "communes_ntm_public_admin_criterion_rate"

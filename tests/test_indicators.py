@@ -853,3 +853,9 @@ def test_what_is_counted_decides_the_entry(context, unit, unit_word, expected):
 )
 def test_tracked_indicators_have_entries(context, unit, unit_word, expected):
     assert ind.match_indicator(context, unit=unit, unit_word=unit_word) == expected
+
+
+def test_contract_codes_name_their_entries():
+    assert ind.canonical("new_accounts_opened") == "payment_accounts_count"  # 'mở mới … tài khoản' is that entry
+    assert ind.canonical("coverage_5g_populated_area_rate") == "mobile_5g_coverage"
+    assert ind.narrower("mobile_coverage") == ("mobile_5g_coverage",)

@@ -44,6 +44,7 @@ __all__ = [
     "get",
     "codes",
     "canonical",
+    "narrower",
     "find_triggers",
     "counted_phrase",
     "match_indicator",
@@ -279,6 +280,12 @@ def codes() -> tuple[str, ...]:
 @cache
 def _aliases() -> dict[str, str]:
     return {alias: ind.code for ind in _catalogue().values() for alias in ind.aliases}
+
+
+@cache
+def narrower(code: str) -> tuple[str, ...]:
+    """The entries that refine ``code`` ('full_process_online_dossier_rate' of 'online_dossier_rate')."""
+    return tuple(ind.code for ind in _catalogue().values() if ind.refines == code)
 
 
 def canonical(code: str) -> str:

@@ -493,7 +493,9 @@ def indicator_for(
     before = t[start : q.number_start]
     if prev and re.search(r"\b(và|hoặc)\s*$", t[prev[-1].end : q.number_start]) and _own_words(t[q.end : end]):
         # '60% hồ sơ … toàn trình và 100% xã đạt tiêu chí …': what comes before names the first number.
-        start, before = q.number_start, ""
+        joined, start, before = clause.start, q.number_start, ""
+    else:
+        joined = None
     before_named = bool(_PREDICATE.search(before))  # 'X đạt N%': the subject comes before, commas and all
     if before_named:
         stop = re.search(r"[,;]|\s(?:và|còn)\s", t[q.end : end])
@@ -533,11 +535,19 @@ def indicator_for(
             fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in indicators.find_triggers(phrase, q.unit)
         ):
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
+    counted = None
     if code is None and q.unit == "count":
         # '507 hộ, cá nhân kinh doanh …': the counted noun may run past the word the number parser took
         counted = indicators.counted_phrase(t[q.number_end : q.number_end + 40], q.unit)
         if counted and len(counted) > len(q.unit_word or ""):
             code = indicators.match_indicator(window, unit=q.unit, unit_word=counted, named=True)
+        else:
+            counted = None
+    if code is None and joined is not None and q.unit == "percent":
+        # '… Sổ tay đảng viên điện tử cho 67.500 đảng viên và 100% chi bộ': the share's own population
+        # names an entry of the words before the 'và'.
+        shared = indicators.match_indicator(t[joined:end], unit=q.unit, unit_word=q.unit_word)
+        code = shared if shared and indicators.get(shared).counts else None
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
     if not before_named:
         code = _own_item_reading(t, q, start, end, code) or code
@@ -556,8 +566,17 @@ def indicator_for(
             code = indicators.match_indicator(words, unit=q.unit) if words.strip() else None
             if code:
                 return [(code, None)]
+    if code is None and counted and sentence is not None and noun_after(t, q) not in ADMIN_NOUNS:
+        # 'Hệ thống quản lý văn bản … . Đến nay có 19.881 người sử dụng': the counted noun of one entry,
+        # whose system the sentence before names.
+        for words in (t[sentence.start : q.number_start], t[previous.start : previous.end] if previous else ""):
+            code = indicators.match_indicator(words, unit=q.unit, unit_word=counted, named=True) if words else None
+            if code:
+                return [(code, None)]
     if code is None:
         return [("other", _phrase_of(t, q, start, end))]
+    if sentence is not None:
+        code = _narrower_named_before(t, q, sentence, start, neighbours, code)
     if code in _DISTRICT_TWIN and noun_after(t, q) in ("huyện", "thị xã", "thành phố", "quận"):
         code = _DISTRICT_TWIN[code]  # '6 huyện … hoàn thành CĐS' counts districts, not communes
     here = q.number_start - start
@@ -593,6 +612,25 @@ def _own_item_reading(t: str, q: numbers.Quantity, start: int, end: int, code: s
     ):
         return None
     return own
+
+
+def _narrower_named_before(t: str, q: numbers.Quantity, sentence: Sentence, start: int, neighbours, code: str) -> str:
+    """'Mạng 5G đã được triển khai … với 167 trạm, phủ sóng 17% khu vực': a narrower reading named earlier in
+    the sentence holds for the number, unless the sentence has another figure of its unit before it or names
+    a new rate in between."""
+    narrower = indicators.narrower(code)
+    if not narrower or start <= sentence.start:
+        return code
+    head = t[sentence.start : start]
+    hits = [m for m in indicators.find_triggers(head, q.unit) if m.code in narrower]
+    if not hits:
+        return code
+    last = max(hits, key=lambda m: m.end)
+    if _RATE_WORD.search(t, sentence.start + last.end, q.number_start) or any(
+        o.unit == q.unit and sentence.start <= o.number_start < q.number_start for o in neighbours if o is not q
+    ):
+        return code  # a new rate named in between, or another figure the phrase may belong to
+    return last.code
 
 
 def _own_words(after: str) -> bool:
