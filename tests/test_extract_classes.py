@@ -515,3 +515,11 @@ def test_the_population_of_a_share_after_va_names_the_entry_of_the_words_before(
 def test_the_advanced_new_rural_public_administration_indicator():
     text = "Phấn đấu đến năm 2025, 100% số xã của tỉnh Bắc Ninh đạt chuẩn chỉ tiêu số 15.2 của Tiêu chí số 15 về Hành chính công."
     assert one(facts(text), 100)["indicator"] == "communes_ntm_public_admin_criterion_rate"
+
+
+def test_a_team_counted_in_people_counts_its_members():
+    text = "Tổ công nghệ số cộng đồng bản Pá Khoang, xã Mường Phăng có 6 người, do trưởng bản làm tổ trưởng."
+    assert one(facts(text), 6)["indicator"] == "community_tech_team_members"
+    assert (
+        one(facts("Năm 2024, huyện Thuận Châu đã thành lập 152 Tổ CNSCĐ."), 152)["indicator"] == "community_tech_teams"
+    )

@@ -452,6 +452,11 @@ def is_target(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, men
 
 
 _DISTRICT_TWIN = {"communes_completed_dx": "districts_completed_dx"}
+# A team counted in people is the size of the team: 'Tổ CNSCĐ thôn 6 có 5 người' counts members.
+_MEMBERS_TWIN = {
+    "community_tech_teams": "community_tech_team_members",
+    "youth_dx_support_teams": "youth_dx_support_team_members",
+}
 _RANGE_GAP = re.compile(r"\s*%?\s*(?:-|–|đến|tới)\s*", re.I)
 _PREDICATE = re.compile(
     r"(?:\(|\b(?:đạt|là|chiếm|bằng|với))\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức|cao nhất|thấp nhất)\s*)*$",
@@ -579,6 +584,8 @@ def indicator_for(
         code = _narrower_named_before(t, q, sentence, start, neighbours, code)
     if code in _DISTRICT_TWIN and noun_after(t, q) in ("huyện", "thị xã", "thành phố", "quận"):
         code = _DISTRICT_TWIN[code]  # '6 huyện … hoàn thành CĐS' counts districts, not communes
+    if code in _MEMBERS_TWIN and q.unit == "count" and noun_after(t, q) in PEOPLE:
+        code = _MEMBERS_TWIN[code]
     here = q.number_start - start
     hits = [m for m in indicators.find_triggers(window) if m.code == code]
     nearest = min(hits, key=lambda m: min(abs(m.start - here), abs(m.end - here)), default=None)
