@@ -19,7 +19,7 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -482,6 +482,7 @@ def counted_phrase(text: str, unit: str | None = None) -> str | None:
     return text[head : max(ends)] if ends else None
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of its strings; the extractor asks some windows twice
 def match_indicator(
     context: str, unit: str | None = None, unit_word: str | None = None, named: bool = False
 ) -> str | None:
