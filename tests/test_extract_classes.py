@@ -419,3 +419,107 @@ def test_a_rank_is_the_dti_rank_only_where_the_index_is_named():
     assert facts("Năm 2023, tỉnh Đắk Lắk xếp thứ 21 cả nước.").empty
     row = one(facts("Năm 2023, tỉnh Đắk Lắk xếp thứ 21 cả nước về Chỉ số chuyển đổi số (DTI)."), 21)
     assert row["indicator"] == "dti_rank"
+
+
+# The head noun of the number's own comma-joined item decides the family; the next item does not.
+@pytest.mark.parametrize(
+    "text, value, code",
+    [
+        (
+            "Đến nay, tỉnh Sơn La đã phủ cáp quang đến 100% xã, độ phủ sóng di động và băng rộng di động đạt 98,5%.",
+            100,
+            "broadband_coverage",
+        ),
+        (
+            "Về kinh tế số, 100% doanh nghiệp dùng hóa đơn điện tử, tổ công nghệ số cộng đồng hỗ trợ các hộ buôn bán.",
+            100,
+            "e_invoice_rate",
+        ),
+        (
+            "Trong quý I/2024, huyện Yên Thành tiếp nhận mới 6.215 hồ sơ, hồ sơ đến hạn giải quyết 5.930 hồ sơ, "
+            "hồ sơ quá hạn giải quyết 41 hồ sơ.",
+            5930,
+            "dossiers_due_count",
+        ),
+        (
+            "Trong quý I/2024, huyện Yên Thành tiếp nhận mới 6.215 hồ sơ, hồ sơ đến hạn giải quyết 5.930 hồ sơ, "
+            "hồ sơ quá hạn giải quyết 41 hồ sơ.",
+            41,
+            "dossiers_late_count",
+        ),
+        (
+            "Cà Mau có số hồ sơ trực tuyến toàn trình là 48.210 và tổng số hồ sơ giải quyết TTHC là 90.455.",
+            48210,
+            "dossiers_online_count",
+        ),
+        (
+            "Năm 2024, 100% phần mềm quản lý văn bản của huyện Mộc Châu được kết nối, liên thông qua trục liên thông "
+            "văn bản quốc gia.",
+            100,
+            "document_software_interconnection_rate",
+        ),
+    ],
+)
+def test_the_numbers_own_item_names_it(text, value, code):
+    assert one(facts(text), value)["indicator"] == code
+
+
+def test_the_low_end_of_a_range_is_named_by_the_words_after_the_high_end():
+    frame = facts(
+        "Mục tiêu năm 2025 của xã Quỳnh Lưu: 70-85% hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng."
+    )
+    assert one(frame, 70)["indicator"] == one(frame, 85)["indicator"] == "work_records_online_rate"
+
+
+def test_a_bracketed_share_does_not_hide_what_a_count_measures():
+    text = (
+        "Hiện nay, toàn tỉnh Sơn La có 2.980/3.010 bản, tiểu khu (đạt 99%) được phủ sóng di động; "
+        "2.850/3.010 bản, tiểu khu (tương đương 94,7%) có hạ tầng cung cấp dịch vụ Internet băng rộng di động."
+    )
+    frame = facts(text)
+    assert one(frame, 2980)["indicator"] == "villages_mobile_covered"
+    assert one(frame, 2850)["indicator"] == "villages_mobile_broadband_covered"
+
+
+def test_households_and_businesses_using_e_invoices_are_counted_apart():
+    text = "Năm 2024, tỉnh Bắc Ninh có 1.215 hộ, cá nhân kinh doanh đăng ký sử dụng hóa đơn điện tử."
+    assert one(facts(text), 1215)["indicator"] == "e_invoice_households_count"
+
+
+def test_a_narrower_reading_named_earlier_in_the_sentence_holds():
+    text = "Năm 2025, mạng 5G của tỉnh Nghệ An đã có 410 trạm thu, phát sóng, phủ sóng 23% khu vực dân cư."
+    assert one(facts(text), 23)["indicator"] == "mobile_5g_coverage"
+    # … but not across another figure of the same unit, nor across a new rate
+    text = (
+        "Năm 2024, huyện Quỳnh Lưu có 95 dịch vụ công trực tuyến toàn trình, tỷ lệ hồ sơ trực tuyến của huyện đạt 81%."
+    )
+    assert one(facts(text), 81)["indicator"] == "online_dossier_rate"
+
+
+def test_a_system_named_in_the_sentence_before_names_its_users():
+    text = (
+        "Các cơ quan của tỉnh Cà Mau xử lý văn bản trên Hệ thống quản lý văn bản và điều hành. "
+        "Đến nay có 8.420 người sử dụng (gồm cấp tỉnh, huyện, xã)."
+    )
+    assert one(facts(text), 8420)["indicator"] == "document_software_accounts"
+
+
+def test_the_population_of_a_share_after_va_names_the_entry_of_the_words_before():
+    text = (
+        "Năm 2024, Bắc Ninh triển khai Sổ tay đảng viên điện tử cho trên 48.000 đảng viên và 100% chi bộ, "
+        "đảng bộ các cấp."
+    )
+    assert one(facts(text), 100)["indicator"] == "e_party_handbook_cells_rate"
+
+
+def test_the_advanced_new_rural_public_administration_indicator():
+    text = "Phấn đấu đến năm 2025, 100% số xã của tỉnh Bắc Ninh đạt chuẩn chỉ tiêu số 15.2 của Tiêu chí số 15 về Hành chính công."
+    assert one(facts(text), 100)["indicator"] == "communes_ntm_public_admin_criterion_rate"
+
+
+def test_a_team_counted_in_people_counts_its_members():
+    text = "Tổ công nghệ số cộng đồng bản Pá Khoang, xã Mường Phăng có 6 người, do trưởng bản làm tổ trưởng."
+    assert one(facts(text), 6)["indicator"] == "community_tech_team_members"
+    assert (
+        one(facts("Năm 2024, huyện Thuận Châu đã thành lập 152 Tổ CNSCĐ."), 152)["indicator"] == "community_tech_teams"
+    )

@@ -94,6 +94,7 @@ NOT_SUMMED = {
     "residents_guided_per_team_member": "a per-member quota",
     "dx_targets_completed": "targets of different plans",
     "dx_tasks_completed": "tasks of different plans",
+    "project06_tasks_completed": "each province's Project 06 plan has its own tasks",
 }
 
 # Rate entries that do not roll up as denominator-weighted means, and why.
@@ -510,8 +511,7 @@ NO_MATCH_CASES = [
     ("huyện đã đặt ra", "count", "nhiệm vụ trọng tâm"),  # planned tasks
     ("bài viết có", "count", "lượt xem"),  # page furniture
     ("thôn có", "count", "hộ với hơn 700 khẩu"),
-    ("toàn tỉnh hiện có", "count", "xã, phường, thị trấn có kết nối cáp quang"),  # a place word alone names nothing
-    ("trong số các huyện, thị xã, thành phố, có", "count", "địa phương xếp loại tốt"),
+    ("toàn tỉnh hiện có", "count", "xã, phường, thị trấn"),  # a place word alone names nothing
     ("khuyến khích mỗi huyện chọn ít nhất", "count", "mô hình xã thương mại điện tử"),
     ("tăng trưởng GRDP của tỉnh năm 2023 đạt", "percent", None),
     ("hợp tác xã sản xuất theo tiêu chuẩn VietGAP, OCOP chiếm", "percent", None),
@@ -630,7 +630,7 @@ def test_a_valid_file_loads(tmp_path):
         (GOOD_ENTRY + "  colour: red\n", "unknown field"),
         (GOOD_ENTRY.replace("[văn bản đi điện tử]", "[văn bản đi điện tử, Văn Bản Đi Điện Tử]"), "repeats"),
         (GOOD_ENTRY + "  refines: online_dossier_rate\n", "refines unknown entry"),
-        (GOOD_ENTRY + "  counts: [văn bản]\n", "count or criteria entries only"),
+        (GOOD_ENTRY.replace("unit: percent", "unit: points") + "  counts: [văn bản]\n", "count, criteria or percent"),
     ],
 )
 def test_a_broken_entry_is_named(tmp_path, broken, reason):
@@ -754,3 +754,108 @@ def test_nothing_found_or_a_tie_gives_none():
     assert ind.match_indicator("huyện tổ chức hội nghị sơ kết", "count") is None
     assert ind.match_indicator("", "percent", "") is None
     assert ind.match_indicator("hồ sơ nộp trực tuyến") is None  # count or rate? the unit must say
+
+
+# What is counted, and the population of a share, decide the entry (issue #10 class I); wording of other provinces.
+@pytest.mark.parametrize(
+    "context, unit, unit_word, expected",
+    [
+        # a share of agencies is not a share of staff
+        (
+            "Tại Bắc Ninh, 100% cơ quan, đơn vị được cấp hộp thư công vụ",
+            "percent",
+            "cơ quan",
+            "agencies_official_email_rate",
+        ),
+        ("100% cán bộ, công chức được cấp hộp thư công vụ", "percent", "cán bộ", "official_email_rate"),
+        (
+            "phần mềm một cửa điện tử đã triển khai đến 100% cơ quan hành chính",
+            "percent",
+            "cơ quan hành chính",
+            "one_stop_system_agency_rate",
+        ),
+        (
+            "hồ sơ được tiếp nhận, xử lý trên hệ thống một cửa điện tử đạt",
+            "percent",
+            None,
+            "one_stop_system_dossier_rate",
+        ),
+        # DTI grades: departments and districts are counted apart; a place noun alone names nothing
+        (
+            "kết quả chỉ số DTI năm 2024 của Nghệ An, có",
+            "count",
+            "sở, ngành xếp loại tốt",
+            "departments_dti_good_count",
+        ),
+        ("đối với cấp huyện, có", "count", "huyện xếp loại khá", "districts_dti_fair_count"),
+        ("trong số các huyện, thị xã, thành phố, có", "count", "địa phương xếp loại tốt", "districts_dti_good_count"),
+        # youth volunteers and the Youth Union's support teams are not the community teams
+        ("Tỉnh đoàn Sơn La huy động hơn", "count", "tình nguyện viên hỗ trợ người dân", "dx_youth_volunteers"),
+        ("Huyện Đoàn Mộc Châu thành lập", "count", "tổ hỗ trợ chuyển đổi số", "youth_dx_support_teams"),
+        (
+            "Huyện Đoàn Mộc Châu thành lập 2 tổ hỗ trợ chuyển đổi số với",
+            "count",
+            "thành viên",
+            "youth_dx_support_team_members",
+        ),
+        ("toàn huyện có 86 Tổ CNSCĐ với", "count", "thành viên", "community_tech_team_members"),
+        ("toàn tỉnh Cà Mau có 1.020 tổ công nghệ số cộng đồng, trong đó", "count", "tổ cấp xã", "community_tech_teams"),
+    ],
+)
+def test_what_is_counted_decides_the_entry(context, unit, unit_word, expected):
+    assert ind.match_indicator(context, unit=unit, unit_word=unit_word) == expected
+
+
+# Indicators an analyst tracks, named in other provinces' wording (issue #10 class I, catalogue).
+@pytest.mark.parametrize(
+    "context, unit, unit_word, expected",
+    [
+        (
+            "toàn tỉnh Nghệ An có",
+            "count",
+            "xã, phường, thị trấn có kết nối cáp quang, internet băng rộng",
+            "communes_fixed_broadband",
+        ),
+        (
+            "toàn tỉnh Sơn La có 2.850/2.995 bản, tiểu khu có hạ tầng cung cấp dịch vụ Internet băng rộng di động",
+            "count",
+            "bản",
+            "villages_mobile_broadband_covered",
+        ),
+        (
+            "Bắc Ninh đã hoàn thành",
+            "count",
+            "nhiệm vụ theo kế hoạch thực hiện Đề án 06 năm 2024",
+            "project06_tasks_completed",
+        ),
+        ("Cà Mau đã hoàn thành", "count", "nhiệm vụ theo kế hoạch chuyển đổi số năm 2024", "dx_tasks_completed"),
+        ("cơ sở dữ liệu chuyên ngành được xây dựng đạt", "percent", None, "sector_databases_built_rate"),
+        (
+            "chỉ tiêu được kết nối, chia sẻ dữ liệu với Hệ thống thông tin báo cáo Chính phủ đạt",
+            "percent",
+            None,
+            "gov_reporting_indicators_connected_rate",
+        ),
+        (
+            "dịch vụ công trực tuyến của Nghệ An được cung cấp trên Hệ thống thông tin giải quyết TTHC của tỉnh",
+            "percent",
+            "dịch vụ công trực tuyến",
+            "online_services_on_provincial_system_rate",
+        ),
+        ("bản Pá Khoang có trên", "percent", "số dân sử dụng các nền tảng số", "population_digital_app_use_rate"),
+        (
+            "Năm 2024, Bắc Ninh có",
+            "count",
+            "hộ kinh doanh, cá nhân kinh doanh chuyển đổi sử dụng hóa đơn điện tử",
+            "e_invoice_households_count",
+        ),
+    ],
+)
+def test_tracked_indicators_have_entries(context, unit, unit_word, expected):
+    assert ind.match_indicator(context, unit=unit, unit_word=unit_word) == expected
+
+
+def test_contract_codes_name_their_entries():
+    assert ind.canonical("new_accounts_opened") == "payment_accounts_count"  # 'mở mới … tài khoản' is that entry
+    assert ind.canonical("coverage_5g_populated_area_rate") == "mobile_5g_coverage"
+    assert ind.narrower("mobile_coverage") == ("mobile_5g_coverage",)

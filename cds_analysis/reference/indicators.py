@@ -19,7 +19,7 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -33,6 +33,7 @@ from cds_analysis.lang.text import fold
 from cds_analysis.reference.levels import ADMIN_LEVELS
 from cds_analysis.reference.measures import UNITS as MEASURE_UNITS
 from cds_analysis.reference.schemas import INDICATORS
+from cds_analysis.reference.vocab import load_vocabulary
 
 __all__ = [
     "Indicator",
@@ -45,7 +46,9 @@ __all__ = [
     "get",
     "codes",
     "canonical",
+    "narrower",
     "find_triggers",
+    "counted_phrase",
     "match_indicator",
 ]
 
@@ -165,8 +168,10 @@ def _entry(raw, where: str) -> Indicator:
     if not triggers and code != "other":
         fail("needs at least one trigger phrase")
     counts = _strings(raw.get("counts", []), "counts", fail)
-    if counts and raw["unit"] not in ("count", "criteria"):
-        fail("counts (nouns of what is counted) belong to count or criteria entries only")
+    if counts and raw["unit"] not in ("count", "criteria", "percent"):
+        fail(
+            "counts (nouns of what is counted, or of the population of a share) belong to count, criteria or percent entries"
+        )
     refines = raw.get("refines")
     if refines is not None and not isinstance(refines, str):
         fail("refines must be the code of another entry")
@@ -263,6 +268,12 @@ def codes() -> tuple[str, ...]:
 @cache
 def _aliases() -> dict[str, str]:
     return {alias: ind.code for ind in _catalogue().values() for alias in ind.aliases}
+
+
+@cache
+def narrower(code: str) -> tuple[str, ...]:
+    """The entries that refine ``code`` ('full_process_online_dossier_rate' of 'online_dossier_rate')."""
+    return tuple(ind.code for ind in _catalogue().values() if ind.refines == code)
 
 
 def canonical(code: str) -> str:
@@ -423,16 +434,46 @@ def _evidence(context: str, unit_word: str | None, unit: str | None) -> dict[str
     return evidence
 
 
+@cache
+def _place_units() -> tuple[str, ...]:
+    table = load_vocabulary("counted_nouns")
+    return tuple(_key(n) for n in table.loc[table["role"] == "place_unit", "noun"])
+
+
+def _is_place_unit(unit_word: str) -> bool:
+    """Whether ``unit_word`` starts with the noun of a place unit ('xã', 'huyện', 'địa phương')."""
+    words = _DETERMINER.sub("", _key(unit_word))
+    return any(re.match(rf"{re.escape(n)}(?!\w)", words) for n in _place_units())
+
+
+_DETERMINER = re.compile(r"^\s*(?:cac|nhung|so|toan bo|tat ca)\s+")  # 'các cơ quan', folded
+
+
 def _counted(unit_word: str, unit: str | None) -> dict[str, int]:
     """Entries whose counted noun heads ``unit_word`` → the noun's weight."""
     matcher = _matcher(unit, "counts")
     if matcher is None:
         return {}
-    head = len(unit_word) - len(unit_word.lstrip())
-    return {m.code: m.weight for m in matcher.scan(fold(unit_word)) if m.start == head}
+    folded = _DETERMINER.sub("", fold(unit_word))
+    head = len(folded) - len(folded.lstrip())
+    return {m.code: m.weight for m in matcher.scan(folded) if m.start == head}
 
 
-def match_indicator(context: str, unit: str | None = None, unit_word: str | None = None) -> str | None:
+def counted_phrase(text: str, unit: str | None = None) -> str | None:
+    """The longest noun an entry counts that ``text`` starts with ('hộ, cá nhân kinh doanh đăng ký' → 'hộ, cá nhân kinh doanh')."""
+    matcher = _matcher(unit, "counts")
+    if matcher is None:
+        return None
+    folded = fold(text)
+    head = len(folded) - len(folded.lstrip())
+    ends = [m.end for m in matcher.scan(folded) if m.start == head]
+    return text[head : max(ends)] if ends else None
+
+
+@lru_cache(maxsize=1 << 14)  # a pure function of its strings; the extractor asks some windows twice
+def match_indicator(
+    context: str, unit: str | None = None, unit_word: str | None = None, named: bool = False
+) -> str | None:
     """The catalogue code that best names the number ``context`` is about, or None.
 
     ``context`` is the words around the number: the clause before it and
@@ -455,7 +496,13 @@ def match_indicator(context: str, unit: str | None = None, unit_word: str | None
        rate: '100% phần mềm quản lý văn bản … kết nối trục liên thông').
     3. When ``unit_word`` starts with a noun an entry counts (its ``counts``:
        '1.410 hồ sơ', '615 thành viên'), only entries counting that noun
-       compete, and the noun adds its weight to them.
+       compete, and the noun adds its weight to them. A place unit ('15 địa
+       phương', '6 huyện') only adds its weight: what the units did decides
+       ('6 huyện … hoàn thành CĐS' is no count of DTI grades). A
+       percent entry's ``counts`` name the population of the share ('100%
+       cơ quan'): it competes only when that noun follows the number.
+       With ``named``, the noun decides only where an entry counting it
+       has a phrase in the context (otherwise None).
     4. An entry that refines a broader one ('toàn trình' of 'hồ sơ trực
        tuyến', 'ký số tập thể' of 'ký số') competes only if one of its own
        phrases is found, and then adds the broader entry's score: the
@@ -469,7 +516,19 @@ def match_indicator(context: str, unit: str | None = None, unit_word: str | None
     catalogue = _catalogue()
     own = {code: sum(phrases.values()) for code, phrases in evidence.items()}
     scores: dict[str, int] = {}
-    for code in nouns.keys() if nouns else own.keys():
+    if unit == "percent":
+        # A share names its population ('100% cơ quan' → agencies): an entry that names its population
+        # competes only over that population, and only where its own phrases are found.
+        candidates = [c for c in own if not catalogue[c].counts or c in nouns]
+    elif nouns and not _is_place_unit(unit_word or ""):
+        if named and not any(own.get(c) for c in nouns):
+            return None
+        candidates = list(nouns)
+    else:
+        # A place unit ('15 địa phương', '6 huyện') says which tier is counted, not what about it: the
+        # phrases decide, and the noun adds its weight to the entries counting that tier.
+        candidates = list(own)
+    for code in candidates:
         ind = catalogue[code]
         if ind.refines is not None and not own.get(code):
             continue

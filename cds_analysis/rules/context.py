@@ -452,6 +452,12 @@ def is_target(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, men
 
 
 _DISTRICT_TWIN = {"communes_completed_dx": "districts_completed_dx"}
+# A team counted in people is the size of the team: 'Tổ CNSCĐ thôn 6 có 5 người' counts members.
+_MEMBERS_TWIN = {
+    "community_tech_teams": "community_tech_team_members",
+    "youth_dx_support_teams": "youth_dx_support_team_members",
+}
+_RANGE_GAP = re.compile(r"\s*%?\s*(?:-|–|đến|tới)\s*", re.I)
 _PREDICATE = re.compile(
     r"(?:\(|\b(?:đạt|là|chiếm|bằng|với))\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức|cao nhất|thấp nhất)\s*)*$",
     re.I,
@@ -477,6 +483,14 @@ def indicator_for(
     """
     prev = [o for o in neighbours if o.number_start < q.number_start and o.number_start >= clause.start]
     nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start < clause.end]
+    if nxt and _RANGE_GAP.fullmatch(t[q.number_end : nxt[0].number_start]):
+        nxt = nxt[1:]  # '60-80% hồ sơ công việc …': the low end of a range is named by the words after the high end
+    if q.unit != "percent" and nxt and re.search(r"\(\s*(?:\w+\s*){0,2}$", t[q.end : nxt[0].number_start]):
+        # '1.548/1.562 thôn (tương đương 99%) được phủ sóng': the bracketed share is an aside; what the
+        # count measures is said after the bracket closes.
+        close = t.find(")", nxt[0].number_end, clause.end)
+        if close >= 0:
+            nxt = [o for o in nxt if o.number_start > close]
     start = prev[-1].number_end if prev else clause.start
     end = nxt[0].number_start if nxt else clause.end
     new_rate = _NEW_RATE.search(t, q.end, end)
@@ -484,9 +498,12 @@ def indicator_for(
     before = t[start : q.number_start]
     if prev and re.search(r"\b(và|hoặc)\s*$", t[prev[-1].end : q.number_start]) and _own_words(t[q.end : end]):
         # '60% hồ sơ … toàn trình và 100% xã đạt tiêu chí …': what comes before names the first number.
-        start, before = q.number_start, ""
-    if _PREDICATE.search(before):
-        stop = re.search(r"[,;]", t[q.end : end])
+        joined, start, before = clause.start, q.number_start, ""
+    else:
+        joined = None
+    before_named = bool(_PREDICATE.search(before))  # 'X đạt N%': the subject comes before, commas and all
+    if before_named:
+        stop = re.search(r"[,;]|\s(?:và|còn)\s", t[q.end : end])
         end = q.end + stop.start() if stop else end
         subject = _RATE_SUBJECT.search(before)
         if subject and q.unit == "percent":
@@ -523,7 +540,22 @@ def indicator_for(
             fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in indicators.find_triggers(phrase, q.unit)
         ):
             code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
+    counted = None
+    if code is None and q.unit == "count":
+        # '507 hộ, cá nhân kinh doanh …': the counted noun may run past the word the number parser took
+        counted = indicators.counted_phrase(t[q.number_end : q.number_end + 40], q.unit)
+        if counted and len(counted) > len(q.unit_word or ""):
+            code = indicators.match_indicator(window, unit=q.unit, unit_word=counted, named=True)
+        else:
+            counted = None
+    if code is None and joined is not None and q.unit == "percent":
+        # '… Sổ tay đảng viên điện tử cho 67.500 đảng viên và 100% chi bộ': the share's own population
+        # names an entry of the words before the 'và'.
+        shared = indicators.match_indicator(t[joined:end], unit=q.unit, unit_word=q.unit_word)
+        code = shared if shared and indicators.get(shared).counts else None
     code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
+    if not before_named:
+        code = _own_item_reading(t, q, start, end, code) or code
     if (
         code is None
         and sentence is not None
@@ -539,14 +571,73 @@ def indicator_for(
             code = indicators.match_indicator(words, unit=q.unit) if words.strip() else None
             if code:
                 return [(code, None)]
+    if code is None and counted and sentence is not None and noun_after(t, q) not in ADMIN_NOUNS:
+        # 'Hệ thống quản lý văn bản … . Đến nay có 19.881 người sử dụng': the counted noun of one entry,
+        # whose system the sentence before names.
+        for words in (t[sentence.start : q.number_start], t[previous.start : previous.end] if previous else ""):
+            code = indicators.match_indicator(words, unit=q.unit, unit_word=counted, named=True) if words else None
+            if code:
+                return [(code, None)]
     if code is None:
         return [("other", _phrase_of(t, q, start, end))]
+    if sentence is not None:
+        code = _narrower_named_before(t, q, sentence, start, neighbours, code)
     if code in _DISTRICT_TWIN and noun_after(t, q) in ("huyện", "thị xã", "thành phố", "quận"):
         code = _DISTRICT_TWIN[code]  # '6 huyện … hoàn thành CĐS' counts districts, not communes
+    if code in _MEMBERS_TWIN and q.unit == "count" and noun_after(t, q) in PEOPLE:
+        code = _MEMBERS_TWIN[code]
     here = q.number_start - start
     hits = [m for m in indicators.find_triggers(window) if m.code == code]
     nearest = min(hits, key=lambda m: min(abs(m.start - here), abs(m.end - here)), default=None)
     return [(code, window[nearest.start : nearest.end] if nearest else None)]
+
+
+_ITEM_END = re.compile(rf"[;:]|,\s*(?!\s*(?:và\s+|các\s+)?{TIER_WORD})", re.I)
+
+
+def _own_item_reading(t: str, q: numbers.Quantity, start: int, end: int, code: str | None) -> str | None:
+    """The reading of the comma-separated item that holds the number, where the span's reading comes from elsewhere.
+
+    'phủ cáp quang đến 100% xã, độ phủ sóng di động đạt …', 'hồ sơ đến hạn 19.944 hồ sơ, hồ sơ quá hạn …':
+    in a list of comma-joined items the number is named by its own item, not by the phrases of the next
+    one. A comma that only continues a list of unit words ('100% xã, phường, thị trấn đã …') does not end
+    the item; where a phrase of the span's reading reaches into the item ('được kết nối, liên thông qua
+    trục …') the span's reading stands.
+    """
+    cuts = [m.end() for m in _ITEM_END.finditer(t, start, q.number_start)]
+    left = cuts[-1] if cuts else start
+    stop = _ITEM_END.search(t, q.end, end)
+    right = stop.start() if stop else end
+    if left == start and right == end:
+        return None
+    own = indicators.match_indicator(t[left:right], unit=q.unit, unit_word=q.unit_word)
+    if own is None or own == code:
+        return None
+    if code is not None and any(
+        m.code == code and start + m.start < right and left < start + m.end
+        for m in indicators.find_triggers(t[start:end], q.unit)
+    ):
+        return None
+    return own
+
+
+def _narrower_named_before(t: str, q: numbers.Quantity, sentence: Sentence, start: int, neighbours, code: str) -> str:
+    """'Mạng 5G đã được triển khai … với 167 trạm, phủ sóng 17% khu vực': a narrower reading named earlier in
+    the sentence holds for the number, unless the sentence has another figure of its unit before it or names
+    a new rate in between."""
+    narrower = indicators.narrower(code)
+    if not narrower or start <= sentence.start:
+        return code
+    head = t[sentence.start : start]
+    hits = [m for m in indicators.find_triggers(head, q.unit) if m.code in narrower]
+    if not hits:
+        return code
+    last = max(hits, key=lambda m: m.end)
+    if _RATE_WORD.search(t, sentence.start + last.end, q.number_start) or any(
+        o.unit == q.unit and sentence.start <= o.number_start < q.number_start for o in neighbours if o is not q
+    ):
+        return code  # a new rate named in between, or another figure the phrase may belong to
+    return last.code
 
 
 def _own_words(after: str) -> bool:
