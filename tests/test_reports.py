@@ -391,3 +391,31 @@ def test_report_command_needs_a_province_or_all():
         _cli("report", "--period", "2023-Q2")
     with pytest.raises(SystemExit):
         _cli("report", "--province", "Quảng Ngãi", "--all", "--period", "2023-Q2")
+
+
+def test_a_full_disk_leaves_no_truncated_notebook_or_figure(data_dir, tmp_path, monkeypatch):
+    """A figure saved on a full disk fails its cell; what the kernel had half-written goes (issue 16)."""
+
+    def execute(source, target, parameters, kernel_name, cwd, **kwargs):
+        Path(target).write_text('{"cells": [', encoding="utf-8")  # cut short
+        (Path(parameters["output_dir"]) / "1_heatmap.png").write_bytes(b"")
+        raise PapermillExecutionError(4, 3, "fig.savefig(path)", "OSError", "[Errno 28] No space left on device", [])
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    with pytest.raises(OSError, match="No space left"):
+        render.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path)
+    assert sorted(p.name for p in (tmp_path / "51").iterdir()) == []
+
+
+def test_kernel_sockets_of_a_killed_report_are_swept(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f"cds-analysis-kernels-{gone.stdout.strip()}"
+    stale.mkdir()
+    (stale / "kernel-1-shell").write_text("")
+    mine = render.kernel_socket_dir()
+    assert not stale.exists() and mine.is_dir() and mine.parent == tmp_path

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -160,16 +161,17 @@ def _local_kernel_manager():
     reach papermill as messages, and its shutdown line ('KeyboardInterrupt
     caught in kernel') is noise in a progress bar.
     """
-    import tempfile
     import uuid
 
     from jupyter_client.manager import AsyncKernelManager
+
+    sockets = kernel_socket_dir()
 
     class LocalKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             self.transport = "ipc"
-            self.ip = str(Path(tempfile.gettempdir()) / f"cds-analysis-kernel-{uuid.uuid4().hex}")
+            self.ip = str(sockets / f"kernel-{uuid.uuid4().hex}")
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             kw.setdefault("stdout", subprocess.DEVNULL)
@@ -177,6 +179,37 @@ def _local_kernel_manager():
             return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return LocalKernelManager
+
+
+_SOCKET_DIRS = "cds-analysis-kernels-"
+
+
+def kernel_socket_dir() -> Path:
+    """This process's folder for kernel sockets, after removing the folders of processes that are gone.
+
+    A report killed with its kernel leaves its IPC socket files behind; each process keeps
+    them in a folder named by its pid, so the next run can tell which are stale.
+    """
+    import tempfile
+
+    root = Path(tempfile.gettempdir())
+    for old in root.glob(f"{_SOCKET_DIRS}*"):
+        pid = old.name.removeprefix(_SOCKET_DIRS)
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    mine = root / f"{_SOCKET_DIRS}{os.getpid()}"
+    mine.mkdir(mode=0o700, exist_ok=True)
+    return mine
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 @contextlib.contextmanager
@@ -250,9 +283,6 @@ def _render(
     inputs_hash: str,
     force: bool = False,
 ) -> ReportResult:
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     source = _notebook(notebook)
     _check_parameters(source, parameters)
     directory = Path(str(parameters["output_dir"]))
@@ -266,6 +296,22 @@ def _render(
         old.unlink(missing_ok=True)
     executed = directory / "report.ipynb"
     try:
+        _execute_and_export(source, executed, parameters, name, period)
+    except OSError:  # a full disk, say: no truncated notebook or half-written figure stays behind
+        for partial in [executed, *(p for pattern in stale for p in directory.glob(pattern))]:
+            partial.unlink(missing_ok=True)
+        raise
+    stamp.write_text(inputs_hash + "\n", encoding="utf-8")
+    return _result(name, code, period, directory)
+
+
+def _execute_and_export(source: Path, executed: Path, parameters: dict[str, object], name: str, period: str) -> None:
+    """Run the notebook into ``executed`` and write its HTML beside it."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    directory = executed.parent
+    try:
         with _no_stray_output():
             papermill.execute_notebook(
                 str(source),
@@ -278,10 +324,10 @@ def _render(
                 kernel_manager_class=_local_kernel_manager(),
             )
     except PapermillExecutionError as exc:
+        if "No space left" in str(exc.evalue) or exc.ename in ("OSError", "MemoryError"):
+            raise OSError(f"{name} ({period}): {_failed_cell(exc)}") from exc
         raise ReportError(f"{name} ({period}): {_failed_cell(exc)}; see {executed}") from exc
     _export_html(executed, directory / "report.html", f"{name} — {human_label(period)}")
-    stamp.write_text(inputs_hash + "\n", encoding="utf-8")
-    return _result(name, code, period, directory)
 
 
 def render_report(
