@@ -31,7 +31,7 @@ from cds_analysis.lang.segments import Span, split_paragraphs, unwrap
 from cds_analysis.lang.text import NormalizedText
 from cds_analysis.read.documents import Document, read_document
 from cds_analysis.read.tables import Sheet, find_text_tables
-from cds_analysis.reference.gazetteer import on_current_map
+from cds_analysis.reference.gazetteer import CURRENT_COLUMNS, current_map_rows, on_current_map
 from cds_analysis.reference.schemas import OBSERVATIONS
 from cds_analysis.rules import boilerplate, context, enumerations, places
 from cds_analysis.rules import tables as report_tables
@@ -79,8 +79,15 @@ def extract_text(
     )
     facts = _facts(unwrap(nt.text), published, [nt.from_original(*region) for region in found.regions])
     rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
-    prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
-    return on_current_map(report_tables.without_restatements(prose, found.observations), published)
+    placed = current_map_rows(rows, published) if found.observations.empty else None
+    if placed is None:
+        prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
+        return on_current_map(report_tables.without_restatements(prose, found.observations), published)
+    # No table facts to merge: the rows are placed on the current map before the one frame is built.
+    frame = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
+    for i, column in enumerate(CURRENT_COLUMNS):
+        frame[column] = pd.Series([p[i] for p in placed], index=frame.index, dtype=object)
+    return frame
 
 
 def extract_document(doc: Document) -> pd.DataFrame:
