@@ -346,6 +346,18 @@ class PlaceContext:
             i += 1
         return out
 
+    def _last_focus(self, before: int) -> _Ref | None:
+        """The last ref with a unit before ``before`` that is not one of units compared in a sentence."""
+        i = bisect_right(self._starts, before - 1) - 1  # refs start in order; walk back from ``before``
+        while i >= 0 and self.refs[i].start >= before:
+            i -= 1
+        while i >= 0:
+            r = self.refs[i]
+            if r.unit is not None and r not in self._compared:
+                return r
+            i -= 1
+        return None
+
     def opens_with_unit(self, paragraph: Paragraph) -> bool:
         """Whether a paragraph starts by naming a district or commune ('Tại huyện Tư Nghĩa, …', 'Xã X đã …')."""
         head = self._refs_between(paragraph.start, min(paragraph.end, paragraph.start + 40))
@@ -413,10 +425,7 @@ class PlaceContext:
             chosen = in_sentence[0]
         else:
             # Units compared in one sentence ('huyện A đạt 92%, huyện B đạt 88%') do not become the focus.
-            earlier = [
-                r for r in self._refs_between(0, sentence.start) if r.unit is not None and r not in self._compared
-            ]
-            chosen = earlier[-1] if earlier else None
+            chosen = self._last_focus(sentence.start)
         if chosen is not None and chosen.tier == "national":
             return Place("national", None, chosen.collective)
         if chosen is not None and chosen.tier == "village":  # 'Tổ CNSCĐ thôn 6 có 5 người'
