@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import accumulate
@@ -40,7 +41,7 @@ from cds_analysis.rules import tables as report_tables
 from cds_analysis.rules.boilerplate import in_boilerplate
 from cds_analysis.versions import rules_version
 
-__all__ = ["extract_text", "extract_document", "extract_file"]
+__all__ = ["extract_text", "extract_document", "extract_documents", "extract_file"]
 
 
 # Evidence is the clause piece around a number, capped so it stays a quote.
@@ -74,6 +75,50 @@ def extract_text(
     spells out. Table cells are read by :mod:`cds_analysis.rules.tables`, the
     rest sentence by sentence. Columns are those of the ``observations`` table.
     """
+    found = _extract(text, published, source, document_id, tables)
+    return found if isinstance(found, pd.DataFrame) else _frame(*found)
+
+
+def extract_document(doc: Document) -> pd.DataFrame:
+    """Observations of a document read by :func:`cds_analysis.read.documents.read_document`."""
+    return extract_text(
+        doc.text, published=doc.published, source=doc.path, document_id=doc.document_id, tables=doc.tables or None
+    )
+
+
+def extract_documents(docs: Iterable[Document]) -> pd.DataFrame:
+    """Observations of many documents in one frame: what concatenating :func:`extract_document` of each gives.
+
+    The frame is built once for the batch rather than once per document (a
+    short report's frame costs as much as reading its sentences); a document
+    whose tables hold facts brings its own frame.
+    """
+    parts: list[pd.DataFrame] = []
+    rows: list[dict] = []
+    placed: list[tuple] = []
+    for doc in docs:
+        found = _extract(doc.text, doc.published, doc.path, doc.document_id, doc.tables or None)
+        if isinstance(found, pd.DataFrame):
+            if rows:
+                parts.append(_frame(rows, placed))
+                rows, placed = [], []
+            parts.append(found)
+        else:
+            rows += found[0]
+            placed += found[1]
+    if rows or not parts:
+        parts.append(_frame(rows, placed))
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def _extract(
+    text: str,
+    published: date | None,
+    source: str | None,
+    document_id: str | None,
+    tables: tuple[Sheet, ...] | None,
+) -> tuple[list[dict], list[tuple]] | pd.DataFrame:
+    """The rows of ``text`` with their places on the current map, or its frame when its tables hold facts."""
     nt = NormalizedText.of(text)
     doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     found = report_tables.read_tables(
@@ -85,18 +130,15 @@ def extract_text(
     if placed is None:
         prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
         return on_current_map(report_tables.without_restatements(prose, found.observations), published)
-    # No table facts to merge: the rows are placed on the current map before the one frame is built.
+    return rows, placed  # no table facts to merge: placed on the current map before any frame is built
+
+
+def _frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
+    """The observations frame of ``rows`` and their :data:`CURRENT_COLUMNS` (as :func:`on_current_map` sets them)."""
     frame = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
     for i, column in enumerate(CURRENT_COLUMNS):
         frame[column] = pd.Series([p[i] for p in placed], index=frame.index, dtype=object)
     return frame
-
-
-def extract_document(doc: Document) -> pd.DataFrame:
-    """Observations of a document read by :func:`cds_analysis.read.documents.read_document`."""
-    return extract_text(
-        doc.text, published=doc.published, source=doc.path, document_id=doc.document_id, tables=doc.tables or None
-    )
 
 
 def extract_file(path: str | Path) -> pd.DataFrame:
