@@ -23,9 +23,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -134,11 +136,43 @@ def _extract(
 
 
 def _frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
-    """The observations frame of ``rows`` and their :data:`CURRENT_COLUMNS` (as :func:`on_current_map` sets them)."""
+    """The observations frame of ``rows`` and their :data:`CURRENT_COLUMNS` (as :func:`on_current_map` sets them).
+
+    The rows are checked against the schema by Arrow, as always; the frame is
+    then built column by column in the dtypes Arrow's ``to_pandas`` gives,
+    which costs half as much for the few rows of one report.
+    """
+    pa.Table.from_pylist(rows, schema=OBSERVATIONS)  # raises on a value outside the schema
+    current = {column: [p[i] for p in placed] for i, column in enumerate(CURRENT_COLUMNS)}
+    data = {}
+    for column, dtype in _dtypes().items():
+        values = current[column] if column in current else [r.get(column) for r in rows]
+        if not isinstance(dtype, np.dtype):
+            data[column] = pd.array(values, dtype=dtype)
+        elif dtype.kind == "O":
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+            data[column] = pd.Series(array, dtype=object, copy=False)
+        elif dtype.kind == "f":
+            data[column] = np.array([np.nan if v is None else v for v in values], dtype=dtype)
+        elif None in values:  # a missing integer or flag: Arrow's conversion decides its dtype
+            return _arrow_frame(rows, placed)
+        else:
+            data[column] = np.array(values, dtype=dtype)
+    return pd.DataFrame(data, copy=False)
+
+
+def _arrow_frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
     frame = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
     for i, column in enumerate(CURRENT_COLUMNS):
         frame[column] = pd.Series([p[i] for p in placed], index=frame.index, dtype=object)
     return frame
+
+
+@cache
+def _dtypes() -> dict:
+    """Column → dtype of the frame :func:`_arrow_frame` builds."""
+    return _arrow_frame([], []).dtypes.to_dict()
 
 
 def extract_file(path: str | Path) -> pd.DataFrame:
