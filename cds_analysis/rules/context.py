@@ -244,6 +244,8 @@ def _ends_with(pattern: re.Pattern, text: str) -> re.Match | None:
     The gap between two facts can be the rest of a long line ('facts' skip
     repeats); searching all of it for every fact made extraction quadratic.
     """
+    if len(text) <= _END_WORDS:
+        return pattern.search(text)
     i, seen = len(text), 0
     while i > 0 and seen < _END_WORDS:
         i -= 1
