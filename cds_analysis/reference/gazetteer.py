@@ -57,6 +57,7 @@ __all__ = [
     "unit_key",
     "map_on",
     "on_current_map",
+    "current_map_rows",
 ]
 
 UNITS_FILE = "units.csv.gz"
@@ -576,22 +577,60 @@ def on_current_map(observations: pd.DataFrame, published: date | None = None) ->
     on the commune of that name today.
     """
     frame = observations.copy()
-    days = _figure_days(frame, published)
-    cache: dict[tuple, tuple] = {}
-    placed = []
-    for day, *named in zip(
-        days,
-        *(frame[c] for c in ("province_code", "district_code", "commune_code", "commune")),
-        strict=True,
-    ):
-        key = (None if day is None else map_on(day), *(None if pd.isna(v) else v for v in named))
-        if key not in cache:
-            cache[key] = (key[0], *_current(*key))
-        placed.append(cache[key])
+    ends, starts = list(frame["period_end"]), list(frame["period_start"])
+    days = _days(ends, starts, published)
+    if days is None:
+        days = _figure_days(frame, published)
+    named = zip(*(frame[c] for c in ("province_code", "district_code", "commune_code", "commune")), strict=True)
+    placed = _placed(days, ([None if pd.isna(v) else v for v in row] for row in named))
     current = pd.DataFrame(placed, columns=CURRENT_COLUMNS, index=frame.index, dtype=object)
     for column in CURRENT_COLUMNS:
         frame[column] = current[column]
     return frame
+
+
+def current_map_rows(rows: list[dict], published: date | None = None) -> list[tuple] | None:
+    """:data:`CURRENT_COLUMNS` of observation ``rows`` (dicts of Python values), as :func:`on_current_map` gives them.
+
+    The per-document path of the extractor: no frame is built to place a
+    handful of rows. None when a row's period is not a plain date (the frame
+    path then reads it as pandas would).
+    """
+    days = _days([r["period_end"] for r in rows], [r["period_start"] for r in rows], published)
+    if days is None:
+        return None
+    named = ([r["province_code"], r["district_code"], r["commune_code"], r["commune"]] for r in rows)
+    return _placed(days, named)
+
+
+def _placed(days, named) -> list[tuple]:
+    cache: dict[tuple, tuple] = {}
+    placed = []
+    for day, codes in zip(days, named, strict=True):
+        key = (None if day is None else map_on(day), *codes)
+        if key not in cache:
+            cache[key] = (key[0], *_current(*key))
+        placed.append(cache[key])
+    return placed
+
+
+# Days pandas reads as they are; outside them ``pd.to_datetime(errors="coerce")`` decides.
+_FIRST_DAY, _LAST_DAY = date(1678, 1, 1), date(2262, 1, 1)
+
+
+def _days(ends: list, starts: list, published: date | None) -> list[date | None] | None:
+    """:func:`_figure_days` without pandas when every period bound is a plain ``date`` or None; else None."""
+    days: list[date | None] = []
+    for end, start in zip(ends, starts, strict=True):
+        day = end if end is not None else start
+        if day is not None and (type(day) is not date or not _FIRST_DAY <= day < _LAST_DAY):
+            return None
+        if end is not None and (type(end) is not date or not _FIRST_DAY <= end < _LAST_DAY):
+            return None
+        if published is not None:
+            day = published if day is None else min(day, published)
+        days.append(day)
+    return days
 
 
 def _figure_days(frame: pd.DataFrame, published: date | None) -> list[date | None]:

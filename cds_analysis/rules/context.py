@@ -234,13 +234,32 @@ def evidence_span(t: str, q: numbers.Quantity, clause: Span, neighbours, cap: in
     return start, end
 
 
+# Patterns anchored at the end ('…\s*$') that start on a letter and hold fewer non-space characters than this.
+_END_WORDS = 64
+
+
+def _ends_with(pattern: re.Pattern, text: str) -> re.Match | None:
+    """``pattern.search(text)`` for a pattern of :data:`_END_WORDS`, tried on the tail only.
+
+    The gap between two facts can be the rest of a long line ('facts' skip
+    repeats); searching all of it for every fact made extraction quadratic.
+    """
+    if len(text) <= _END_WORDS:
+        return pattern.search(text)
+    i, seen = len(text), 0
+    while i > 0 and seen < _END_WORDS:
+        i -= 1
+        seen += not text[i].isspace()
+    return pattern.search(text, i)
+
+
 def share_subjects(t: str, facts) -> None:
     """'đạt 75,3%, cao hơn chỉ tiêu 30%': a target set beside a result measures the same thing;
     so does the second of two coordinated numbers ('ở 13/13 xã và 68/68 thôn')."""
     for before, fact in zip(facts, facts[1:]):
         if before.indicator != "other":
             gap = t[before.quantity.end : fact.quantity.start]
-            if fact.quantity.unit == before.quantity.unit and _BASELINE_VALUE.search(gap):
+            if fact.quantity.unit == before.quantity.unit and _ends_with(_BASELINE_VALUE, gap):
                 fact.indicator, fact.indicator_text = (
                     before.indicator,
                     before.indicator_text,
@@ -270,7 +289,7 @@ def share_subjects(t: str, facts) -> None:
             coordinated = fact.indicator == "other" and re.fullmatch(
                 r"(?:[\s,]|xã|phường|thị trấn|thôn|tổ dân phố)*(?:và|hoặc)\s*", gap
             )
-            if _LOCAL_TARGET.search(gap) or coordinated:
+            if _ends_with(_LOCAL_TARGET, gap) or coordinated:
                 fact.indicator, fact.indicator_text = before.indicator, before.indicator_text
                 continue
             if fact.indicator == "other" and fact.quantity.unit == "percent" and _continues_rate(t, gap, fact):

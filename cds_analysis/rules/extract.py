@@ -19,10 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -31,14 +36,14 @@ from cds_analysis.lang.segments import Span, split_paragraphs, unwrap
 from cds_analysis.lang.text import NormalizedText
 from cds_analysis.read.documents import Document, read_document
 from cds_analysis.read.tables import Sheet, find_text_tables
-from cds_analysis.reference.gazetteer import on_current_map
+from cds_analysis.reference.gazetteer import CURRENT_COLUMNS, current_map_rows, on_current_map
 from cds_analysis.reference.schemas import OBSERVATIONS
 from cds_analysis.rules import boilerplate, context, enumerations, places
 from cds_analysis.rules import tables as report_tables
 from cds_analysis.rules.boilerplate import in_boilerplate
 from cds_analysis.versions import rules_version
 
-__all__ = ["extract_text", "extract_document", "extract_file"]
+__all__ = ["extract_text", "extract_document", "extract_documents", "extract_file"]
 
 
 # Evidence is the clause piece around a number, capped so it stays a quote.
@@ -72,15 +77,8 @@ def extract_text(
     spells out. Table cells are read by :mod:`cds_analysis.rules.tables`, the
     rest sentence by sentence. Columns are those of the ``observations`` table.
     """
-    nt = NormalizedText.of(text)
-    doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    found = report_tables.read_tables(
-        text, find_text_tables(text) if tables is None else tables, published, source or "<text>", doc_id
-    )
-    facts = _facts(unwrap(nt.text), published, [nt.from_original(*region) for region in found.regions])
-    rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
-    prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
-    return on_current_map(report_tables.without_restatements(prose, found.observations), published)
+    found = _extract(text, published, source, document_id, tables)
+    return found if isinstance(found, pd.DataFrame) else _frame(*found)
 
 
 def extract_document(doc: Document) -> pd.DataFrame:
@@ -88,6 +86,93 @@ def extract_document(doc: Document) -> pd.DataFrame:
     return extract_text(
         doc.text, published=doc.published, source=doc.path, document_id=doc.document_id, tables=doc.tables or None
     )
+
+
+def extract_documents(docs: Iterable[Document]) -> pd.DataFrame:
+    """Observations of many documents in one frame: what concatenating :func:`extract_document` of each gives.
+
+    The frame is built once for the batch rather than once per document (a
+    short report's frame costs as much as reading its sentences); a document
+    whose tables hold facts brings its own frame.
+    """
+    parts: list[pd.DataFrame] = []
+    rows: list[dict] = []
+    placed: list[tuple] = []
+    for doc in docs:
+        found = _extract(doc.text, doc.published, doc.path, doc.document_id, doc.tables or None)
+        if isinstance(found, pd.DataFrame):
+            if rows:
+                parts.append(_frame(rows, placed))
+                rows, placed = [], []
+            parts.append(found)
+        else:
+            rows += found[0]
+            placed += found[1]
+    if rows or not parts:
+        parts.append(_frame(rows, placed))
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def _extract(
+    text: str,
+    published: date | None,
+    source: str | None,
+    document_id: str | None,
+    tables: tuple[Sheet, ...] | None,
+) -> tuple[list[dict], list[tuple]] | pd.DataFrame:
+    """The rows of ``text`` with their places on the current map, or its frame when its tables hold facts."""
+    nt = NormalizedText.of(text)
+    doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    found = report_tables.read_tables(
+        text, find_text_tables(text) if tables is None else tables, published, source or "<text>", doc_id
+    )
+    facts = _facts(unwrap(nt.text), published, [nt.from_original(*region) for region in found.regions])
+    rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
+    placed = current_map_rows(rows, published) if found.observations.empty else None
+    if placed is None:
+        prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
+        return on_current_map(report_tables.without_restatements(prose, found.observations), published)
+    return rows, placed  # no table facts to merge: placed on the current map before any frame is built
+
+
+def _frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
+    """The observations frame of ``rows`` and their :data:`CURRENT_COLUMNS` (as :func:`on_current_map` sets them).
+
+    The rows are checked against the schema by Arrow, as always; the frame is
+    then built column by column in the dtypes Arrow's ``to_pandas`` gives,
+    which costs half as much for the few rows of one report.
+    """
+    pa.Table.from_pylist(rows, schema=OBSERVATIONS)  # raises on a value outside the schema
+    current = {column: [p[i] for p in placed] for i, column in enumerate(CURRENT_COLUMNS)}
+    data = {}
+    for column, dtype in _dtypes().items():
+        values = current[column] if column in current else [r.get(column) for r in rows]
+        if not isinstance(dtype, np.dtype):
+            data[column] = pd.array(values, dtype=dtype)
+        elif dtype.kind == "O":
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+            data[column] = pd.Series(array, dtype=object, copy=False)
+        elif dtype.kind == "f":
+            data[column] = np.array([np.nan if v is None else v for v in values], dtype=dtype)
+        elif None in values:  # a missing integer or flag: Arrow's conversion decides its dtype
+            return _arrow_frame(rows, placed)
+        else:
+            data[column] = np.array(values, dtype=dtype)
+    return pd.DataFrame(data, copy=False)
+
+
+def _arrow_frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
+    frame = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
+    for i, column in enumerate(CURRENT_COLUMNS):
+        frame[column] = pd.Series([p[i] for p in placed], index=frame.index, dtype=object)
+    return frame
+
+
+@cache
+def _dtypes() -> dict:
+    """Column → dtype of the frame :func:`_arrow_frame` builds."""
+    return _arrow_frame([], []).dtypes.to_dict()
 
 
 def extract_file(path: str | Path) -> pd.DataFrame:
@@ -105,8 +190,9 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
     quantities = [q for q in numbers.find_quantities(t) if not in_boilerplate(furniture, q.number_start)]
     all_mentions = periods.find_periods(t, published)
     period_mentions = [m for m in all_mentions if not in_boilerplate(furniture, m.start)]
-    heading_periods = _heading_periods(t, paragraphs, all_mentions)
-    quantities = [q for q in quantities if not any(m.start <= q.number_start < m.end for m in period_mentions)]
+    heading_periods = _heading_periods(t, paragraphs, _ByStart(all_mentions, lambda m: m.start))
+    in_period = _Covering([(m.start, m.end) for m in period_mentions])
+    quantities = [q for q in quantities if not in_period.covers(q.number_start)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
     in_focus = places.PlaceContext(t, paragraphs, furniture, published)
     quantities = [q for q in quantities if not any(s <= q.number_start < e for s, e in in_tables)]
@@ -118,22 +204,30 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
     report_period: periods.Period | None = None
     section_period: periods.Period | None = None
     goals = _GoalSection(_is_plan(t, paragraphs), None)
+    # Numbers and periods looked up by offset (a long line has thousands of both: no rescan per sentence).
+    by_offset = _ByStart(quantities, lambda q: q.number_start)
+    mentions_at = _ByStart(period_mentions, lambda m: m.start)
     for paragraph in paragraphs:
         previous_sentence_facts, previous_sentence = [], None
         last_in_paragraph = None
-        goals = _goal_section(t, paragraph, period_mentions, goals)
-        states = any(paragraph.start <= q.number_start < paragraph.end for q in quantities)
+        in_paragraph = mentions_at.between(paragraph.start, paragraph.end)
+        goals = _goal_section(t, paragraph, in_paragraph, goals)
+        states = bool(by_offset.between(paragraph.start, paragraph.end))
         new_unit = in_focus.opens_with_unit(paragraph)
         if not _CONTINUES.match(t, paragraph.start) and (states or new_unit):
             report_period = None  # a paragraph with figures is a new statement, unless it details the last one
-        section_period = _section_period(t, paragraph, period_mentions, section_period, new_unit)
-        for sentence in paragraph.sentences:
-            in_sentence = [q for q in quantities if sentence.start <= q.number_start < sentence.end]
+        section_period = _section_period(t, paragraph, in_paragraph, section_period, new_unit)
+        for k, sentence in enumerate(paragraph.sentences):
+            in_sentence = by_offset.between(sentence.start, sentence.end)
+            sentence_mentions = mentions_at.between(sentence.start, sentence.end)
+            # period_for reads the sentence's periods and those of the sentence before it
+            since = last_in_paragraph.start if last_in_paragraph is not None else sentence.start
+            nearby_mentions = mentions_at.between(min(since, sentence.start), sentence.end)
             sentence_facts: list[_Fact] = []
             postal = context.is_postal(t, sentence)
             # 'tỷ lệ này' speaks of the sentence before, 'Đứng đầu là …' names the index after: the
             # sentences around a figure must speak of CĐS
-            digital = context.speaks_of_digital(t, _around(paragraph, sentence))
+            digital = context.speaks_of_digital(t, _around(paragraph, k))
             for q in in_sentence:
                 if postal or context.is_not_a_measure(t, q, sentence):
                     continue
@@ -144,9 +238,9 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
                 q = context.as_rate_change(t, q, sentence, neighbours)
                 span = context.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
                 place = in_focus.place_for(q, sentence, clause, paragraph, neighbours)
-                is_target = context.is_target(t, q, sentence, clause, period_mentions)
+                is_target = context.is_target(t, q, sentence, clause, sentence_mentions)
                 period, marked = context.period_for(
-                    t, q, sentence, clause, period_mentions, published, is_target, last_in_paragraph, neighbours
+                    t, q, sentence, clause, nearby_mentions, published, is_target, last_in_paragraph, neighbours
                 )
                 if period is not None and _DAY_LABEL.match(period.label):
                     # 'Sáng 5/4, … đã thành lập 04 tổ': what stands on a day is a status as of that day
@@ -164,7 +258,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
                     fact.period, fact.period_marked = heading_periods[paragraph.start], True
             context.share_fractions(t, sentence_facts)
             context.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
-            sentence_facts = _enumerated(t, sentence_facts, sentence, paragraph, in_focus)
+            sentence_facts = _enumerated(t, sentence_facts, k, paragraph, in_focus)
             if not digital:  # what no entry names, in sentences that do not speak of CĐS, is about something else
                 sentence_facts = [f for f in sentence_facts if f.indicator != "other"]
             context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
@@ -176,7 +270,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
                 if fact.period is None and not fact.period_marked and not fact.is_target:
                     fact.period = report_period or section_period  # a report's breakdown, a section's items
             first_number = min((q.number_start for q in in_sentence), default=sentence.end)
-            report_period = _report_period(t, sentence, period_mentions, report_period, first_number)
+            report_period = _report_period(t, sentence, sentence_mentions, report_period, first_number)
             for fact in sentence_facts:
                 key = (
                     fact.indicator,
@@ -194,6 +288,34 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
             last_sentence = last_in_paragraph = sentence
     facts.sort(key=lambda f: f.quantity.number_start)
     return _without_unnamed_repeats(facts)
+
+
+class _ByStart:
+    """Items in text order, looked up by the offsets they start at (a bisection, not a scan)."""
+
+    def __init__(self, items: list, start) -> None:
+        self.items = items
+        self.starts = [start(x) for x in items]
+        self.ordered = all(a <= b for a, b in zip(self.starts, self.starts[1:]))
+
+    def between(self, lo: int, hi: int) -> list:
+        """The items starting in ``[lo, hi)``, in their order."""
+        if not self.ordered:
+            return [x for x, s in zip(self.items, self.starts) if lo <= s < hi]
+        return self.items[bisect_left(self.starts, lo) : bisect_left(self.starts, hi)]
+
+
+class _Covering:
+    """Spans (start, end), asked whether any covers an offset, in log time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach = list(accumulate((e for _, e in spans), max))  # furthest end among spans starting so far
+
+    def covers(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos)
+        return i > 0 and self.reach[i - 1] > pos
 
 
 @dataclass(frozen=True)
@@ -297,9 +419,9 @@ def _section_period(t: str, paragraph, mentions, current: periods.Period | None,
     return current
 
 
-def _enumerated(t: str, sentence_facts: list[_Fact], sentence, paragraph, in_focus) -> list[_Fact]:
-    """One fact per unit of an enumeration that shares a figure (convention J)."""
-    k = paragraph.sentences.index(sentence)
+def _enumerated(t: str, sentence_facts: list[_Fact], k: int, paragraph, in_focus) -> list[_Fact]:
+    """One fact per unit of an enumeration that shares a figure (convention J); ``k``: the sentence's index."""
+    sentence = paragraph.sentences[k]
     following = paragraph.sentences[k + 1] if k + 1 < len(paragraph.sentences) else None
     out = []
     for fact in sentence_facts:
@@ -309,9 +431,8 @@ def _enumerated(t: str, sentence_facts: list[_Fact], sentence, paragraph, in_foc
     return out
 
 
-def _around(paragraph, sentence) -> Span:
-    """A sentence with its neighbours in the paragraph."""
-    k = paragraph.sentences.index(sentence)
+def _around(paragraph, k: int) -> Span:
+    """The ``k``-th sentence of a paragraph with its neighbours."""
     return Span(
         paragraph.sentences[max(0, k - 1)].start, paragraph.sentences[min(len(paragraph.sentences) - 1, k + 1)].end
     )
@@ -387,7 +508,7 @@ def _heading_periods(t: str, paragraphs, mentions) -> dict[int, periods.Period]:
                 found[p.start] = current
             continue
         if len(line) <= 150 and not line.endswith(_HEADING_END):
-            named = [m.period for m in mentions if p.start <= m.start < p.end and m.period is not None]
+            named = [m.period for m in mentions.between(p.start, p.end) if m.period is not None]
             if named:
                 current = named[-1]
         else:

@@ -16,11 +16,12 @@ trấn ban hành'), else the place's own.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
+from itertools import accumulate
 from urllib.parse import urlsplit
 
 from cds_analysis.lang import numbers
@@ -222,7 +223,8 @@ class PlaceContext:
         first = [m for m in everywhere if self._is_place(m, furniture)]
         # The title names the report's subject ('Hà Nam dẫn đầu …') although it is page furniture.
         title_end = next((p.end for p in paragraphs if not _SOURCE_LINE.match(text, p.start)), 0)
-        title = [m for m in everywhere if m.start < title_end and m not in first and self._is_place(m, [])]
+        kept = set(first)  # a set: a report on one line is all title, and has thousands of mentions
+        title = [m for m in everywhere if m.start < title_end and m not in kept and self._is_place(m, [])]
         self.province = _main_province(first + title, self.on) or site.get("province")
         code = self.province.code if self.province else None
         if code is not None and any(m.unit is None for m in first):
@@ -270,7 +272,7 @@ class PlaceContext:
     # -- references -----------------------------------------------------
     def _refs(self, named, furniture) -> list[_Ref]:
         refs = [_Ref(m.start, m.end, m.unit) for m in named if not self._is_parent_aside(m.start, m.end)]
-        taken = [(m.start, m.end) for m in named]  # a bracketed parent is no subject, nor is its name bare
+        taken = _Spans([(m.start, m.end) for m in named])  # a bracketed parent is no subject, nor is its name bare
         # A unit named once with its unit word is recognised bare later on ('Bình Đào đã …').
         known = dict(_districts_of(self.province)) if self.province else {}
         for m in named:
@@ -280,13 +282,13 @@ class PlaceContext:
             for start in _bare_occurrences(self.text, name):
                 end = start + len(name)
                 if (
-                    not _overlaps(taken, start, end)
+                    not taken.overlaps(start, end)
                     and not in_boilerplate(furniture, start)
                     and not self._is_parent_aside(start, end)
                 ):
                     refs.append(_Ref(start, end, unit))
         for hit in _BARE_REF.finditer(self.text):
-            if _overlaps(taken, hit.start(), hit.end()) or in_boilerplate(furniture, hit.start()):
+            if taken.overlaps(hit.start(), hit.end()) or in_boilerplate(furniture, hit.start()):
                 continue
             counted = re.search(r"(\d+)\s$", self.text[max(0, hit.start() - 12) : hit.start()])
             if counted and not re.fullmatch(r"(19|20)\d\d", counted.group(1)):
@@ -294,7 +296,7 @@ class PlaceContext:
             refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
         for hit in _VILLAGE_REF.finditer(self.text):
             village = _village_name(hit)
-            if village and not _overlaps(taken, hit.start(), hit.end()) and not in_boilerplate(furniture, hit.start()):
+            if village and not taken.overlaps(hit.start(), hit.end()) and not in_boilerplate(furniture, hit.start()):
                 refs.append(_Ref(hit.start(), hit.start() + len(village), None, tier="village", collective=village))
         for hit in _NATIONAL_REF.finditer(self.text):
             if not in_boilerplate(furniture, hit.start()):
@@ -346,6 +348,18 @@ class PlaceContext:
             out.append(self.refs[i])
             i += 1
         return out
+
+    def _last_focus(self, before: int) -> _Ref | None:
+        """The last ref with a unit before ``before`` that is not one of units compared in a sentence."""
+        i = bisect_right(self._starts, before - 1) - 1  # refs start in order; walk back from ``before``
+        while i >= 0 and self.refs[i].start >= before:
+            i -= 1
+        while i >= 0:
+            r = self.refs[i]
+            if r.unit is not None and r not in self._compared:
+                return r
+            i -= 1
+        return None
 
     def opens_with_unit(self, paragraph: Paragraph) -> bool:
         """Whether a paragraph starts by naming a district or commune ('Tại huyện Tư Nghĩa, …', 'Xã X đã …')."""
@@ -414,10 +428,7 @@ class PlaceContext:
             chosen = in_sentence[0]
         else:
             # Units compared in one sentence ('huyện A đạt 92%, huyện B đạt 88%') do not become the focus.
-            earlier = [
-                r for r in self._refs_between(0, sentence.start) if r.unit is not None and r not in self._compared
-            ]
-            chosen = earlier[-1] if earlier else None
+            chosen = self._last_focus(sentence.start)
         if chosen is not None and chosen.tier == "national":
             return Place("national", None, chosen.collective)
         if chosen is not None and chosen.tier == "village":  # 'Tổ CNSCĐ thôn 6 có 5 người'
@@ -656,8 +667,17 @@ def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> tup
     return found
 
 
-def _overlaps(spans, start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class _Spans:
+    """Spans (start, end) asked whether any overlaps a stretch: a bisection, not a scan of them all."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach = list(accumulate((e for _, e in spans), max))  # furthest end among the spans so far
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)  # the spans that start before ``end``
+        return i > 0 and self.reach[i - 1] > start
 
 
 def _main_province(mentions, on: date | None = None) -> gazetteer.Unit | None:

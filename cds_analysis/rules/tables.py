@@ -39,6 +39,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 
 import pandas as pd
 import pyarrow as pa
@@ -134,6 +135,12 @@ def _facts(candidates: list[dict]) -> pd.DataFrame:
 
 
 def _empty() -> pd.DataFrame:
+    return _empty_template().copy()
+
+
+@cache
+def _empty_template() -> pd.DataFrame:
+    """Built once: converting an empty table costs as much as a full one."""
     return pa.Table.from_pylist([], schema=OBSERVATIONS).to_pandas()
 
 
