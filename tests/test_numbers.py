@@ -11,16 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cds_analysis.lang.numbers import (
-    EXCLUSION_RULES,
-    QUALIFIERS,
-    UNITS,
-    find_exclusions,
-    find_quantities,
-    format_number,
-    parse_number,
-)
+from cds_analysis.lang.numbers import QUALIFIERS, UNITS, format_number, parse_number
 from cds_analysis.lang.text import normalize
+from cds_analysis.rules.quantities import EXCLUSION_RULES, find_exclusions, find_quantities
 
 
 def quantities(text):

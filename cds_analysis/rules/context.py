@@ -20,11 +20,12 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from cds_analysis.lang import numbers, periods
+from cds_analysis.lang import periods
 from cds_analysis.lang.segments import Sentence, Span
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference import indicators
 from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
+from cds_analysis.rules import quantities
 from cds_analysis.rules.nouns import ADMIN_NOUNS, DURATIONS, NOT_MEASURES, PEOPLE, noun_after
 from cds_analysis.rules.places import TIER_WORD
 
@@ -86,7 +87,7 @@ _CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra|Theo đ
 # which numbers are facts
 
 
-def is_not_a_measure(t: str, q: numbers.Quantity, sentence: Sentence) -> bool:
+def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool:
     """Numbers that are durations, names, crowds at an event, remainders or beneficiaries."""
     noun = noun_after(t, q)
     fraction = q.denominator is not None
@@ -160,7 +161,7 @@ def is_postal(t: str, sentence: Sentence) -> bool:
     return bool(_POSTAL.search(t, sentence.start, sentence.end))
 
 
-def is_threshold(t: str, q: numbers.Quantity, clause: Span, neighbours) -> bool:
+def is_threshold(t: str, q: quantities.Quantity, clause: Span, neighbours) -> bool:
     """'5/9 huyện đạt tỷ lệ này dưới 3%', '15/16 mục tiêu hoàn thành 100%': the bar that selects the counted units.
 
     A percentage after a fraction in its clause that is not the fraction's own
@@ -180,7 +181,7 @@ def is_threshold(t: str, q: numbers.Quantity, clause: Span, neighbours) -> bool:
 _CHANGE_BEFORE = re.compile(r"\b(?:tăng|giảm)(?:\s+(?:tới|thêm|được|khoảng|gần|hơn|trên|mạnh|nhẹ))*\s*$", re.I)
 
 
-def as_rate_change(t: str, q: numbers.Quantity, sentence: Sentence, neighbours) -> numbers.Quantity:
+def as_rate_change(t: str, q: quantities.Quantity, sentence: Sentence, neighbours) -> quantities.Quantity:
     """'đạt 3,45%, so với tháng 7 giảm 3,86%': a change between two rates is in percentage points (contract D).
 
     The percentage right after 'tăng'/'giảm' is a change of a rate when the
@@ -203,7 +204,7 @@ _STATUS_AFTER = re.compile(
 )
 
 
-def is_structural(t: str, q: numbers.Quantity, indicator: str) -> bool:
+def is_structural(t: str, q: quantities.Quantity, indicator: str) -> bool:
     """'Huyện có 153 thôn': a count of units that measures nothing about CĐS.
 
     A count of units that did something ('15 địa phương xếp loại tốt', '21 xã
@@ -218,7 +219,7 @@ def is_structural(t: str, q: numbers.Quantity, indicator: str) -> bool:
 # evidence
 
 
-def evidence_span(t: str, q: numbers.Quantity, clause: Span, neighbours, cap: int) -> tuple[int, int]:
+def evidence_span(t: str, q: quantities.Quantity, clause: Span, neighbours, cap: int) -> tuple[int, int]:
     """The piece of the clause between the neighbouring numbers that holds this one."""
     prev_end = max([o.end for o in neighbours if o.end <= q.start and o.start >= clause.start] + [clause.start])
     next_start = min([o.start for o in neighbours if o.start >= q.end and o.start < clause.end] + [clause.end])
@@ -336,7 +337,7 @@ def share_fractions(t: str, facts) -> None:
 
 def period_for(
     t: str,
-    q: numbers.Quantity,
+    q: quantities.Quantity,
     sentence: Sentence,
     clause: Span,
     mentions,
@@ -449,7 +450,7 @@ def _family(code: str) -> str:
 # target
 
 
-def is_target(t: str, q: numbers.Quantity, sentence: Sentence, clause: Span, mentions) -> bool:
+def is_target(t: str, q: quantities.Quantity, sentence: Sentence, clause: Span, mentions) -> bool:
     before = t[sentence.start : q.number_start]
     if _LOCAL_TARGET.search(t[max(sentence.start, q.start - 30) : q.start]):
         return True
@@ -488,7 +489,7 @@ _RATE_SUBJECT = re.compile(
 
 def indicator_for(
     t: str,
-    q: numbers.Quantity,
+    q: quantities.Quantity,
     clause: Span,
     neighbours,
     sentence: Sentence | None = None,
@@ -614,7 +615,7 @@ def indicator_for(
 _ITEM_END = re.compile(rf"[;:]|,\s*(?!\s*(?:và\s+|các\s+)?{TIER_WORD})", re.I)
 
 
-def _own_item_reading(t: str, q: numbers.Quantity, start: int, end: int, code: str | None) -> str | None:
+def _own_item_reading(t: str, q: quantities.Quantity, start: int, end: int, code: str | None) -> str | None:
     """The reading of the comma-separated item that holds the number, where the span's reading comes from elsewhere.
 
     'phủ cáp quang đến 100% xã, độ phủ sóng di động đạt …', 'hồ sơ đến hạn 19.944 hồ sơ, hồ sơ quá hạn …':
@@ -640,7 +641,9 @@ def _own_item_reading(t: str, q: numbers.Quantity, start: int, end: int, code: s
     return own
 
 
-def _narrower_named_before(t: str, q: numbers.Quantity, sentence: Sentence, start: int, neighbours, code: str) -> str:
+def _narrower_named_before(
+    t: str, q: quantities.Quantity, sentence: Sentence, start: int, neighbours, code: str
+) -> str:
     """'Mạng 5G đã được triển khai … với 167 trạm, phủ sóng 17% khu vực': a narrower reading named earlier in
     the sentence holds for the number, unless the sentence has another figure of its unit before it or names
     a new rate in between."""
@@ -665,7 +668,7 @@ def _own_words(after: str) -> bool:
     return bool(words.split())
 
 
-def _phrase_of(t: str, q: numbers.Quantity, start: int, end: int) -> str | None:
+def _phrase_of(t: str, q: quantities.Quantity, start: int, end: int) -> str | None:
     after = t[q.end : end].strip(" ,.;:")
     words = after.split()
     if q.unit_word:

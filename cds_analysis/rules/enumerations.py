@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from cds_analysis.lang import numbers
 from cds_analysis.lang.segments import Sentence, Span
+from cds_analysis.rules import quantities
 from cds_analysis.rules.places import Place, PlaceContext
 
 __all__ = ["members"]
@@ -34,7 +34,7 @@ _COUNT_OF_UNITS = re.compile(r"\b\d+\s+(?:bộ|ngành|đơn vị|địa phương
 
 def members(
     t: str,
-    q: numbers.Quantity,
+    q: quantities.Quantity,
     sentence: Sentence,
     clause: Span,
     following: Sentence | None,
@@ -53,7 +53,7 @@ def members(
     return []
 
 
-def _coordinated_subject(t: str, q: numbers.Quantity, sentence: Span, in_focus: PlaceContext) -> list[Place]:
+def _coordinated_subject(t: str, q: quantities.Quantity, sentence: Span, in_focus: PlaceContext) -> list[Place]:
     """'A, B thuộc nhóm …, dưới 10%': two or more units joined as the subject, with a word of sharing."""
     named = in_focus.places_named(sentence.start, q.number_start)
     if len(named) < 2:

@@ -7,7 +7,7 @@ The pipeline for one text:
    evidence is cut from the original;
 2. drop page furniture (``boilerplate``) and split into paragraphs, sentences
    and clauses (``segments``);
-3. find the quantities (``numbers``), periods (``periods``) and places
+3. find the quantities (``quantities``), periods (``periods``) and places
    (``gazetteer``) in the text;
 4. give each quantity its context — place and admin level (``places``),
    period, target or result, indicator (``context``, ``indicators``) — and keep
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from cds_analysis.lang import numbers, periods
+from cds_analysis.lang import periods
 from cds_analysis.lang.segments import Span, split_paragraphs, unwrap
 from cds_analysis.lang.text import NormalizedText
 from cds_analysis.read.documents import Document, read_document
@@ -41,6 +41,7 @@ from cds_analysis.reference.schemas import OBSERVATIONS
 from cds_analysis.rules import boilerplate, context, enumerations, places
 from cds_analysis.rules import tables as report_tables
 from cds_analysis.rules.boilerplate import in_boilerplate
+from cds_analysis.rules.quantities import Quantity, find_quantities
 from cds_analysis.versions import rules_version
 
 __all__ = ["extract_text", "extract_document", "extract_documents", "extract_file"]
@@ -52,7 +53,7 @@ _MAX_EVIDENCE = 240
 
 @dataclass
 class _Fact:
-    quantity: numbers.Quantity
+    quantity: Quantity
     indicator: str
     indicator_text: str | None
     place: places.Place
@@ -187,7 +188,7 @@ def extract_file(path: str | Path) -> pd.DataFrame:
 def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> list[_Fact]:
     paragraphs = split_paragraphs(t)
     furniture = boilerplate.merge_spans(boilerplate.boilerplate_spans(t) + _headline(t, paragraphs), t)
-    quantities = [q for q in numbers.find_quantities(t) if not in_boilerplate(furniture, q.number_start)]
+    quantities = [q for q in find_quantities(t) if not in_boilerplate(furniture, q.number_start)]
     all_mentions = periods.find_periods(t, published)
     period_mentions = [m for m in all_mentions if not in_boilerplate(furniture, m.start)]
     heading_periods = _heading_periods(t, paragraphs, _ByStart(all_mentions, lambda m: m.start))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from cds_analysis.lang import numbers
 from cds_analysis.reference.vocab import load_vocabulary
+from cds_analysis.rules import quantities
 
 __all__ = ["ADMIN_NOUNS", "DURATIONS", "NOT_MEASURES", "PEOPLE", "noun_after", "fold_noun"]
 
@@ -33,7 +33,7 @@ ADMIN_NOUNS = _nouns("place_unit")
 _NOUNS_LONGEST_FIRST = sorted(NOT_MEASURES | DURATIONS | PEOPLE | ADMIN_NOUNS, key=len, reverse=True)
 
 
-def noun_after(t: str, q: numbers.Quantity) -> str | None:
+def noun_after(t: str, q: quantities.Quantity) -> str | None:
     """The counted noun, matched against the word lists on the text itself ('8 nhóm nhiệm vụ')."""
     m = re.match(r"\s*(" + _WORD + r"(?: " + _WORD + r"){0,2})", t[q.number_end : q.number_end + 40])
     if m:

@@ -24,12 +24,12 @@ from functools import cache, lru_cache
 from itertools import accumulate
 from urllib.parse import urlsplit
 
-from cds_analysis.lang import numbers
 from cds_analysis.lang.segments import Paragraph, Sentence, Span
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference import gazetteer
 from cds_analysis.reference.levels import RANK
 from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
+from cds_analysis.rules import quantities
 from cds_analysis.rules.boilerplate import in_boilerplate
 from cds_analysis.rules.nouns import noun_after
 
@@ -394,7 +394,7 @@ class PlaceContext:
         level = {"tỉnh": "province", "huyện": "district", "xã": "commune"}[tier.group(1).lower()] if tier else None
         return _place(unit, level, f"cấp {tier.group(1).lower()}" if tier else None)
 
-    def _respective(self, q: numbers.Quantity, sentence: Sentence, neighbours) -> _Ref | None:
+    def _respective(self, q: quantities.Quantity, sentence: Sentence, neighbours) -> _Ref | None:
         """The k-th unit named before 'lần lượt' for the k-th number after it."""
         word = _RESPECTIVELY.search(self.text, sentence.start, q.number_start)
         if word is None:
@@ -407,7 +407,7 @@ class PlaceContext:
         return units[k] if len(units) >= 2 and k < len(units) else None
 
     def place_for(
-        self, q: numbers.Quantity, sentence: Sentence, clause: Span, paragraph: Paragraph, neighbours
+        self, q: quantities.Quantity, sentence: Sentence, clause: Span, paragraph: Paragraph, neighbours
     ) -> Place:
         in_sentence = self._refs_between(sentence.start, q.number_start)
         in_clause = [r for r in in_sentence if r.start >= clause.start]
@@ -603,7 +603,7 @@ TIER_WORD = r"(?:xã|phường|thị trấn|thôn|tổ dân phố|bản|làng|�
 _PHRASE_END = re.compile(rf"[();]|,\s(?!{TIER_WORD})")
 
 
-def _noun_phrase_end(t: str, q: numbers.Quantity, clause: Span, neighbours) -> int:
+def _noun_phrase_end(t: str, q: quantities.Quantity, clause: Span, neighbours) -> int:
     """End of the words that qualify number ``q`` (at most nine words, before the next number)."""
     end = min([o.number_start for o in neighbours if o.number_start > q.number_start] + [clause.end])
     stop = _PHRASE_END.search(t, q.end, end)
@@ -613,7 +613,7 @@ def _noun_phrase_end(t: str, q: numbers.Quantity, clause: Span, neighbours) -> i
     return min(end, q.number_end + head + len(" ".join(words[:9])))
 
 
-def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None]:
+def _tier_of_quantity(t: str, q: quantities.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None]:
     """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
     lead = t[q.number_end : _noun_phrase_end(t, q, clause, neighbours)]
     lead = re.sub(r"^\s*(?:%|/\s?[\d.]+)(?:\s+số\b)?", " ", lead)  # '100% (số) xã', '9/9 huyện': the noun follows
@@ -645,7 +645,7 @@ def _tier_of_quantity(t: str, q: numbers.Quantity, clause: Span, neighbours) -> 
     return None, None
 
 
-def _clause_marker(t: str, q: numbers.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None, int]:
+def _clause_marker(t: str, q: quantities.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None, int]:
     """A collective marker earlier in the clause that no other number's noun phrase uses.
 
     Phrases spanning tiers ('từ cấp tỉnh đến cấp xã', 'cấp huyện, cấp xã') mark none.

@@ -16,6 +16,7 @@ from cds_analysis.lang import numbers
 from cds_analysis.lang.text import normalize
 from cds_analysis.read.workbooks import Cell
 from cds_analysis.reference import indicators
+from cds_analysis.rules import quantities
 from cds_analysis.sheets.words import unit_of
 
 __all__ = ["Value", "figure", "number_in", "read_value"]
@@ -50,7 +51,7 @@ def read_value(cell: Cell) -> Value:
         return Value(numbers.parse_number(t))
     except ValueError:
         pass
-    found = numbers.find_quantities(t)
+    found = quantities.find_quantities(t)
     if len(found) != 1 or found[0].start != 0 or t[found[0].end :].strip(" .;"):
         return Value(None)
     q = found[0]

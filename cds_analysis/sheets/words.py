@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from cds_analysis.lang import numbers, periods
+from cds_analysis.lang import periods
 from cds_analysis.lang.text import fold, fold_key, normalize
 from cds_analysis.reference import indicators
 from cds_analysis.reference.measures import UNIT_LABELS as MEASURE_LABELS
 from cds_analysis.reference.table_headers import PARENS, header_key
+from cds_analysis.rules import quantities
 
 __all__ = [
     "UNIT_LABELS",
@@ -128,7 +129,7 @@ def unit_of(text: str) -> tuple[str | None, float]:
         return "percent", 1.0
     if fold_key(t) in _UNIT_WORDS:
         return _UNIT_WORDS[fold_key(t)]
-    found = numbers.find_quantities(f"1 {t}")
+    found = quantities.find_quantities(f"1 {t}")
     if len(found) == 1 and found[0].end == len(t) + 2:
         q = found[0]
         if q.unit != "count" or q.unit_word:
