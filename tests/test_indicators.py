@@ -11,6 +11,7 @@ import pytest
 from cds_analysis.lang.text import fold, normalize
 from cds_analysis.reference import indicators as ind
 from cds_analysis.reference.schemas import INDICATORS
+from cds_analysis.rules import naming
 
 # Every indicator_en code of the gold set (seeds_gold.jsonl and its README's vocabulary).
 GOLD_CODES = {
@@ -660,7 +661,7 @@ def test_the_packaged_catalogue_is_consistent():
 
 def test_find_triggers_offsets_point_into_the_text():
     text = normalize("Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng đạt 80%; DVCTT toàn trình")
-    matches = ind.find_triggers(text)
+    matches = naming.find_triggers(text)
     assert matches
     for m in matches:
         assert fold(text[m.start : m.end]) == " ".join(fold(m.trigger).split())
@@ -671,7 +672,7 @@ def test_find_triggers_offsets_point_into_the_text():
 
 
 def test_find_triggers_is_accent_blind_and_takes_the_longest_at_each_start():
-    matches = ind.find_triggers("ty le ho so nop truc tuyen toan trinh", unit="percent")
+    matches = naming.find_triggers("ty le ho so nop truc tuyen toan trinh", unit="percent")
     starts = {(m.start, m.trigger) for m in matches}
     assert (6, "hồ sơ nộp trực tuyến") in starts
     assert not any(m.start == 6 and m.trigger == "hồ sơ trực tuyến" for m in matches)
@@ -679,14 +680,14 @@ def test_find_triggers_is_accent_blind_and_takes_the_longest_at_each_start():
 
 
 def test_find_triggers_respects_the_unit_and_word_boundaries():
-    assert {m.code for m in ind.find_triggers("văn bản đi điện tử", unit="count")} == {"e_documents_count"}
-    assert ind.find_triggers("văn bản điều hành", unit="percent") == []  # 'văn bản đi' must end on a word
-    assert ind.find_triggers("Tổ   CNSCĐ", unit="count")[0].trigger == "Tổ CNSCĐ"  # any run of spaces
-    assert ind.find_triggers("", unit="count") == []
+    assert {m.code for m in naming.find_triggers("văn bản đi điện tử", unit="count")} == {"e_documents_count"}
+    assert naming.find_triggers("văn bản điều hành", unit="percent") == []  # 'văn bản đi' must end on a word
+    assert naming.find_triggers("Tổ   CNSCĐ", unit="count")[0].trigger == "Tổ CNSCĐ"  # any run of spaces
+    assert naming.find_triggers("", unit="count") == []
 
 
 def test_abbreviations_weigh_like_the_words_they_stand_for():
-    weight = {m.trigger: m.weight for m in ind.find_triggers("Tổ CNSCĐ; Tổ công nghệ số cộng đồng", unit="count")}
+    weight = {m.trigger: m.weight for m in naming.find_triggers("Tổ CNSCĐ; Tổ công nghệ số cộng đồng", unit="count")}
     assert weight["Tổ CNSCĐ"] == weight["Tổ công nghệ số cộng đồng"] == 6
 
 
@@ -695,22 +696,22 @@ def test_abbreviations_weigh_like_the_words_they_stand_for():
 
 @pytest.mark.parametrize("context, unit, unit_word, expected", GOLD_CASES)
 def test_gold_facts_map_to_their_code(context, unit, unit_word, expected):
-    assert ind.match_indicator(context, unit=unit, unit_word=unit_word) == expected
+    assert naming.match_indicator(context, unit=unit, unit_word=unit_word) == expected
 
 
 @pytest.mark.parametrize("context, unit, unit_word, expected", SAMPLE_CASES)
 def test_sample_indicators_map_to_their_code(context, unit, unit_word, expected):
-    assert ind.match_indicator(context, unit=unit, unit_word=unit_word) == expected
+    assert naming.match_indicator(context, unit=unit, unit_word=unit_word) == expected
 
 
 @pytest.mark.parametrize("context, unit, unit_word, expected", TARGET_CASES)
 def test_target_indicators_map_to_their_code(context, unit, unit_word, expected):
-    assert ind.match_indicator(context, unit=unit, unit_word=unit_word) == expected
+    assert naming.match_indicator(context, unit=unit, unit_word=unit_word) == expected
 
 
 @pytest.mark.parametrize("context, unit, unit_word", NO_MATCH_CASES)
 def test_numbers_no_entry_names_get_none(context, unit, unit_word):
-    assert ind.match_indicator(context, unit=unit, unit_word=unit_word) is None
+    assert naming.match_indicator(context, unit=unit, unit_word=unit_word) is None
 
 
 def test_gold_table_covers_every_gold_code():
@@ -719,41 +720,43 @@ def test_gold_table_covers_every_gold_code():
 
 def test_the_more_specific_phrase_wins():
     assert (
-        ind.match_indicator("hồ sơ công việc được xử lý trên môi trường mạng", "percent") == "work_records_online_rate"
+        naming.match_indicator("hồ sơ công việc được xử lý trên môi trường mạng", "percent")
+        == "work_records_online_rate"
     )
     assert (
-        ind.match_indicator("hồ sơ TTHC được xử lý hoàn toàn trên môi trường mạng", "percent")
+        naming.match_indicator("hồ sơ TTHC được xử lý hoàn toàn trên môi trường mạng", "percent")
         == "full_process_online_dossier_rate"
     )
-    assert ind.match_indicator("văn bản đã ký số tập thể", "count", "văn bản") == "digital_signature_org_count"
-    assert ind.match_indicator("văn bản được ký số", "count", "văn bản") == "digital_signature_count"
-    assert ind.match_indicator("hồ sơ sức khỏe điện tử của người dân", "percent") == "e_health_record_rate"
+    assert naming.match_indicator("văn bản đã ký số tập thể", "count", "văn bản") == "digital_signature_org_count"
+    assert naming.match_indicator("văn bản được ký số", "count", "văn bản") == "digital_signature_count"
+    assert naming.match_indicator("hồ sơ sức khỏe điện tử của người dân", "percent") == "e_health_record_rate"
     # 'có điện thoại thông minh' lies inside the households phrase and does not count for adults
     assert (
-        ind.match_indicator("số hộ gia đình có điện thoại thông minh chiếm", "percent") == "household_smartphone_rate"
+        naming.match_indicator("số hộ gia đình có điện thoại thông minh chiếm", "percent")
+        == "household_smartphone_rate"
     )
 
 
 def test_the_unit_chooses_between_count_and_rate():
     context = "hồ sơ nộp trực tuyến"
-    assert ind.match_indicator(context, "percent") == "online_dossier_rate"
-    assert ind.match_indicator(context, "count", "hồ sơ") == "dossiers_online_count"
-    assert ind.match_indicator("ký số lãnh đạo", "count") == "digital_signature_count"
-    assert ind.match_indicator("ký số lãnh đạo", "percent") == "digital_signature_rate"
-    assert ind.match_indicator("Tổ CNSCĐ", "percent") == "community_tech_team_coverage_rate"
+    assert naming.match_indicator(context, "percent") == "online_dossier_rate"
+    assert naming.match_indicator(context, "count", "hồ sơ") == "dossiers_online_count"
+    assert naming.match_indicator("ký số lãnh đạo", "count") == "digital_signature_count"
+    assert naming.match_indicator("ký số lãnh đạo", "percent") == "digital_signature_rate"
+    assert naming.match_indicator("Tổ CNSCĐ", "percent") == "community_tech_team_coverage_rate"
 
 
 def test_the_counted_noun_decides_what_is_counted():
     context = "huyện đã thành lập 99 Tổ CNSCĐ các cấp với"
-    assert ind.match_indicator(context, "count", "thành viên") == "community_tech_team_members"
-    assert ind.match_indicator(context, "count", "Tổ CNSCĐ") == "community_tech_teams"
-    assert ind.match_indicator("cấp xã có", "count", "TTHC") == "online_public_services_count"
+    assert naming.match_indicator(context, "count", "thành viên") == "community_tech_team_members"
+    assert naming.match_indicator(context, "count", "Tổ CNSCĐ") == "community_tech_teams"
+    assert naming.match_indicator("cấp xã có", "count", "TTHC") == "online_public_services_count"
 
 
 def test_nothing_found_or_a_tie_gives_none():
-    assert ind.match_indicator("huyện tổ chức hội nghị sơ kết", "count") is None
-    assert ind.match_indicator("", "percent", "") is None
-    assert ind.match_indicator("hồ sơ nộp trực tuyến") is None  # count or rate? the unit must say
+    assert naming.match_indicator("huyện tổ chức hội nghị sơ kết", "count") is None
+    assert naming.match_indicator("", "percent", "") is None
+    assert naming.match_indicator("hồ sơ nộp trực tuyến") is None  # count or rate? the unit must say
 
 
 # What is counted, and the population of a share, decide the entry (issue #10 class I); wording of other provinces.
@@ -803,7 +806,7 @@ def test_nothing_found_or_a_tie_gives_none():
     ],
 )
 def test_what_is_counted_decides_the_entry(context, unit, unit_word, expected):
-    assert ind.match_indicator(context, unit=unit, unit_word=unit_word) == expected
+    assert naming.match_indicator(context, unit=unit, unit_word=unit_word) == expected
 
 
 # Indicators an analyst tracks, named in other provinces' wording (issue #10 class I, catalogue).
@@ -852,7 +855,7 @@ def test_what_is_counted_decides_the_entry(context, unit, unit_word, expected):
     ],
 )
 def test_tracked_indicators_have_entries(context, unit, unit_word, expected):
-    assert ind.match_indicator(context, unit=unit, unit_word=unit_word) == expected
+    assert naming.match_indicator(context, unit=unit, unit_word=unit_word) == expected
 
 
 def test_contract_codes_name_their_entries():

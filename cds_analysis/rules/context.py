@@ -25,7 +25,7 @@ from cds_analysis.lang.segments import Sentence, Span
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference import indicators
 from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
-from cds_analysis.rules import quantities
+from cds_analysis.rules import naming, quantities
 from cds_analysis.rules.nouns import ADMIN_NOUNS, DURATIONS, NOT_MEASURES, PEOPLE, noun_after
 from cds_analysis.rules.places import TIER_WORD
 
@@ -528,14 +528,14 @@ def indicator_for(
         subject = _RATE_SUBJECT.search(before)
         if subject and q.unit == "percent":
             parts = [p for p in re.split(r",\s*|\s+và\s+", subject.group("subject")) if p.strip()]
-            codes = [indicators.match_indicator(p, unit=q.unit) for p in parts]
+            codes = [naming.match_indicator(p, unit=q.unit) for p in parts]
             found = [(c, p) for c, p in zip(codes, parts) if c]
             if len(found) >= 2 and len({c for c, _ in found}) == len(found):
                 return [(c, p.strip()) for c, p in found]
     elif (
         nxt
         and re.search(r"\b(và|hoặc)\s*$", t[q.end : nxt[0].number_start])
-        and not indicators.match_indicator(t[start:end], unit=q.unit, unit_word=q.unit_word)
+        and not naming.match_indicator(t[start:end], unit=q.unit, unit_word=q.unit_word)
     ):
         # '6 huyện … và 300 xã … hoàn thành CĐS': the shared predicate comes after the second number.
         end = nxt[1].number_start if len(nxt) > 1 else clause.end
@@ -556,24 +556,22 @@ def indicator_for(
         phrase = re.split(r"[,;(]|\s(?:và|với|trong đó|của)\s", t[q.number_end : end], maxsplit=1)[0]
         noun = (q.unit_word or "").strip()
         head = len(phrase) - len(phrase.lstrip()) + len(noun) + 1  # a modifier starts right after the noun
-        if any(
-            fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in indicators.find_triggers(phrase, q.unit)
-        ):
-            code = indicators.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
+        if any(fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in naming.find_triggers(phrase, q.unit)):
+            code = naming.match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
     counted = None
     if code is None and q.unit == "count":
         # '507 hộ, cá nhân kinh doanh …': the counted noun may run past the word the number parser took
-        counted = indicators.counted_phrase(t[q.number_end : q.number_end + 40], q.unit)
+        counted = naming.counted_phrase(t[q.number_end : q.number_end + 40], q.unit)
         if counted and len(counted) > len(q.unit_word or ""):
-            code = indicators.match_indicator(window, unit=q.unit, unit_word=counted, named=True)
+            code = naming.match_indicator(window, unit=q.unit, unit_word=counted, named=True)
         else:
             counted = None
     if code is None and joined is not None and q.unit == "percent":
         # '… Sổ tay đảng viên điện tử cho 67.500 đảng viên và 100% chi bộ': the share's own population
         # names an entry of the words before the 'và'.
-        shared = indicators.match_indicator(t[joined:end], unit=q.unit, unit_word=q.unit_word)
+        shared = naming.match_indicator(t[joined:end], unit=q.unit, unit_word=q.unit_word)
         code = shared if shared and indicators.get(shared).counts else None
-    code = code or indicators.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
+    code = code or naming.match_indicator(window, unit=q.unit, unit_word=q.unit_word)
     if not before_named:
         code = _own_item_reading(t, q, start, end, code) or code
     if (
@@ -588,14 +586,14 @@ def indicator_for(
             t[previous.start : previous.end] if previous else "",
             t[max(0, sentence.start - 1500) : sentence.start] if q.unit in ("rank", "ranks", "points") else "",
         ):
-            code = indicators.match_indicator(words, unit=q.unit) if words.strip() else None
+            code = naming.match_indicator(words, unit=q.unit) if words.strip() else None
             if code:
                 return [(code, None)]
     if code is None and counted and sentence is not None and noun_after(t, q) not in ADMIN_NOUNS:
         # 'Hệ thống quản lý văn bản … . Đến nay có 19.881 người sử dụng': the counted noun of one entry,
         # whose system the sentence before names.
         for words in (t[sentence.start : q.number_start], t[previous.start : previous.end] if previous else ""):
-            code = indicators.match_indicator(words, unit=q.unit, unit_word=counted, named=True) if words else None
+            code = naming.match_indicator(words, unit=q.unit, unit_word=counted, named=True) if words else None
             if code:
                 return [(code, None)]
     if code is None:
@@ -607,7 +605,7 @@ def indicator_for(
     if code in _MEMBERS_TWIN and q.unit == "count" and noun_after(t, q) in PEOPLE:
         code = _MEMBERS_TWIN[code]
     here = q.number_start - start
-    hits = [m for m in indicators.find_triggers(window) if m.code == code]
+    hits = [m for m in naming.find_triggers(window) if m.code == code]
     nearest = min(hits, key=lambda m: min(abs(m.start - here), abs(m.end - here)), default=None)
     return [(code, window[nearest.start : nearest.end] if nearest else None)]
 
@@ -630,12 +628,12 @@ def _own_item_reading(t: str, q: quantities.Quantity, start: int, end: int, code
     right = stop.start() if stop else end
     if left == start and right == end:
         return None
-    own = indicators.match_indicator(t[left:right], unit=q.unit, unit_word=q.unit_word)
+    own = naming.match_indicator(t[left:right], unit=q.unit, unit_word=q.unit_word)
     if own is None or own == code:
         return None
     if code is not None and any(
         m.code == code and start + m.start < right and left < start + m.end
-        for m in indicators.find_triggers(t[start:end], q.unit)
+        for m in naming.find_triggers(t[start:end], q.unit)
     ):
         return None
     return own
@@ -651,7 +649,7 @@ def _narrower_named_before(
     if not narrower or start <= sentence.start:
         return code
     head = t[sentence.start : start]
-    hits = [m for m in indicators.find_triggers(head, q.unit) if m.code in narrower]
+    hits = [m for m in naming.find_triggers(head, q.unit) if m.code in narrower]
     if not hits:
         return code
     last = max(hits, key=lambda m: m.end)

@@ -16,7 +16,7 @@ from cds_analysis.lang.text import fold, fold_key, normalize
 from cds_analysis.reference import indicators
 from cds_analysis.reference.measures import UNIT_LABELS as MEASURE_LABELS
 from cds_analysis.reference.table_headers import PARENS, header_key
-from cds_analysis.rules import quantities
+from cds_analysis.rules import naming, quantities
 
 __all__ = [
     "UNIT_LABELS",
@@ -194,6 +194,6 @@ def indicator_of(name: str | None, code: str | None, unit: str | None, counted: 
     prefix = _COUNT_PREFIX.match(own)
     noun = own[prefix.end() :] if prefix and unit in ("count", None) else None
     for unit_word in dict.fromkeys([noun, None] if counted else [None, noun]):
-        if found := indicators.match_indicator(phrase, unit=unit, unit_word=unit_word):
+        if found := naming.match_indicator(phrase, unit=unit, unit_word=unit_word):
             return found
     return None
