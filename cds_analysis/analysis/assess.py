@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cds_analysis.lang.periods import human_label
 from cds_analysis.reference.targets import lower_is_better, meets
 
 __all__ = ["STATUSES", "STALE_AFTER_QUARTERS", "quarters_between", "assess"]
@@ -34,7 +35,6 @@ STATUSES = ("met", "on_track", "off_track", "not_met", "no_target", "no_data", "
 STALE_AFTER_QUARTERS = 4  # a value older than four quarters at the report's period is stale
 
 _COMPARATOR_WORDS = {">=": "≥", ">": ">", "<=": "≤", "top_n": "trong nhóm"}
-_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
 
 def quarters_between(end: np.ndarray, cutoff: np.datetime64) -> np.ndarray:
@@ -140,21 +140,9 @@ def _rule(r, as_of: str) -> str:
 
 
 def period_words(label: object) -> str:
-    """A period label as analysts write it: '2023-Q2' → 'quý II/2023', '2023' → 'năm 2023'."""
-    text = str(label)
-    if text.startswith("as_of "):
-        y, m, d = text[6:].split("-")
-        return f"ngày {int(d)}/{int(m)}/{y}"
-    parts = text.split("-")
-    if len(parts) == 1 and text.isdigit():
-        return f"năm {text}"
-    if len(parts) == 2 and parts[1][:1] == "Q":
-        return f"quý {_ROMAN.get(parts[1][1:], parts[1][1:])}/{parts[0]}"
-    if len(parts) == 2 and parts[1] in ("H1", "H2"):
-        return f"6 tháng {'đầu' if parts[1] == 'H1' else 'cuối'} năm {parts[0]}"
-    if len(parts) == 2 and parts[1].isdigit():
-        return f"tháng {int(parts[1])}/{parts[0]}"
-    return text
+    """A period label as it reads inside a sentence: '2023-Q2' → 'quý II/2023' (:func:`human_label`, lower case)."""
+    written = human_label(None if label is None else str(label))
+    return written[:1].lower() + written[1:]
 
 
 def _num(x: float) -> str:

@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 
 from cds_analysis.lang.periods import human_label, period_key
 from cds_analysis.lang.text import fold_key
+from cds_analysis.reference.measures import AXIS_LABELS
 from cds_analysis.report import labels
 
 __all__ = [
@@ -137,7 +138,7 @@ def format_value(value: float, unit: str | None) -> str:
 
 
 def _unit_axis_label(unit: str | None) -> str:
-    return {"percent": "Tỷ lệ (%)", "count": "Số lượng", "vnd": "Đồng", "rank": "Thứ hạng"}.get(unit or "", unit or "")
+    return AXIS_LABELS.get(unit or "", unit or "")
 
 
 def _short_period(label: str) -> str:
