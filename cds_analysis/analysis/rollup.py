@@ -381,14 +381,25 @@ class Points:
         one_each = _first_of(period, len(periods))
         points = cls(obs.end[one_each], obs.durations(one_each), radix)
         day, days = pd.factorize(obs.end)
-        point, n = _dense_codes(*_key(obs.node, obs.tier, obs.indicator, day, (radix[0], len(days)), len(tree.code)))
-        if point is None:  # every observation is its own point: use the arrays as they are
+        key, size = _key(obs.node, obs.tier, obs.indicator, day, (radix[0], len(days)), len(tree.code))
+        rule = (points.duration[period], -_days_number(obs.published), ~obs.official)
+        point: np.ndarray | None
+        if _few_keys(key, size):
+            point, n = _dense_codes(key, size)
+            order = None if point is None else _sort_order(point, *rule)
+            ordered = None if point is None or order is None else point[order]
+        else:  # one sort by key and rule gives both the point codes and the choice (no separate np.unique)
+            order = _sort_order(key, *rule)
+            ordered = key[order]
+        if order is None or ordered is None:  # every observation is its own point: use the arrays as they are
             chosen = np.arange(n)
         else:
-            order = _sort_order(point, points.duration[period], -_days_number(obs.published), ~obs.official)
             starts = np.ones(len(order), bool)
-            starts[1:] = point[order][1:] != point[order][:-1]
-            chosen = order[starts]  # point codes are 0..n-1 in sorted order
+            starts[1:] = ordered[1:] != ordered[:-1]
+            chosen = order[starts]  # in key order, so point codes 0..n-1 follow it
+            n = len(chosen)
+            point = np.empty(len(order), np.int32)
+            point[order] = np.cumsum(starts, dtype=np.int32) - 1
             points.chosen = np.zeros(len(point), bool)
             points.chosen[chosen] = True
         columns = dict(
@@ -702,6 +713,11 @@ def _key(node, tier, indicator, period, radix: tuple[int, int], n_nodes: int) ->
     return key, size
 
 
+def _few_keys(key: np.ndarray, size: int) -> bool:
+    """Whether keys below ``size`` are few enough for a presence table (else they are sorted)."""
+    return size <= max(1 << 20, 8 * len(key))
+
+
 def _dense_codes(key: np.ndarray, size: int) -> tuple[np.ndarray | None, int]:
     """Codes 0..m-1 of ``key`` (in key order) and m; codes None when every key is distinct.
 
@@ -709,7 +725,7 @@ def _dense_codes(key: np.ndarray, size: int) -> tuple[np.ndarray | None, int]:
     presence table beats hashing by far (10M keys: 0.3 s against 2 s);
     otherwise sort.
     """
-    if size > max(1 << 20, 8 * len(key)):
+    if not _few_keys(key, size):
         distinct, codes = np.unique(key, return_inverse=True)
         return codes, len(distinct)
     present = np.zeros(size, bool)
