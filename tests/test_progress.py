@@ -860,7 +860,9 @@ def test_the_chosen_value_and_set_aside_ids_match_a_brute_force_reference(seed, 
     assert found == _reference_latest(obs, documents)
 
 
-@pytest.mark.parametrize("spans", [(50, 4, 3), (1 << 20, 1 << 12, 2), (1 << 40, 1 << 20, 1 << 10)])
+@pytest.mark.parametrize(
+    "spans", [(50, 4, 3), (1 << 20, 1 << 12, 2), (1 << 40, 1 << 20, 1 << 10), (1 << 62, 1 << 40, 8)]
+)
 def test_the_packed_sort_orders_as_lexsort_with_ties_in_table_order(spans):
     from cds_analysis.analysis.rollup import _sort_order
 

@@ -584,9 +584,12 @@ def _sort_order(*keys: np.ndarray) -> np.ndarray:
     that stable argsort; keys wider than 63 bits fall back to ``np.lexsort``.
     """
     n = len(keys[0])
-    ranked = [_ranks(np.asarray(key, np.int64)) for key in keys]
-    bits = [max(int(r.max(initial=0)), 1).bit_length() for r in ranked]
     position_bits = max(n - 1, 1).bit_length()
+    ranked = [_shifted(np.asarray(key, np.int64)) for key in keys]
+    bits = [max(int(r.max(initial=0)), 1).bit_length() for r in ranked]
+    if sum(bits) + position_bits > 63:  # worth ranking the keys that take few values
+        ranked = [_ranks(r) for r in ranked]
+        bits = [max(int(r.max(initial=0)), 1).bit_length() for r in ranked]
     if sum(bits) > 63:
         return np.lexsort(tuple(reversed(ranked)))
     packed = np.zeros(n, np.int64)
@@ -602,21 +605,25 @@ def _sort_order(*keys: np.ndarray) -> np.ndarray:
     return packed
 
 
+def _shifted(key: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``key`` shifted to start at 0."""
+    low = int(key.min()) if len(key) else 0
+    return key - low if low else key
+
+
 def _ranks(key: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """``key`` shifted to start at 0, or its dense rank when that takes fewer bits and the range is small."""
+    """The dense rank of a key starting at 0, when its range is small and that takes fewer bits."""
     if not len(key):
         return key
-    low, high = int(key.min()), int(key.max())
-    shifted = key - low if low else key
-    span = high - low + 1
+    span = int(key.max()) + 1
     if span > max(1 << 22, 4 * len(key)):
-        return shifted
+        return key
     present = np.zeros(span, bool)
-    present[shifted] = True
+    present[key] = True
     m = int(np.count_nonzero(present))
     if max(m - 1, 1).bit_length() >= max(span - 1, 1).bit_length():
-        return shifted
-    return (np.cumsum(present, dtype=np.int64) - 1)[shifted]
+        return key
+    return (np.cumsum(present, dtype=np.int64) - 1)[key]
 
 
 def _joined(ids: pa.Table, n: int) -> np.ndarray:
