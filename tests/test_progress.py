@@ -870,3 +870,12 @@ def test_the_packed_sort_orders_as_lexsort_with_ties_in_table_order(spans):
     keys = [rng.integers(-span // 2, span // 2, 5_000) for span in spans]
     keys[1][::7] = keys[1][0]  # ties
     assert np.array_equal(_sort_order(*keys), np.lexsort(tuple(reversed(keys))))
+
+
+def test_progress_reads_only_its_input_columns():
+    from cds_analysis.analysis.progress import INPUT_COLUMNS
+
+    obs, documents = _random_observations(np.random.default_rng(7), 60)
+    whole = run(obs, level="commune", as_of="2023-Q4", documents=documents, targets=None)
+    read = run(obs[list(INPUT_COLUMNS)], level="commune", as_of="2023-Q4", documents=documents, targets=None)
+    pd.testing.assert_frame_equal(whole, read)
