@@ -9,20 +9,36 @@ memory is the peak resident set during the calls (Linux VmHWM, reset before
 each; ru_maxrss elsewhere), input table included, which is built the way
 ``read_table`` returns it (Arrow-backed strings, dates as objects).
 
-In the same process the observations are written to Parquet and timed three
-more ways: ``progress`` on the frame read back with ``read_table``, and the
-step DuckDB is compared on, the latest value of every commune and indicator
-(``arg_max`` over the period end), as one DuckDB query on the same Parquet
-file and on the in-memory Arrow table. Each line gives seconds and peak RSS.
+A share of the figures is told twice (``--duplicates``, by a news article:
+same commune, indicator and period end), so the choice of one figure per
+unit, indicator and period end by the rule does real work; the engine's
+latest-value step and that choice are timed alone too.
+
+In the same process the observations are written to Parquet and timed more
+ways: ``read_table`` (and reading only the columns progress needs), then
+``progress`` on the frame read back, and the step DuckDB is compared on, the
+latest value of every commune and indicator, as DuckDB queries on the same
+Parquet file and on the in-memory Arrow table: a plain ``arg_max`` over the
+period end, and the same rule as the engine (latest end; shorter period,
+official report, first in table) with the observation ids. Each line gives
+seconds and peak RSS.
 
     python benchmarks/bench_progress.py                       # 200k rows, a quick check
     python benchmarks/bench_progress.py --rows 10000000       # the 10M measurement
     python benchmarks/bench_progress.py --rows 10000000 --level district
+    python benchmarks/bench_progress.py --rows 10000000 --reuse-memory
+
+On a virtual machine where touching fresh memory is dear, most of the
+engine's time at 10M rows is system time: each large NumPy temporary is a new
+mmap whose pages the kernel faults in and zeroes (DuckDB reuses its own
+buffers). ``--reuse-memory`` has glibc keep freed memory for reuse instead;
+it shows the engine's own cost and is worth setting for a big run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -107,8 +123,15 @@ def synthetic_indicators() -> pd.DataFrame:
     )
 
 
-def synthetic_observations(units: pd.DataFrame, n_rows: int, seed: int = 0) -> pd.DataFrame:
-    """Achieved commune observations: the first communes × 40 quarters × 25 indicators ≈ ``n_rows``."""
+def synthetic_observations(units: pd.DataFrame, n_rows: int, seed: int = 0, duplicates: float = 0.1) -> pd.DataFrame:
+    """Achieved commune observations: the first communes × 40 quarters × 25 indicators ≈ ``n_rows``.
+
+    A share ``duplicates`` of them is told twice: a news article (.txt) gives
+    another value of the same commune, indicator and quarter, placed at the
+    end of the table, half of them over the quarter (same label) and half
+    as of its last day (a shorter period), so the choice between figures of
+    one period end does real work.
+    """
     rng = np.random.default_rng(seed)
     existed = ~(pd.to_datetime(units["valid_from"]) >= pd.Timestamp("2025-07-01"))
     communes = units[units["level"].eq("commune") & existed]
@@ -161,6 +184,30 @@ def synthetic_observations(units: pd.DataFrame, n_rows: int, seed: int = 0) -> p
             "extractor_version": decoded(np.zeros(n, int), ["bench"]),
         }
     )
+    twice = np.sort(rng.choice(n, int(n * duplicates), replace=False))
+    if len(twice):
+        copy = table.take(pa.array(twice))
+        as_of_day = np.arange(len(twice)) % 2 == 1
+        day_labels = pc.binary_join_element_wise("as_of ", copy["period_end"].cast(pa.string()), "")
+        copy = copy.set_column(0, "observation_id", pc.binary_join_element_wise(copy["observation_id"], "n", ""))
+        copy = copy.set_column(copy.schema.get_field_index("value"), "value", pc.add(copy["value"], pa.scalar(1.0)))
+        copy = copy.set_column(
+            copy.schema.get_field_index("source"),
+            "source",
+            pc.binary_join_element_wise(copy["document_id"], ".txt", ""),
+        )
+        copy = copy.set_column(
+            copy.schema.get_field_index("period_label"),
+            "period_label",
+            pc.if_else(pa.array(as_of_day), day_labels, copy["period_label"]),
+        )
+        copy = copy.set_column(
+            copy.schema.get_field_index("period_start"),
+            "period_start",
+            pc.if_else(pa.array(as_of_day), pa.nulls(len(copy), pa.date32()), copy["period_start"]),
+        )
+        table = pa.concat_tables([table, copy])
+        n = len(table)
     from cds_analysis.reference.schemas import OBSERVATIONS
 
     missing = [f.name for f in OBSERVATIONS if f.name not in table.column_names]
@@ -195,6 +242,24 @@ LATEST_SQL = """
 """
 
 
+RULE_SQL = r"""
+    WITH o AS (
+        SELECT commune_code, indicator, period_end, value, observation_id, row,
+               coalesce(period_end - period_start, 0) AS days,
+               coalesce(lower(regexp_extract(source, '\.([^./\\]+)$', 1)) IN ('docx', 'pdf', 'xlsx', 'xls', 'csv'),
+                        false) AS official
+        FROM {source}
+        WHERE NOT is_target AND period_end <= DATE '{cutoff}' AND admin_level = 'commune' AND indicator <> 'other'
+    ), latest AS (SELECT commune_code, indicator, max(period_end) AS period_end FROM o GROUP BY ALL)
+    SELECT commune_code, indicator, period_end,
+           arg_min(value, (days, NOT official, row)) AS latest_value,
+           arg_min(observation_id, (days, NOT official, row)) AS observation_id,
+           list(observation_id ORDER BY observation_id) AS ids_at_that_end
+    FROM o JOIN latest USING (commune_code, indicator, period_end)
+    GROUP BY ALL
+"""
+
+
 def measured(step: Callable[[], object]) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of one call of ``step``."""
     reset_peak()
@@ -206,14 +271,15 @@ def measured(step: Callable[[], object]) -> tuple[float, float]:
     return seconds, peak
 
 
-def run_one(n_rows: int, level: str, provinces: str) -> None:
+def run_one(n_rows: int, level: str, provinces: str, duplicates: float) -> None:
     import duckdb
+    import pyarrow.parquet as pq
 
-    from cds_analysis.analysis.progress import progress
+    from cds_analysis.analysis.progress import INPUT_COLUMNS, progress
     from cds_analysis.store import read_table, write_table
 
     units, indicators, targets = units_for_benchmark(), synthetic_indicators(), synthetic_targets()
-    obs = synthetic_observations(units, n_rows)
+    obs = synthetic_observations(units, n_rows, duplicates=duplicates)
     before = rss_mb("VmRSS")
 
     def ours(frame: pd.DataFrame) -> Callable[[], object]:
@@ -241,32 +307,60 @@ def run_one(n_rows: int, level: str, provinces: str) -> None:
 
         return step
 
+    def choice_step(frame: pd.DataFrame) -> tuple[Callable[[], object], int]:
+        """The choice alone: one figure per commune × indicator × period end by the rule (inputs prepared)."""
+        from cds_analysis.analysis import rollup
+
+        tree = rollup.Tree(units)
+        found = rollup.Observations(frame, np.datetime64("2023-12-31"), None)
+        tree.anchor(found)
+        return (lambda: rollup.Points.from_observations(found, tree)), len(found.node)
+
     first, second = measured(ours(obs)), measured(ours(obs))
     latest = measured(latest_step(obs))
+    step, n_kept = choice_step(obs)
+    choice = measured(step)
+    del step
     print(
         f"{len(obs):>11,} rows  {level:<8} {provinces:<8} progress in memory: first {first[0]:5.2f} s, "
-        f"second {second[0]:5.2f} s, peak RSS {second[1]:6.0f} MB (input alone {before:6.0f} MB); "
-        f"its latest-value step alone {latest[0]:5.2f} s ({latest[1]:6.0f} MB)",
+        f"second {second[0]:5.2f} s, peak RSS {second[1]:6.0f} MB (input alone {before:6.0f} MB)\n"
+        f"{'':>11}       engine latest value per commune × indicator, with trend and ids: {latest[0]:5.2f} s "
+        f"({latest[1]:6.0f} MB); of which the choice by the rule of {n_kept:,} figures {choice[0]:5.2f} s",
         flush=True,
     )
     with tempfile.TemporaryDirectory() as tmp:
         write_table(obs, "observations", tmp)
         parquet = Path(tmp) / "observations.parquet"
         arrow = pa.Table.from_pandas(obs, preserve_index=False)
+        arrow = arrow.append_column("row", pa.array(np.arange(len(arrow))))
         del obs
-        from_parquet = measured(lambda: ours(read_table("observations", tmp))())
-        sql = LATEST_SQL.format(cutoff="2023-12-31", source="{source}")
+        read = measured(lambda: read_table("observations", tmp))
+        narrow = measured(lambda: pq.read_table(parquet, columns=list(INPUT_COLUMNS)).to_pandas())
+        frame = read_table("observations", tmp)
+        on_read = measured(ours(frame))
+        del frame
         con = duckdb.connect()
         con.register("obs_arrow", arrow)
-        duck_parquet = measured(lambda: con.sql(sql.format(source=f"read_parquet('{parquet}')")).to_arrow_table())
-        duck_memory = measured(lambda: con.sql(sql.format(source="obs_arrow")).to_arrow_table())
+        at_parquet = f"(SELECT *, file_row_number AS row FROM read_parquet('{parquet}', file_row_number = true))"
+        duck = {}
+        for name, sql in (("arg_max", LATEST_SQL), ("rule", RULE_SQL)):
+            for where, source in (("parquet", at_parquet), ("arrow", "obs_arrow")):
+                query = sql.format(cutoff="2023-12-31", source=source)
+                duck[name, where] = measured(lambda q=query: con.sql(q).to_arrow_table())  # type: ignore[misc]
         con.close()
     print(
-        f"{'':>11}       from Parquet: progress {from_parquet[0]:5.2f} s ({from_parquet[1]:6.0f} MB); "
-        f"DuckDB latest value per commune × indicator {duck_parquet[0]:5.2f} s ({duck_parquet[1]:6.0f} MB); "
-        f"DuckDB on the Arrow table {duck_memory[0]:5.2f} s ({duck_memory[1]:6.0f} MB)",
+        f"{'':>11}       from Parquet: read_table {read[0]:5.2f} s ({read[1]:6.0f} MB), "
+        f"then progress {on_read[0]:5.2f} s ({on_read[1]:6.0f} MB); "
+        f"reading only progress's {len(INPUT_COLUMNS)} input columns {narrow[0]:5.2f} s ({narrow[1]:6.0f} MB)",
         flush=True,
     )
+    for name, what in (("arg_max", "latest value (arg_max)"), ("rule", "latest value by the rule, with ids")):
+        (pq_s, pq_mb), (ar_s, ar_mb) = duck[name, "parquet"], duck[name, "arrow"]
+        print(
+            f"{'':>11}       DuckDB {what:<34}: on the Parquet {pq_s:5.2f} s ({pq_mb:6.0f} MB), "
+            f"on the Arrow table {ar_s:5.2f} s ({ar_mb:6.0f} MB)",
+            flush=True,
+        )
 
 
 def synthetic_targets() -> pd.DataFrame:
@@ -299,11 +393,20 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="*", default=[200_000])
     parser.add_argument("--level", nargs="*", default=["province"])
     parser.add_argument("--provinces", default="pre2025")
+    parser.add_argument(
+        "--reuse-memory",
+        action="store_true",
+        help="glibc keeps freed memory for reuse (MALLOC_MMAP_MAX_=0): no fresh page faults for large NumPy arrays",
+    )
+    parser.add_argument("--duplicates", type=float, default=0.1, help="share of figures told twice (default 0.1)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_one(args.rows[0], args.level[0], args.provinces)
+        run_one(args.rows[0], args.level[0], args.provinces, args.duplicates)
         return
+    env = dict(os.environ)
+    if args.reuse_memory:
+        env.update(MALLOC_MMAP_MAX_="0", MALLOC_TRIM_THRESHOLD_=str(1 << 40), MALLOC_TOP_PAD_=str(1 << 30))
     for rows in args.rows:
         for level in args.level:
             subprocess.run(
@@ -317,8 +420,11 @@ def main() -> None:
                     level,
                     "--provinces",
                     args.provinces,
+                    "--duplicates",
+                    str(args.duplicates),
                 ],
                 check=True,
+                env=env,
             )
 
 

@@ -776,3 +776,106 @@ def test_a_passed_target_is_judged_on_the_values_up_to_its_deadline():
     rows[1].update(period_label="2026-Q1", period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 3, 31))
     r = row(run(rows, as_of="2026-Q1"), "532", "work_records_online_rate", "district")
     assert (r["status"], r["latest_value"], r["latest_period"]) == ("not_met", 76, "2025")
+
+
+# ------------------------------------------------------------------ the choice against a brute-force reference
+
+_ENDS = {
+    "2023-06-30": {"2023-H1": "2023-01-01", "2023-Q2": "2023-04-01", "as_of 2023-06-30": None},
+    "2023-12-31": {"2023": "2023-01-01", "2023-H2": "2023-07-01", "2023-Q4": "2023-10-01", "as_of 2023-12-31": None},
+}
+_COMMUNES = [("51", "525", "21115"), ("51", "525", "21118"), ("51", "532", "21364"), ("38", "394", "15403")]
+
+
+def _random_observations(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` commune figures crowded on few units, indicators and period ends, and their documents."""
+    documents = pd.DataFrame(
+        {
+            "document_id": [f"doc{i}" for i in range(6)],
+            "published": [
+                None if rng.random() < 0.3 else dt.date(2024, 1, 1 + int(rng.integers(0, 3))) for _ in range(6)
+            ],
+        }
+    )
+    rows = []
+    for _ in range(n):
+        province, district, commune = _COMMUNES[rng.integers(len(_COMMUNES))]
+        end = list(_ENDS)[rng.integers(2)]
+        label = list(_ENDS[end])[rng.integers(len(_ENDS[end]))]
+        indicator = ["online_dossier_rate", "community_tech_teams"][rng.integers(2)]
+        document = f"doc{rng.integers(6)}"
+        o = observation(
+            indicator, int(rng.integers(0, 100)), "commune", None, province, district, commune, document=document
+        )
+        start = _ENDS[end][label]
+        o.update(
+            period_label=label,
+            period_start=dt.date.fromisoformat(start) if start else None,
+            period_end=dt.date.fromisoformat(end),
+            source=f"{document}.{['txt', 'html', 'docx', 'xlsx'][rng.integers(4)]}",
+            is_target=bool(rng.random() < 0.1),
+        )
+        rows.append(o)
+    return frame(*rows), documents
+
+
+def _reference_latest(obs: pd.DataFrame, documents: pd.DataFrame) -> dict:
+    """Per commune × indicator, by the documented rule one row at a time: (value, chosen id, set-aside ids)."""
+    published = dict(zip(documents["document_id"], documents["published"], strict=True))
+    out = {}
+    achieved = obs[~obs["is_target"]].reset_index(drop=True)
+    for (commune, indicator), group in achieved.groupby(["commune_code", "indicator"]):
+        at_end = group[group["period_end"] == group["period_end"].max()]
+
+        def rank(position, o):
+            days = 0 if o["period_start"] is None else (o["period_end"] - o["period_start"]).days
+            day = published[o["document_id"]]
+            later_first = -day.toordinal() if day is not None else 1  # unknown publication after every known one
+            official = o["source"].rsplit(".", 1)[1] in ("docx", "xlsx")
+            return (days, later_first, not official, position)
+
+        ranked = sorted((rank(position, o), o["observation_id"], o["value"]) for position, o in at_end.iterrows())
+        aside = sorted(i for _, i, _ in ranked[1:])
+        out[(commune, indicator)] = (ranked[0][2], ranked[0][1], ";".join(aside) if aside else None)
+    return out
+
+
+@pytest.mark.parametrize("presence_table", [True, False])
+@pytest.mark.parametrize("seed", range(12))
+def test_the_chosen_value_and_set_aside_ids_match_a_brute_force_reference(seed, presence_table, monkeypatch):
+    if not presence_table:  # as with millions of figures: the keys are sorted, not looked up in a table
+        monkeypatch.setattr("cds_analysis.analysis.rollup._few_keys", lambda key, size: False)
+    rng = np.random.default_rng(seed)
+    obs, documents = _random_observations(rng, int(rng.integers(5, 80)))
+    result = run(obs, level="commune", as_of="2023-Q4", documents=documents)
+    got = result[result["latest_value"].notna() & (result["admin_level"] == "commune")]
+    found = {
+        (r.unit_code, r.indicator): (
+            r.latest_value,
+            r.observation_ids,
+            None if pd.isna(r.set_aside_ids) else r.set_aside_ids,
+        )
+        for r in got.itertuples()
+    }
+    assert found == _reference_latest(obs, documents)
+
+
+@pytest.mark.parametrize(
+    "spans", [(50, 4, 3), (1 << 20, 1 << 12, 2), (1 << 40, 1 << 20, 1 << 10), (1 << 62, 1 << 40, 8)]
+)
+def test_the_packed_sort_orders_as_lexsort_with_ties_in_table_order(spans):
+    from cds_analysis.analysis.rollup import _sort_order
+
+    rng = np.random.default_rng(len(spans) + spans[0] % 97)
+    keys = [rng.integers(-span // 2, span // 2, 5_000) for span in spans]
+    keys[1][::7] = keys[1][0]  # ties
+    assert np.array_equal(_sort_order(*keys), np.lexsort(tuple(reversed(keys))))
+
+
+def test_progress_reads_only_its_input_columns():
+    from cds_analysis.analysis.progress import INPUT_COLUMNS
+
+    obs, documents = _random_observations(np.random.default_rng(7), 60)
+    whole = run(obs, level="commune", as_of="2023-Q4", documents=documents, targets=None)
+    read = run(obs[list(INPUT_COLUMNS)], level="commune", as_of="2023-Q4", documents=documents, targets=None)
+    pd.testing.assert_frame_equal(whole, read)

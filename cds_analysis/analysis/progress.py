@@ -94,8 +94,32 @@ __all__ = [
     "progress_table",
     "latest_quarter",
     "period_end_of",
+    "INPUT_COLUMNS",
 ]
 
+INPUT_COLUMNS = (  # the observation columns progress reads; 'evidence' only for targets=None (a report's target's note)
+    "observation_id",
+    "document_id",
+    "source",
+    "indicator",
+    "value",
+    "unit",
+    "denominator",
+    "qualifier",
+    "is_target",
+    "period_label",
+    "period_start",
+    "period_end",
+    "admin_level",
+    "province",
+    "province_code",
+    "district",
+    "district_code",
+    "commune",
+    "commune_code",
+    "evidence",
+)
+"""Reading only these from Parquet (``pq.read_table(path, columns=INPUT_COLUMNS)``) spares 11 of the 31 columns."""
 _POINT_LABEL = re.compile(r"\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?")  # as_of is one point, not a range
 _DEPTH_TIER = np.array([0, 0, 1, 2])
 
