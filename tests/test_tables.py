@@ -136,3 +136,15 @@ def test_reading_an_absent_table_suggests_ingest(tmp_path):
 def test_unknown_table_name_lists_the_tables(tmp_path):
     with pytest.raises(KeyError, match="tables are: documents"):
         read_table("observation", tmp_path)
+
+
+def test_read_table_decodes_only_the_columns_asked_for(tmp_path):
+    from cds_analysis.analysis.progress import INPUT_COLUMNS
+    from cds_analysis.errors import TableError
+    from cds_analysis.reference.schemas import empty_frame
+    from cds_analysis.store import read_table, write_tables
+
+    write_tables({"observations": empty_frame("observations")}, tmp_path)
+    assert list(read_table("observations", tmp_path, columns=list(INPUT_COLUMNS)).columns) == list(INPUT_COLUMNS)
+    with pytest.raises(TableError, match="no column"):
+        read_table("observations", tmp_path, columns=["not_a_column"])
