@@ -419,3 +419,10 @@ def test_kernel_sockets_of_a_killed_report_are_swept(tmp_path, monkeypatch):
     (stale / "kernel-1-shell").write_text("")
     mine = render.kernel_socket_dir()
     assert not stale.exists() and mine.is_dir() and mine.parent == tmp_path
+
+
+def test_the_overview_after_the_reform_compares_provinces_without_former_districts(data_dir):
+    before = content.overview_data("2023-Q2", data_dir)
+    after = content.overview_data("2025-Q4", data_dir)
+    assert "district" in set(before.units["admin_level"])  # the fixture has district figures
+    assert "district" not in set(after.units["admin_level"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -340,7 +340,7 @@ def overview_data(period: str, data_dir: str | Path = PROCESSED_DIR, horizon: in
     inputs = _inputs(period, data_dir, horizon)
     units = inputs.progress("province")
     none = units.iloc[0:0]
-    return ReportData(
+    data = ReportData(
         OVERVIEW_TITLE,
         inputs.label,
         "province",
@@ -353,6 +353,9 @@ def overview_data(period: str, data_dir: str | Path = PROCESSED_DIR, horizon: in
         raw_dir=_raw_dir(data_dir),
         horizon=inputs.horizon,
     )
+    if data.post_reform:  # provinces are compared on their own figures: former districts' are not theirs
+        data = replace(data, units=units[units["admin_level"] != "district"])
+    return data
 
 
 # ---------------------------------------------------------------- the summary and the scorecard
