@@ -10,9 +10,9 @@ The pipeline for one text:
 3. find the quantities (``quantities``), periods (``periods``) and places
    (``gazetteer``) in the text;
 4. give each quantity its context — place and admin level (``places``),
-   period, target or result, indicator (``context``, ``indicators``) — and keep
+   period (``timing``), target or result (``goals``), indicator (``naming``) — and keep
    it when it reads as a measure rather than a date, a name, a duration or a
-   crowd (``nouns``).
+   crowd (``measures``, ``nouns``).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from cds_analysis.read.documents import Document, read_document
 from cds_analysis.read.tables import Sheet, find_text_tables
 from cds_analysis.reference.gazetteer import CURRENT_COLUMNS, current_map_rows, on_current_map
 from cds_analysis.reference.schemas import OBSERVATIONS
-from cds_analysis.rules import boilerplate, context, enumerations, places
+from cds_analysis.rules import boilerplate, enumerations, evidence, goals, measures, naming, places, timing
 from cds_analysis.rules import tables as report_tables
 from cds_analysis.rules.boilerplate import in_boilerplate
 from cds_analysis.rules.quantities import Quantity, find_quantities
@@ -204,7 +204,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
     last_sentence = None
     report_period: periods.Period | None = None
     section_period: periods.Period | None = None
-    goals = _GoalSection(_is_plan(t, paragraphs), None)
+    plan_goals = _GoalSection(_is_plan(t, paragraphs), None)
     # Numbers and periods looked up by offset (a long line has thousands of both: no rescan per sentence).
     by_offset = _ByStart(quantities, lambda q: q.number_start)
     mentions_at = _ByStart(period_mentions, lambda m: m.start)
@@ -212,7 +212,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
         previous_sentence_facts, previous_sentence = [], None
         last_in_paragraph = None
         in_paragraph = mentions_at.between(paragraph.start, paragraph.end)
-        goals = _goal_section(t, paragraph, in_paragraph, goals)
+        plan_goals = _goal_section(t, paragraph, in_paragraph, plan_goals)
         states = bool(by_offset.between(paragraph.start, paragraph.end))
         new_unit = in_focus.opens_with_unit(paragraph)
         if not _CONTINUES.match(t, paragraph.start) and (states or new_unit):
@@ -225,22 +225,22 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
             since = last_in_paragraph.start if last_in_paragraph is not None else sentence.start
             nearby_mentions = mentions_at.between(min(since, sentence.start), sentence.end)
             sentence_facts: list[_Fact] = []
-            postal = context.is_postal(t, sentence)
+            postal = measures.is_postal(t, sentence)
             # 'tỷ lệ này' speaks of the sentence before, 'Đứng đầu là …' names the index after: the
             # sentences around a figure must speak of CĐS
-            digital = context.speaks_of_digital(t, _around(paragraph, k))
+            digital = measures.speaks_of_digital(t, _around(paragraph, k))
             for q in in_sentence:
-                if postal or context.is_not_a_measure(t, q, sentence):
+                if postal or measures.is_not_a_measure(t, q, sentence):
                     continue
                 clause = sentence.clause_at(q.number_start)
                 neighbours = [o for o in in_sentence if o is not q]
-                if context.is_threshold(t, q, clause, neighbours):
+                if measures.is_threshold(t, q, clause, neighbours):
                     continue
-                q = context.as_rate_change(t, q, sentence, neighbours)
-                span = context.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
+                q = measures.as_rate_change(t, q, sentence, neighbours)
+                span = evidence.evidence_span(t, q, clause, neighbours, _MAX_EVIDENCE)
                 place = in_focus.place_for(q, sentence, clause, paragraph, neighbours)
-                is_target = context.is_target(t, q, sentence, clause, sentence_mentions)
-                period, marked = context.period_for(
+                is_target = goals.is_target(t, q, sentence, clause, sentence_mentions)
+                period, marked = timing.period_for(
                     t, q, sentence, clause, nearby_mentions, published, is_target, last_in_paragraph, neighbours
                 )
                 if period is not None and _DAY_LABEL.match(period.label):
@@ -248,26 +248,26 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
                     period = periods.Period(f"as_of {period.label}", period.start, period.end)
                 if marked and period is not None and period.label.startswith("as_of"):
                     is_target = False  # 'Tính đến hết năm 2024, … hoàn thành 100%' reports a status
-                for indicator, indicator_text in context.indicator_for(
+                for indicator, indicator_text in naming.indicator_for(
                     t, q, clause, neighbours, sentence, last_sentence
                 ):
-                    if context.is_structural(t, q, indicator):
+                    if measures.is_structural(t, q, indicator):
                         continue
                     sentence_facts.append(_Fact(q, indicator, indicator_text, place, period, marked, is_target, span))
             for fact in sentence_facts:
                 if not fact.period_marked and paragraph.start in heading_periods:
                     fact.period, fact.period_marked = heading_periods[paragraph.start], True
-            context.share_fractions(t, sentence_facts)
-            context.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
+            evidence.share_fractions(t, sentence_facts)
+            evidence.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
             sentence_facts = _enumerated(t, sentence_facts, k, paragraph, in_focus)
             if not digital:  # what no entry names, in sentences that do not speak of CĐS, is about something else
                 sentence_facts = [f for f in sentence_facts if f.indicator != "other"]
-            context.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
+            timing.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
             for fact in sentence_facts:
-                if goals.active and not fact.is_target and not _reports_done(t, sentence, fact):
+                if plan_goals.active and not fact.is_target and not _reports_done(t, sentence, fact):
                     fact.is_target = True  # an item under a plan's goal ('Mục tiêu đến năm 2026:↵- 95% …')
                     if fact.period is None and not fact.period_marked:
-                        fact.period = goals.period
+                        fact.period = plan_goals.period
                 if fact.period is None and not fact.period_marked and not fact.is_target:
                     fact.period = report_period or section_period  # a report's breakdown, a section's items
             first_number = min((q.number_start for q in in_sentence), default=sentence.end)
@@ -399,7 +399,7 @@ def _section_period(t: str, paragraph, mentions, current: periods.Period | None,
     inside = [
         m
         for m in mentions
-        if paragraph.start <= m.start < paragraph.end and not context.is_baseline(t, paragraph.start, m.start)
+        if paragraph.start <= m.start < paragraph.end and not timing.is_baseline(t, paragraph.start, m.start)
     ]
     lead = _OPENS_WITH_PERIOD.match(t, paragraph.start)
     opening = next((m for m in inside if lead is not None and m.start == lead.end()), None)
@@ -455,7 +455,7 @@ def _report_period(
     named = [
         m
         for m in mentions
-        if sentence.start <= m.start < sentence.end and not context.is_baseline(t, sentence.start, m.start)
+        if sentence.start <= m.start < sentence.end and not timing.is_baseline(t, sentence.start, m.start)
     ]
     if not named:
         return current

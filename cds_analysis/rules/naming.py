@@ -7,7 +7,7 @@ Matching runs on :func:`cds_analysis.lang.text.fold` (accent- and case-blind, sa
 length as the text), so 'ho so cong viec' finds 'hồ sơ công việc' and every
 offset is valid in the text given. The phrases are the catalogue's
 (:mod:`cds_analysis.reference.indicators`); the rules that decide which window
-of a sentence to name are in :mod:`cds_analysis.rules.context`.
+of a sentence to name are :func:`indicator_for` and its helpers, below.
 """
 
 from __future__ import annotations
@@ -18,9 +18,14 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from cds_analysis.lang.text import fold
+from cds_analysis.lang.segments import Sentence, Span
+from cds_analysis.lang.text import fold, fold_key
+from cds_analysis.reference import indicators
 from cds_analysis.reference.indicators import catalogue, phrase_key
 from cds_analysis.reference.vocab import load_vocabulary
+from cds_analysis.rules import quantities
+from cds_analysis.rules.nouns import ADMIN_NOUNS, PEOPLE, RATE_WORD, noun_after
+from cds_analysis.rules.places import TIER_WORD
 
 __all__ = ["TriggerMatch", "counted_phrase", "find_triggers", "match_indicator"]
 
@@ -128,7 +133,7 @@ def _outermost(matches: list[TriggerMatch]) -> list[TriggerMatch]:
     ]
 
 
-_RATE_WORD = re.compile(r"(?<!\w)t[yi] le\s+")  # 'tỷ lệ' / 'tỉ lệ', folded
+_FOLDED_RATE_WORD = re.compile(r"(?<!\w)t[yi] le\s+")  # 'tỷ lệ' / 'tỉ lệ', folded
 # An abbreviation in brackets interrupts a phrase ('dịch vụ công (DVC) trực tuyến'); it is read as a space.
 _ASIDE = re.compile(r"\s*\(\s*[a-z0-9&.\-]{2,10}\s*\)")
 
@@ -154,7 +159,7 @@ def _evidence(context: str, unit_word: str | None, unit: str | None) -> dict[str
         else:
             near = (len(folded) + 3, len(folded) + 3 + len(noun))
             folded = f"{folded} | {noun}"
-    named_rate = {m.end() for m in _RATE_WORD.finditer(folded)}
+    named_rate = {m.end() for m in _FOLDED_RATE_WORD.finditer(folded)}
     unit_factor = 1 if unit == "percent" else 2
     for m in _outermost(matcher.scan(folded)):
         score = m.weight * (2 if m.start in named_rate else 1)
@@ -274,3 +279,223 @@ def match_indicator(
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         return None
     return ranked[0][0]
+
+
+# --- the indicator of a number in its sentence ---------------------------------------
+
+
+_NEW_RATE = re.compile(r"[,;]\s*t[ỷỉ] lệ\b", re.I)
+
+
+_DISTRICT_TWIN = {"communes_completed_dx": "districts_completed_dx"}
+
+
+# A team counted in people is the size of the team: 'Tổ CNSCĐ thôn 6 có 5 người' counts members.
+_MEMBERS_TWIN = {
+    "community_tech_teams": "community_tech_team_members",
+    "youth_dx_support_teams": "youth_dx_support_team_members",
+}
+
+
+_RANGE_GAP = re.compile(r"\s*%?\s*(?:-|–|đến|tới)\s*", re.I)
+
+
+_PREDICATE = re.compile(
+    r"(?:\(|\b(?:đạt|là|chiếm|bằng|với))\s*(?:(?:tỷ lệ|tỉ lệ|chỉ tiêu|kế hoạch|khoảng|gần|trên|hơn|dưới|tối thiểu|ít nhất|xấp xỉ|mức|cao nhất|thấp nhất)\s*)*$",
+    re.I,
+)
+
+
+_RATE_SUBJECT = re.compile(
+    r"\b(?:tỷ lệ|tỉ lệ)\s+(?P<subject>[^;:]+?)\s+(?:đều\s+)?(?:đạt|là|chiếm)\s*(?:(?:khoảng|gần|trên|hơn)\s*)?$", re.I
+)
+
+
+def indicator_for(
+    t: str,
+    q: quantities.Quantity,
+    clause: Span,
+    neighbours,
+    sentence: Sentence | None = None,
+    previous: Sentence | None = None,
+) -> list[tuple[str, str | None]]:
+    """Catalogue codes the number measures, each with the words that name it.
+
+    Mostly one; two when one rate covers two listed indicators ('tỷ lệ phủ
+    sóng 3G, băng thông rộng đạt 100%'). A rate written 'X đạt N%' takes its
+    subject from before the number; 'N% X …' from the words after it.
+    """
+    prev = [o for o in neighbours if o.number_start < q.number_start and o.number_start >= clause.start]
+    nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start < clause.end]
+    if nxt and _RANGE_GAP.fullmatch(t[q.number_end : nxt[0].number_start]):
+        nxt = nxt[1:]  # '60-80% hồ sơ công việc …': the low end of a range is named by the words after the high end
+    if q.unit != "percent" and nxt and re.search(r"\(\s*(?:\w+\s*){0,2}$", t[q.end : nxt[0].number_start]):
+        # '1.548/1.562 thôn (tương đương 99%) được phủ sóng': the bracketed share is an aside; what the
+        # count measures is said after the bracket closes.
+        close = t.find(")", nxt[0].number_end, clause.end)
+        if close >= 0:
+            nxt = [o for o in nxt if o.number_start > close]
+    start = prev[-1].number_end if prev else clause.start
+    end = nxt[0].number_start if nxt else clause.end
+    new_rate = _NEW_RATE.search(t, q.end, end)
+    end = new_rate.start() if new_rate else end  # '18.236 hồ sơ, tỷ lệ hồ sơ trực tuyến …': a new subject
+    before = t[start : q.number_start]
+    if prev and re.search(r"\b(và|hoặc)\s*$", t[prev[-1].end : q.number_start]) and _own_words(t[q.end : end]):
+        # '60% hồ sơ … toàn trình và 100% xã đạt tiêu chí …': what comes before names the first number.
+        joined, start, before = clause.start, q.number_start, ""
+    else:
+        joined = None
+    before_named = bool(_PREDICATE.search(before))  # 'X đạt N%': the subject comes before, commas and all
+    if before_named:
+        stop = re.search(r"[,;]|\s(?:và|còn)\s", t[q.end : end])
+        end = q.end + stop.start() if stop else end
+        subject = _RATE_SUBJECT.search(before)
+        if subject and q.unit == "percent":
+            parts = [p for p in re.split(r",\s*|\s+và\s+", subject.group("subject")) if p.strip()]
+            codes = [match_indicator(p, unit=q.unit) for p in parts]
+            found = [(c, p) for c, p in zip(codes, parts) if c]
+            if len(found) >= 2 and len({c for c, _ in found}) == len(found):
+                return [(c, p.strip()) for c, p in found]
+    elif (
+        nxt
+        and re.search(r"\b(và|hoặc)\s*$", t[q.end : nxt[0].number_start])
+        and not match_indicator(t[start:end], unit=q.unit, unit_word=q.unit_word)
+    ):
+        # '6 huyện … và 300 xã … hoàn thành CĐS': the shared predicate comes after the second number.
+        end = nxt[1].number_start if len(nxt) > 1 else clause.end
+    if (
+        q.unit == "percent"
+        and prev
+        and prev[-1].unit == "count"
+        and re.search(r"\(\s*(?:đạt|chiếm|bằng)?\s*$", t[prev[-1].end : q.number_start])
+    ):
+        # '1.548/1.562 thôn (99%)', '19.255 hồ sơ (đạt 96,55%)': the bracketed rate is that count's share.
+        earlier = [o for o in prev[:-1]]
+        start = earlier[-1].number_end if earlier else clause.start
+    window = t[start:end]
+    code = None
+    if q.unit != "percent":
+        # A count is named by its own noun phrase first when that phrase says more than
+        # the counted noun ('40 TTHC mức độ 3 và 13 TTHC mức độ 4').
+        phrase = re.split(r"[,;(]|\s(?:và|với|trong đó|của)\s", t[q.number_end : end], maxsplit=1)[0]
+        noun = (q.unit_word or "").strip()
+        head = len(phrase) - len(phrase.lstrip()) + len(noun) + 1  # a modifier starts right after the noun
+        if any(fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in find_triggers(phrase, q.unit)):
+            code = match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
+    counted = None
+    if code is None and q.unit == "count":
+        # '507 hộ, cá nhân kinh doanh …': the counted noun may run past the word the number parser took
+        counted = counted_phrase(t[q.number_end : q.number_end + 40], q.unit)
+        if counted and len(counted) > len(q.unit_word or ""):
+            code = match_indicator(window, unit=q.unit, unit_word=counted, named=True)
+        else:
+            counted = None
+    if code is None and joined is not None and q.unit == "percent":
+        # '… Sổ tay đảng viên điện tử cho 67.500 đảng viên và 100% chi bộ': the share's own population
+        # names an entry of the words before the 'và'.
+        shared = match_indicator(t[joined:end], unit=q.unit, unit_word=q.unit_word)
+        code = shared if shared and indicators.get(shared).counts else None
+    code = code or match_indicator(window, unit=q.unit, unit_word=q.unit_word)
+    if not before_named:
+        code = _own_item_reading(t, q, start, end, code) or code
+    if (
+        code is None
+        and sentence is not None
+        and (_PREDICATE.search(before) or q.unit in ("rank", "ranks", "points", "percentage_points"))
+    ):
+        # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
+        for words in (
+            t[clause.start : q.number_start],
+            t[sentence.start : clause.start],
+            t[previous.start : previous.end] if previous else "",
+            t[max(0, sentence.start - 1500) : sentence.start] if q.unit in ("rank", "ranks", "points") else "",
+        ):
+            code = match_indicator(words, unit=q.unit) if words.strip() else None
+            if code:
+                return [(code, None)]
+    if code is None and counted and sentence is not None and noun_after(t, q) not in ADMIN_NOUNS:
+        # 'Hệ thống quản lý văn bản … . Đến nay có 19.881 người sử dụng': the counted noun of one entry,
+        # whose system the sentence before names.
+        for words in (t[sentence.start : q.number_start], t[previous.start : previous.end] if previous else ""):
+            code = match_indicator(words, unit=q.unit, unit_word=counted, named=True) if words else None
+            if code:
+                return [(code, None)]
+    if code is None:
+        return [("other", _phrase_of(t, q, start, end))]
+    if sentence is not None:
+        code = _narrower_named_before(t, q, sentence, start, neighbours, code)
+    if code in _DISTRICT_TWIN and noun_after(t, q) in ("huyện", "thị xã", "thành phố", "quận"):
+        code = _DISTRICT_TWIN[code]  # '6 huyện … hoàn thành CĐS' counts districts, not communes
+    if code in _MEMBERS_TWIN and q.unit == "count" and noun_after(t, q) in PEOPLE:
+        code = _MEMBERS_TWIN[code]
+    here = q.number_start - start
+    hits = [m for m in find_triggers(window) if m.code == code]
+    nearest = min(hits, key=lambda m: min(abs(m.start - here), abs(m.end - here)), default=None)
+    return [(code, window[nearest.start : nearest.end] if nearest else None)]
+
+
+_ITEM_END = re.compile(rf"[;:]|,\s*(?!\s*(?:và\s+|các\s+)?{TIER_WORD})", re.I)
+
+
+def _own_item_reading(t: str, q: quantities.Quantity, start: int, end: int, code: str | None) -> str | None:
+    """The reading of the comma-separated item that holds the number, where the span's reading comes from elsewhere.
+
+    'phủ cáp quang đến 100% xã, độ phủ sóng di động đạt …', 'hồ sơ đến hạn 19.944 hồ sơ, hồ sơ quá hạn …':
+    in a list of comma-joined items the number is named by its own item, not by the phrases of the next
+    one. A comma that only continues a list of unit words ('100% xã, phường, thị trấn đã …') does not end
+    the item; where a phrase of the span's reading reaches into the item ('được kết nối, liên thông qua
+    trục …') the span's reading stands.
+    """
+    cuts = [m.end() for m in _ITEM_END.finditer(t, start, q.number_start)]
+    left = cuts[-1] if cuts else start
+    stop = _ITEM_END.search(t, q.end, end)
+    right = stop.start() if stop else end
+    if left == start and right == end:
+        return None
+    own = match_indicator(t[left:right], unit=q.unit, unit_word=q.unit_word)
+    if own is None or own == code:
+        return None
+    if code is not None and any(
+        m.code == code and start + m.start < right and left < start + m.end for m in find_triggers(t[start:end], q.unit)
+    ):
+        return None
+    return own
+
+
+def _narrower_named_before(
+    t: str, q: quantities.Quantity, sentence: Sentence, start: int, neighbours, code: str
+) -> str:
+    """'Mạng 5G đã được triển khai … với 167 trạm, phủ sóng 17% khu vực': a narrower reading named earlier in
+    the sentence holds for the number, unless the sentence has another figure of its unit before it or names
+    a new rate in between."""
+    narrower = indicators.narrower(code)
+    if not narrower or start <= sentence.start:
+        return code
+    head = t[sentence.start : start]
+    hits = [m for m in find_triggers(head, q.unit) if m.code in narrower]
+    if not hits:
+        return code
+    last = max(hits, key=lambda m: m.end)
+    if RATE_WORD.search(t, sentence.start + last.end, q.number_start) or any(
+        o.unit == q.unit and sentence.start <= o.number_start < q.number_start for o in neighbours if o is not q
+    ):
+        return code  # a new rate named in between, or another figure the phrase may belong to
+    return last.code
+
+
+def _own_words(after: str) -> bool:
+    """Whether a number's following words name something besides unit tiers ('xã, thị trấn')."""
+    words = re.sub(rf"{TIER_WORD}|[,;.()]|\b(?:các|của|và|tổ|dân|phố)\b", " ", after.split(";")[0], flags=re.I)
+    return bool(words.split())
+
+
+def _phrase_of(t: str, q: quantities.Quantity, start: int, end: int) -> str | None:
+    after = t[q.end : end].strip(" ,.;:")
+    words = after.split()
+    if q.unit_word:
+        return q.unit_word + (" " + " ".join(words[:5]) if words else "")
+    before = t[start : q.number_start]
+    m = re.search(r"(tỷ lệ|tỉ lệ|số)\s[^,;]*$", before, re.I)
+    if m:
+        return m.group().strip()
+    return " ".join(words[:6]) or None

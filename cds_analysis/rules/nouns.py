@@ -53,3 +53,7 @@ def fold_noun(word: str) -> str:
         if w == noun or w.startswith(noun + " "):
             return noun
     return w.split(" ")[0] if w else w
+
+
+# 'tỷ lệ' / 'tỉ lệ': the word that makes a figure a rate.
+RATE_WORD = re.compile(r"\bt[ỷỉ] lệ\b", re.I)
