@@ -51,9 +51,33 @@ from functools import partial
 
 from cds_analysis.lang.text import normalize
 
-__all__ = ["KINDS", "Period", "PeriodMention", "find_periods", "human_label", "parse_period", "period_key"]
+__all__ = [
+    "ENGLISH_MONTHS",
+    "KINDS",
+    "Period",
+    "PeriodMention",
+    "find_periods",
+    "human_label",
+    "parse_period",
+    "period_key",
+]
 
 KINDS = ("explicit", "as_of", "relative", "target_horizon")
+# Month names of saved English pages ('20 December 2022'), lower case, January first.
+ENGLISH_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 # ---------------------------------------------------------------- Period and labels
 

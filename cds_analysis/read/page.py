@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from cds_analysis.lang.periods import ENGLISH_MONTHS
+
 __all__ = ["find_title_and_date", "is_date_stamp"]
 
 _WORD = re.compile(r"\w+")
@@ -20,20 +22,7 @@ _SOURCE_LINE = re.compile(r"source:\s*\S+[ \t]*\n", re.IGNORECASE)
 _D = r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)"
 _ISO = r"(?P<iy>(?:19|20)\d\d)-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
 _WORDS = r"ngày\s+(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>(?:19|20)\d\d)"
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+_MONTHS = ENGLISH_MONTHS
 _EN = rf"(?P<ed>\d{{1,2}})\s+(?P<em>{'|'.join(_MONTHS)})\s+(?P<ey>(?:19|20)\d\d)"  # saved English page chrome
 _DATE = re.compile(rf"(?<![\d/.-])(?:{_D}|{_ISO}|{_WORDS}|{_EN})(?![\d/-])", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 from cds_analysis.lang.numbers import parse_number
+from cds_analysis.lang.periods import ENGLISH_MONTHS
 
 __all__ = ["EXCLUSION_RULES", "Exclusion", "Quantity", "find_exclusions", "find_quantities"]
 
@@ -257,20 +258,7 @@ def _is_place_name(text: str, start: int, end: int, m: re.Match[str]) -> bool:
 
 
 _NOT_PCT = r"(?![\d.,]*\s?%)"
-_MONTHS_EN = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+_MONTHS_EN = ENGLISH_MONTHS
 _ME = "|".join(_MONTHS_EN)
 
 #: Numbers that are never facts, each with the reason it is skipped.
