@@ -269,6 +269,7 @@ def test_scorecard_gives_value_period_age_target_status_trend_and_source(provinc
     assert (row["Tình trạng"], row["colour"], row["Xu hướng"]) == ("↗ Đúng hướng", "#91cf60", "↑")
     assert "Quảng Ngãi" in row["Nguồn"] and row["evidence_id"] == "o10"
     assert row["Căn cứ"].startswith("Đúng tiến độ: 70")  # the rule behind the status, from progress
+    assert row["Indicator (EN)"] == "Online dossier rate"  # the secondary line for readers abroad
     district = card.loc["Tỷ lệ hồ sơ thủ tục hành chính nộp trực tuyến (cấp huyện)"]
     assert (district["Giá trị"], district["status"]) == ("–", "no_data")  # Nghĩa Hành's 66,4% is not the province's
     assert list(content.scorecard(province)["status"]) == ["on_track", "no_data", "no_data"]  # in the legend's order
@@ -426,3 +427,10 @@ def test_the_overview_after_the_reform_compares_provinces_without_former_distric
     after = content.overview_data("2025-Q4", data_dir)
     assert "district" in set(before.units["admin_level"])  # the fixture has district figures
     assert "district" not in set(after.units["admin_level"])
+
+
+def test_the_scorecard_page_gives_each_indicator_an_english_secondary_line(province, monkeypatch):
+    shown = []
+    monkeypatch.setattr(content, "display", lambda html: shown.append(html.data))
+    content.show_scorecard(content.scorecard(province))
+    assert '<span class="en" lang="en">Online dossier rate</span>' in shown[0]

@@ -122,6 +122,7 @@ class _Indicator(NamedTuple):
     unit: str | None
     higher_is_better: bool
     aggregation: str | None
+    name_en: str | None = None  # the secondary line for readers abroad
 
 
 def _catalogue(indicators: pd.DataFrame) -> dict[str, _Indicator]:
@@ -132,6 +133,7 @@ def _catalogue(indicators: pd.DataFrame) -> dict[str, _Indicator]:
             None if pd.isna(r["unit"]) else str(r["unit"]),
             bool(r["higher_is_better"]) if pd.notna(r["higher_is_better"]) else True,
             None if pd.isna(r["aggregation"]) else str(r["aggregation"]),
+            None if pd.isna(r["name_en"]) else str(r["name_en"]),
         )
         for r in indicators.to_dict("records")
     }
@@ -545,6 +547,7 @@ def scorecard(data: ReportData) -> pd.DataFrame:
                 "Đơn vị": row["unit_name"],
                 "Mã chỉ tiêu": code,
                 "Chỉ tiêu": f"{info.name} ({_tier(row['admin_level'], data.post_reform)})",
+                "Indicator (EN)": info.name_en,
                 "Giá trị": ("≥ " if row["aggregation"] == "sum_partial" else "")  # a partial sum is a lower bound
                 + plots.format_value(row["latest_value"], unit),
                 "Kỳ": human_label(row["latest_period"]) if pd.notna(row["latest_value"]) else "–",
@@ -562,7 +565,8 @@ def scorecard(data: ReportData) -> pd.DataFrame:
                 "value": row["latest_value"],
             }
         )
-    columns = ["Mã đơn vị", "Đơn vị", "Mã chỉ tiêu", "Chỉ tiêu", "Giá trị", "Kỳ", "Tuổi số liệu", "Mục tiêu"]
+    columns = ["Mã đơn vị", "Đơn vị", "Mã chỉ tiêu", "Chỉ tiêu", "Indicator (EN)", "Giá trị", "Kỳ", "Tuổi số liệu"]
+    columns += ["Mục tiêu"]
     columns += [
         "Văn bản mục tiêu",
         "Tình trạng",
