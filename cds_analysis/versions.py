@@ -3,9 +3,10 @@
 Ingest reuses a file's earlier rows when its content and the version of the rules that
 read it are unchanged. A hand-kept version string was never bumped through 23 rule
 changes, so re-ingesting after an upgrade silently kept stale facts. The version is now
-the package version plus a hash of every source and data file the rules of that kind
-read: change a rule, a vocabulary or the catalogue, and the files it affects are read
-again on the next ingest.
+the package version plus a hash of every source and data file the rules read: change a
+rule, a vocabulary or the catalogue, and the files are read again on the next ingest.
+Text and sheets share the folders (tables in reports go through the sheet reader), so one
+hash serves both; the kind only names which rules wrote a row.
 """
 
 from __future__ import annotations
@@ -19,22 +20,24 @@ __all__ = ["RULE_FOLDERS", "rules_version"]
 
 _PACKAGE = Path(__file__).parent
 
-# Folders whose code and data decide what a file of each kind yields.
-RULE_FOLDERS: dict[str, tuple[str, ...]] = {
-    "text": ("lang", "reference", "read", "rules", "sheets"),  # tables in reports go through the sheet reader
-    "sheet": ("lang", "reference", "read", "rules", "sheets"),
-}
+# Folders whose code and data decide what a file yields, text or sheet.
+RULE_FOLDERS: tuple[str, ...] = ("lang", "reference", "read", "rules", "sheets")
 
 
 @cache
-def rules_version(kind: Literal["text", "sheet"]) -> str:
-    """'<package version>+<12 hex digits>' for the rules that read files of ``kind``."""
-    from cds_analysis import __version__
-
+def _rules_digest() -> str:
+    """12 hex digits of the hash of every file under :data:`RULE_FOLDERS`, read once per process."""
     digest = hashlib.sha256()
-    for folder in RULE_FOLDERS[kind]:
+    for folder in RULE_FOLDERS:
         for path in sorted((_PACKAGE / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(_PACKAGE).as_posix().encode())
                 digest.update(path.read_bytes())
-    return f"{__version__}+{kind}.{digest.hexdigest()[:12]}"
+    return digest.hexdigest()[:12]
+
+
+def rules_version(kind: Literal["text", "sheet"]) -> str:
+    """'<package version>+<kind>.<12 hex digits>': the rules that read files of ``kind``."""
+    from cds_analysis import __version__
+
+    return f"{__version__}+{kind}.{_rules_digest()}"
