@@ -324,7 +324,7 @@ def _execute_and_export(source: Path, executed: Path, parameters: dict[str, obje
                 kernel_manager_class=_local_kernel_manager(),
             )
     except PapermillExecutionError as exc:
-        if "No space left" in str(exc.evalue) or exc.ename in ("OSError", "MemoryError"):
+        if "No space left" in str(exc.evalue):  # a figure saved on a full disk: a write failure, not a bad cell
             raise OSError(f"{name} ({period}): {_failed_cell(exc)}") from exc
         raise ReportError(f"{name} ({period}): {_failed_cell(exc)}; see {executed}") from exc
     _export_html(executed, directory / "report.html", f"{name} — {human_label(period)}")
