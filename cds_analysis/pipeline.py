@@ -230,7 +230,7 @@ def read_and_extract(path: str | os.PathLike) -> tuple[Document, pd.DataFrame]:
 
 
 def _content_id(path: Path) -> str:
-    """The document id: first 16 hex digits of the SHA-256 of the file's bytes, read in chunks."""
+    """:func:`cds_analysis.read.documents.content_id` of the file, read in chunks (before deciding to read it)."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):

@@ -46,6 +46,7 @@ __all__ = [
     "FORMATS",
     "Document",
     "ReadError",
+    "content_id",
     "read_document",
     "read_bytes",
     "decode_text",
@@ -75,6 +76,11 @@ class Document:
     encoding: str | None
     document_id: str
     tables: tuple[Sheet, ...] = ()
+
+
+def content_id(data: bytes) -> str:
+    """A file's document id: the first 16 hex digits of the SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def read_bytes(name: str) -> bytes:
@@ -114,7 +120,7 @@ def read_document(path: str | Path) -> Document:
         title=title or found_title,
         published=published or found_date,
         encoding=encoding,
-        document_id=hashlib.sha256(data).hexdigest()[:16],
+        document_id=content_id(data),
         tables=tables,
     )
 

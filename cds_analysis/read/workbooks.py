@@ -8,7 +8,6 @@ that cannot be opened is a ``ReadError`` naming it.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import re
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from cds_analysis.read.documents import Document, ReadError, decode_text, read_bytes
+from cds_analysis.read.documents import Document, ReadError, content_id, decode_text, read_bytes
 from cds_analysis.read.limits import check_chars, check_rows, check_zip
 from cds_analysis.read.tables import EMPTY_CELL, Cell, Sheet, column_letters
 
@@ -65,7 +64,7 @@ def read_sheet(path: str | Path) -> SheetDocument:
         title=title or _title(sheets[0]),
         published=None,
         encoding=encoding,
-        document_id=hashlib.sha256(data).hexdigest()[:16],
+        document_id=content_id(data),
         sheets=sheets,
     )
 
