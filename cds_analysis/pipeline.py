@@ -49,7 +49,7 @@ from cds_analysis.reference.indicators import load_indicators
 from cds_analysis.reference.outcomes import load_outcomes
 from cds_analysis.reference.schemas import empty_frame, schema
 from cds_analysis.reference.targets import load_targets
-from cds_analysis.rules.extract import extract_document
+from cds_analysis.rules.extract import extract_document, extract_documents
 from cds_analysis.sheets.reader import extract_sheet, read_sheet
 from cds_analysis.store import ROW_GROUP, RunWriter, TableError, locked, read_arrow, read_table, to_arrow
 from cds_analysis.versions import rules_version
@@ -366,15 +366,82 @@ def _work(task: _Task) -> _Outcome:
         table = to_arrow(found.assign(source=task.rel), "observations")
     except Exception as exc:  # MemoryError too: the file is rejected, the run goes on
         logger.debug("%s failed", task.rel, exc_info=True)
-        reason, location = failure_reason(exc)
-        return _Outcome(
-            None, None, [Reject(task.rel, task.document_id if stage != "read" else None, location, reason, stage)]
-        )
-    parts = [
+        return _failed(task, exc, stage)
+    return _Outcome(row, table, _part_rejects(task, parts_rejected))
+
+
+def _failed(task: _Task, exc: BaseException, stage: str) -> _Outcome:
+    reason, location = failure_reason(exc)
+    return _Outcome(
+        None, None, [Reject(task.rel, task.document_id if stage != "read" else None, location, reason, stage)]
+    )
+
+
+def _part_rejects(task: _Task, parts_rejected: pd.DataFrame) -> list[Reject]:
+    return [
         Reject(task.rel, task.document_id, str(r["location"]), str(r["reason"]), str(r["stage"]))
         for r in parts_rejected.to_dict("records")
     ]
-    return _Outcome(row, table, parts)
+
+
+# Extractors with a form that takes many documents at once and gives what concatenating the
+# one-document results gives, with one frame and one Arrow conversion for all of them.
+BATCH_EXTRACTORS: dict[Extractor, Callable[[list[Document]], pd.DataFrame]] = {extract_document: extract_documents}
+
+
+def _work_batch(tasks: list[_Task]) -> list[_Outcome]:
+    """:func:`_work` for several files at once, with the same outcomes: the documents whose extractor
+    has a batch form are extracted and converted together (a short report's frame and Arrow table
+    cost as much as reading its sentences); if that fails, each file is done alone, so only the
+    file at fault is rejected."""
+    outcomes: dict[int, _Outcome] = {}
+    batched: list[tuple[int, _Task, Document, Callable[[list[Document]], pd.DataFrame]]] = []
+    for i, task in enumerate(tasks):
+        known = FORMATS.get(Path(task.path).suffix.lower())
+        batch_form = BATCH_EXTRACTORS.get(known[1]) if known else None
+        if known is None or batch_form is None:
+            outcomes[i] = _work(task)  # which also rejects an unknown format
+            continue
+        reader = known[0]
+        set_limits(task.limits)
+        try:
+            batched.append((i, task, reader(Path(task.path)), batch_form))
+        except Exception as exc:  # MemoryError too
+            logger.debug("%s failed", task.rel, exc_info=True)
+            outcomes[i] = _failed(task, exc, "read")
+    for form in dict.fromkeys(b[3] for b in batched):
+        group = [b for b in batched if b[3] is form]
+        try:
+            outcomes.update(_together(group, form))
+        except Exception:  # MemoryError too: find the file at fault by doing each alone
+            logger.debug("a batch of %d files failed; reading them one by one", len(group), exc_info=True)
+            outcomes.update((i, _work(task)) for i, task, _, _ in group)
+    return [outcomes[i] for i in range(len(tasks))]
+
+
+def _together(
+    group: list[tuple[int, _Task, Document, Callable[[list[Document]], pd.DataFrame]]],
+    form: Callable[[list[Document]], pd.DataFrame],
+) -> dict[int, _Outcome]:
+    """Extract the documents of ``group`` in one call, convert them in one table, and split the
+    table back by file (rows are ordered by source first, so each file's rows are one slice)."""
+    found = form([doc for _, _, doc, _ in group])
+    rel_of = {doc.document_id: task.rel for _, task, doc, _ in group}
+    found = found.assign(source=found["document_id"].map(rel_of))
+    found, parts_rejected = _split(found)
+    table = to_arrow(found, "observations")
+    sources = table.column("source").to_numpy(zero_copy_only=False)
+    starts = {rel: int(i) for rel, i in zip(*np.unique(sources, return_index=True))}
+    rows_of = found.groupby("source", sort=False).indices
+    rejected_of = parts_rejected.groupby("document_id", sort=False).indices if len(parts_rejected) else {}
+    out = {}
+    for i, task, doc, _ in group:
+        rows = rows_of.get(task.rel, np.array([], dtype=np.int64))
+        obs = found.iloc[rows]
+        row = _document_row(doc, task.rel, obs, task.ingested_at, task.version)
+        own = parts_rejected.iloc[rejected_of.get(task.document_id, [])] if len(parts_rejected) else parts_rejected
+        out[i] = _Outcome(row, table.slice(starts.get(task.rel, 0), len(rows)), _part_rejects(task, own))
+    return out
 
 
 def _died(task: _Task, how: str) -> _Outcome:
@@ -389,34 +456,50 @@ class _PoolBroken(Exception):
         self.tasks = tasks
 
 
-def _ordered(submit: Callable[[_Task], Any], tasks: Iterator[_Task], window: int) -> Iterator[_Outcome]:
-    """Outcomes of ``tasks`` in their order, with at most ``window`` submitted and not yet consumed
-    (so memory holds a few results, not the run's)."""
-    flight: deque[tuple[_Task, Any]] = deque()
+# Files sent to a worker at once, at most: enough to share the cost of a frame, an Arrow
+# conversion and a round trip to the worker; few enough to keep every worker busy and memory small.
+BATCH_FILES = 32
+
+
+def _batches(tasks: Iterator[_Task], size: int) -> Iterator[list[_Task]]:
+    batch: list[_Task] = []
     for task in tasks:
+        batch.append(task)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _ordered(submit: Callable[[list[_Task]], Any], batches: Iterator[list[_Task]], window: int) -> Iterator[_Outcome]:
+    """Outcomes of the tasks of ``batches`` in their order, with at most ``window`` batches submitted
+    and not yet consumed (so memory holds a few results, not the run's)."""
+    flight: deque[tuple[list[_Task], Any]] = deque()
+    for batch in batches:
         try:
-            future = submit(task)
+            future = submit(batch)
         except BrokenProcessPool:  # a worker died before its result was asked for
-            raise _PoolBroken([*(t for t, _ in flight), task]) from None
-        flight.append((task, future))
+            raise _PoolBroken([*(t for b, _ in flight for t in b), *batch]) from None
+        flight.append((batch, future))
         if len(flight) >= window:
-            yield _result(flight)
+            yield from _result(flight)
     while flight:
-        yield _result(flight)
+        yield from _result(flight)
 
 
-def _result(flight: deque[tuple[_Task, Any]]) -> _Outcome:
-    task, future = flight[0]
+def _result(flight: deque[tuple[list[_Task], Any]]) -> list[_Outcome]:
+    batch, future = flight[0]
     try:
-        outcome = future.result()
+        outcomes = future.result()
     except BrokenProcessPool:
-        raise _PoolBroken([t for t, _ in flight]) from None
+        raise _PoolBroken([t for b, _ in flight for t in b]) from None
     except Exception as exc:  # a Dask worker lost (KilledWorker) and the like
-        logger.debug("%s failed", task.rel, exc_info=True)
+        logger.debug("%s failed", ", ".join(t.rel for t in batch), exc_info=True)
         flight.popleft()
-        return _died(task, f"the worker reading it failed ({type(exc).__name__}: {exc})")
+        return [_died(task, f"the worker reading it failed ({type(exc).__name__}: {exc})") for task in batch]
     flight.popleft()
-    return outcome
+    return outcomes
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -425,14 +508,14 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _in_pool(tasks: Iterator[_Task], jobs: int) -> Iterator[_Outcome]:
+def _in_pool(batches: Iterator[list[_Task]], jobs: int) -> Iterator[_Outcome]:
     """Outcomes in a pool of ``jobs`` processes. When a worker dies (out of memory, a crash in a
     library), the files then in flight are read again one process each, so only the culprit is lost."""
     context = _pool_context()
     while True:
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
             try:
-                yield from _ordered(lambda t: pool.submit(_work, t), tasks, 4 * jobs)
+                yield from _ordered(lambda b: pool.submit(_work_batch, b), batches, 4 * jobs)
                 return
             except _PoolBroken as broken:
                 suspects = broken.tasks
@@ -444,7 +527,7 @@ def _in_pool(tasks: Iterator[_Task], jobs: int) -> Iterator[_Outcome]:
                     yield _died(task, "the process reading it died (out of memory, or a crash in a reading library)")
 
 
-def _on_dask(tasks: Iterator[_Task], scheduler: str, jobs: int) -> Iterator[_Outcome]:
+def _on_dask(batches: Iterator[list[_Task]], scheduler: str, jobs: int) -> Iterator[_Outcome]:
     """Outcomes computed by the workers of a Dask cluster (``local``: a LocalCluster of ``jobs`` workers).
 
     Workers read the files by their absolute path: on a real cluster the raw
@@ -458,7 +541,7 @@ def _on_dask(tasks: Iterator[_Task], scheduler: str, jobs: int) -> Iterator[_Out
     try:
         with Client(cluster or scheduler) as client:
             window = 4 * max(1, sum(client.nthreads().values()))
-            yield from _ordered(lambda t: client.submit(_work, t, pure=False), tasks, window)
+            yield from _ordered(lambda b: client.submit(_work_batch, b, pure=False), batches, window)
     finally:
         if cluster is not None:
             cluster.close()
@@ -469,13 +552,15 @@ def _on_dask(tasks: Iterator[_Task], scheduler: str, jobs: int) -> Iterator[_Out
 FILES_PER_WORKER = 4
 
 
-def _outcomes(tasks: Iterator[_Task], jobs: int, scheduler: str | None) -> Iterator[_Outcome]:
-    """The outcome of each task, in order: in this process, in a process pool, or on Dask."""
+def _outcomes(tasks: list[_Task], jobs: int, scheduler: str | None) -> Iterator[_Outcome]:
+    """The outcome of each task, in order: in this process, in a process pool, or on Dask. Files
+    go in batches of :data:`BATCH_FILES`, fewer when there are workers, so that each gets several."""
+    if not scheduler and jobs <= 1:
+        return (outcome for batch in _batches(iter(tasks), BATCH_FILES) for outcome in _work_batch(batch))
+    batches = _batches(iter(tasks), max(1, min(BATCH_FILES, -(-len(tasks) // (4 * max(jobs, 1))))))
     if scheduler:
-        return _on_dask(tasks, scheduler, max(jobs, 1))
-    if jobs <= 1:
-        return map(_work, tasks)
-    return _in_pool(tasks, jobs)
+        return _on_dask(batches, scheduler, max(jobs, 1))
+    return _in_pool(batches, jobs)
 
 
 def default_jobs() -> int:
@@ -553,7 +638,7 @@ def _ingest_into(
         plan.append((rel, _Task(str(path.resolve()), rel, doc_id, ingested_at, version, limits())))
     by_province: Counter[str | None] = Counter()
     tasks = [t for _, t in plan if t is not None]
-    outcomes = _outcomes(iter(tasks), min(jobs, len(tasks) // FILES_PER_WORKER) if not scheduler else jobs, scheduler)
+    outcomes = _outcomes(tasks, min(jobs, len(tasks) // FILES_PER_WORKER) if not scheduler else jobs, scheduler)
     show = progress and sys.stderr.isatty()
     with run.writer("observations") as writer, contextlib.closing(_Closable(outcomes)):
         batch = _Batch(writer)

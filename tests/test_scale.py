@@ -72,6 +72,38 @@ def test_a_dask_local_cluster_of_two_workers_writes_the_same_bytes(raw, tmp_path
     assert _files(tmp_path / "dask") == one_process
 
 
+def test_files_extracted_in_batches_write_the_same_bytes_as_one_at_a_time(raw, tmp_path, one_process, monkeypatch):
+    monkeypatch.setattr(ingest_module, "BATCH_FILES", 5)  # batches of 5, 5 and 4 files, one with the broken docx
+    ingest(raw, tmp_path / "batched", progress=False, jobs=1)
+    assert _files(tmp_path / "batched") == one_process
+    monkeypatch.setattr(ingest_module, "BATCH_EXTRACTORS", {})  # every file on its own
+    ingest(raw, tmp_path / "alone", progress=False, jobs=1)
+    assert _files(tmp_path / "alone") == one_process
+
+
+def test_a_batch_that_fails_is_read_file_by_file_so_only_the_culprit_is_rejected(raw, tmp_path, monkeypatch):
+    from cds_analysis.rules.extract import extract_documents
+
+    sizes = []
+
+    def fails_on_ba_to(docs):
+        sizes.append(len(docs))
+        if any("Ba Tơ" in d.text for d in docs):
+            raise ValueError("cannot read this one")
+        return extract_documents(docs)
+
+    def extract_one(doc):
+        return fails_on_ba_to([doc])
+
+    monkeypatch.setattr(ingest_module, "BATCH_FILES", 6)
+    monkeypatch.setitem(ingest_module.FORMATS, ".txt", (ingest_module.read_document, extract_one))
+    monkeypatch.setitem(ingest_module.BATCH_EXTRACTORS, extract_one, fails_on_ba_to)
+    result = ingest(raw, tmp_path / "out", progress=False, jobs=1)
+    failed = sorted(r.path for r in result.rejects if "cannot read this one" in r.reason)
+    assert failed == [f"bao_cao_{i:02d}.txt" for i in range(12) if DISTRICTS[i % 6] == "Ba Tơ"]
+    assert result.documents_read == 13 - len(failed) and max(sizes) == 6
+
+
 def test_the_observations_dataset_is_partitioned_by_province_and_year_as_strings(raw, tmp_path):
     ingest(raw, tmp_path / "out", progress=False)
     folders = sorted(
