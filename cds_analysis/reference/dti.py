@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference.gazetteer import province_table
-from cds_analysis.reference.schemas import DTI
+from cds_analysis.reference.schemas import DTI, NEW_MAP, OLD_MAP
 from cds_analysis.reference.sourced import SourcedCsv
 
 __all__ = ["DTI_CSV", "MAPS", "load_dti", "merged_province_scores"]
@@ -111,7 +111,7 @@ def merged_province_scores(dti: pd.DataFrame, units: pd.DataFrame | None = None)
 def _provinces(era: str, units: pd.DataFrame | None) -> pd.DataFrame:
     """The provinces of one map: from ``units`` when given, else the gazetteer."""
     if units is None:
-        return province_table(era)
+        return province_table(OLD_MAP if era == "pre2025" else NEW_MAP)
     level = units["level"].eq("province")
     reform = pd.Timestamp("2025-07-01")
     before = ~(pd.to_datetime(units["valid_from"]) >= reform)
