@@ -62,6 +62,21 @@ def test_a_commune_figure_after_the_reform_lands_on_the_new_commune_of_that_name
     assert (fact["current_commune"], fact["current_commune_code"]) == ("xã Thiệu Trung", "15835")
 
 
+def test_a_2026_commune_figure_is_on_the_new_commune_with_its_plain_code(tmp_path):
+    path = tmp_path / "thieu-trung-2026.txt"
+    path.write_text(
+        "Thôn thông minh ở xã Thiệu Trung\n"
+        "Thanh Hóa, ngày 5/4/2026\n"
+        "Quý I/2026, xã Thiệu Trung đã lắp đặt 20 camera an ninh tại thôn Phủ Lý Bắc.\n",
+        encoding="utf-8",
+    )
+    fact = extract_file(path).iloc[0]
+    assert (fact["value"], fact["period_label"]) == (20, "2026-Q1")
+    assert (fact["commune"], fact["commune_code"], fact["province_code"]) == ("xã Thiệu Trung", "15835", "38")
+    assert fact["map"] == fact["figure_map"] == gz.NEW_MAP
+    assert (fact["current_commune_code"], fact["current_province_code"]) == ("15835", "38")
+
+
 def test_the_period_decides_the_map_and_the_document_date_caps_it():
     old_commune = {"province": "Thanh Hóa", "province_code": "38", "district": "huyện Thiệu Hóa",
                    "district_code": "398", "commune": "xã Thiệu Trung", "commune_code": "15841",

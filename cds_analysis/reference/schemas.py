@@ -331,6 +331,7 @@ DTI = pa.schema(
         _f("year", _I, "DTI year (the assessment of that year, published the next).", False),
         _f("provinces", _S, "Map of the ranking: pre2025 (63 provinces), post2025 (34) or national.", False),
         _f("province_code", _S, "Code of the province on that map (null for national figures and means)."),
+        _map_field("province_code (null for national figures and means)"),
         _f("province", _S, "Province name as in the gazetteer (null for national figures and means)."),
         _f(
             "metric",

@@ -435,6 +435,11 @@ def unit_observations(
     return rows.sort_values(["period_end", "period_start", "observation_id"], na_position="first")
 
 
+def _map_or_none(value: object) -> str | None:
+    """A row's ``map``, None where it is missing (null, NaN)."""
+    return None if pd.isna(value) else str(value)
+
+
 def _ids(progress: pd.DataFrame) -> pd.Series:
     """Observation ids of the ';'-separated trail, one per row, indexed like ``progress``."""
     return progress["observation_ids"].dropna().astype(str).str.split(";").explode().str.strip().loc[lambda s: s != ""]
@@ -648,7 +653,9 @@ def evidence_table(progress: pd.DataFrame, observations: pd.DataFrame) -> pd.Dat
         pd.DataFrame({"observation_id": trail.to_numpy(), "unit_name": valued.loc[trail.index, "unit_name"].to_numpy()})
     ]
     links += [
-        unit_observations(observations, str(row.unit_code), str(row.indicator), str(row.admin_level), row.map)[
+        unit_observations(
+            observations, str(row.unit_code), str(row.indicator), str(row.admin_level), _map_or_none(row.map)
+        )[
             ["observation_id"]
         ].assign(unit_name=str(row.unit_name))
         for row in valued.itertuples()
