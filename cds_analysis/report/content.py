@@ -31,7 +31,7 @@ from cds_analysis.analysis.progress import progress as compute_progress
 from cds_analysis.config import PACKAGE_DATA, PROCESSED_DIR, RAW_DIR
 from cds_analysis.errors import ReportError
 from cds_analysis.lang.periods import Period, human_label, parse_period
-from cds_analysis.reference.gazetteer import NEW_MAP, OLD_MAP, map_on, resolve
+from cds_analysis.reference.gazetteer import NEW_MAP, OLD_MAP, map_on, resolve, successor_province
 from cds_analysis.reference.indicators import load_indicators
 from cds_analysis.reference.targets import TARGET_YEAR
 from cds_analysis.report import labels, plots
@@ -264,12 +264,17 @@ class _Inputs:
     def province_codes(self) -> pd.Series:
         """The province of each observation on the period's map (null where its units are not on that map).
 
-        On the 2025 map every unit has one: its ``current_province_code``.
+        The codes an observation names are on its ``map`` (the old map where
+        null, as the gazetteer reads a code); on the 2025 map every unit has
+        a province, its own or its old province's successor.
         """
         obs = self.observations
-        if self.map == NEW_MAP:
-            return obs["current_province_code"]
-        return obs["province_code"].where(obs["map"].eq(OLD_MAP))
+        named = obs["map"].astype(object).where(obs["map"].notna(), OLD_MAP)
+        if self.map == OLD_MAP:
+            return obs["province_code"].where(named.eq(OLD_MAP))
+        pairs = pd.MultiIndex.from_arrays([obs["province_code"], named])
+        new = {(code, m): successor_province(code, m) for code, m in pairs.unique() if isinstance(code, str)}
+        return pd.Series([new.get(pair) for pair in pairs], index=obs.index, dtype=object)
 
 
 def _check_horizon(horizon: object) -> int:
