@@ -484,7 +484,10 @@ def test_old_provinces_roll_up_into_their_successor():
         observation("online_dossier_rate", 80, "province", "2023-H1", "62", numerator=800, denominator=1000),
     ]
     new = run(rows, level="province", map_=NEW_MAP)
-    assert set(zip(new["unit_code"], new["map"], new["province_map"])) == {("51", NEW_MAP, NEW_MAP), ("38", NEW_MAP, NEW_MAP)}
+    assert set(zip(new["unit_code"], new["map"], new["province_map"])) == {
+        ("51", NEW_MAP, NEW_MAP),
+        ("38", NEW_MAP, NEW_MAP),
+    }
     teams = row(new, "51", "community_tech_teams", "commune")
     assert (teams["latest_value"], teams["n_units_reported"], teams["n_units_total"]) == (20, 2, 6)
     rate = row(new, "51", "online_dossier_rate", "province")

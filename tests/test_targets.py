@@ -332,7 +332,10 @@ def test_a_count_target_is_a_total_for_its_scope_unit():
     targets = pd.DataFrame([_target("TH", "communes_completed_dx", "commune", 300, scope="38", source="969/QĐ-UBND")])
     rows = pd.concat(
         [
-            _rows(("communes_completed_dx", "commune", "38", "38", None), ("communes_completed_dx", "commune", "394", "38", "394")),
+            _rows(
+                ("communes_completed_dx", "commune", "38", "38", None),
+                ("communes_completed_dx", "commune", "394", "38", "394"),
+            ),
             _rows(("communes_completed_dx", "commune", "38", "38", None), map_=NEW_MAP),  # the new Thanh Hóa
         ]
     ).assign(plan_province_code=["38", "38", "38"])

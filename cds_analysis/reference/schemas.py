@@ -200,7 +200,12 @@ TARGETS = pa.schema(
         _f("target_id", _S, "Stable id of the target.", False),
         _f("indicator", _S, "Catalogue code the target applies to.", False),
         _f("admin_level", _S, "Tier the target applies to: national, province, district, commune.", False),
-        _f("scope", _S, "'national' or the code of the unit whose plan sets it (a province's, or a report's unit).", False),
+        _f(
+            "scope",
+            _S,
+            "'national' or the code of the unit whose plan sets it (a province's, or a report's unit).",
+            False,
+        ),
         _map_field("the scope's code (null for 'national')"),
         _f("scope_name", _S, "'Toàn quốc' or the province name."),
         _f("comparator", _S, "'>=', '>', '<=', 'top_n'.", False),

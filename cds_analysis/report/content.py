@@ -578,7 +578,17 @@ def scorecard(data: ReportData) -> pd.DataFrame:
                 "value": row["latest_value"],
             }
         )
-    columns = ["Mã đơn vị", "Bản đồ", "Đơn vị", "Mã chỉ tiêu", "Chỉ tiêu", "Indicator (EN)", "Giá trị", "Kỳ", "Tuổi số liệu"]
+    columns = [
+        "Mã đơn vị",
+        "Bản đồ",
+        "Đơn vị",
+        "Mã chỉ tiêu",
+        "Chỉ tiêu",
+        "Indicator (EN)",
+        "Giá trị",
+        "Kỳ",
+        "Tuổi số liệu",
+    ]
     columns += ["Mục tiêu"]
     columns += [
         "Văn bản mục tiêu",

@@ -655,9 +655,7 @@ def evidence_table(progress: pd.DataFrame, observations: pd.DataFrame) -> pd.Dat
     links += [
         unit_observations(
             observations, str(row.unit_code), str(row.indicator), str(row.admin_level), _map_or_none(row.map)
-        )[
-            ["observation_id"]
-        ].assign(unit_name=str(row.unit_name))
+        )[["observation_id"]].assign(unit_name=str(row.unit_name))
         for row in valued.itertuples()
     ]
     table = pd.concat(links, ignore_index=True).drop_duplicates().merge(observations, on="observation_id", how="inner")

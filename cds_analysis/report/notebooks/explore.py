@@ -92,9 +92,7 @@ from cds_analysis.reference import gazetteer
 gazetteer.load_units().groupby(["map", "level"]).size()
 
 # %%
-observations[
-    ["place", "province", "province_code", "map", "period_label", "figure_map", "current_province", "current_province_code"]
-]
+observations[["province", "province_code", "map", "period_label", "figure_map", "current_province_code"]]
 
 # %%
 old = gazetteer.resolve(province, map=gazetteer.OLD_MAP)
