@@ -639,7 +639,8 @@ def _current(
 ) -> tuple[str | None, str | None, str | None, str | None]:
     """(province name, province code, commune label, commune code) on the 2025 map of the units named on ``map``."""
     g = _index()
-    named = next((g.by_code[c, map] for c in (commune, district, province) if (c, map) in g.by_code), None)
+    keys = [(code, map) for code in (commune, district, province) if code is not None and map is not None]
+    named = next((g.by_code[key] for key in keys if key in g.by_code), None)
     if named is None:
         return None, None, None, None
     new_province = _new_province(named)

@@ -437,7 +437,7 @@ def unit_observations(
 
 def _map_or_none(value: object) -> str | None:
     """A row's ``map``, None where it is missing (null, NaN)."""
-    return None if pd.isna(value) else str(value)
+    return value if isinstance(value, str) else None
 
 
 def _ids(progress: pd.DataFrame) -> pd.Series:
@@ -451,7 +451,7 @@ def _trajectory_points(
     """Points of a trajectory (end, value, period, observed): the unit's own reports, and the
     values progress gives at each ``as_of`` in ``rows`` (rolled up where the unit did not report).
     """
-    maps = rows["map"].dropna().unique() if "map" in rows else ()
+    maps = list(rows["map"].dropna().unique()) if "map" in rows else []
     own = unit_observations(observations, unit_code, indicator, tier, maps[0] if len(maps) == 1 else None)
     own = own.dropna(subset=["period_end"])
     points = [
