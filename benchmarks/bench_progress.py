@@ -176,6 +176,7 @@ def synthetic_observations(units: pd.DataFrame, n_rows: int, seed: int = 0, dupl
             "province_code": decoded(commune, province_codes),
             "district_code": decoded(commune, district_codes),
             "commune_code": decoded(commune, commune_codes),
+            "map": decoded(np.zeros(n, int), ["2008–2025"]),  # communes of the old map
             "source": decoded(commune, [f"bao-cao-{i}.xlsx" for i in range(n_communes)]),
             "qualifier": decoded(np.zeros(n, int), ["exact"]),
             "evidence": decoded(np.zeros(n, int), ["(synthetic)"]),
@@ -271,7 +272,7 @@ def measured(step: Callable[[], object]) -> tuple[float, float]:
     return seconds, peak
 
 
-def run_one(n_rows: int, level: str, provinces: str, duplicates: float) -> None:
+def run_one(n_rows: int, level: str, map_: str, duplicates: float) -> None:
     import duckdb
     import pyarrow.parquet as pq
 
@@ -288,7 +289,7 @@ def run_one(n_rows: int, level: str, provinces: str, duplicates: float) -> None:
             targets=targets,
             as_of="2023-Q4",
             level=level,
-            provinces=provinces,
+            map=map_,
             units=units,
             indicators=indicators,
         )
@@ -322,7 +323,7 @@ def run_one(n_rows: int, level: str, provinces: str, duplicates: float) -> None:
     choice = measured(step)
     del step
     print(
-        f"{len(obs):>11,} rows  {level:<8} {provinces:<8} progress in memory: first {first[0]:5.2f} s, "
+        f"{len(obs):>11,} rows  {level:<8} {map_:<9} progress in memory: first {first[0]:5.2f} s, "
         f"second {second[0]:5.2f} s, peak RSS {second[1]:6.0f} MB (input alone {before:6.0f} MB)\n"
         f"{'':>11}       engine latest value per commune × indicator, with trend and ids: {latest[0]:5.2f} s "
         f"({latest[1]:6.0f} MB); of which the choice by the rule of {n_kept:,} figures {choice[0]:5.2f} s",
@@ -371,6 +372,7 @@ def synthetic_targets() -> pd.DataFrame:
             indicator=f"ind_{i:02d}",
             admin_level=tier,
             scope="national",
+            map=None,
             scope_name="Toàn quốc",
             comparator="top_n" if rule == "none" else ">=",
             target_value=10.0 if rule == "none" else 80.0,
@@ -392,7 +394,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="*", default=[200_000])
     parser.add_argument("--level", nargs="*", default=["province"])
-    parser.add_argument("--provinces", default="pre2025")
+    parser.add_argument("--map", default="2008–2025", help="map of the provinces: '2008–2025' (63) or '2025' (34)")
     parser.add_argument(
         "--reuse-memory",
         action="store_true",
@@ -402,7 +404,7 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_one(args.rows[0], args.level[0], args.provinces, args.duplicates)
+        run_one(args.rows[0], args.level[0], args.map, args.duplicates)
         return
     env = dict(os.environ)
     if args.reuse_memory:
@@ -418,8 +420,8 @@ def main() -> None:
                     str(rows),
                     "--level",
                     level,
-                    "--provinces",
-                    args.provinces,
+                    "--map",
+                    args.map,
                     "--duplicates",
                     str(args.duplicates),
                 ],

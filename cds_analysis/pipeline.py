@@ -294,12 +294,13 @@ def _most_frequent(pairs: list[tuple[object, object]]) -> tuple[str | None, str 
 
 def _document_row(doc: Document, rel: str, obs: pd.DataFrame, ingested_at: pd.Timestamp, version: str) -> dict:
     """The documents row of a freshly read file; its place is the one most of its facts name."""
-    cols = {c: obs[c].tolist() for c in ("char_start", "province", "province_code", "district", "district_code")}
+    cols = {c: obs[c].tolist() for c in ("char_start", "province", "province_code", "district", "district_code", "map")}
     order = sorted(range(len(obs)), key=cols["char_start"].__getitem__)  # text order, for ties
     province, province_code = _most_frequent([(cols["province"][i], cols["province_code"][i]) for i in order])
     district, district_code = _most_frequent(
         [(cols["district"][i], cols["district_code"][i]) for i in order if province in (None, cols["province"][i])]
     )
+    map_ = next((cols["map"][i] for i in order if province_code and cols["province_code"][i] == province_code), None)
     return {
         "document_id": doc.document_id,
         "path": rel,
@@ -310,6 +311,7 @@ def _document_row(doc: Document, rel: str, obs: pd.DataFrame, ingested_at: pd.Ti
         "province_code": province_code,
         "district": district,
         "district_code": district_code,
+        "map": map_,
         "n_chars": len(doc.text),
         "n_observations": len(obs),
         "extractor_version": version,

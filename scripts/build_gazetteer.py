@@ -13,11 +13,11 @@ What it takes from vietnamadminunits (its data/dataset.db and data/converter_202
   which old commune went whole into which new one (communes split between
   several new ones get no successor).
 
-Every row says which map it belongs to (``map``: '2008–2025' or '2025') and
-carries its statistics-office code as published (``gso_code``). Post-2025
-codes reuse pre-2025 numbers for other units ('91' was Kiên Giang and is now
-An Giang), so the table's key ``code`` is the published code on the old map
-and '<published code>@2025' on the new one (``gazetteer.unit_key``).
+Every row carries its statistics-office code as published (``code``) and says
+which map it belongs to (``map``: '2008–2025' or '2025'). Post-2025 codes
+reuse pre-2025 numbers for other units ('91' was Kiên Giang and is now An
+Giang), so a unit is (code, map): a parent code is on its child's map, a
+successor code on the 2025 map.
 
 Type and name come from the full name ('Thị trấn Ngọc Lặc' → thị trấn /
 Ngọc Lặc): the source's type column disagrees with its own full names in a
@@ -40,14 +40,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cds_analysis.lang.text import normalize  # noqa: E402
-from cds_analysis.reference.schemas import schema  # noqa: E402
+from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, schema  # noqa: E402
 
 OUT = ROOT / "cds_analysis" / "reference" / "data" / "units.csv.gz"
 PACKAGE = "vietnamadminunits"
 LAST_OLD_DAY = "2025-06-30"
 FIRST_NEW_DAY = "2025-07-01"
-NEW_SUFFIX = "@2025"
-OLD_MAP, NEW_MAP = "2008–2025", "2025"  # the gazetteer's OLD_MAP / NEW_MAP
 TYPES = ["thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu"]
 _TYPE_PREFIX = re.compile(rf"^({'|'.join(TYPES)})\s+(.+)$", re.IGNORECASE)
 
@@ -124,10 +122,9 @@ def build() -> pd.DataFrame:
         ],
         ignore_index=True,
     )
-    old["gso_code"] = old["code"]
     old["map"] = OLD_MAP
     # Old codes have 2 (province), 3 (district) or 5 (commune) digits, so one map serves all levels.
-    old["successor_code"] = old["code"].map(successors(legacy, new, converter)) + NEW_SUFFIX
+    old["successor_code"] = old["code"].map(successors(legacy, new, converter))
     old["valid_from"] = None
     old["valid_to"] = LAST_OLD_DAY
     old["source"] = (
@@ -142,16 +139,13 @@ def build() -> pd.DataFrame:
         ],
         ignore_index=True,
     )
-    post["gso_code"] = post["code"]
     post["map"] = NEW_MAP
-    post["code"] = post["code"] + NEW_SUFFIX
-    post["parent_code"] = post["parent_code"] + NEW_SUFFIX
     post["successor_code"] = None
     post["valid_from"] = FIRST_NEW_DAY
     post["valid_to"] = None
     post["source"] = (
         f"{PACKAGE} {version} (MIT), admin_units: GSO codes of the 34 provinces of Resolution "
-        f"202/2025/QH15 (2025-06-12) and their communes, from {FIRST_NEW_DAY}; code = official code + '{NEW_SUFFIX}'"
+        f"202/2025/QH15 (2025-06-12) and their communes, from {FIRST_NEW_DAY}"
     )
 
     units = pd.concat([old, post], ignore_index=True)[schema("units").names]
@@ -162,15 +156,20 @@ def build() -> pd.DataFrame:
 def check(units: pd.DataFrame) -> None:
     """Fail loudly before writing a table the gazetteer would misread."""
     problems = []
-    if units["code"].duplicated().any():
-        problems.append(f"duplicate codes: {units.loc[units['code'].duplicated(), 'code'].tolist()[:5]}")
-    known = set(units["code"])
-    orphans = units["parent_code"].dropna()[~units["parent_code"].dropna().isin(known)]
+    key = units[["code", "map"]]
+    if key.duplicated().any():
+        problems.append(f"duplicate (code, map): {key[key.duplicated()].values.tolist()[:5]}")
+    if not units["code"].str.fullmatch(r"\d+").all():
+        problems.append("codes that are not strings of digits")
+    known = set(zip(units["code"], units["map"]))
+    parents = units[units["parent_code"].notna()]
+    orphans = parents[[key not in known for key in zip(parents["parent_code"], parents["map"])]]
     if len(orphans):
-        problems.append(f"parent codes not in the table: {orphans.tolist()[:5]}")
-    dangling = units["successor_code"].dropna()[~units["successor_code"].dropna().isin(known)]
+        problems.append(f"parent codes not on their unit's map: {orphans['parent_code'].tolist()[:5]}")
+    successor_codes = units["successor_code"].dropna()
+    dangling = successor_codes[[(code, NEW_MAP) not in known for code in successor_codes]]
     if len(dangling):
-        problems.append(f"successor codes not in the table: {dangling.tolist()[:5]}")
+        problems.append(f"successor codes not on the 2025 map: {dangling.tolist()[:5]}")
     old_provinces = units[(units["level"] == "province") & units["valid_to"].notna()]
     new_provinces = units[(units["level"] == "province") & units["valid_from"].notna()]
     if len(old_provinces) != 63 or len(new_provinces) != 34:

@@ -73,6 +73,17 @@ def test_collective_communes_are_not_their_district(observations):
     assert found["admin_level"].tolist() == ["district"]
 
 
+def test_the_same_code_on_the_two_maps_is_two_units(observations):
+    """A code of the old map and the same number on the 2025 map are two units: their figures never conflict."""
+    article = observations[observations["source"] == "bai_bao.txt"]
+    other_map = article.assign(map="2025" if article["map"].iat[0] != "2025" else "2008–2025", source="khac.txt")
+    other_map = other_map.assign(value=other_map["value"] + 10)
+    assert conflicts(pd.concat([article, other_map], ignore_index=True)).empty
+    same_map = other_map.assign(map=article["map"])
+    found = conflicts(pd.concat([article, same_map], ignore_index=True))
+    assert len(found) and found["map"].eq(article["map"].iat[0]).all()
+
+
 @pytest.mark.parametrize(
     "a, qa, b, qb, agree",
     [

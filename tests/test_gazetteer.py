@@ -145,19 +145,32 @@ def test_codes_resolve_to_their_unit():
     assert gz.resolve("51").name == "Quảng Ngãi"
     assert gz.resolve("522", level="district").label == "thành phố Quảng Ngãi"
     assert gz.resolve("522", level="province") is None
-    assert gz.resolve("48@2025", on=AFTER).name == "Đà Nẵng"
-    assert gz.resolve("48@2025") is None  # not valid before the merger
-    assert gz.resolve("48", map=gz.NEW_MAP).code == "48@2025"  # a published code and its map
+    assert gz.resolve("48", map=gz.NEW_MAP).code == "48"  # a published code and its map
     assert gz.resolve("49", map=gz.NEW_MAP) is None  # Quảng Nam's code is on the old map only
     assert gz.resolve("48", on=AFTER).name == "Đà Nẵng"
+    assert "@" not in repr(gz.resolve("48", on=AFTER))
+
+
+def test_a_plain_code_is_read_on_the_map_of_its_date():
+    """'52' is Bình Định until 30 June 2025 and Gia Lai from 1 July 2025: the map (or date) says which."""
+    old, new = gz.resolve("52", on=date(2023, 12, 31)), gz.resolve("52", on=date(2026, 3, 31))
+    assert (old.name, old.code, old.map) == ("Bình Định", "52", gz.OLD_MAP)
+    assert (new.name, new.code, new.map) == ("Gia Lai", "52", gz.NEW_MAP)
+    assert gz.resolve("52") == old and gz.resolve("52", map=gz.NEW_MAP) == new
+    assert old.successor_code == "52" and gz.successor_province("52") == "52"  # Bình Định went into Gia Lai
+    assert gz.successor_province("64") == "52"  # so did the old Gia Lai
+    commune = gz.resolve("xã Ia Grai", level="commune", province=new, map=gz.NEW_MAP)  # inside the new '52'
+    assert (commune.province_code, commune.map) == ("52", gz.NEW_MAP)
+    with pytest.raises(ValueError, match="unknown province"):
+        gz.resolve("xã Ia Grai", province=new)  # the new Gia Lai as context of a lookup on the old map
 
 
 def test_names_resolve_on_either_map():
     old, new = gz.resolve("Quảng Nam", map=gz.OLD_MAP), gz.resolve("Đà Nẵng", map=gz.NEW_MAP)
-    assert (old.map, old.gso_code, old.code) == (gz.OLD_MAP, "49", "49")
-    assert (new.map, new.gso_code, new.code) == (gz.NEW_MAP, "48", "48@2025")
-    assert gz.resolve("xã Thiệu Trung", map=gz.NEW_MAP).gso_code == "15835"
-    assert gz.resolve("xã Thiệu Trung", map=gz.OLD_MAP).gso_code == "15841"
+    assert (old.map, old.code) == (gz.OLD_MAP, "49")
+    assert (new.map, new.code) == (gz.NEW_MAP, "48")
+    assert gz.resolve("xã Thiệu Trung", map=gz.NEW_MAP).code == "15835"
+    assert gz.resolve("xã Thiệu Trung", map=gz.OLD_MAP).code == "15841"
     with pytest.raises(ValueError, match="map must be"):
         gz.resolve("Đà Nẵng", map="2026")
     with pytest.raises(ValueError, match="not on the 2025 map"):
@@ -170,15 +183,13 @@ def test_mentions_and_places_on_the_new_map():
     found = [(m.unit.label, m.unit.province_name) for m in gz.find_mentions(text, map=gz.NEW_MAP)]
     assert found == [("phường Rạch Giá", "An Giang"), ("xã Bắc Hà", "Lào Cai")]
     ref = gz.parse_place("các xã, phường tỉnh Lào Cai", map=gz.NEW_MAP)
-    assert (ref.unit.code, ref.level, ref.collective) == ("15@2025", "commune", True)
+    assert (ref.unit.code, ref.unit.map, ref.level, ref.collective) == ("15", gz.NEW_MAP, "commune", True)
 
 
-def test_unit_key_and_map_on():
-    assert gz.unit_key("91", gz.NEW_MAP) == gz.unit_key("91@2025", gz.NEW_MAP) == "91@2025"
-    assert gz.unit_key("91", gz.OLD_MAP) == "91"
+def test_map_on():
     assert gz.map_on(date(2025, 6, 30)) == gz.OLD_MAP and gz.map_on(AFTER) == gz.NEW_MAP
     with pytest.raises(ValueError, match="map must be"):
-        gz.unit_key("91", "post2025")
+        gz.successor_province("91", "post2025")
 
 
 def test_unit_spells_out_its_parents():
@@ -188,7 +199,7 @@ def test_unit_spells_out_its_parents():
     assert unit.valid_to == date(2025, 6, 30) and unit.valid_from is None
     province = gz.resolve("tỉnh Quảng Ngãi")
     assert province.parent_code is None and province.district_code is None
-    assert province.successor_code == "51@2025"
+    assert province.successor_code == "51"  # on the 2025 map
 
 
 MERGED = [  # pre-2025 province → province it went into on 1 July 2025 (samples/README.md)
@@ -208,18 +219,19 @@ MERGED = [  # pre-2025 province → province it went into on 1 July 2025 (sample
 @pytest.mark.parametrize("old, new", MERGED)
 def test_old_provinces_map_to_new(old, new):
     old_unit, new_unit = gz.resolve(old), gz.resolve(new, on=AFTER)
-    assert gz.successor_province(old_unit.code) == new_unit.code
+    assert gz.successor_province(old_unit.code, old_unit.map) == new_unit.code
     assert gz.resolve(old, level="province", on=AFTER) is None  # 'Sóc Trăng' is now a ward's name
 
 
 def test_new_codes_do_not_collide_with_old_ones():
-    assert gz.successor_province("49") == "48@2025"
-    assert gz.resolve("Kiên Giang").code == "91"
-    assert gz.resolve("An Giang", on=AFTER).code == "91@2025"  # new An Giang took Kiên Giang's number
-    assert gz.official_code("91@2025") == gz.official_code("91") == "91"
-    assert gz.successor_province("513") == "48@2025"  # any old unit: its province's successor
-    assert gz.successor_province("48@2025") == "48@2025"  # already on the 2025 map
-    assert gz.successor_province(gz.resolve("phường Rạch Giá", map=gz.NEW_MAP).code) == "91@2025"
+    assert gz.successor_province("49") == "48"
+    kien_giang, an_giang = gz.resolve("Kiên Giang"), gz.resolve("An Giang", on=AFTER)
+    assert (kien_giang.code, an_giang.code) == ("91", "91")  # new An Giang took Kiên Giang's number…
+    assert (kien_giang.map, an_giang.map) == (gz.OLD_MAP, gz.NEW_MAP)  # …on the other map
+    assert gz.resolve("91").name == "Kiên Giang" and gz.resolve("91", map=gz.NEW_MAP).name == "An Giang"
+    assert gz.successor_province("513") == "48"  # any old unit: its province's successor
+    assert gz.successor_province("48", gz.NEW_MAP) == "48"  # already on the 2025 map
+    assert gz.successor_province(gz.resolve("phường Rạch Giá", map=gz.NEW_MAP).code, gz.NEW_MAP) == "91"
     with pytest.raises(KeyError, match="unknown unit code"):
         gz.successor_province("999")
 
@@ -227,7 +239,7 @@ def test_new_codes_do_not_collide_with_old_ones():
 def test_eras():
     assert gz.resolve("huyện Thăng Bình", on=AFTER) is None  # no districts after the merger
     assert gz.resolve("phường Rạch Giá", on=AFTER).province_name == "An Giang"
-    assert gz.resolve("TP.HCM", on=AFTER).code == "79@2025"
+    assert gz.resolve("TP.HCM", on=AFTER).code == "79"
     assert gz.resolve("Quảng Nam", on=date(2023, 5, 30)).code == "49"
 
 
@@ -238,25 +250,29 @@ def test_counts_by_level_and_era():
     assert len(before) + len(after) == len(units)
     assert before["level"].value_counts().to_dict() == {"commune": 10035, "district": 696, "province": 63}
     assert after["level"].value_counts().to_dict() == {"commune": 3321, "province": 34}
-    assert len(gz.province_table("pre2025")) == 63 and len(gz.province_table("post2025")) == 34
-    assert gz.province_table(gz.NEW_MAP).equals(gz.province_table("post2025"))
-    assert set(gz.province_table("pre2025")["successor_code"]) == set(gz.province_table("post2025")["code"])
+    assert len(gz.province_table(gz.OLD_MAP)) == 63 and len(gz.province_table(gz.NEW_MAP)) == 34
+    assert gz.province_table().equals(gz.province_table(gz.OLD_MAP))
+    assert set(gz.province_table(gz.OLD_MAP)["successor_code"]) == set(gz.province_table(gz.NEW_MAP)["code"])
     with pytest.raises(ValueError):
-        gz.province_table("2024")
+        gz.province_table("post2025")
 
 
 def test_table_follows_the_schema_with_string_codes():
     units = gz.load_units()
     assert list(units.columns) == schema("units").names
-    assert units["code"].is_unique
+    assert not units[["code", "map"]].duplicated().any()  # a unit is (code, map)…
+    assert units["code"].duplicated().any()  # …since the 2025 list reuses old numbers
     assert units["map"].value_counts().to_dict() == {gz.OLD_MAP: 10035 + 696 + 63, gz.NEW_MAP: 3321 + 34}
-    keys = [gz.unit_key(c, m) for c, m in zip(units["gso_code"], units["map"])]
-    assert keys == units["code"].tolist()  # one rule joins a published code and its map to the key
-    assert units.groupby("map")["gso_code"].apply(lambda c: c.is_unique).all()
     level_digits = {"province": 2, "district": 3, "commune": 5}
     for level, digits in level_digits.items():
-        codes = units.loc[units["level"] == level, "code"]
-        assert codes.str.fullmatch(rf"\d{{{digits}}}(@2025)?").all(), level
+        for column in ("code", "parent_code", "successor_code"):
+            codes = units.loc[units["level"] == level, column].dropna()
+            assert codes.str.fullmatch(r"\d+").all(), (level, column)  # plain published codes
+        assert units.loc[units["level"] == level, "code"].str.fullmatch(rf"\d{{{digits}}}").all(), level
+    keys = set(zip(units["code"], units["map"]))
+    parents = units[units["parent_code"].notna()]
+    assert all((code, m) in keys for code, m in zip(parents["parent_code"], parents["map"]))  # parents on one map
+    assert all((code, gz.NEW_MAP) in keys for code in units["successor_code"].dropna())  # successors on the new one
     assert {"01", "02", "00001"} <= set(units["code"])
     assert units["source"].str.contains("vietnamadminunits").all()
     assert all(normalize(name) == name for name in units["name"])  # the name index relies on it

@@ -122,7 +122,9 @@ def _clean(nb: nbformat.NotebookNode) -> None:
 def test_province_report_writes_notebook_html_figures_pdf_and_xlsx(rendered):
     result = rendered["province_report"]
     out = result.directory
-    assert out.name == "51" and result.notebook == out / "report.ipynb" and result.html == out / "report.html"
+    assert (
+        out.name == "51-quang-ngai" and result.notebook == out / "report.ipynb" and result.html == out / "report.html"
+    )
     # no bar chart: every indicator has one district with a value; one trajectory panel (the province's 55% → 70%)
     assert {p.name for p in result.figures} == {"1_heatmap.png", "3_trajectories.png"}
     assert result.pdf == out / "report.pdf" and result.xlsx == out / "tables.xlsx"

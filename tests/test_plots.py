@@ -23,7 +23,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from cds_analysis.reference.schemas import schema
+from cds_analysis.reference.schemas import OLD_MAP, schema
 from cds_analysis.report import plots
 
 D = dt.date
@@ -63,6 +63,7 @@ def _observation(oid: str, district: str, indicator: str, value: float, period: 
         **province,
         "district": name,
         "district_code": district,
+        "map": OLD_MAP,
         "evidence": evidence,
         "char_start": 0,
         "char_end": len(evidence),
@@ -218,6 +219,7 @@ def _progress(
     name, province = DISTRICTS[code]
     return {
         "unit_code": code,
+        "map": OLD_MAP,
         "unit_name": name,
         "admin_level": "district",
         **province,
@@ -464,7 +466,7 @@ def test_values_are_written_the_vietnamese_way():
 
 
 def test_names_of_files_and_directories_are_safe():
-    assert plots.safe_name("51") == "51" and plots.safe_name("51@2025") == "51_2025"
+    assert plots.safe_name("51") == "51" and plots.safe_name("52-gia lai") == "52-gia_lai"
     assert (
         plots.safe_name("../../etc") == "etc"
         and plots.safe_name("2_bars_e_documents_rate_commune") == "2_bars_e_documents_rate_commune"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from cds_analysis.analysis.progress import STATUSES, period_end_of, progress
-from cds_analysis.reference.schemas import PROGRESS
+from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, PROGRESS
 from cds_analysis.reference.targets import targets_from_reports
 
 OLD_END, NEW_START = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
@@ -24,6 +24,7 @@ OLD_END, NEW_START = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
 def _unit(code, name, level, parent=None, type_="huyện", old=True, successor=None):
     return {
         "code": code,
+        "map": OLD_MAP if old else NEW_MAP,
         "name": name,
         "type": type_,
         "level": level,
@@ -37,11 +38,11 @@ def _unit(code, name, level, parent=None, type_="huyện", old=True, successor=N
 
 UNITS = pd.DataFrame(
     [
-        _unit("51", "Quảng Ngãi", "province", type_="tỉnh", successor="51@2025"),
-        _unit("62", "Kon Tum", "province", type_="tỉnh", successor="51@2025"),
-        _unit("38", "Thanh Hóa", "province", type_="tỉnh", successor="38@2025"),
-        _unit("51@2025", "Quảng Ngãi", "province", type_="tỉnh", old=False),
-        _unit("38@2025", "Thanh Hóa", "province", type_="tỉnh", old=False),
+        _unit("51", "Quảng Ngãi", "province", type_="tỉnh", successor="51"),
+        _unit("62", "Kon Tum", "province", type_="tỉnh", successor="51"),
+        _unit("38", "Thanh Hóa", "province", type_="tỉnh", successor="38"),
+        _unit("51", "Quảng Ngãi", "province", type_="tỉnh", old=False),  # the same numbers on the 2025 map
+        _unit("38", "Thanh Hóa", "province", type_="tỉnh", old=False),
         _unit("525", "Trà Bồng", "district", "51"),
         _unit("532", "Nghĩa Hành", "district", "51"),
         _unit("534", "Đức Phổ", "district", "51", type_="thị xã"),
@@ -57,7 +58,8 @@ UNITS = pd.DataFrame(
         _unit("15403", "Yên Lâm", "commune", "394", type_="thị trấn"),
         _unit("15406", "Yên Tâm", "commune", "394", type_="xã"),
         _unit("15187", "Kim Tân", "commune", "399", type_="thị trấn"),
-        _unit("21028@2025", "Nghĩa Lộ", "commune", "51@2025", type_="phường", old=False),
+        _unit("21028", "Nghĩa Lộ", "commune", "51", type_="phường", old=False),
+        _unit("21115", "Trà Xuân", "commune", "51", type_="xã", old=False),  # went whole: its old number
     ]
 )
 
@@ -100,8 +102,9 @@ def observation(
     is_target=False,
     qualifier="exact",
     document="d1",
+    map_=OLD_MAP,
 ):
-    """One row of the observations table (its own schema, the fields progress reads filled in)."""
+    """One row of the observations table (its own schema, the fields progress reads filled in), codes on ``map_``."""
     start, end = PERIODS[period] if period else (None, None)
     return {
         "observation_id": f"o{next(_ids):04d}",
@@ -126,6 +129,7 @@ def observation(
         "district_code": district,
         "commune": None,
         "commune_code": commune,
+        "map": map_,
         "evidence": f"{value}",
         "char_start": 0,
         "char_end": 1,
@@ -155,6 +159,7 @@ def target(
         "indicator": indicator,
         "admin_level": level,
         "scope": scope,
+        "map": None if scope == "national" else OLD_MAP,
         "scope_name": None,
         "comparator": comparator,
         "target_value": float(value),
@@ -180,22 +185,25 @@ TARGETS = pd.DataFrame(
 )
 
 
-def run(rows, level="district", as_of="2023-Q2", provinces="pre2025", targets=TARGETS, **kw) -> pd.DataFrame:
+def run(rows, level="district", as_of="2023-Q2", map_=OLD_MAP, targets=TARGETS, **kw) -> pd.DataFrame:
     return progress(
         rows if isinstance(rows, pd.DataFrame) else frame(*rows),
         targets=targets,
         as_of=as_of,
         level=level,
-        provinces=provinces,
+        map=map_,
         units=UNITS,
         indicators=INDICATORS,
         **kw,
     )
 
 
-def row(result: pd.DataFrame, unit_code: str, indicator: str, tier: str) -> pd.Series:
+def row(result: pd.DataFrame, unit_code: str, indicator: str, tier: str, map_: str | None = None) -> pd.Series:
     found = result[
-        (result["unit_code"] == unit_code) & (result["indicator"] == indicator) & (result["admin_level"] == tier)
+        (result["unit_code"] == unit_code)
+        & (result["indicator"] == indicator)
+        & (result["admin_level"] == tier)
+        & ((result["map"] == map_) if map_ else True)
     ]
     assert len(found) == 1, f"expected one row for {unit_code} {indicator} {tier}, got {len(found)}"
     return found.iloc[0]
@@ -475,11 +483,14 @@ def test_old_provinces_roll_up_into_their_successor():
         observation("online_dossier_rate", 50, "province", "2023-H1", "51", numerator=500, denominator=1000),
         observation("online_dossier_rate", 80, "province", "2023-H1", "62", numerator=800, denominator=1000),
     ]
-    new = run(rows, level="province", provinces="post2025")
-    assert set(new["unit_code"]) == {"51@2025", "38@2025"}
-    teams = row(new, "51@2025", "community_tech_teams", "commune")
+    new = run(rows, level="province", map_=NEW_MAP)
+    assert set(zip(new["unit_code"], new["map"], new["province_map"])) == {
+        ("51", NEW_MAP, NEW_MAP),
+        ("38", NEW_MAP, NEW_MAP),
+    }
+    teams = row(new, "51", "community_tech_teams", "commune")
     assert (teams["latest_value"], teams["n_units_reported"], teams["n_units_total"]) == (20, 2, 6)
-    rate = row(new, "51@2025", "online_dossier_rate", "province")
+    rate = row(new, "51", "online_dossier_rate", "province")
     assert (rate["latest_value"], rate["aggregation"], rate["n_units_reported"], rate["n_units_total"]) == (
         65,
         "weighted_mean",
@@ -495,26 +506,51 @@ def test_an_unchanged_province_keeps_its_rank_and_plan_and_a_merged_one_gets_no_
         observation("dti_rank", 15, "province", "2022", "38", unit="rank"),
         observation("dti_rank", 26, "province", "2022", "51", unit="rank"),
     ]
-    new = run(rows, level="province", provinces="post2025", as_of="2022")
-    thanh_hoa = row(new, "38@2025", "dti_rank", "province")
+    new = run(rows, level="province", map_=NEW_MAP, as_of="2022")
+    thanh_hoa = row(new, "38", "dti_rank", "province")
     assert (thanh_hoa["latest_value"], thanh_hoa["aggregation"], thanh_hoa["target_value"]) == (15, "observed", 10)
-    assert row(new, "51@2025", "dti_rank", "province")["status"] == "no_data"
+    assert row(new, "51", "dti_rank", "province")["status"] == "no_data"
 
 
 def test_districts_name_their_new_province_after_the_merger():
     rows = [observation("work_records_online_rate", 80, "district", "2023-H1", "62", "608")]
-    r = row(run(rows, provinces="post2025"), "608", "work_records_online_rate", "district")
-    assert (r["province_code"], r["province"]) == ("51@2025", "Quảng Ngãi")
+    r = row(run(rows, map_=NEW_MAP), "608", "work_records_online_rate", "district")
+    assert (r["province_code"], r["province_map"], r["province"]) == ("51", NEW_MAP, "Quảng Ngãi")
+    assert r["map"] == OLD_MAP  # the district itself is a unit of the old map
 
 
 def test_new_communes_roll_into_the_new_province_and_count_in_its_era():
-    rows = [observation("community_tech_teams", 9, "commune", "2025-Q3", "51@2025", None, "21028@2025", unit="count")]
-    r = row(
-        run(rows, level="province", provinces="post2025", as_of="2025"), "51@2025", "community_tech_teams", "commune"
+    rows = [
+        observation("community_tech_teams", 9, "commune", "2025-Q3", "51", None, "21028", unit="count", map_=NEW_MAP)
+    ]
+    r = row(run(rows, level="province", map_=NEW_MAP, as_of="2025"), "51", "community_tech_teams", "commune")
+    assert (r["latest_value"], r["n_units_reported"], r["n_units_total"]) == (9, 1, 2)
+    communes = run(rows, level="commune", map_=NEW_MAP, as_of="2025")
+    valued = communes[communes["latest_value"].notna()]
+    assert set(zip(valued["unit_code"], valued["map"])) == {("21028", NEW_MAP)}
+
+
+def test_a_code_on_both_maps_is_two_units():
+    """'51' (and a commune that kept its number) on the old and on the 2025 map never merge."""
+    rows = [
+        observation("community_tech_teams", 4, "commune", "2023-H1", "51", "525", "21115", unit="count"),
+        observation("community_tech_teams", 7, "commune", "2025-Q3", "51", None, "21115", unit="count", map_=NEW_MAP),
+        observation("online_dossier_rate", 50, "province", "2023-H1", "51"),
+        observation("online_dossier_rate", 90, "province", "2025-Q3", "51", map_=NEW_MAP),
+    ]
+    communes = run(rows, level="commune", map_=NEW_MAP, as_of="2025")
+    old = row(communes, "21115", "community_tech_teams", "commune", OLD_MAP)
+    new = row(communes, "21115", "community_tech_teams", "commune", NEW_MAP)
+    assert (old["latest_value"], old["latest_period"], new["latest_value"], new["latest_period"]) == (
+        4,
+        "2023-H1",
+        7,
+        "2025-Q3",
     )
-    assert (r["latest_value"], r["n_units_reported"], r["n_units_total"]) == (9, 1, 1)
-    communes = run(rows, level="commune", provinces="post2025", as_of="2025")
-    assert set(communes["unit_code"]) == {"21028@2025"}
+    old_map = run(rows, level="province", as_of="2025")  # the old Quảng Ngãi has only its own, old figure
+    assert row(old_map, "51", "online_dossier_rate", "province")["latest_value"] == 50
+    new_map = row(run(rows, level="province", map_=NEW_MAP, as_of="2025"), "51", "online_dossier_rate", "province")
+    assert (new_map["latest_value"], new_map["latest_period"]) == (90, "2025-Q3")
 
 
 # ------------------------------------------------------------------ which target
@@ -604,7 +640,7 @@ def test_projected_rank_never_goes_above_first():
     ("kwargs", "message"),
     [
         ({"level": "village"}, "level must be"),
-        ({"provinces": "2025"}, "provinces must be"),
+        ({"map_": "post2025"}, "map must be"),
         ({"as_of": "quý 2"}, "as_of 'quý 2'"),
     ],
 )

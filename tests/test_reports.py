@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from test_plots import frame, write_tables
 
 from cds_analysis import cli
+from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP
 from cds_analysis.report import content, render
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -86,7 +87,7 @@ def test_parameters_are_strings_kernel_and_cwd_explicit(fake_papermill, data_dir
     monkeypatch.chdir(tmp_path)  # the notebook is found in the package, not relative to here
     result = render.render_report("quang ngai", "quý 2/2023", data_dir, "out")
     (call,) = fake_papermill
-    out = tmp_path / "out" / "51"
+    out = tmp_path / "out" / "51-quang-ngai"  # code and name: readable, and the maps apart
     assert call["parameters"] == {
         "province": "Quảng Ngãi",
         "period": "2023-Q2",
@@ -138,8 +139,8 @@ def test_a_failing_cell_raises_naming_the_cell(data_dir, tmp_path, monkeypatch):
     message = str(caught.value)
     assert "Quảng Ngãi (2023-Q2): cell 3 (`# chỉ tiêu`) failed: ValueError: không đọc được bảng" in message
     assert isinstance(caught.value.__cause__, PapermillExecutionError)
-    assert (tmp_path / "out" / "51" / "report.ipynb").is_file()  # kept for inspection
-    assert not (tmp_path / "out" / "51" / "report.html").exists()
+    assert (tmp_path / "out" / "51-quang-ngai" / "report.ipynb").is_file()  # kept for inspection
+    assert not (tmp_path / "out" / "51-quang-ngai" / "report.html").exists()
 
 
 def test_render_all_goes_on_past_a_failing_report_and_escapes_the_index(fake_papermill, data_dir, tmp_path):
@@ -154,7 +155,7 @@ def test_render_all_goes_on_past_a_failing_report_and_escapes_the_index(fake_pap
         in results[2].error
     )
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert '<a href="51/report.html">Quảng Ngãi</a>' in index and '<a href="overview/report.html">' in index
+    assert '<a href="51-quang-ngai/report.html">Quảng Ngãi</a>' in index and '<a href="overview/report.html">' in index
     assert "&#39;&lt;b&gt;mã&lt;/b&gt;&#39;" in index and "<b>mã</b>" not in index
     assert fake_papermill[0]["parameters"] == {
         "period": "2023-Q2",
@@ -175,7 +176,7 @@ def test_a_report_whose_inputs_did_not_change_is_not_rendered_again(fake_papermi
     first = render.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path)
     second = render.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path)
     assert not first.skipped and second.skipped and len(fake_papermill) == 1
-    assert (tmp_path / "51" / render.HASH_FILE).is_file()
+    assert (tmp_path / "51-quang-ngai" / render.HASH_FILE).is_file()
     render.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path, force=True)
     assert len(fake_papermill) == 2
     changed = tmp_path / "changed"
@@ -343,7 +344,7 @@ def test_tile_grid_has_one_square_per_province_and_names_the_gazetteers():
     from cds_analysis.lang.text import fold_key
     from cds_analysis.reference.gazetteer import province_table
 
-    for post, era in [(False, "pre2025"), (True, "post2025")]:
+    for post, era in [(False, OLD_MAP), (True, NEW_MAP)]:
         grid = content.tile_grid(post)
         assert not grid[["row", "col"]].duplicated().any()
         assert set(grid["name"].map(fold_key)) == set(province_table(era)["name"].map(fold_key))
@@ -405,7 +406,7 @@ def test_a_full_disk_leaves_no_truncated_notebook_or_figure(data_dir, tmp_path, 
     monkeypatch.setattr(papermill, "execute_notebook", execute)
     with pytest.raises(OSError, match="No space left"):
         render.render_report("Quảng Ngãi", "2023-Q2", data_dir, tmp_path)
-    assert sorted(p.name for p in (tmp_path / "51").iterdir()) == []
+    assert sorted(p.name for p in (tmp_path / "51-quang-ngai").iterdir()) == []
 
 
 def test_kernel_sockets_of_a_killed_report_are_swept(tmp_path, monkeypatch):

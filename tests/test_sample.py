@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import cds_analysis as cds
 from cds_analysis.read.documents import read_document
+from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, SCHEMAS
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -63,15 +65,48 @@ def test_quang_ngai_districts_stand_against_the_2025_targets(processed):
 def test_post_reform_reports_are_read_on_the_2025_map(processed):
     obs = cds.read_table("observations", processed)
     after = obs[obs["source"].str.endswith("2025.txt") & obs["source"].str.startswith(("gia-lai", "thanh-hoa_xa"))]
-    assert set(after["map"]) == {"2025"}
+    assert set(after["figure_map"]) == set(after["map"]) == {NEW_MAP}
     gia_lai = after[after["current_province"] == "Gia Lai"]
-    assert set(gia_lai["current_province_code"]) == {"52@2025"}
+    assert set(zip(gia_lai["province_code"], gia_lai["current_province_code"])) == {("52", "52")}  # not Bình Định
     assert gia_lai.set_index("indicator").loc["bts_stations", "value"] == 8828
+    # a commune figure after the reform: the new commune, its plain code, the 2025 map
     camera = after[after["commune"] == "xã Thiệu Trung"].iloc[0]
-    assert (camera["current_commune"], camera["current_commune_code"]) == ("xã Thiệu Trung", "15835@2025")
-    # a 2023 district figure of a province that merged: its old units, and its new province
-    chau_duc = obs[(obs["district"] == "huyện Châu Đức") & (obs["map"] == "2008–2025")]
-    assert len(chau_duc) and set(chau_duc["current_province"]) == {"Hồ Chí Minh"}
+    assert (camera["commune_code"], camera["map"], camera["figure_map"]) == ("15835", NEW_MAP, NEW_MAP)
+    assert (camera["current_commune"], camera["current_commune_code"]) == ("xã Thiệu Trung", "15835")
+    # a 2023 district figure of a province that merged: its old district and province, and its new province
+    chau_duc = obs[(obs["district"] == "huyện Châu Đức") & (obs["period_label"] == "as_of 2023-12-12")]
+    assert len(chau_duc) and set(chau_duc["map"]) == set(chau_duc["figure_map"]) == {OLD_MAP}
+    assert set(zip(chau_duc["district_code"], chau_duc["province_code"])) == {("750", "77")}  # Bà Rịa - Vũng Tàu
+    assert set(zip(chau_duc["current_province"], chau_duc["current_province_code"])) == {("Hồ Chí Minh", "79")}
+
+
+def _unit_codes(name: str, table: pd.DataFrame) -> pd.DataFrame:
+    """The unit codes of a stored table, by column (a 'national' scope is no unit's)."""
+    columns = [
+        c
+        for c in table.columns
+        if c in ("unit_code", "scope", "parent_code", "successor_code")
+        or c.endswith(("province_code", "district_code", "commune_code"))
+        or (name == "units" and c == "code")
+    ]
+    return table[columns].astype(object).mask(table[columns].eq("national"))
+
+
+def test_stored_codes_are_plain_digits_with_their_map_beside_them(processed):
+    """No code syntax to parse: every unit code is a string of digits, and a row with codes says their map."""
+    tables = {name: cds.read_table(name, processed) for name in SCHEMAS if (processed / f"{name}.parquet").is_file()}
+    assert {"observations", "documents", "units", "targets", "progress", "dti"} <= set(tables)
+    for name, table in tables.items():
+        codes = _unit_codes(name, table)
+        if codes.empty or codes.isna().all().all():
+            continue
+        assert "map" in table.columns, name
+        assert set(table["map"].dropna()) <= {OLD_MAP, NEW_MAP}, name
+        for column in codes.columns:
+            written = codes[column].dropna()
+            assert written.map(lambda code: isinstance(code, str) and code.isdigit()).all(), (name, column)
+        assert table.loc[codes.notna().any(axis=1), "map"].notna().all(), name
+    assert set(tables["progress"]["province_map"]) <= {OLD_MAP, NEW_MAP}
 
 
 def test_no_stored_progress_value_mixes_documents_without_a_rule(processed):

@@ -27,7 +27,6 @@ def _units() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "code": ["08", "51", "522"],
-            "gso_code": ["08", "51", "522"],
             "map": ["2008–2025"] * 3,
             "name": ["Tuyên Quang", "Quảng Ngãi", "Bình Sơn"],
             "type": ["tỉnh", "tỉnh", "huyện"],

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cds_analysis.reference.schemas import TARGETS
+from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, TARGETS
 from cds_analysis.reference.targets import (
     COMPARATORS,
     TARGETS_CSV,
@@ -51,6 +51,8 @@ def test_reference_targets_fit_the_schema(reference):
     assert reference["comparator"].isin(COMPARATORS).all()
     assert reference["indicator"].map(lambda c: re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", c) is not None).all()
     assert reference["scope"].str.fullmatch(r"national|\d{2}").all()
+    national = reference["scope"].eq("national")
+    assert reference.loc[national, "map"].isna().all() and reference.loc[~national, "map"].eq(OLD_MAP).all()
     assert (reference.loc[reference["unit"].eq("rank"), "comparator"] == "top_n").all()
 
 
@@ -86,7 +88,9 @@ def test_the_province_decision_supersedes_the_newspaper_for_the_same_scope(refer
             "indicator": ["communes_completed_dx"],
             "admin_level": ["commune"],
             "unit_code": ["38"],
+            "map": [OLD_MAP],
             "province_code": ["38"],
+            "province_map": [OLD_MAP],
             "district_code": [None],
         }
     )
@@ -177,6 +181,7 @@ def _report_target(
         "district_code": district,
         "commune": None,
         "commune_code": commune,
+        "map": OLD_MAP,
         "evidence": f"phấn đấu {value}",
     }
 
@@ -200,9 +205,10 @@ def test_report_targets_take_their_comparator_scope_and_year_from_the_observatio
     assert list(found.reset_index().columns) == TARGETS.names
     assert len(found) == 5  # the undated target, the 'other' one and the achieved value are left out
     assert found.loc["R_dti_rank-10", "comparator"] == "top_n"
-    assert found.loc["R_communes_completed_dx-300", ["comparator", "scope", "admin_level"]].tolist() == [
+    assert found.loc["R_communes_completed_dx-300", ["comparator", "scope", "map", "admin_level"]].tolist() == [
         ">=",
         "38",
+        OLD_MAP,
         "commune",
     ]
     assert found.loc["R_communes_completed_dx-6", ["scope", "scope_name", "year"]].tolist() == [
@@ -230,12 +236,14 @@ def _target(
     origin="reference",
     confirmed=True,
     year=2025,
+    map_=OLD_MAP,
 ):
     return {
         "target_id": target_id,
         "indicator": indicator,
         "admin_level": level,
         "scope": scope,
+        "map": None if scope == "national" else map_,
         "comparator": ">=",
         "target_value": float(value),
         "year": year,
@@ -246,9 +254,11 @@ def _target(
     }
 
 
-def _rows(*rows):
+def _rows(*rows, map_=OLD_MAP):
+    """Progress rows (indicator, tier, unit, province, district), the unit and province on ``map_``."""
     columns = ["indicator", "admin_level", "unit_code", "province_code", "district_code"]
-    return pd.DataFrame(rows, columns=columns, index=[f"r{i}" for i in range(len(rows))])
+    frame = pd.DataFrame(rows, columns=columns, index=[f"r{i}" for i in range(len(rows))])
+    return frame.assign(map=map_, province_map=map_)
 
 
 def test_the_most_specific_target_wins():
@@ -320,10 +330,14 @@ def test_a_national_tier_rate_stands_in_but_a_national_count_does_not():
 
 def test_a_count_target_is_a_total_for_its_scope_unit():
     targets = pd.DataFrame([_target("TH", "communes_completed_dx", "commune", 300, scope="38", source="969/QĐ-UBND")])
-    rows = _rows(
-        ("communes_completed_dx", "commune", "38", "38", None),
-        ("communes_completed_dx", "commune", "394", "38", "394"),
-        ("communes_completed_dx", "commune", "38@2025", "38@2025", None),
+    rows = pd.concat(
+        [
+            _rows(
+                ("communes_completed_dx", "commune", "38", "38", None),
+                ("communes_completed_dx", "commune", "394", "38", "394"),
+            ),
+            _rows(("communes_completed_dx", "commune", "38", "38", None), map_=NEW_MAP),  # the new Thanh Hóa
+        ]
     ).assign(plan_province_code=["38", "38", "38"])
     assert applicable_targets(rows, targets, INDICATORS)["target_id"].tolist() == ["TH", np.nan, "TH"]
 
@@ -333,10 +347,18 @@ def test_a_province_plan_follows_its_units_after_the_merger():
         [_target("QNG", "work_records_online_rate", "district", 85, scope="51", source="38/KH-UBND")]
     )
     rows = _rows(
-        ("work_records_online_rate", "district", "534", "51@2025", "534"),
-        ("work_records_online_rate", "district", "608", "51@2025", "608"),
-    ).assign(plan_province_code=["51", "62"])
+        ("work_records_online_rate", "district", "534", "51", "534"),
+        ("work_records_online_rate", "district", "608", "51", "608"),
+    ).assign(plan_province_code=["51", "62"], province_map=NEW_MAP)  # districts of the old map in the new province
     assert applicable_targets(rows, targets, INDICATORS)["target_id"].tolist() == ["QNG", np.nan]
+
+
+def test_a_plan_of_an_old_province_is_not_one_of_the_new_province_of_its_number():
+    """'52' was Bình Định and is now Gia Lai: Bình Định's plan is no plan of Gia Lai's, though their codes match."""
+    targets = pd.DataFrame([_target("BD", "online_dossier_rate", "province", 90, scope="52", source="KH-UBND")])
+    old = _rows(("online_dossier_rate", "province", "52", "52", None))
+    new = _rows(("online_dossier_rate", "province", "52", "52", None), map_=NEW_MAP)  # no plan_province_code
+    assert applicable_targets(pd.concat([old, new]), targets, INDICATORS)["target_id"].tolist() == ["BD", np.nan]
 
 
 @pytest.mark.parametrize(

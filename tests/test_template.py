@@ -151,4 +151,5 @@ def test_the_2026_template_lists_the_new_communes_and_round_trips_their_figures(
     assert rejects.empty
     got = {(r.commune, r.value, r.period_label, r.province) for r in observations.itertuples()}
     assert got == {("xã Bắc Hà", 88.4, "2026-Q1", "Lào Cai"), ("phường Cam Đường", 91.0, "2026-Q1", "Lào Cai")}
-    assert observations["district"].isna().all() and observations["commune_code"].str.endswith("@2025").all()
+    assert observations["district"].isna().all() and observations["commune_code"].str.fullmatch(r"\d{5}").all()
+    assert observations["map"].eq("2025").all()  # communes of the 2025 map, plain codes

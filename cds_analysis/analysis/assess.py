@@ -63,7 +63,8 @@ def assess(rows: pd.DataFrame, cutoff: np.datetime64, as_of: str) -> pd.DataFram
     share[~np.isfinite(share)] = np.nan
     age = quarters_between(rows["latest_period_end"].to_numpy("datetime64[D]"), cutoff)
     year = rows["target_year"].astype("Int64").to_numpy("float", na_value=np.nan)
-    deadline_passed = cutoff >= np.array([np.datetime64(f"{int(y)}-12-31") if y == y else cutoff for y in year])
+    deadlines = [np.datetime64(f"{int(y)}-12-31") if y == y else cutoff for y in year]
+    deadline_passed = cutoff >= np.array(deadlines, "datetime64[D]")  # typed: no rows is no deadline
     partial = rows["aggregation"].eq("sum_partial").to_numpy()
     reached = meets(value, comparator, target) & (~partial | np.isin(comparator, [">=", ">"]))
     projected = rows["projected_2025"].to_numpy(float)

@@ -12,7 +12,8 @@ Decisions:
 - The thing measured is (indicator, period label, admin level, unit code,
   result or target). The unit code is the most specific code the row has:
   the commune's, else the district's, else the province's, so 'các xã, thị
-  trấn huyện X' (level commune, code of X) is not huyện X itself. Rows
+  trấn huyện X' (level commune, code of X) is not huyện X itself; with its
+  ``map``, since the 2025 list reuses old numbers for other units. Rows
   without a period or a code, and indicator ``other``, say too little to
   compare.
 - A value stated by several sources is listed once, with the first of them.
@@ -34,7 +35,7 @@ from cds_analysis.reference.schemas import empty_frame, schema
 __all__ = ["APPROX_TOLERANCE", "conflicts", "values_agree"]
 
 APPROX_TOLERANCE = 0.05  # 'gần', 'khoảng': within 5% of the stated value
-_KEY = ["indicator", "period_label", "admin_level", "unit_code", "is_target"]
+_KEY = ["indicator", "period_label", "admin_level", "unit_code", "map", "is_target"]
 
 
 def values_agree(a: float, qualifier_a: str, b: float, qualifier_b: str) -> bool:
@@ -81,6 +82,7 @@ def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
                     "period_label": a.period_label,
                     "admin_level": a.admin_level,
                     "unit_code": a.unit_code,
+                    "map": a.map,
                     "place": a.place,
                     "value_a": a.value,
                     "source_a": a.source,

@@ -27,8 +27,10 @@ Where a row's value comes from (the rules are in :mod:`.rollup`):
 ``observation_ids`` lists the observations each value was taken or summed
 from: the evidence trail.
 
-With ``provinces='post2025'`` the 63 old provinces are rolled up into their
-successors (34 provinces) as one more step: a new province made of one old
+Codes are plain statistics-office codes; ``map`` says which map a row's
+``unit_code`` is on and ``province_map`` which map its ``province_code`` is
+on. With ``map=NEW_MAP`` ('2025') the 63 old provinces are rolled up into
+their successors (34 provinces) as one more step: a new province made of one old
 province keeps its values as they are (ranks and plans included), a merged
 one gets the roll-up. District and commune rows then name the new province.
 Communes created on 1 July 2025 roll straight into their new province.
@@ -64,6 +66,7 @@ from cds_analysis.analysis.rollup import (
     AGGREGATIONS,
     COMMUNE,
     DISTRICT,
+    MAPS,
     NEW,
     OLD,
     REFORM_DAY,
@@ -81,7 +84,7 @@ from cds_analysis.lang.periods import Period
 from cds_analysis.log import logger
 from cds_analysis.reference.gazetteer import load_units
 from cds_analysis.reference.indicators import load_indicators
-from cds_analysis.reference.schemas import PROGRESS
+from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, PROGRESS
 from cds_analysis.reference.targets import TARGET_YEAR, applicable_targets, load_targets, targets_from_reports
 
 __all__ = [
@@ -117,9 +120,10 @@ INPUT_COLUMNS = (  # the observation columns progress reads; 'evidence' only for
     "district_code",
     "commune",
     "commune_code",
+    "map",
     "evidence",
 )
-"""Reading only these from Parquet (``pq.read_table(path, columns=INPUT_COLUMNS)``) spares 11 of the 31 columns."""
+"""Reading only these from Parquet (``pq.read_table(path, columns=INPUT_COLUMNS)``) spares 11 of the 32 columns."""
 _POINT_LABEL = re.compile(r"\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?")  # as_of is one point, not a range
 _DEPTH_TIER = np.array([0, 0, 1, 2])
 
@@ -129,7 +133,7 @@ def progress(
     targets: pd.DataFrame | None = None,
     as_of: str | None = None,
     level: str = "province",
-    provinces: str = "pre2025",
+    map: str = OLD_MAP,
     units: pd.DataFrame | None = None,
     indicators: pd.DataFrame | None = None,
     documents: pd.DataFrame | None = None,
@@ -142,7 +146,8 @@ def progress(
     period label ('2023', '2023-Q2', '2023-H1', '2023-06', '2023-06-30') whose
     last day is the cut-off, by default the latest quarter observed (as the
     stored table); ``level`` is 'province', 'district' or 'commune';
-    ``provinces`` is 'pre2025' (63 provinces) or 'post2025' (34); ``units``
+    ``map`` is the map of the provinces: :data:`OLD_MAP` '2008–2025' (63
+    provinces) or :data:`NEW_MAP` '2025' (34); ``units``
     and ``indicators`` default to the gazetteer and the catalogue;
     ``documents`` (the documents table), when given, dates undated
     observations by publication and breaks ties by the later publication;
@@ -151,8 +156,8 @@ def progress(
     """
     if level not in TIERS:
         raise ValueError(f"level must be one of {', '.join(TIERS)}; got {level!r}")
-    if provinces not in ("pre2025", "post2025"):
-        raise ValueError(f"provinces must be 'pre2025' or 'post2025'; got {provinces!r}")
+    if map not in MAPS:
+        raise ValueError(f"map must be {OLD_MAP!r} or {NEW_MAP!r}; got {map!r}")
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or not 2000 <= horizon <= 2100:
         raise ValueError(f"horizon must be a target year such as 2025 or 2030; got {horizon!r}")
     as_of = latest_quarter(observations) if as_of is None else as_of
@@ -163,7 +168,8 @@ def progress(
     indicators = load_indicators() if indicators is None else indicators
     if targets is None:
         targets = pd.concat([load_targets(), targets_from_reports(observations, indicators)], ignore_index=True)
-    depth = {"province": NEW if provinces == "post2025" else OLD, "district": DISTRICT, "commune": COMMUNE}[level]
+    province_depth = NEW if map == NEW_MAP else OLD
+    depth = {"province": province_depth, "district": DISTRICT, "commune": COMMUNE}[level]
     if documents is None:
         _warn_undated(observations)
 
@@ -179,8 +185,7 @@ def progress(
     for child_depth in range(COMMUNE, depth, -1):
         points.roll_up(tree, child_depth, rule, passthrough=child_depth == OLD)
     found = latest_and_trend(points, tree, depth, obs, catalogue["unit"].to_numpy(object), horizon_day)
-    era = int(provinces == "post2025" and cutoff >= np.datetime64(REFORM_DAY))
-    province_depth = NEW if provinces == "post2025" else OLD
+    era = int(map == NEW_MAP and cutoff >= np.datetime64(REFORM_DAY))
     rows = _rows(
         found, obs, tree, depth, province_depth, era, names, targets, catalogue.reset_index(names="code"), horizon
     )
@@ -257,9 +262,11 @@ def _rows(
     plans = tree.predecessor[node] if depth == NEW else tree.ancestor[node, OLD]
     rows = rows.assign(
         unit_code=tree.code[node],
+        map=np.asarray(MAPS, object)[tree.era[node]],
         unit_name=tree.name[node],
         admin_level=np.asarray(TIERS, object)[tier],
         province_code=codes_of(tree, province),
+        province_map=MAPS[int(province_depth == NEW)],
         province=names_of(tree, province),
         district_code=codes_of(tree, tree.ancestor[node, DISTRICT]),
         plan_province_code=codes_of(tree, plans),
@@ -309,5 +316,5 @@ def _as_schema(rows: pd.DataFrame) -> pd.DataFrame:
         n_units_total=rows["n_units_total"].round().astype("Int64"),
         target_source=rows["target_source"].astype(object),
         latest_period_end=pd.to_datetime(rows["latest_period_end"]).dt.date,
-    ).sort_values(["unit_code", "admin_level", "indicator"], kind="mergesort")
+    ).sort_values(["map", "unit_code", "admin_level", "indicator"], kind="mergesort")
     return pa.Table.from_pandas(rows[PROGRESS.names], schema=PROGRESS, preserve_index=False).to_pandas()

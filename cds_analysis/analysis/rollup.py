@@ -53,6 +53,7 @@ import pyarrow.compute as pc
 
 from cds_analysis.reference.levels import UNIT_LEVELS
 from cds_analysis.reference.measures import BOUNDS
+from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP
 
 __all__ = [
     "TIERS",
@@ -63,6 +64,7 @@ __all__ = [
     "Observations",
     "Points",
     "latest_and_trend",
+    "MAPS",
     "codes_of",
     "names_of",
     "index_in",
@@ -75,6 +77,8 @@ REFORM_DAY = date(2025, 7, 1)
 
 # Node depths in the unit tree: new (post-2025) province, old province, district, commune.
 NEW, OLD, DISTRICT, COMMUNE = 0, 1, 2, 3
+MAPS = (OLD_MAP, NEW_MAP)  # era number → map of the units of that era
+_DEPTH_ERA = {NEW: 1, OLD: 0, DISTRICT: 0}  # the era of every node at these depths; communes have both
 _DEPTH_TIER = np.array([0, 0, 1, 2])  # the tier a node of each depth is a unit of
 RULES = ("none", "sum", "weighted_mean", "mean")  # catalogue aggregation → rule number
 _OBSERVED, _SUM, _WEIGHTED, _PARTIAL = range(4)  # positions in AGGREGATIONS
@@ -86,7 +90,9 @@ class Tree:
 
     Two eras share the tree. Before 1 July 2025: old provinces, districts and
     communes; an old province's parent is its successor. After it: the new
-    provinces and the new communes, whose parent is their new province.
+    provinces and the new communes, whose parent is their new province. A
+    unit is (code, map): a node is found by its depth, era and plain code, so
+    '52' of the old map (Bình Định) and '52' of the new one (Gia Lai) stay two.
     ``total[era, node, tier]`` counts the units of a tier and era under a node
     (a node counts itself). Codes met in observations but missing from the
     gazetteer become nodes too, named as the observation names them, but are
@@ -109,7 +115,7 @@ class Tree:
             units[commune & ~before].assign(depth=COMMUNE, era=1),
         ]
         nodes = pd.concat(parts, ignore_index=True)[["code", "name", "depth", "era", "parent_code"]]
-        self.nodes = nodes.drop_duplicates(["depth", "code"]).assign(counted=True).reset_index(drop=True)
+        self.nodes = nodes.drop_duplicates(["depth", "era", "code"]).assign(counted=True).reset_index(drop=True)
         self._link()
 
     def _link(self) -> None:
@@ -147,9 +153,9 @@ class Tree:
         self.total[self.era, rows, tier] = 1
         self.total[self.total == 0] = np.nan
 
-    def lookup(self, depth: int, codes) -> np.ndarray:
-        """Node ids of ``codes`` at ``depth`` (-1 where unknown)."""
-        at = np.flatnonzero(self.depth == depth)
+    def lookup(self, depth: int, codes, era: int | None = None) -> np.ndarray:
+        """Node ids of ``codes`` at ``depth`` in ``era`` (needed for communes, implied elsewhere); -1 where unknown."""
+        at = np.flatnonzero((self.depth == depth) & (self.era == (_DEPTH_ERA[depth] if era is None else era)))
         i = pd.Index(self.code[at]).get_indexer(pd.Index(codes, dtype=object))
         return np.where(i >= 0, at[i], -1).astype(np.int32)
 
@@ -163,41 +169,41 @@ class Tree:
         obs.take(node >= 0)
 
     def _anchor(self, obs: Observations) -> np.ndarray:
-        """Node of each observation; a province code that both eras use means the new one after the reform."""
+        """Node of each observation: the unit its codes name, on the map they are on (its ``era``)."""
         node = np.full(len(obs.tier), -1, np.int32)
         for depth in (COMMUNE, DISTRICT, OLD):
-            at = obs.anchor_depth == depth
-            if at.all():
-                node = self._lookup_arrow(depth, obs.codes[depth])
-            elif at.any():
-                node[at] = self._lookup_arrow(depth, obs.codes[depth].filter(pa.array(at)))
-        province = np.flatnonzero(obs.anchor_depth == OLD)
-        if len(province):
-            new = self._lookup_arrow(NEW, obs.codes[OLD].take(pa.array(province)))
-            after = obs.end[province] >= np.datetime64(REFORM_DAY)
-            node[province] = np.where((new >= 0) & ((node[province] < 0) | after), new, node[province])
+            for era in (0, 1):
+                at = (obs.anchor_depth == depth) & (obs.era == era)
+                node_depth = NEW if depth == OLD and era == 1 else depth
+                if at.all():
+                    node = self._lookup_arrow(node_depth, era, obs.codes[depth])
+                elif at.any():
+                    node[at] = self._lookup_arrow(node_depth, era, obs.codes[depth].filter(pa.array(at)))
         return node
 
-    def _lookup_arrow(self, depth: int, codes: pa.Array) -> np.ndarray:
+    def _lookup_arrow(self, depth: int, era: int, codes: pa.Array) -> np.ndarray:
         encoded = pc.dictionary_encode(codes)
-        found = self.lookup(depth, encoded.dictionary.to_numpy(zero_copy_only=False))
+        found = self.lookup(depth, encoded.dictionary.to_numpy(zero_copy_only=False), era)
         return found[encoded.indices.to_numpy(zero_copy_only=False)]
 
     def _add_observed(self, rows: pd.DataFrame) -> None:
-        """Add the provinces, districts and communes ``rows`` name that the tree lacks."""
-        for depth, code, name, parent in (
-            (OLD, "province_code", "province", None),
-            (DISTRICT, "district_code", "district", "province_code"),
-            (COMMUNE, "commune_code", "commune", "district_code"),
+        """Add the provinces, districts and communes ``rows`` name that the tree lacks, each on its row's map."""
+        era_of_row = _era(rows["map"])
+        for depth, era, code, name, parent in (
+            (OLD, 0, "province_code", "province", None),
+            (DISTRICT, 0, "district_code", "district", "province_code"),
+            (COMMUNE, 0, "commune_code", "commune", "district_code"),
+            (NEW, 1, "province_code", "province", None),
+            (COMMUNE, 1, "commune_code", "commune", "province_code"),
         ):
-            named = rows[rows[code].notna()].drop_duplicates(code)
-            new = named[self.lookup(depth, named[code]) < 0]
+            named = rows[rows[code].notna() & (era_of_row == era)].drop_duplicates(code)
+            new = named[self.lookup(depth, named[code], era) < 0]
             added = pd.DataFrame(
                 {
                     "code": new[code].astype(object),
                     "name": new[name].fillna(new[code]).astype(object),
                     "depth": depth,
-                    "era": 0,
+                    "era": era,
                     "parent_code": new[parent].astype(object) if parent else None,
                     "counted": False,
                 }
@@ -211,6 +217,8 @@ class Observations:
 
     ``rows`` maps each kept observation to its row in ``frame`` (None while
     every row is kept, which spares copies of ten-million-row columns).
+    ``era`` is the era of the map its codes are on (0: '2008–2025', also when
+    ``map`` is null, as the gazetteer reads a code by default; 1: '2025').
     ``published`` is the publication day of each one's document (NaT when
     unknown), ``official`` whether its source is a unit's own report.
     """
@@ -226,6 +234,7 @@ class Observations:
         "official",
         "indicator",
         "anchor_depth",
+        "era",
         "node",
     )
 
@@ -261,6 +270,7 @@ class Observations:
             depth: _arrow(frame[column])
             for depth, column in ((OLD, "province_code"), (DISTRICT, "district_code"), (COMMUNE, "commune_code"))
         }
+        self.era = _era(frame["map"])
         self.take(keep)
         encoded = pc.dictionary_encode(indicator if self.rows is None else indicator.take(pa.array(self.rows)))
         self.indicator = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
@@ -309,6 +319,11 @@ def _per_document(document_id: pd.Series, published: pd.Series | None) -> np.nda
     documents = pc.dictionary_encode(_arrow(document_id))
     days = _days(pd.Series(documents.dictionary.to_numpy(zero_copy_only=False)).map(published))
     return days[documents.indices.to_numpy(zero_copy_only=False)]
+
+
+def _era(maps: pd.Series) -> np.ndarray:
+    """Era of each row's ``map``: 1 for the 2025 map, else 0 (the 2008–2025 map, also where null)."""
+    return pc.fill_null(pc.equal(_arrow(maps), NEW_MAP), False).to_numpy(zero_copy_only=False).astype(np.int8)
 
 
 def _anchor_depth(tier: np.ndarray, codes: dict[int, pa.Array]) -> np.ndarray:

@@ -15,12 +15,13 @@ from __future__ import annotations
 import pandas as pd
 
 from cds_analysis.analysis.progress import progress
+from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP
 
 __all__ = ["SCORECARD_COLUMNS", "scorecard_2025"]
 
 SCORECARD_COLUMNS = [
-    "map",
     "province_code",
+    "map",
     "province",
     "indicator",
     "admin_level",
@@ -50,26 +51,27 @@ def scorecard_2025(
 ) -> pd.DataFrame:
     """Each province of both maps against each 2025 target that applies to it.
 
-    ``map`` is 'pre2025' (the 63 provinces) or 'post2025' (the 34); ``met``
+    ``map`` is the map of ``province_code``: '2008–2025' (the 63 provinces)
+    or '2025' (the 34); ``met``
     is True or False where the status is final (met, not met) and missing
     otherwise (stale, no data); ``value_sources`` lists the source files of
     the observations behind the value. Arguments are those of
     :func:`~cds_analysis.analysis.progress.progress`.
     """
     frames = []
-    for provinces in ("pre2025", "post2025"):
+    for map_ in (OLD_MAP, NEW_MAP):
         rows = progress(
             observations,
             targets,
             as_of="2025-Q4",
             level="province",
-            provinces=provinces,
+            map=map_,
             units=units,
             indicators=indicators,
             documents=documents,
             horizon=2025,
         )
-        frames.append(rows[rows["target_value"].notna()].assign(map=provinces))
+        frames.append(rows[rows["target_value"].notna()])
     card = pd.concat(frames, ignore_index=True)
     met = card["status"].map({"met": True, "not_met": False}).astype("boolean")
     return card.assign(met=met, value_sources=_sources(card["observation_ids"], observations))[SCORECARD_COLUMNS]

@@ -22,13 +22,14 @@ import pyarrow as pa
 
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference.gazetteer import province_table
-from cds_analysis.reference.schemas import DTI
+from cds_analysis.reference.schemas import DTI, NEW_MAP, OLD_MAP
 from cds_analysis.reference.sourced import SourcedCsv
 
 __all__ = ["DTI_CSV", "MAPS", "load_dti", "merged_province_scores"]
 
 DTI_CSV = Path(__file__).parent / "data" / "dti.csv"
 MAPS = ("pre2025", "post2025", "national")
+_MAP_OF_RANKING = {"pre2025": OLD_MAP, "post2025": NEW_MAP}  # the map of a ranking's province codes
 _HEADER = ["year", "provinces", "province", "metric", "score", "rank", "rank_of", "source", "source_date", "note"]
 
 
@@ -58,6 +59,7 @@ def load_dti(path: str | os.PathLike = DTI_CSV, units: pd.DataFrame | None = Non
     published = raw.assign(
         year=year,
         province_code=code,
+        map=raw["provinces"].map(_MAP_OF_RANKING).where(code.notna(), None),
         score=score,
         rank=rank.astype("Int64"),
         rank_of=rank_of.astype("Int64"),
@@ -95,6 +97,7 @@ def merged_province_scores(dti: pd.DataFrame, units: pd.DataFrame | None = None)
             "year": means["year"],
             "provinces": "post2025",
             "province_code": means["successor_code"],
+            "map": NEW_MAP,
             "province": means["name"],
             "metric": means["metric"],
             "score": means["score"],
@@ -111,7 +114,7 @@ def merged_province_scores(dti: pd.DataFrame, units: pd.DataFrame | None = None)
 def _provinces(era: str, units: pd.DataFrame | None) -> pd.DataFrame:
     """The provinces of one map: from ``units`` when given, else the gazetteer."""
     if units is None:
-        return province_table(era)
+        return province_table(_MAP_OF_RANKING[era])
     level = units["level"].eq("province")
     reform = pd.Timestamp("2025-07-01")
     before = ~(pd.to_datetime(units["valid_from"]) >= reform)

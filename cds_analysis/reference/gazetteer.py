@@ -10,13 +10,12 @@ from the vietnamadminunits package) holds two eras:
 - from 1 July 2025: the 34 provinces of Resolution 202/2025/QH15 and their
   communes (no district level); valid_from 2025-07-01.
 
-Each row says which map it is on (``map``: :data:`OLD_MAP` '2008–2025' or
-:data:`NEW_MAP` '2025') and carries the published statistics-office code
-(``gso_code``). The 2025 list reuses old numbers for other units ('91' was
-Kiên Giang, is now An Giang), so the table's key ``code`` is the published
-code plus '@2025' on the new map ('91@2025'); :func:`unit_key` makes that key
-from (code, map), and :func:`resolve` takes a plain code with ``map=`` or
-``on=``, so nobody needs to write the suffix.
+Each row carries the statistics-office code as published (``code``) and says
+which map it is on (``map``: :data:`OLD_MAP` '2008–2025' or :data:`NEW_MAP`
+'2025'). The 2025 list reuses old numbers for other units ('91' was Kiên
+Giang, is now An Giang), so a unit is (code, map): a parent code is on its
+child's map, a successor code on the 2025 map, and :func:`resolve` reads a
+code on the map of ``map=`` or ``on=``.
 
 Old provinces (and old communes that went whole into one new commune) carry
 ``successor_code``. Lookups default to the pre-2025 units, since most reports
@@ -39,7 +38,7 @@ import pyarrow.csv as pa_csv
 
 from cds_analysis.lang.text import fold, fold_key, normalize
 from cds_analysis.reference.levels import CHILD, RANK, UNIT_LEVELS
-from cds_analysis.reference.schemas import schema
+from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, schema
 
 __all__ = [
     "OLD_MAP",
@@ -53,8 +52,6 @@ __all__ = [
     "parse_place",
     "successor_province",
     "province_table",
-    "official_code",
-    "unit_key",
     "map_on",
     "on_current_map",
     "current_map_rows",
@@ -63,8 +60,6 @@ __all__ = [
 UNITS_FILE = "units.csv.gz"
 LAST_OLD_DAY = date(2025, 6, 30)
 FIRST_NEW_DAY = date(2025, 7, 1)
-NEW_SUFFIX = "@2025"
-OLD_MAP, NEW_MAP = "2008–2025", "2025"  # the values of the units table's ``map`` column
 _MAP_DAY = {OLD_MAP: LAST_OLD_DAY, NEW_MAP: FIRST_NEW_DAY}
 
 _PROVINCE, _DISTRICT, _COMMUNE = frozenset(["province"]), frozenset(["district"]), frozenset(["commune"])
@@ -131,9 +126,8 @@ _MEMBER_LEVEL = {
 class Unit:
     """One administrative unit with its province and district spelled out."""
 
-    code: str  # key in the units table: gso_code on the old map, gso_code + '@2025' on the new one
-    gso_code: str  # statistics-office code as published on its map
-    map: str  # OLD_MAP or NEW_MAP
+    code: str  # statistics-office code as published on its map
+    map: str  # OLD_MAP or NEW_MAP: the map of code, parent_code and province_code (successor_code is on NEW_MAP)
     name: str
     type: str
     level: str
@@ -177,7 +171,6 @@ class _Index:
     """The table as lists plus the lookups every call needs, built once."""
 
     code: list[str]
-    gso_code: list[str]
     map: list[str]
     name: list[str]
     type: list[str]
@@ -188,7 +181,7 @@ class _Index:
     successor: list[str | None]
     province_of: list[int]
     district_of: list[int | None]
-    by_code: dict[str, int]
+    by_code: dict[tuple[str, str], int]  # (code, map) → row
     by_key: dict[str, tuple[int, ...]]
     alias: dict[str, str]  # alias key → name key of a province
     max_words: int
@@ -229,15 +222,15 @@ def _values(column: pd.Series) -> list:
 @cache
 def _index() -> _Index:
     t = _table()
-    code = _values(t["code"])
+    code, map_ = _values(t["code"]), _values(t["map"])
     parent = _values(t["parent_code"])
     level = _values(t["level"])
-    by_code = {c: i for i, c in enumerate(code)}
+    by_code = {key: i for i, key in enumerate(zip(code, map_, strict=True))}
     province_of, district_of = [], []
     for i in range(len(code)):
         chain = [i]
         while parent[chain[-1]] is not None:
-            chain.append(by_code[parent[chain[-1]]])
+            chain.append(by_code[parent[chain[-1]], map_[i]])
         province_of.append(chain[-1])
         district_of.append(next((j for j in chain if level[j] == "district"), None))
     by_key: dict[str, list[int]] = {}
@@ -249,8 +242,7 @@ def _index() -> _Index:
     bare = re.compile(r"(?<!\w)(?:" + "|".join(r"[ \t\-–—]+".join(map(re.escape, w)) for w in words) + r")(?!\w)")
     return _Index(
         code=code,
-        gso_code=_values(t["gso_code"]),
-        map=_values(t["map"]),
+        map=map_,
         name=_values(t["name"]),
         type=_values(t["type"]),
         level=level,
@@ -274,7 +266,6 @@ def _unit(i: int) -> Unit:
     p, d = g.province_of[i], g.district_of[i]
     return Unit(
         code=g.code[i],
-        gso_code=g.gso_code[i],
         map=g.map[i],
         name=g.name[i],
         type=g.type[i],
@@ -334,8 +325,13 @@ def _choose(rows: list[int], written: str, word: str | None, province: int | Non
 
 
 def _context(value: str | Unit, level: str, day: date, province: int | None = None) -> int:
-    """Row of a province/district given as a code, a Unit or a name; a clear error otherwise."""
-    i = _resolve_row(value.code if isinstance(value, Unit) else value, level, province, None, day)
+    """Row of a province/district given as a code or name (on the map of ``day``) or a Unit; a clear error otherwise."""
+    g = _index()
+    if isinstance(value, Unit):
+        i = g.by_code.get((value.code, value.map))
+        i = i if i is not None and g.level[i] == level and _valid(g, i, day) else None
+    else:
+        i = _resolve_row(value, level, province, None, day)
     if i is None:
         raise ValueError(f"unknown {level} {value!r} on {day.isoformat()} (give a name or code of the gazetteer)")
     return i
@@ -344,10 +340,9 @@ def _context(value: str | Unit, level: str, day: date, province: int | None = No
 def _resolve_row(name: str, level: str | None, province: int | None, district: int | None, day: date) -> int | None:
     g = _index()
     text = normalize(name).strip()
-    for key in dict.fromkeys((text, unit_key(text, map_on(day)))):
-        i = g.by_code.get(key)
-        if i is not None and (level is None or g.level[i] == level) and _valid(g, i, day):
-            return i
+    i = g.by_code.get((text, map_on(day)))
+    if i is not None and (level is None or g.level[i] == level) and _valid(g, i, day):
+        return i
     rows = _candidates(fold_key(text), None, level, day)
     if rows:
         return _choose(rows, text, None, province, district)
@@ -367,7 +362,7 @@ def resolve(
     on: date | None = None,
     map: str | None = None,
 ) -> Unit | None:
-    """The unit ``name`` (or code: '51', '522') stands for, or None when no unit or several fit.
+    """The unit ``name`` (or code: '51', '522', read on the map picked) stands for, or None when no unit or several fit.
 
     ``name`` may carry a unit word, abbreviated or not ('TX.Đức Phổ', 'H. Yên
     Định', 'tỉnh Thanh Hóa'), either tone style and no diacritics at all. The
@@ -376,8 +371,8 @@ def resolve(
     province). ``province``/``district`` (name, code or Unit) narrow the search
     to units inside them; ``map`` (:data:`OLD_MAP` or :data:`NEW_MAP`) or
     ``on`` (a date) picks the map, by default the units of 2025-06-30,
-    before the merger: ``resolve('48', map=NEW_MAP)`` is the new Đà Nẵng.
-    A table key ('48@2025') is accepted too.
+    before the merger: ``resolve('52')`` is Bình Định, ``resolve('52',
+    map=NEW_MAP)`` the new Gia Lai.
     """
     if level is not None and level not in frozenset(UNIT_LEVELS):
         raise ValueError(f"level must be 'province', 'district' or 'commune', not {level!r}")
@@ -498,17 +493,17 @@ def parse_place(
     return PlaceRef(unit, level, True)
 
 
-def successor_province(code: str) -> str | None:
-    """Code of the province of the 2025 map that a unit belongs to ('49' → '48@2025', '513' → '48@2025').
+def successor_province(code: str, map: str = OLD_MAP) -> str | None:
+    """Code on the 2025 map of the province that unit (code, map) belongs to ('49' → '48', '513' → '48').
 
-    A unit of the 2025 map is already on it: its own province ('30742@2025' →
-    '91@2025'), so codes of either map can be mapped in one go. KeyError for a
-    code the gazetteer does not know.
+    A unit of the 2025 map is already on it: its own province (('30742',
+    NEW_MAP) → '91'). KeyError for a unit the gazetteer does not know.
     """
     g = _index()
-    i = g.by_code.get(code)
+    _day(None, map)  # a clear error for an unknown map
+    i = g.by_code.get((code, map))
     if i is None:
-        raise KeyError(f"unknown unit code {code!r} (codes are strings with leading zeros, e.g. '08')")
+        raise KeyError(f"unknown unit code {code!r} on the {map} map (codes are strings with leading zeros, e.g. '08')")
     new = _new_province(i)
     return None if new is None else g.code[new]
 
@@ -520,38 +515,15 @@ def _new_province(i: int) -> int | None:
     if g.map[province] == NEW_MAP:
         return province
     successor = g.successor[province]
-    return None if successor is None else g.by_code[successor]
+    return None if successor is None else g.by_code[successor, NEW_MAP]
 
 
-def province_table(provinces: str = "pre2025") -> pd.DataFrame:
-    """The 63 provinces of 2025-06-30 (with successor_code) or the 34 from 2025-07-01, by code.
-
-    ``provinces`` is 'pre2025' or :data:`OLD_MAP`, 'post2025' or :data:`NEW_MAP`.
-    """
-    days = {"pre2025": LAST_OLD_DAY, "post2025": FIRST_NEW_DAY, **_MAP_DAY}
-    if provinces not in days:
-        raise ValueError(
-            f"provinces must be 'pre2025' or 'post2025' (or a map: {OLD_MAP!r}, {NEW_MAP!r}), not {provinces!r}"
-        )
+def province_table(map: str = OLD_MAP) -> pd.DataFrame:
+    """The provinces of ``map``: the 63 of :data:`OLD_MAP` (with successor_code) or the 34 of :data:`NEW_MAP`, by code."""
+    day = _day(None, map)
     g = _index()
-    rows = [i for i, level in enumerate(g.level) if level == "province" and _valid(g, i, days[provinces])]
+    rows = [i for i, level in enumerate(g.level) if level == "province" and _valid(g, i, day)]
     return _table().iloc[rows].sort_values("code").reset_index(drop=True)
-
-
-def official_code(code: str) -> str:
-    """The statistics-office code as published ('91@2025' → '91', '51' → '51'); the table's ``gso_code``."""
-    return code.removesuffix(NEW_SUFFIX)
-
-
-def unit_key(code: str, map: str) -> str:
-    """Key of the units table for a published code on ``map``: ('91', NEW_MAP) → '91@2025', ('91', OLD_MAP) → '91'.
-
-    The one place that knows how the two maps' codes are told apart; a code
-    that is already a key ('91@2025') is returned as it is.
-    """
-    if map not in _MAP_DAY:
-        raise ValueError(f"map must be {OLD_MAP!r} or {NEW_MAP!r}, not {map!r}")
-    return code + NEW_SUFFIX if map == NEW_MAP and not code.endswith(NEW_SUFFIX) else code
 
 
 def map_on(day: date) -> str:
@@ -559,13 +531,20 @@ def map_on(day: date) -> str:
     return OLD_MAP if day <= LAST_OLD_DAY else NEW_MAP
 
 
-CURRENT_COLUMNS = ["map", "current_province", "current_province_code", "current_commune", "current_commune_code"]
+CURRENT_COLUMNS = [
+    "figure_map",
+    "current_province",
+    "current_province_code",
+    "current_commune",
+    "current_commune_code",
+]
 
 
 def on_current_map(observations: pd.DataFrame, published: date | None = None) -> pd.DataFrame:
     """``observations`` with the map each figure is read on and its units on the 2025 map (:data:`CURRENT_COLUMNS`).
 
-    The units the source named stay as they are. A figure's date is its
+    The units the source named stay as they are: codes on the map of their
+    row's ``map``. A figure's date is its
     period's end (or start), or ``published`` (the document's date) when that
     is earlier or the only one known: a report of 2024 names the units of
     2024 even for its 2025 goals. Dated before 1 July 2025 it is read on the
@@ -581,7 +560,7 @@ def on_current_map(observations: pd.DataFrame, published: date | None = None) ->
     days = _days(ends, starts, published)
     if days is None:
         days = _figure_days(frame, published)
-    named = zip(*(frame[c] for c in ("province_code", "district_code", "commune_code", "commune")), strict=True)
+    named = zip(*(frame[c] for c in _NAMED), strict=True)
     placed = _placed(days, ([None if pd.isna(v) else v for v in row] for row in named))
     current = pd.DataFrame(placed, columns=CURRENT_COLUMNS, index=frame.index, dtype=object)
     for column in CURRENT_COLUMNS:
@@ -599,8 +578,11 @@ def current_map_rows(rows: list[dict], published: date | None = None) -> list[tu
     days = _days([r["period_end"] for r in rows], [r["period_start"] for r in rows], published)
     if days is None:
         return None
-    named = ([r["province_code"], r["district_code"], r["commune_code"], r["commune"]] for r in rows)
+    named = ([r[c] for c in _NAMED] for r in rows)
     return _placed(days, named)
+
+
+_NAMED = ("map", "province_code", "district_code", "commune_code", "commune")  # what _current reads of a row
 
 
 def _placed(days, named) -> list[tuple]:
@@ -648,11 +630,17 @@ def _figure_days(frame: pd.DataFrame, published: date | None) -> list[date | Non
 
 
 def _current(
-    map: str | None, province: str | None, district: str | None, commune: str | None, commune_label: str | None
+    figure_map: str | None,
+    map: str | None,
+    province: str | None,
+    district: str | None,
+    commune: str | None,
+    commune_label: str | None,
 ) -> tuple[str | None, str | None, str | None, str | None]:
-    """(province name, province code, commune label, commune code) on the 2025 map of the units named."""
+    """(province name, province code, commune label, commune code) on the 2025 map of the units named on ``map``."""
     g = _index()
-    named = next((g.by_code[c] for c in (commune, district, province) if c in g.by_code), None)
+    keys = [(code, map) for code in (commune, district, province) if code is not None and map is not None]
+    named = next((g.by_code[key] for key in keys if key in g.by_code), None)
     if named is None:
         return None, None, None, None
     new_province = _new_province(named)
@@ -661,11 +649,11 @@ def _current(
     else:
         new_commune = None
         if g.level[named] == "commune":
-            if map == NEW_MAP and commune_label and new_province is not None:
+            if figure_map == NEW_MAP and commune_label and new_province is not None:
                 new_commune = _resolve_row(commune_label, "commune", new_province, None, FIRST_NEW_DAY)
             whole = g.successor[named]
             if new_commune is None and whole is not None:
-                new_commune = g.by_code[whole]
+                new_commune = g.by_code[whole, NEW_MAP]
     if new_province is None:
         return None, None, None, None
     if new_commune is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-__all__ = ["SCHEMAS", "schema", "describe", "empty_frame"]
+__all__ = ["OLD_MAP", "NEW_MAP", "SCHEMAS", "schema", "describe", "empty_frame"]
 
 
 def _f(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
@@ -18,6 +18,24 @@ def _f(name: str, type_: pa.DataType, description: str, nullable: bool = True) -
 
 
 _S, _F, _I, _B, _D = pa.string(), pa.float64(), pa.int64(), pa.bool_(), pa.date32()
+
+OLD_MAP, NEW_MAP = "2008–2025", "2025"
+"""The two maps of Vietnam's units, the values of every ``map`` column: the 63 provinces, their districts and
+communes until 30 June 2025, and the 34 provinces and their communes from 1 July 2025."""
+
+
+def _map_field(of: str, nullable: bool = True) -> pa.Field:
+    """The ``map`` column beside plain codes: which of the two maps ``of`` is on."""
+    return _f(
+        "map",
+        _S,
+        f"Map of {of}: '{OLD_MAP}' (63 provinces, their districts and communes, until 30 June 2025) or "
+        f"'{NEW_MAP}' (34 provinces and their communes, from 1 July 2025). The 2025 list reuses old numbers for "
+        "other units ('52' was Bình Định, is now Gia Lai): a code is read with its map.",
+        nullable,
+    )
+
+
 _TS = pa.timestamp("s", tz="UTC")
 
 _PLACE = [
@@ -28,15 +46,19 @@ _PLACE = [
     ),
     _f("place", _S, "The unit or collective as the text names it ('huyện Mộ Đức', 'các xã, thị trấn huyện Trà Bồng')."),
     _f("province", _S, "Province name without its unit word ('Quảng Ngãi'), the fact belongs to."),
-    _f("province_code", _S, "Code of that province in the units table: '51', or '51@2025' on the 2025 map."),
+    _f("province_code", _S, "Statistics-office code of that province on the map in ``map`` ('51')."),
     _f(
         "district",
         _S,
         "District-level unit with its unit word ('huyện Mộ Đức', 'thị xã Đức Phổ'), null for province-wide facts.",
     ),
-    _f("district_code", _S, "Statistics-office code of the district, e.g. '522'."),
+    _f("district_code", _S, "Statistics-office code of the district, e.g. '522' (districts are on the 2008–2025 map)."),
     _f("commune", _S, "Commune-level unit with its unit word ('xã Định Long') when the fact is about one commune."),
-    _f("commune_code", _S, "Statistics-office code of the commune, e.g. '21394'."),
+    _f("commune_code", _S, "Statistics-office code of the commune on the map in ``map``, e.g. '21394'."),
+    _map_field(
+        "the units the source named (province_code, district_code, commune_code), those in force on the "
+        "document's date (on a sheet's period for a workbook)"
+    ),
 ]
 
 DOCUMENTS = pa.schema(
@@ -52,6 +74,7 @@ DOCUMENTS = pa.schema(
         _f("province_code", _S, "Code of that province."),
         _f("district", _S, "District the document is mostly about."),
         _f("district_code", _S, "Code of that district."),
+        _map_field("province_code and district_code"),
         _f("n_chars", _I, "Characters in the extracted text.", False),
         _f("n_observations", _I, "Observations extracted from the document.", False),
         _f(
@@ -94,21 +117,21 @@ OBSERVATIONS = pa.schema(
         _f("period_end", _D, "Last day of the period (the 'as of' day for a status)."),
         *_PLACE,
         _f(
-            "map",
+            "figure_map",
             _S,
-            "Map the figure is read on: '2008–2025' when it is dated before 1 July 2025, '2025' from then. Its date "
-            "is the period's end, or the document's date when that is earlier (a 2024 plan's 2025 goal names old "
-            "units); null when neither is known.",
+            f"Map the figure is read on: '{OLD_MAP}' when it is dated before 1 July 2025, '{NEW_MAP}' from then. Its "
+            "date is the period's end, or the document's date when that is earlier (a 2024 plan's 2025 goal names "
+            "old units); null when neither is known.",
         ),
         _f("current_province", _S, "Province of the 2025 map the fact belongs to ('Quảng Ngãi' for Kon Tum)."),
-        _f("current_province_code", _S, "Code of that province in the units table ('51@2025')."),
+        _f("current_province_code", _S, f"Code of that province, on the '{NEW_MAP}' map ('51')."),
         _f(
             "current_commune",
             _S,
             "Commune of the 2025 map, with its unit word, for a commune fact whose commune is one new commune "
             "(named after the reform, or an old commune that went whole into one); null otherwise.",
         ),
-        _f("current_commune_code", _S, "Code of that commune in the units table ('15835@2025')."),
+        _f("current_commune_code", _S, f"Code of that commune, on the '{NEW_MAP}' map ('15835')."),
         _f(
             "evidence",
             _S,
@@ -136,29 +159,23 @@ UNITS = pa.schema(
         _f(
             "code",
             _S,
-            "Key of the unit in this table: the statistics-office code on the 2008–2025 map ('51'); on the 2025 map "
-            "the code with '@2025' ('51@2025'), since the 2025 list reuses old numbers for other units.",
+            "Statistics-office code as published on the unit's map, leading zeros kept ('51', '08', '21394'). The "
+            "2025 list reuses old numbers for other units ('91' was Kiên Giang, is now An Giang): a unit is "
+            "(code, map).",
             False,
         ),
-        _f("gso_code", _S, "Statistics-office code as published on the unit's map (leading zeros kept): '91'.", False),
-        _f(
-            "map",
-            _S,
-            "Map the unit belongs to: '2008–2025' (63 provinces, districts, communes, until 30 June 2025) or "
-            "'2025' (34 provinces and their communes, from 1 July 2025).",
-            False,
-        ),
+        _map_field("the unit (and its parent_code)", nullable=False),
         _f("name", _S, "Name without the unit word ('Quảng Ngãi', 'Đức Phổ').", False),
         _f("type", _S, "Unit word: tỉnh, thành phố, huyện, quận, thị xã, xã, phường, thị trấn, đặc khu.", False),
         _f("level", _S, "province, district or commune.", False),
-        _f("parent_code", _S, "Code of the unit one level up."),
+        _f("parent_code", _S, "Code of the unit one level up, on the same map."),
         _f("valid_from", _D, "First day the unit existed as recorded (null: before the source's start)."),
         _f("valid_to", _D, "Last day the unit existed (null: still valid)."),
         _f(
             "successor_code",
             _S,
-            "Unit (code) it became part of after valid_to: an old province's new province; an old commune's new "
-            "commune when it went whole into one (null when it was split).",
+            "Code on the 2025 map of the unit it became part of after valid_to: an old province's new province; an "
+            "old commune's new commune when it went whole into one (null when it was split).",
         ),
         _f("source", _S, "Where the row comes from, with its date.", False),
     ]
@@ -183,7 +200,13 @@ TARGETS = pa.schema(
         _f("target_id", _S, "Stable id of the target.", False),
         _f("indicator", _S, "Catalogue code the target applies to.", False),
         _f("admin_level", _S, "Tier the target applies to: national, province, district, commune.", False),
-        _f("scope", _S, "'national' or the code of the province whose plan sets it.", False),
+        _f(
+            "scope",
+            _S,
+            "'national' or the code of the unit whose plan sets it (a province's, or a report's unit).",
+            False,
+        ),
+        _map_field("the scope's code (null for 'national')"),
         _f("scope_name", _S, "'Toàn quốc' or the province name."),
         _f("comparator", _S, "'>=', '>', '<=', 'top_n'.", False),
         _f("target_value", _F, "Target value in the unit below.", False),
@@ -208,7 +231,8 @@ TARGETS = pa.schema(
 
 PROGRESS = pa.schema(
     [
-        _f("unit_code", _S, "Code of the unit (province, district or commune).", False),
+        _f("unit_code", _S, "Statistics-office code of the unit (province, district or commune) on ``map``.", False),
+        _map_field("unit_code", nullable=False),
         _f("unit_name", _S, "Name of the unit.", False),
         _f(
             "admin_level",
@@ -216,7 +240,13 @@ PROGRESS = pa.schema(
             "Tier measured, as in observations: a district has a row for itself and one for its communes taken together.",
             False,
         ),
-        _f("province_code", _S, "Province (pre- or post-2025 as requested) the unit belongs to."),
+        _f("province_code", _S, "Code of the province the unit belongs to, on ``province_map``."),
+        _f(
+            "province_map",
+            _S,
+            f"Map of province_code, the one requested: '{OLD_MAP}' (63 provinces) or '{NEW_MAP}' (34, into which "
+            "the old provinces and their districts and communes are rolled up).",
+        ),
         _f("province", _S, "Name of that province."),
         _f("indicator", _S, "Catalogue code.", False),
         _f("as_of", _S, "Period label the progress is computed at.", False),
@@ -272,7 +302,8 @@ CONFLICTS = pa.schema(
         _f("indicator", _S, "Catalogue code.", False),
         _f("period_label", _S, "Period both sources speak of."),
         _f("admin_level", _S, "Level of the unit."),
-        _f("unit_code", _S, "Unit both sources speak of."),
+        _f("unit_code", _S, "Code of the unit both sources speak of (the most specific code they name)."),
+        _map_field("unit_code"),
         _f("place", _S, "Unit name."),
         _f("value_a", _F, "First value.", False),
         _f("source_a", _S, "Source of the first value.", False),
@@ -305,6 +336,7 @@ DTI = pa.schema(
         _f("year", _I, "DTI year (the assessment of that year, published the next).", False),
         _f("provinces", _S, "Map of the ranking: pre2025 (63 provinces), post2025 (34) or national.", False),
         _f("province_code", _S, "Code of the province on that map (null for national figures and means)."),
+        _map_field("province_code (null for national figures and means)"),
         _f("province", _S, "Province name as in the gazetteer (null for national figures and means)."),
         _f(
             "metric",

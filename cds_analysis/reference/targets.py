@@ -11,7 +11,8 @@ Two kinds of target rows share the ``targets`` schema:
 
 ``scope`` is ``'national'`` or the code of the unit whose plan sets the target:
 a province code for provincial plans, and for report targets the unit the
-report speaks for (a district code for 'huyện Yên Định giao 6 xã…').
+report speaks for (a district code for 'huyện Yên Định giao 6 xã…'); ``map``
+says which map that code is on (the 2025 list reuses old numbers).
 :func:`applicable_targets` picks one target per progress row; its rules are in
 its docstring.
 
@@ -32,7 +33,7 @@ import pyarrow as pa
 
 from cds_analysis.errors import TargetsError
 from cds_analysis.reference.levels import ADMIN_LEVELS
-from cds_analysis.reference.schemas import TARGETS
+from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, TARGETS
 
 __all__ = [
     "TARGETS_CSV",
@@ -83,6 +84,9 @@ def load_targets(path: str | os.PathLike = TARGETS_CSV) -> pd.DataFrame:
     fail(~raw["comparator"].isin(COMPARATORS), f"comparator must be one of {', '.join(COMPARATORS)}")
     fail(~raw["admin_level"].isin(TARGET_LEVELS), f"admin_level must be one of {', '.join(TARGET_LEVELS)}")
     fail(~raw["scope"].str.fullmatch(r"national|\d+"), "scope must be 'national' or a unit code")
+    national = raw["scope"].eq("national")
+    fail(national & raw["map"].notna(), "map must be empty for a national scope")
+    fail(~national & ~raw["map"].isin([OLD_MAP, NEW_MAP]), f"map must be {OLD_MAP} or {NEW_MAP} for a unit's scope")
     fail(~raw["confirmed"].isin(["True", "False"]), "confirmed must be True or False")
     fail(~raw["source_kind"].isin(SOURCE_KINDS), f"source_kind must be one of {', '.join(SOURCE_KINDS)}")
     fail(
@@ -90,12 +94,12 @@ def load_targets(path: str | os.PathLike = TARGETS_CSV) -> pd.DataFrame:
         f"source_level must be one of {', '.join(SOURCE_LEVELS)}",
     )
     fail(raw["target_id"].duplicated(), "target_id already used on an earlier line")
-    same = ["indicator", "admin_level", "scope"]
+    same = ["indicator", "admin_level", "scope", "map"]
     winner = raw[["target_id", *same]].set_index("target_id").reindex(raw["superseded_by"])
     differs = (winner.to_numpy() != raw[same].to_numpy()).any(axis=1)
     fail(
         raw["superseded_by"].notna() & pd.Series(differs, index=raw.index),
-        "superseded_by must name a target of the same indicator, admin_level and scope",
+        "superseded_by must name a target of the same indicator, admin_level and scope (and map)",
     )
     value = pd.to_numeric(raw["target_value"], errors="coerce")
     fail(value.isna(), "target_value is not a number")
@@ -122,7 +126,8 @@ def targets_from_reports(observations: pd.DataFrame, indicators: pd.DataFrame | 
     approximate figure means 'reach at least this' (or 'at most this' when the
     catalogue says lower is better), and a rank means top-N. ``scope`` is the
     unit the report speaks for: the commune, else the district, else the
-    province of the observation ('national' for national facts); ``year`` is
+    province of the observation ('national' for national facts), on the
+    observation's ``map``; ``year`` is
     the year its period ends. Targets without a period or a place, and those
     of indicator 'other', are left out: they cannot be matched to a year, a
     unit or one indicator.
@@ -134,6 +139,7 @@ def targets_from_reports(observations: pd.DataFrame, indicators: pd.DataFrame | 
     end = pd.to_datetime(obs["period_end"], errors="coerce")
     keep = scope.notna() & end.notna()
     obs, scope, scope_name, end = obs[keep], scope[keep], scope_name[keep], end[keep]
+    scope_map = obs["map"].astype(object).where(scope.ne("national"), None)
 
     higher = _catalogue(indicators).set_index("code")["higher_is_better"]
     missing = pd.Series([None] * len(obs), index=obs.index, dtype=object)
@@ -149,6 +155,7 @@ def targets_from_reports(observations: pd.DataFrame, indicators: pd.DataFrame | 
             "indicator": obs["indicator"],
             "admin_level": obs["admin_level"],
             "scope": scope,
+            "map": scope_map,
             "scope_name": scope_name,
             "comparator": comparator,
             "target_value": obs["value"].astype(float),
@@ -178,12 +185,13 @@ def applicable_targets(
     """The one target of ``year`` that applies to each progress row, aligned on ``rows.index``.
 
     ``rows`` has ``indicator``, ``admin_level`` (the tier measured),
-    ``unit_code`` and the unit's ``province_code`` and ``district_code``, and
-    may have ``plan_province_code``: the pre-2025 province whose plans cover
-    the unit when ``province_code`` is a post-2025 one (a province's plan
-    outlives the 2025 merger only for the units it was made for).
-    A target applies when its indicator and tier match and its scope is
-    national or contains the unit. Counts (catalogue aggregation 'sum') are
+    ``unit_code`` on ``map``, the unit's ``province_code`` on ``province_map``
+    and its ``district_code`` (districts are on the old map), and may have
+    ``plan_province_code``: the pre-2025 province whose plans cover the unit
+    when ``province_code`` is a post-2025 one (a province's plan outlives the
+    2025 merger only for the units it was made for). A target applies when
+    its indicator and tier match and its scope (code and map) is national or
+    contains the unit. Counts (catalogue aggregation 'sum') are
     totals over the scope: 'Thanh Hóa: ≥ 300 communes complete CĐS' applies to
     the province's communes taken together, not to each district's. A
     national-tier target of a rate or rank (942/QĐ-TTg: 80% of dossiers fully
@@ -207,22 +215,29 @@ def applicable_targets(
         source_day=lambda d: pd.to_datetime(d["source_date"]),
     )
     r = rows[["indicator", "admin_level", "unit_code", "province_code", "district_code"]].copy()
-    r["plan_province_code"] = rows["plan_province_code"] if "plan_province_code" in rows else r["province_code"]
+    r["unit_map"], r["province_map"] = rows["map"], rows["province_map"]
+    if "plan_province_code" in rows:
+        r["plan_province_code"], r["plan_map"] = rows["plan_province_code"], OLD_MAP
+    else:
+        r["plan_province_code"], r["plan_map"] = r["province_code"], r["province_map"]
     r["row"] = np.arange(len(r))
+    t = t.rename(columns={"map": "scope_map"})
 
     exact = r.merge(t, on=["indicator", "admin_level"]).assign(stand_in=False)
     national = t[t["admin_level"].eq("national") & t["scope"].eq("national") & ~t["is_count"]]
     stand_in = r.merge(national.drop(columns="admin_level"), on="indicator").assign(stand_in=True)
     c = pd.concat([exact, stand_in], ignore_index=True)
 
-    province_plan = c["scope"].eq(c["province_code"]) | c["scope"].eq(c["plan_province_code"])
+    def scope_is(code: str, map_: str | pd.Series) -> pd.Series:
+        return c["scope"].eq(c[code]) & c["scope_map"].eq(map_)
+
+    province_plan = scope_is("province_code", c["province_map"]) | scope_is("plan_province_code", c["plan_map"])
+    unit_plan = scope_is("unit_code", c["unit_map"])
     rank = np.select(
-        [c["scope"].eq("national"), province_plan, c["scope"].eq(c["district_code"]), c["scope"].eq(c["unit_code"])],
-        [0, 1, 2, 3],
-        -1,
+        [c["scope"].eq("national"), province_plan, scope_is("district_code", OLD_MAP), unit_plan], [0, 1, 2, 3], -1
     )
-    is_province_row = c["unit_code"].eq(c["province_code"])
-    for_the_unit = c["scope"].eq(c["unit_code"]) | (is_province_row & province_plan)
+    is_province_row = c["unit_code"].eq(c["province_code"]) & c["unit_map"].eq(c["province_map"])
+    for_the_unit = unit_plan | (is_province_row & province_plan)
     c = c.assign(scope_rank=rank)
     c = c[(c["scope_rank"] >= 0) & (~c["is_count"] | for_the_unit)]
     c = c.assign(from_report=c["origin"].ne("reference"), unconfirmed=~c["confirmed"].astype(bool))

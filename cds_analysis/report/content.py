@@ -31,7 +31,7 @@ from cds_analysis.analysis.progress import progress as compute_progress
 from cds_analysis.config import PACKAGE_DATA, PROCESSED_DIR, RAW_DIR
 from cds_analysis.errors import ReportError
 from cds_analysis.lang.periods import Period, human_label, parse_period
-from cds_analysis.reference.gazetteer import resolve, successor_province
+from cds_analysis.reference.gazetteer import NEW_MAP, OLD_MAP, map_on, resolve, successor_province
 from cds_analysis.reference.indicators import load_indicators
 from cds_analysis.reference.targets import TARGET_YEAR
 from cds_analysis.report import labels, plots
@@ -71,9 +71,11 @@ SUMMARY_FILE = "summary.json"
 # issue #13): this is the one place to adapt when progress changes.
 _PROGRESS_COLUMNS: dict[str, object] = {
     "unit_code": None,
+    "map": None,
     "unit_name": None,
     "admin_level": None,
     "province_code": None,
+    "province_map": None,
     "province": None,
     "indicator": None,
     "as_of": None,
@@ -235,9 +237,9 @@ class _Inputs:
     horizon: int = TARGET_YEAR
 
     @property
-    def provinces(self) -> str:
-        """The provinces of the period's era: the 63 before 1 July 2025, the 34 after."""
-        return "post2025" if self.end >= REFORM_DAY else "pre2025"
+    def map(self) -> str:
+        """The map of the period's provinces: the 63 of '2008–2025' before 1 July 2025, the 34 of '2025' after."""
+        return map_on(self.end)
 
     def progress(self, level: str, observations: pd.DataFrame | None = None, as_of: str | None = None) -> pd.DataFrame:
         """Progress at ``level`` as of the period (or ``as_of``) towards the targets of the horizon.
@@ -252,7 +254,7 @@ class _Inputs:
                 self.targets,
                 as_of=as_of or self.label,
                 level=level,
-                provinces=self.provinces,
+                map=self.map,
                 indicators=self.indicators,
                 documents=self.documents,
                 horizon=self.horizon,
@@ -260,9 +262,19 @@ class _Inputs:
         )
 
     def province_codes(self) -> pd.Series:
-        """The province of each observation, in the period's era."""
-        codes = self.observations["province_code"]
-        return codes.map(successor_province, na_action="ignore") if self.provinces == "post2025" else codes
+        """The province of each observation on the period's map (null where its units are not on that map).
+
+        The codes an observation names are on its ``map`` (the old map where
+        null, as the gazetteer reads a code); on the 2025 map every unit has
+        a province, its own or its old province's successor.
+        """
+        obs = self.observations
+        named = obs["map"].astype(object).where(obs["map"].notna(), OLD_MAP)
+        if self.map == OLD_MAP:
+            return obs["province_code"].where(named.eq(OLD_MAP))
+        pairs = pd.MultiIndex.from_arrays([obs["province_code"], named])
+        new = {(code, m): successor_province(code, m) for code, m in pairs.unique() if isinstance(code, str)}
+        return pd.Series([new.get(pair) for pair in pairs], index=obs.index, dtype=object)
 
 
 def _check_horizon(horizon: object) -> int:
@@ -310,7 +322,7 @@ def province_data(
     """
     inputs = _inputs(period, data_dir, horizon)
     unit = _resolve_province(province, inputs.end)
-    sub_level = "district" if inputs.provinces == "pre2025" else "commune"
+    sub_level = "district" if inputs.map == OLD_MAP else "commune"
     observations = inputs.observations[inputs.province_codes() == unit.code].reset_index(drop=True)
     units = inputs.progress(sub_level, observations)
     ends = pd.to_datetime(observations["period_end"]).dropna().unique()
@@ -320,7 +332,7 @@ def province_data(
         + [inputs.progress("province", observations)],
         ignore_index=True,
     )
-    history = history[history["unit_code"] == unit.code].reset_index(drop=True)
+    history = history[(history["unit_code"] == unit.code) & (history["map"] == unit.map)].reset_index(drop=True)
     return ReportData(
         title=unit.name,
         period=inputs.label,
@@ -427,8 +439,8 @@ def summary(data: ReportData) -> Summary:
         counts={s: int(counts[s]) for s in sorted(counts.index, key=lambda s: labels.status(s).rank)},
         without_data=int(targeted["latest_value"].isna().sum()),
         untargeted=int((rows["target_value"].isna() & rows["latest_value"].notna()).sum()),
-        units_reported=int(data.units.loc[data.units["latest_value"].notna(), "unit_code"].nunique()),
-        units_total=int(data.units["unit_code"].nunique()),
+        units_reported=len(data.units.loc[data.units["latest_value"].notna(), ["unit_code", "map"]].drop_duplicates()),
+        units_total=len(data.units[["unit_code", "map"]].drop_duplicates()),
         latest=ends.max().date().isoformat() if not ends.empty else None,
     )
 
@@ -544,6 +556,7 @@ def scorecard(data: ReportData) -> pd.DataFrame:
         records.append(
             {
                 "Mã đơn vị": str(row["unit_code"]),
+                "Bản đồ": row["map"],  # the code's map: the 2025 list reuses old numbers
                 "Đơn vị": row["unit_name"],
                 "Mã chỉ tiêu": code,
                 "Chỉ tiêu": f"{info.name} ({_tier(row['admin_level'], data.post_reform)})",
@@ -565,7 +578,17 @@ def scorecard(data: ReportData) -> pd.DataFrame:
                 "value": row["latest_value"],
             }
         )
-    columns = ["Mã đơn vị", "Đơn vị", "Mã chỉ tiêu", "Chỉ tiêu", "Indicator (EN)", "Giá trị", "Kỳ", "Tuổi số liệu"]
+    columns = [
+        "Mã đơn vị",
+        "Bản đồ",
+        "Đơn vị",
+        "Mã chỉ tiêu",
+        "Chỉ tiêu",
+        "Indicator (EN)",
+        "Giá trị",
+        "Kỳ",
+        "Tuổi số liệu",
+    ]
     columns += ["Mục tiêu"]
     columns += [
         "Văn bản mục tiêu",
@@ -705,7 +728,7 @@ def _valued_measures(progress: pd.DataFrame, min_units: int) -> list[tuple[str, 
 
 def _unit_counts(progress: pd.DataFrame) -> pd.DataFrame:
     """How many units have a value, per (indicator, tier): columns indicator, admin_level, n."""
-    pairs = progress[progress["latest_value"].notna()].drop_duplicates(["indicator", "admin_level", "unit_code"])
+    pairs = progress[progress["latest_value"].notna()].drop_duplicates(["indicator", "admin_level", "unit_code", "map"])
     return pd.DataFrame(pairs.groupby(["indicator", "admin_level"]).size().rename("n").reset_index())
 
 
@@ -718,7 +741,7 @@ def heatmap_chart(data: ReportData) -> dict[str, Chart]:
     counts = units["status"].value_counts()
     said = ", ".join(f"{n} ô {labels.status(s).label.lower()}" for s, n in counts.items())
     alt = (
-        f"Bảng màu {units['unit_code'].nunique()} {what} × {units[['indicator', 'admin_level']].drop_duplicates().shape[0]} "
+        f"Bảng màu {len(units[['unit_code', 'map']].drop_duplicates())} {what} × {units[['indicator', 'admin_level']].drop_duplicates().shape[0]} "
         f"chỉ tiêu, kỳ {data.period_label}; mỗi ô ghi giá trị, kỳ số liệu và ký hiệu tình trạng: {said}."
     )
     title = f"Các {what} theo từng chỉ tiêu — {data.period_label}"
@@ -790,7 +813,7 @@ MAX_TILE_MAPS = 4  # the measures most provinces report; the ranking and scoreca
 def tile_grid(post_reform: bool) -> pd.DataFrame:
     """Tile positions (name, row, col) of the 34 provinces after the reform, or the 63 before it."""
     grid = pd.read_csv(TILE_GRID, comment="#", dtype={"code": str})
-    return grid[grid["map"] == ("2025" if post_reform else "2008–2025")].reset_index(drop=True)
+    return grid[grid["map"] == (NEW_MAP if post_reform else OLD_MAP)].reset_index(drop=True)
 
 
 def tile_map_chart(data: ReportData) -> dict[str, Chart]:

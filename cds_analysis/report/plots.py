@@ -149,7 +149,7 @@ def _short_period(label: str) -> str:
 def _unit_labels(rows: pd.DataFrame) -> pd.Series:
     """Unit names, with the province added where two units share a name ('Châu Thành')."""
     names = rows["unit_name"].astype(str)
-    clash = names.map(rows.drop_duplicates("unit_code")["unit_name"].value_counts()).fillna(1) > 1
+    clash = names.map(rows.drop_duplicates(["unit_code", "map"])["unit_name"].value_counts()).fillna(1) > 1
     return names.where(~clash, names + " (" + rows["province"].astype(str) + ")")
 
 
@@ -174,7 +174,8 @@ def target_heatmap(progress: pd.DataFrame, indicators: pd.DataFrame | None = Non
         return _message_figure(title, "Chưa có số liệu cho kỳ này.")
     catalogue = _catalogue(indicators)
     measures = valued[["indicator", "admin_level"]].drop_duplicates()
-    shown = progress[progress["unit_code"].isin(valued["unit_code"])].merge(measures, on=["indicator", "admin_level"])
+    units = valued[["unit_code", "map"]].drop_duplicates()
+    shown = progress.merge(units, on=["unit_code", "map"]).merge(measures, on=["indicator", "admin_level"])
     shown = shown.assign(label=_unit_labels(shown))
     long = shown.set_index(["indicator", "admin_level", "label"])[["latest_value", "latest_period", "status"]]
     cells = pd.DataFrame(long[~long.index.duplicated()].unstack("label"))
@@ -407,11 +408,14 @@ def tile_maps(
     return fig
 
 
-def unit_observations(observations: pd.DataFrame, unit_code: str, indicator: str, tier: str) -> pd.DataFrame:
+def unit_observations(
+    observations: pd.DataFrame, unit_code: str, indicator: str, tier: str, map: str | None = None
+) -> pd.DataFrame:
     """Results (not targets) reported for the unit itself at one tier, oldest first.
 
     An observation is the unit's own when the most precise code it carries
-    (commune, else district, else province) is the unit's: 'các xã, thị trấn
+    (commune, else district, else province) is the unit's, on the unit's
+    ``map`` (any map when None; '52' of 2025 is not the old '52'): 'các xã, thị trấn
     huyện Trà Bồng' at the commune tier is Trà Bồng's, a single commune's value
     is the commune's. It is the one selection :func:`trajectory` plots and
     :func:`evidence_table` lists besides the roll-up trail.
@@ -419,13 +423,21 @@ def unit_observations(observations: pd.DataFrame, unit_code: str, indicator: str
     if observations.empty:
         return observations
     named = observations["commune_code"].fillna(observations["district_code"]).fillna(observations["province_code"])
+    same = named == unit_code
+    if map is not None:
+        same &= observations["map"] == map
     rows = observations[
-        (named == unit_code)
+        same
         & (observations["indicator"] == indicator)
         & (observations["admin_level"] == tier)
         & ~observations["is_target"].astype(bool)
     ]
     return rows.sort_values(["period_end", "period_start", "observation_id"], na_position="first")
+
+
+def _map_or_none(value: object) -> str | None:
+    """A row's ``map``, None where it is missing (null, NaN)."""
+    return value if isinstance(value, str) else None
 
 
 def _ids(progress: pd.DataFrame) -> pd.Series:
@@ -439,7 +451,9 @@ def _trajectory_points(
     """Points of a trajectory (end, value, period, observed): the unit's own reports, and the
     values progress gives at each ``as_of`` in ``rows`` (rolled up where the unit did not report).
     """
-    own = unit_observations(observations, unit_code, indicator, tier).dropna(subset=["period_end"])
+    maps = list(rows["map"].dropna().unique()) if "map" in rows else []
+    own = unit_observations(observations, unit_code, indicator, tier, maps[0] if len(maps) == 1 else None)
+    own = own.dropna(subset=["period_end"])
     points = [
         pd.DataFrame(
             {
@@ -639,9 +653,9 @@ def evidence_table(progress: pd.DataFrame, observations: pd.DataFrame) -> pd.Dat
         pd.DataFrame({"observation_id": trail.to_numpy(), "unit_name": valued.loc[trail.index, "unit_name"].to_numpy()})
     ]
     links += [
-        unit_observations(observations, str(row.unit_code), str(row.indicator), str(row.admin_level))[
-            ["observation_id"]
-        ].assign(unit_name=str(row.unit_name))
+        unit_observations(
+            observations, str(row.unit_code), str(row.indicator), str(row.admin_level), _map_or_none(row.map)
+        )[["observation_id"]].assign(unit_name=str(row.unit_name))
         for row in valued.itertuples()
     ]
     table = pd.concat(links, ignore_index=True).drop_duplicates().merge(observations, on="observation_id", how="inner")
@@ -652,7 +666,7 @@ def evidence_table(progress: pd.DataFrame, observations: pd.DataFrame) -> pd.Dat
 
 
 def safe_name(name: str) -> str:
-    """``name`` as a file or directory name: ASCII letters, digits, '-' and '_' ('51@2025' → '51_2025')."""
+    """``name`` as a file or directory name: ASCII letters, digits, '-' and '_' ('a/b c' → 'a_b_c')."""
     safe = re.sub(r"[^0-9A-Za-z_-]+", "_", str(name)).strip("_")
     if not safe:
         raise ValueError(f"{name!r} gives no usable file name")

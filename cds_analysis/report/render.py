@@ -56,6 +56,7 @@ __all__ = [
     "ReportResult",
     "render_report",
     "render_overview",
+    "province_folder",
     "provinces_with_data",
     "render_all",
     "write_index",
@@ -338,7 +339,7 @@ def render_report(
     force: bool = False,
     horizon: int | str = TARGET_YEAR,
 ) -> ReportResult:
-    """Render the report of one province into ``out_dir/<province code>/``, judged against the targets of ``horizon``.
+    """Render the report of one province into ``out_dir/<code>-<name>/``, judged against the targets of ``horizon``.
 
     Raises :class:`ReportError` for an unknown province, an unparsable period
     or a data dir without tables (before any kernel starts), and when a cell
@@ -350,7 +351,7 @@ def render_report(
     year = _check_horizon(horizon)
     unit = _resolve_province(province, end)
     data = _check_data_dir(data_dir)
-    directory = Path(out_dir).resolve() / plots.safe_name(unit.code)
+    directory = Path(out_dir).resolve() / province_folder(unit.code, unit.name)
     parameters = {
         "province": unit.name,
         "period": label,
@@ -379,10 +380,19 @@ def render_overview(
     return _render(OVERVIEW_NOTEBOOK, parameters, OVERVIEW_TITLE, OVERVIEW_CODE, label, digest, force)
 
 
+def province_folder(code: str, name: str) -> str:
+    """The folder of a province's report: code and name in ASCII ('52-gia-lai', '52-binh-dinh').
+
+    The name tells the reader which province it is, and the two maps, which
+    number some provinces alike, apart.
+    """
+    return plots.safe_name(f"{code}-{fold_key(name).replace(' ', '-')}")
+
+
 def provinces_with_data(period: str, data_dir: str | Path = PROCESSED_DIR) -> list[tuple[str, str]]:
     """(code, name) of every province of the period's era that an observation belongs to, A to Z."""
     inputs = _inputs(period, data_dir)
-    provinces = province_table(inputs.provinces)
+    provinces = province_table(inputs.map)
     named = provinces[provinces["code"].isin(inputs.province_codes().dropna())]
     pairs = zip(named["code"].astype(str), named["name"].astype(str))
     return sorted(pairs, key=lambda pair: (fold_key(pair[1]), pair[1]))
@@ -397,7 +407,8 @@ def _render_one(job: tuple[str, str, str, str | Path, str | Path, bool, int]) ->
         return render_report(name, period, data_dir, out_dir, force, horizon)
     except Exception as exc:
         logger.debug("%s failed", "reports", exc_info=True)
-        directory = Path(out_dir).resolve() / plots.safe_name(code)
+        folder = OVERVIEW_CODE if code == OVERVIEW_CODE else province_folder(code, name)
+        directory = Path(out_dir).resolve() / folder
         return ReportResult(name, code, period, directory, error=str(exc) or type(exc).__name__)
 
 

@@ -578,6 +578,7 @@ def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str) -> dict:
         "district_code": place.district_code,
         "commune": place.commune,
         "commune_code": place.commune_code,
+        "map": place.unit.map if place.unit else None,
         "evidence": evidence,
         "char_start": start,
         "char_end": end,

@@ -536,7 +536,9 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
 def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit], ...]:
     """Names of the province's districts, recognised bare ('Đam Rông (38,2%)'), the province's own name aside."""
     units = gazetteer.load_units()
-    rows = units[(units["level"] == "district") & (units["parent_code"] == province.code)]
+    rows = units[
+        (units["level"] == "district") & (units["parent_code"] == province.code) & (units["map"] == province.map)
+    ]
     found = []
     for name in rows["name"]:
         if name.isdigit():

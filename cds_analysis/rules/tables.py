@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["TableFacts", "read_tables", "without_restatements"]
 
 _CAPTION_LINES, _CAPTION_CHARS, _HEAD_CHARS = 3, 400, 600
-_SAME_FACT = ["indicator", "value", "is_target", "province_code", "district_code", "commune_code"]
+_SAME_FACT = ["indicator", "value", "is_target", "province_code", "district_code", "commune_code", "map"]
 
 
 @dataclass(frozen=True)

@@ -222,6 +222,7 @@ class TableReader:
             "district_code": place.district_code if place else None,
             "commune": place.commune if place else None,
             "commune_code": place.commune_code if place else None,
+            "map": place.unit.map if place and place.unit else None,
             "evidence": self._evidence(ref, text, name, texts, col),
             "char_start": start,
             "char_end": end,

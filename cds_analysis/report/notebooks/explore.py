@@ -79,9 +79,12 @@ content.show_table(
 #
 # Từ 1/7/2025 cả nước có 34 tỉnh, không còn cấp huyện. Bảng `units` giữ cả hai bản đồ; cột `map` cho biết
 # đơn vị thuộc bản đồ nào ('2008–2025': 63 tỉnh, cấp huyện và cấp xã; '2025': 34 tỉnh và các xã, phường).
-# Mỗi số liệu giữ nguyên đơn vị mà tài liệu gọi tên (`province`, `district`, `commune`), và có thêm:
-# `map` (bản đồ đọc số liệu, theo kỳ báo cáo và ngày của tài liệu), `current_province` (tỉnh hiện nay) và
-# `current_commune` (xã, phường hiện nay, khi xã cũ nhập trọn vào một xã mới).
+# Mã đơn vị là mã thống kê như đã công bố ('52'); danh mục 2025 dùng lại số cũ cho đơn vị khác ('52' là
+# Bình Định trước 1/7/2025, Gia Lai từ đó), nên mã luôn đi cùng cột `map` bên cạnh.
+# Mỗi số liệu giữ nguyên đơn vị mà tài liệu gọi tên (`province`, `district`, `commune` và mã của chúng, thuộc
+# bản đồ `map`), và có thêm: `figure_map` (bản đồ đọc số liệu, theo kỳ báo cáo và ngày của tài liệu),
+# `current_province` (tỉnh hiện nay) và `current_commune` (xã, phường hiện nay, khi xã cũ nhập trọn vào một
+# xã mới), mã của chúng thuộc bản đồ '2025'.
 
 # %%
 from cds_analysis.reference import gazetteer
@@ -89,11 +92,11 @@ from cds_analysis.reference import gazetteer
 gazetteer.load_units().groupby(["map", "level"]).size()
 
 # %%
-observations[["place", "province", "district", "commune", "period_label", "map", "current_province", "current_commune"]]
+observations[["province", "province_code", "map", "period_label", "figure_map", "current_province_code"]]
 
 # %%
 old = gazetteer.resolve(province, map=gazetteer.OLD_MAP)
 assert old is not None and old.successor_code, f"{province} is not on the 2008–2025 map"
 new = gazetteer.resolve(old.successor_code, map=gazetteer.NEW_MAP)
 assert new is not None
-tuple([(old.label, old.gso_code, old.map), (new.label, new.gso_code, new.map)])
+tuple([(old.label, old.code, old.map), (new.label, new.code, new.map)])
