@@ -1,104 +1,167 @@
 """Ingest throughput, side by side: bare reading, extraction on one core, ingest on all cores, on Dask.
 
 The corpus (``make_corpus.py``: bundled reports varied, 2–10 kB each) is
-written to a temporary directory for each size. Timed, in one run:
+written to a temporary directory for each size. Timed, in one run, each stage
+in a fresh child process (so one stage's memory is not counted in the next):
 
-- read + NFC: reading and normalising every file, the least ingest must do;
-- extract, 1 core: ``extract_document`` on every document, in this process;
-- ingest, N cores: the whole ``ingest`` (tables, progress, conflicts) with a process pool;
+- read + NFC: reading and normalising every file (NFC, one tone-mark placement), the least ingest must do;
+- extract, 1 core: ``extract_document`` on every document, one after another;
+- ingest, 1 process: the whole ``ingest`` (tables, progress, conflicts) in one process;
+- ingest, N cores: the same with a process pool of N (default: all cores);
 - ingest, Dask 2 workers: the same on a LocalCluster of two worker processes (needs the [dask] extra).
 
-Each as documents/s and MB/s of raw text, with the peak resident memory of this
-process and of the largest child process (pool or Dask workers). Timings on a
-shared machine are noisy: compare rows of one run, not runs.
+Each as documents/s and MB/s of raw text, with the peak resident memory of the
+stage's process and of the largest process it started (pool or Dask workers).
+``--baseline REF`` runs the same stages with a git revision of the package on
+the same corpus, in the same run, a row under each of this tree's. Timings on
+a shared machine are noisy: compare rows of one run, not runs.
 
-    python benchmarks/bench_ingest.py                        # 200 documents
-    python benchmarks/bench_ingest.py --docs 1000 5000 20000
+    python benchmarks/bench_ingest.py                                   # 200 documents
+    python benchmarks/bench_ingest.py --docs 1000 5000 20000 --baseline 0315632
+    python benchmarks/bench_ingest.py --docs 20000 --stages pool dask   # some stages only
     python benchmarks/bench_ingest.py --long-line 16000      # one line without sentence ends, doubled 3 times
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import os
 import resource
+import subprocess
+import sys
+import tarfile
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from make_corpus import make_corpus
+HERE = Path(__file__).resolve()
+STAGES = {
+    "read": "read + NFC",
+    "extract": "extract, 1 core",
+    "one": "ingest, 1 process",
+    "pool": "ingest, {jobs} processes",
+    "dask": "ingest, Dask 2 workers",
+}
 
-from cds_analysis.lang.text import NormalizedText
-from cds_analysis.pipeline import default_jobs, ingest
-from cds_analysis.read.documents import read_document
-from cds_analysis.rules.extract import extract_document, extract_text
 
-
-def reset_peak() -> None:
-    """Start a new peak-RSS window for this process (Linux); elsewhere the process peak is reported."""
+def _status_mb(pid: int | str, field: str = "VmHWM") -> float:
+    """``field`` of ``/proc/<pid>/status`` in MB (0 when the process is gone or has no such line)."""
     try:
-        Path("/proc/self/clear_refs").write_text("5")
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        return next((int(line.split()[1]) for line in lines if line.startswith(field)), 0) / 1024
     except OSError:
-        pass
+        return 0.0
 
 
 def peak_mb() -> float:
-    """Peak resident memory of this process since :func:`reset_peak`, in MB."""
-    try:
-        lines = Path("/proc/self/status").read_text().splitlines()
-        return next(int(line.split()[1]) for line in lines if line.startswith("VmHWM")) / 1024
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process, in MB."""
+    found = _status_mb("self")
+    return found or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def children_peak_mb() -> float:
-    """Largest peak resident memory of any finished child process, in MB (0 when none ran)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+class DescendantsPeak(threading.Thread):
+    """Largest peak resident memory of any process started below this one (pool workers, the
+    forkserver's children, Dask's nannies and workers), sampled a few times a second from /proc:
+    the kernel's own figure for children counts only those already waited for."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak, self.done = 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            parents: dict[int, int] = {}
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    fields = stat.read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(stat.parent.name)] = int(fields[1])
+            for pid in parents:
+                ancestor = parents.get(pid)
+                while ancestor and ancestor != os.getpid():
+                    ancestor = parents.get(ancestor)
+                if ancestor:
+                    self.peak = max(self.peak, _status_mb(pid))
+
+    def stop(self) -> float:
+        self.done.set()
+        self.join()
+        return self.peak
 
 
-def stage(name: str, run: Callable[[], object], n_docs: int, megabytes: float) -> None:
-    reset_peak()
-    children_before = children_peak_mb()
+def run_stage(stage: str, raw: Path, out: Path, jobs: int) -> dict:
+    """Run one stage here (in the child process) and say how long it took and how much memory it held."""
+    from cds_analysis.lang.text import NormalizedText
+    from cds_analysis.pipeline import ingest
+    from cds_analysis.read.documents import read_document
+    from cds_analysis.rules.extract import extract_document
+
+    paths = sorted(raw.iterdir())
+    work: dict[str, Callable[[], object]] = {
+        "read": lambda: sum(len(NormalizedText.of(read_document(p).text).text) for p in paths),
+        "extract": lambda: sum(len(extract_document(read_document(p))) for p in paths),
+        "one": lambda: ingest(raw, out / "one", progress=False, jobs=1),
+        "pool": lambda: ingest(raw, out / "pool", progress=False, jobs=jobs),
+        "dask": lambda: ingest(raw, out / "dask", progress=False, jobs=2, scheduler="local"),
+    }
+    if stage == "extract":
+        extract_document(read_document(paths[0]))  # the catalogues and patterns, loaded once per process
+    below = DescendantsPeak()
+    below.start()
     start = time.perf_counter()
-    run()
+    work[stage]()
     seconds = time.perf_counter() - start
-    children = children_peak_mb()
-    child = f"{children:8.0f}" if children > children_before else f"{'–':>8}"
-    print(f"  {name:<24} {n_docs / seconds:9.1f} {megabytes / seconds:8.2f} {seconds:8.1f} {peak_mb():8.0f} {child}")
+    return {"seconds": seconds, "peak_mb": peak_mb(), "children_mb": below.stop()}
 
 
-def bench(n_docs: int, jobs: int, dask: bool) -> None:
+def in_child(stage: str, raw: Path, out: Path, jobs: int, package: Path | None) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(package or HERE.parents[1])}
+    cmd = [sys.executable, str(HERE), "--child", stage, "--raw", str(raw), "--out", str(out), "--jobs", str(jobs)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"stage {stage} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench(n_docs: int, jobs: int, stages: list[str], baseline: tuple[str, Path] | None) -> None:
+    from make_corpus import make_corpus
+
     with tempfile.TemporaryDirectory(prefix="cds-bench-") as tmp:
         raw = Path(tmp) / "raw"
         paths = make_corpus(raw, n_docs, seed=0)
         megabytes = sum(p.stat().st_size for p in paths) / 1e6
         print(f"\n{n_docs} documents, {megabytes:.1f} MB")
-        print(f"  {'stage':<24} {'docs/s':>9} {'MB/s':>8} {'seconds':>8} {'peak MB':>8} {'child MB':>8}")
-        stage("read + NFC", lambda: [NormalizedText.of(read_document(p).text) for p in paths], n_docs, megabytes)
-        stage("extract, 1 core", lambda: [extract_document(read_document(p)) for p in paths], n_docs, megabytes)
-        stage("ingest, 1 process", lambda: ingest(raw, Path(tmp) / "one", progress=False, jobs=1), n_docs, megabytes)
-        stage(
-            f"ingest, {jobs} processes",
-            lambda: ingest(raw, Path(tmp) / "pool", progress=False, jobs=jobs),
-            n_docs,
-            megabytes,
-        )
-        if dask:
-            stage(
-                "ingest, Dask 2 workers",
-                lambda: ingest(raw, Path(tmp) / "dask", progress=False, jobs=2, scheduler="local"),
-                n_docs,
-                megabytes,
-            )
-        same = (Path(tmp) / "one" / "observations.parquet").read_bytes() == (
-            Path(tmp) / "pool" / "observations.parquet"
-        ).read_bytes()
-        print(f"  observations of 1 process and {jobs} processes identical: {same}")
+        print(f"  {'stage':<24} {'tree':<10} {'docs/s':>9} {'MB/s':>8} {'seconds':>8} {'peak MB':>8} {'child MB':>8}")
+        trees: list[tuple[str, Path | None]] = [("this", None), *([baseline] if baseline else [])]
+        for stage in stages:
+            for name, package in trees:
+                out = Path(tmp) / name
+                r = in_child(stage, raw, out, jobs, package)
+                child = f"{r['children_mb']:8.0f}" if stage in ("pool", "dask") else f"{'–':>8}"
+                label = STAGES[stage].format(jobs=jobs)
+                print(
+                    f"  {label:<24} {name:<10} {n_docs / r['seconds']:9.1f} {megabytes / r['seconds']:8.2f} "
+                    f"{r['seconds']:8.1f} {r['peak_mb']:8.0f} {child}",
+                    flush=True,
+                )
+        if {"one", "pool"} <= set(stages):
+            same = (Path(tmp) / "this" / "one" / "observations.parquet").read_bytes() == (
+                Path(tmp) / "this" / "pool" / "observations.parquet"
+            ).read_bytes()
+            print(f"  observations of 1 process and {jobs} processes identical: {same}")
 
 
 def long_line(chars: int, doublings: int = 3) -> None:
     """Extraction time of one line without sentence ends as it doubles: linear time doubles too."""
-    template = read_document(sorted((Path(__file__).resolve().parents[1] / "data" / "raw").glob("*.txt"))[0]).text
+    from cds_analysis.read.documents import read_document
+    from cds_analysis.rules.extract import extract_text
+
+    template = read_document(sorted((HERE.parents[1] / "data" / "raw").glob("*.txt"))[0]).text
     line = " ".join(template.split()).replace(". ", ", ")
     line = (line * (chars * 2**doublings // len(line) + 1))[: chars * 2**doublings]
     extract_text(line[:4000])  # compile the matchers first
@@ -114,18 +177,36 @@ def long_line(chars: int, doublings: int = 3) -> None:
         previous = seconds
 
 
+def _export(ref: str, into: Path) -> Path:
+    """The package of git revision ``ref``, written under ``into``."""
+    archive = subprocess.run(["git", "-C", str(HERE.parents[1]), "archive", ref], check=True, capture_output=True)
+    tarfile.open(fileobj=io.BytesIO(archive.stdout)).extractall(into, filter="data")
+    return into
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, nargs="+", default=[200], metavar="N", help="corpus sizes (default 200)")
-    parser.add_argument("--jobs", type=int, default=default_jobs(), help="processes of the pool (default: all cores)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes of the pool (default: cores)")
+    parser.add_argument("--stages", nargs="+", choices=list(STAGES), default=list(STAGES), help="stages to run")
     parser.add_argument("--no-dask", action="store_true", help="leave out the Dask LocalCluster")
+    parser.add_argument("--baseline", metavar="REF", help="also run the stages with this git revision, same corpus")
     parser.add_argument("--long-line", type=int, metavar="CHARS", help="only the long-line doubling benchmark")
+    parser.add_argument("--child", choices=list(STAGES), help=argparse.SUPPRESS)
+    parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_stage(args.child, args.raw, args.out, args.jobs)))
+        return
     if args.long_line:
         long_line(args.long_line)
         return
-    for n in args.docs:
-        bench(n, args.jobs, not args.no_dask)
+    stages = [s for s in args.stages if not (s == "dask" and args.no_dask)]
+    with tempfile.TemporaryDirectory(prefix="cds-baseline-") as tmp:
+        baseline = (args.baseline, _export(args.baseline, Path(tmp))) if args.baseline else None
+        for n in args.docs:
+            bench(n, args.jobs, stages, baseline)
 
 
 if __name__ == "__main__":
