@@ -14,11 +14,13 @@ folder take a lock (``{data_dir}/.lock``) and a second one is refused with a
 message naming the first.
 
 Beside the tables, observations are also written as a Parquet dataset,
-``{data_dir}/dataset/observations/province_code=…/year=…/part-0.parquet``, so
-that a province or a year is read without the rest. A null key is the
+``{data_dir}/dataset/observations/current_province_code=…/year=…/part-0.parquet``,
+so that a province or a year is read without the rest. The province is the one on
+today's map (34 provinces): its code means one unit, and a former province's or
+district's figures are in the folder of the province they now belong to. A null key is the
 folder ``…=__HIVE_DEFAULT_PARTITION__``. Its partition keys are
 strings (:data:`PARTITIONING`): read it with that partitioning (or with
-``cds.sql``), never letting a reader infer ``province_code=08`` as the number 8.
+``cds.sql``), never letting a reader infer ``current_province_code=08`` as the number 8.
 """
 
 from __future__ import annotations
@@ -78,8 +80,10 @@ NATURAL_KEYS: dict[str, list[str]] = {
     "dti": ["year", "provinces", "metric", "derived", "province"],
 }
 
-# The partitions of the observations dataset: both keys are strings ('08' stays '08').
-PARTITIONING = pa.schema([("province_code", pa.string()), ("year", pa.string())])
+# The partitions of the observations dataset: the province on the 2025 map (a plain code of
+# the other map would put two provinces in one folder) and the year of the period's end;
+# both keys are strings ('08' stays '08').
+PARTITIONING = pa.schema([("current_province_code", pa.string()), ("year", pa.string())])
 
 _PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}
 ROW_GROUP = 64_000  # rows per row group of a table written in batches
@@ -197,7 +201,7 @@ class RunWriter:
         return pq.ParquetWriter(self.path(name), schema(name), **_PARQUET_OPTIONS)
 
     def write_dataset(self) -> None:
-        """The observations table as a dataset partitioned by province code and year of period end."""
+        """The observations table as a dataset partitioned by current province code and year of period end."""
         source = pq.ParquetFile(self.path("observations"))
         target = self.folder / _DATASET / "observations"
 

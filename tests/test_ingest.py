@@ -47,6 +47,7 @@ def fake_extract(doc: Document) -> pd.DataFrame:
                 "is_target": False,
                 "province": m["province"],
                 "province_code": _CODES[m["province"]],
+                "current_province_code": _CODES[m["province"]],  # both provinces kept their codes in 2025
                 "district": m["district"],
                 "district_code": _CODES.get(m["district"]),
                 "admin_level": "district" if m["district"] else "province",

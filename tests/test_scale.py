@@ -111,19 +111,20 @@ def test_the_observations_dataset_is_partitioned_by_province_and_year_as_strings
         for p in (tmp_path / "out" / "dataset" / "observations").glob("*/*")
     )
     # facts without a period ('3/19 xã' in a sentence of its own) are in the hive default partition
-    assert folders == [f"province_code=51/year={y}" for y in ("2022", "2023", "__HIVE_DEFAULT_PARTITION__")]
+    assert folders == [f"current_province_code=51/year={y}" for y in ("2022", "2023", "__HIVE_DEFAULT_PARTITION__")]
     dataset = ds.dataset(
         tmp_path / "out" / "dataset" / "observations", partitioning=ds.partitioning(PARTITIONING, flavor="hive")
     )
-    one_year = dataset.to_table(filter=(ds.field("year") == "2023") & (ds.field("province_code") == "51"))
-    assert one_year.schema.field("province_code").type == "string" and set(one_year["year"].to_pylist()) == {"2023"}
+    one_year = dataset.to_table(filter=(ds.field("year") == "2023") & (ds.field("current_province_code") == "51"))
+    assert one_year.schema.field("current_province_code").type == "string"
+    assert set(one_year["year"].to_pylist()) == {"2023"} and set(one_year["province_code"].to_pylist()) == {"51"}
     assert len(one_year) == len(sql("select * from observations where year(period_end) = 2023", tmp_path / "out"))
 
 
 def test_sql_runs_duckdb_over_the_tables(raw, tmp_path):
     ingest(raw, tmp_path / "out", progress=False)
     by_year = sql(
-        "select year, count(*) as n from observations_dataset where province_code = '51' group by year order by year",
+        "select year, count(*) as n from observations_dataset where current_province_code = '51' group by year order by year",
         tmp_path / "out",
     )
     assert by_year["year"].tolist()[:2] == ["2022", "2023"] and by_year["year"].isna().tolist()[2:] == [True]
