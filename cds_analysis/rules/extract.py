@@ -128,7 +128,8 @@ def _extract(
         text, find_text_tables(text) if tables is None else tables, published, source or "<text>", doc_id
     )
     facts = _facts(unwrap(nt.text), published, [nt.from_original(*region) for region in found.regions])
-    rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
+    version = rules_version("text")
+    rows = [_row(fact, nt, doc_id, source or "<text>", version) for fact in facts]
     placed = current_map_rows(rows, published) if found.observations.empty else None
     if placed is None:
         prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
@@ -198,6 +199,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
     quantities = [q for q in quantities if not in_period.covers(q.number_start)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
     in_focus = places.PlaceContext(t, paragraphs, furniture, published)
+    digital_words = measures.DigitalWords(t)
     quantities = [q for q in quantities if not any(s <= q.number_start < e for s, e in in_tables)]
     facts: list[_Fact] = []
     seen: set[tuple] = set()
@@ -230,7 +232,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
             postal = measures.is_postal(t, sentence)
             # 'tỷ lệ này' speaks of the sentence before, 'Đứng đầu là …' names the index after: the
             # sentences around a figure must speak of CĐS
-            digital = measures.speaks_of_digital(t, _around(paragraph, k))
+            digital = digital_words.speak(_around(paragraph, k))
             for q in in_sentence:
                 if postal or measures.is_not_a_measure(t, q, sentence):
                     continue
@@ -552,7 +554,7 @@ def _without_repeating_captions(t: str, paragraphs, quantities):
     return kept
 
 
-def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str) -> dict:
+def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str, version: str) -> dict:
     q = fact.quantity
     evidence, start, end = nt.evidence(*fact.evidence_span)
     place = fact.place
@@ -583,5 +585,5 @@ def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str) -> dict:
         "evidence": evidence,
         "char_start": start,
         "char_end": end,
-        "extractor_version": rules_version("text"),
+        "extractor_version": version,
     }
