@@ -1,18 +1,21 @@
-"""The per-document indexes of the extractor answer as the per-span scans they replace.
+"""The fast paths of the extractor answer as the slower code they replace.
 
-Each index is checked against the scan it stands for on texts written for these
-tests, over every span (or every line break) where the two could disagree.
+Each per-document index is checked against the scan it stands for on texts written
+for these tests, over every span where the two could disagree; the per-document
+frame against Arrow's conversion.
 """
 
 import re
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 
 from cds_analysis.lang import segments
 from cds_analysis.lang.segments import Span
 from cds_analysis.reference.indicators import phrase_key
 from cds_analysis.reference.vocab import load_vocabulary
-from cds_analysis.rules import measures, naming
+from cds_analysis.rules import extract, measures, naming
 
 _DIGITAL_TEXTS = [
     "Chuyển đổi số được triển khai tại 15 xã. Tỷ lệ hồ sơ trực tuyến đạt 80%.",
@@ -69,3 +72,24 @@ def test_place_units_in_one_pattern_match_as_one_pattern_per_noun():
         key = naming._DETERMINER.sub("", phrase_key(words))
         one_per_noun = any(re.match(rf"{re.escape(n)}(?!\w)", key) for n in nouns)
         assert naming._is_place_unit(words) == one_per_noun, words
+
+
+_REPORT = (
+    "Năm 2024, huyện Tư Nghĩa có 1.458/1.604 hồ sơ trực tuyến, đạt tỉ lệ 90,8%. "
+    "Tỷ lệ thanh toán trực tuyến đạt 45%; 15 xã đã ra mắt Tổ công nghệ số cộng đồng."
+)
+
+
+def test_the_frame_of_a_report_is_the_one_arrow_converts():
+    found = extract._extract(_REPORT, None, "x.txt", "doc", ())
+    assert not isinstance(found, pd.DataFrame) and found[0]
+    pd.testing.assert_frame_equal(extract._frame(*found), extract._arrow_frame(*found), check_exact=True)
+    pd.testing.assert_frame_equal(extract._frame([], []), extract._arrow_frame([], []), check_exact=True)
+
+
+@pytest.mark.parametrize("column, value", [("evidence", 5), ("value", "năm"), ("char_start", "0")])
+def test_the_frame_refuses_a_value_outside_the_schema(column, value):
+    rows, placed = extract._extract(_REPORT, None, "x.txt", "doc", ())
+    rows = [{**rows[0], column: value}]
+    with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError)):
+        extract._frame(rows, placed[:1])
