@@ -15,7 +15,7 @@ from cds_analysis.lang import segments
 from cds_analysis.lang.segments import Span
 from cds_analysis.reference.indicators import phrase_key
 from cds_analysis.reference.vocab import load_vocabulary
-from cds_analysis.rules import extract, measures, naming
+from cds_analysis.rules import extract, goals, measures, naming
 
 _DIGITAL_TEXTS = [
     "Chuyển đổi số được triển khai tại 15 xã. Tỷ lệ hồ sơ trực tuyến đạt 80%.",
@@ -93,3 +93,26 @@ def test_the_frame_refuses_a_value_outside_the_schema(column, value):
     rows = [{**rows[0], column: value}]
     with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError)):
         extract._frame(rows, placed[:1])
+
+
+def test_goal_words_hold_no_digit_and_end_on_a_letter():
+    """What lets ``is_target`` find a sentence's goal words once for all its numbers."""
+    for phrase in load_vocabulary("goal_cues")["phrase"]:
+        assert not re.search(r"\d", phrase) and phrase[-1].isalpha(), phrase
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kế hoạch đặt ra mục tiêu 95% hồ sơ, đã ban hành kế hoạch 12 xã và phấn đấu đạt 100% vào năm 2025.",
+        "Dự kiến (sẽ) 30 xã; yêu cầu các xã đạt 80%, đã đạt 70%, phải đạt 90% mỗi thành viên 2 tài khoản.",
+    ],
+)
+def test_goal_words_of_the_sentence_are_those_before_each_number(sentence):
+    numbers = [m.start() for m in re.finditer(r"(?<!\w)\d", sentence)]
+    assert numbers
+    for n in numbers:
+        before = sentence[:n]
+        direct = goals._goal_cues(before)
+        whole = tuple(c for c in goals._goal_cues(sentence) if c[1] <= len(before))
+        assert whole == direct, before
