@@ -116,3 +116,12 @@ def test_goal_words_of_the_sentence_are_those_before_each_number(sentence):
         direct = goals._goal_cues(before)
         whole = tuple(c for c in goals._goal_cues(sentence) if c[1] <= len(before))
         assert whole == direct, before
+
+
+@pytest.mark.parametrize("field, unit", [("counts", "count"), ("counts", None), ("triggers", "percent")])
+def test_the_matches_at_one_start_are_those_the_scan_finds_there(field, unit):
+    matcher = naming._matcher(unit, field)
+    for text in ["hộ, cá nhân kinh doanh đăng ký", "  thủ tục hành chính mức độ 4", "tỷ lệ hồ sơ trực tuyến", "xã"]:
+        folded = naming.fold(text)
+        for pos in range(len(folded) + 1):
+            assert matcher.at(folded, pos) == [m for m in matcher.scan(folded) if m.start == pos], (text, pos)

@@ -39,7 +39,7 @@ _INDEX = re.compile(r"\s+[A-ZĐ][^\s:]*(?:\s+[^\s:]+){0,3}\s*:")
 _ONE_OF = re.compile(r"\bmột trong(?: số)?\s*$", re.I)
 _REMAINDER_AFTER = re.compile(r"^\s*(?:\S+\s){0,2}còn lại\b")
 _REMAINDER = re.compile(r"\bcòn lại\b")
-_COMMA = re.compile(r",\s")
+_TO_LAST_COMMA = re.compile(r".*,\s", re.S)
 _OWNED_BY = re.compile(r"\b(cho|dành cho|trực thuộc|thuộc|gồm|của|ở)\s*$")
 _PROVINCES_AFTER = re.compile(r"\s*tỉnh")
 
@@ -72,7 +72,8 @@ def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool
     if _REMAINDER_AFTER.match(t[q.number_end : q.number_end + 40]):
         return True
     piece = t[sentence.clause_at(q.number_start).start : q.number_start]
-    piece = piece[max([0] + [m.end() for m in _COMMA.finditer(piece)]) :]  # the number's own part
+    last_comma = _TO_LAST_COMMA.match(piece)
+    piece = piece[last_comma.end() if last_comma else 0 :]  # the number's own part
     if _REMAINDER.search(piece):
         return True  # 'Các tỉnh còn lại đều dưới 50%': a remainder group, not a place
     if (

@@ -97,6 +97,15 @@ class _Matcher:
             found.extend(TriggerMatch(start, end, code, phrase, weight) for code, phrase, weight in self.owners[key])
         return found
 
+    def at(self, folded: str, pos: int) -> list[TriggerMatch]:
+        """The matches of :meth:`scan` that start at ``pos`` (the longest phrase there, once per owner)."""
+        m = self.regex.match(folded, pos)
+        if m is None:
+            return []
+        start, end = m.span(1)
+        key = " ".join(m.group(1).split())
+        return [TriggerMatch(start, end, code, phrase, weight) for code, phrase, weight in self.owners[key]]
+
 
 @cache
 def _matcher(unit: str | None, field: str) -> _Matcher | None:
@@ -198,7 +207,7 @@ def _counted(unit_word: str, unit: str | None) -> dict[str, int]:
         return {}
     folded = _DETERMINER.sub("", fold(unit_word))
     head = len(folded) - len(folded.lstrip())
-    return {m.code: m.weight for m in matcher.scan(folded) if m.start == head}
+    return {m.code: m.weight for m in matcher.at(folded, head)}
 
 
 def counted_phrase(text: str, unit: str | None = None) -> str | None:
@@ -208,7 +217,7 @@ def counted_phrase(text: str, unit: str | None = None) -> str | None:
         return None
     folded = fold(text)
     head = len(folded) - len(folded.lstrip())
-    ends = [m.end for m in matcher.scan(folded) if m.start == head]
+    ends = [m.end for m in matcher.at(folded, head)]
     return text[head : max(ends)] if ends else None
 
 

@@ -38,13 +38,18 @@ _WORDS_AFTER = re.compile(r"\s*(" + _WORD + r"(?: " + _WORD + r"){0,2})")
 
 def noun_after(t: str, q: quantities.Quantity) -> str | None:
     """The counted noun, matched against the word lists on the text itself ('8 nhóm nhiệm vụ')."""
-    m = _WORDS_AFTER.match(t[q.number_end : q.number_end + 40])
+    return _noun_of(t[q.number_end : q.number_end + 40], q.unit_word)
+
+
+@lru_cache(maxsize=1 << 14)  # every rule asks it of the same numbers
+def _noun_of(after: str, unit_word: str | None) -> str | None:
+    m = _WORDS_AFTER.match(after)
     if m:
         noun = fold_noun(m.group(1))
         if noun in _LISTED:
             return noun
-    if q.unit_word:
-        return fold_noun(q.unit_word)
+    if unit_word:
+        return fold_noun(unit_word)
     return fold_noun(m.group(1)) if m else None
 
 
