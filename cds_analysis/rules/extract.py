@@ -204,7 +204,6 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
     quantities = [q for q in quantities if not in_period.covers(q.number_start)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
     in_focus = places.PlaceContext(t, paragraphs, furniture, published)
-    digital_words = measures.DigitalWords(t)
     quantities = [q for q in quantities if not any(s <= q.number_start < e for s, e in in_tables)]
     facts: list[_Fact] = []
     seen: set[tuple] = set()
@@ -237,7 +236,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
             postal = measures.is_postal(t, sentence)
             # 'tỷ lệ này' speaks of the sentence before, 'Đứng đầu là …' names the index after: the
             # sentences around a figure must speak of CĐS
-            digital = digital_words.speak(_around(paragraph, k))
+            digital = measures.speaks_of_digital(t, _around(paragraph, k))
             for q in in_sentence:
                 if postal or measures.is_not_a_measure(t, q, sentence):
                     continue

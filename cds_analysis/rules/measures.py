@@ -9,7 +9,6 @@ count of the document's own structure.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import replace
 
 from cds_analysis.lang.segments import Sentence, Span
@@ -98,10 +97,7 @@ def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool
     return False
 
 
-_DIGITAL_WORDS = phrase_pattern(load_vocabulary("digital_words")["phrase"])
-_DIGITAL = re.compile(rf"(?<![\wÀ-ỹ])(?:{_DIGITAL_WORDS})(?![\wÀ-ỹ])", re.I)
-_DIGITAL_AT_EVERY_START = re.compile(rf"(?=({_DIGITAL.pattern}))", re.I)  # overlapping: one per start
-_WORD_CHAR = re.compile(r"[\wÀ-ỹ]")
+_DIGITAL = re.compile(rf"(?<![\wÀ-ỹ])(?:{phrase_pattern(load_vocabulary('digital_words')['phrase'])})(?![\wÀ-ỹ])", re.I)
 
 
 # A postal network ('283 điểm phục vụ bưu chính', '6.343 người/1 điểm') is no e-government measure;
@@ -115,32 +111,6 @@ def speaks_of_digital(t: str, span: Span) -> bool:
     A figure no catalogue entry names is kept only where it does.
     """
     return bool(_DIGITAL.search(t, span.start, span.end))
-
-
-class DigitalWords:
-    """:func:`speaks_of_digital` for many spans of one text, from one scan of the text.
-
-    Every start where a digital word matches is found once, with the end of its
-    match. A span speaks of CĐS when one of them starts in it and ends inside it.
-    Where that cannot tell (a match runs past the span's end, or the span ends
-    inside a word, where a shorter word could end it), the span is searched.
-    """
-
-    def __init__(self, t: str) -> None:
-        self.t = t
-        found = [m.span(1) for m in _DIGITAL_AT_EVERY_START.finditer(t)]
-        self.starts = [s for s, _ in found]
-        self.ends = [e for _, e in found]
-
-    def speak(self, span: Span) -> bool:
-        """``speaks_of_digital(t, span)``."""
-        i, j = bisect_left(self.starts, span.start), bisect_left(self.starts, span.end)
-        ends = self.ends[i:j]
-        if any(e <= span.end for e in ends):
-            return True
-        if ends or (span.end < len(self.t) and _WORD_CHAR.match(self.t, span.end)):
-            return speaks_of_digital(self.t, span)
-        return False
 
 
 def is_postal(t: str, sentence: Sentence) -> bool:
