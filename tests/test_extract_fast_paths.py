@@ -5,6 +5,7 @@ tests, at every place where the two could disagree; the per-document frame again
 Arrow's conversion.
 """
 
+import random
 import re
 
 import pandas as pd
@@ -14,7 +15,7 @@ import pytest
 from cds_analysis.lang import segments
 from cds_analysis.reference.indicators import phrase_key
 from cds_analysis.reference.vocab import load_vocabulary
-from cds_analysis.rules import extract, goals, naming
+from cds_analysis.rules import extract, goals, naming, quantities
 
 
 def _unwrap_char_by_char(text: str) -> str:
@@ -107,3 +108,37 @@ def test_the_matches_at_one_start_are_those_the_scan_finds_there(field, unit):
         folded = naming.fold(text)
         for pos in range(len(folded) + 1):
             assert matcher.at(folded, pos) == [m for m in matcher.scan(folded) if m.start == pos], (text, pos)
+
+
+def _near_digit_spans_one_run_at_a_time(text: str) -> list[tuple[int, int]]:
+    """The former ``_NearDigits`` stretches: each digit run with its margins, merged where they touch."""
+    spans: list[list[int]] = []
+    for m in re.finditer(r"\d+", text):
+        s, e = max(0, m.start() - quantities._MARGIN), min(len(text), m.end() + quantities._MARGIN)
+        if spans and s <= spans[-1][1]:
+            spans[-1][1] = e
+        else:
+            spans.append([s, e])
+    return [(s, e) for s, e in spans]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "không có số",
+        "1",
+        "a" * 100 + "12" + "b" * 80 + "3" + "c" * 81 + "45\n" + "d" * 79 + "6789" + "e" * 5,
+        "x" * 30 + "1 2 3" + "y" * 200 + "2024" + "z" * 39,
+        "Năm 2024, 1.458/1.604 hồ sơ (90,8%);\n\n" + "-" * 85 + "\n7 xã",
+    ],
+)
+def test_near_digit_stretches_are_the_merged_margins_of_each_digit_run(text):
+    assert quantities._NearDigits(text).spans == _near_digit_spans_one_run_at_a_time(text)
+
+
+def test_near_digit_stretches_on_random_gaps():
+    rng = random.Random(15)
+    for _ in range(200):
+        text = "".join(rng.choice(["7", "x" * rng.randint(0, 120), " ", "\n"]) for _ in range(rng.randint(0, 30)))
+        assert quantities._NearDigits(text).spans == _near_digit_spans_one_run_at_a_time(text), text
