@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 
 from cds_analysis.lang import segments
+from cds_analysis.lang.text import NormalizedText
 from cds_analysis.reference.indicators import phrase_key
 from cds_analysis.reference.vocab import load_vocabulary
 from cds_analysis.rules import extract, goals, naming, quantities
@@ -142,3 +143,10 @@ def test_near_digit_stretches_on_random_gaps():
     for _ in range(200):
         text = "".join(rng.choice(["7", "x" * rng.randint(0, 120), " ", "\n"]) for _ in range(rng.randint(0, 30)))
         assert quantities._NearDigits(text).spans == _near_digit_spans_one_run_at_a_time(text), text
+
+
+def test_every_unicode_space_becomes_a_plain_space_and_only_those():
+    spaces = "".join(
+        chr(i) for i in range(0x3001) if chr(i) not in " \n\r\t" and (chr(i).isspace() or chr(i) == "\u00a0")
+    )
+    assert NormalizedText.of(f"a{spaces}b\n\r\tc").text == "a" + " " * len(spaces) + "b\n\r\tc"
