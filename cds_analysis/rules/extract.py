@@ -148,13 +148,14 @@ def _frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
     """
     dtypes = _dtypes()
     current = {column: [p[i] for p in placed] for i, column in enumerate(CURRENT_COLUMNS)}
-    data = {}
+    data: dict[str, object] = {}
     for field in OBSERVATIONS:
         column, dtype = field.name, dtypes[field.name]
         values = [r.get(column) for r in rows]
         if not isinstance(dtype, np.dtype):  # pandas' string dtype: Arrow large strings
             strings = pa.array(values, type=pa.large_string())  # raises on a value that is no string
-            data[column] = pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=dtype)
+            # pandas 3 takes the dtype (str, NaN for missing); its stubs do not know the keyword yet
+            data[column] = pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=dtype)  # type: ignore[call-arg]
             continue
         pa.array(values, type=field.type)  # raises on a value outside the schema
         values = current.get(column, values)
