@@ -96,31 +96,45 @@ def _sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
 _UNFINISHED = re.compile(r"[^.!?…:;\s]\s*$")
 
 
+_LINE = re.compile(r"[^\n]+")
+
+
 def split_paragraphs(text: str) -> list[Paragraph]:
     """Paragraphs (non-empty lines, hard-wrapped lines joined), each split into sentences and clauses."""
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    return [Paragraph(s, e, _sentences(text, s, e)) for s, e in _joined_lines(text)]
+
+
+def _joined_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: the non-empty lines, hard-wrapped lines joined."""
     joined: list[tuple[int, int]] = []
-    for start, end in lines:
+    for m in _LINE.finditer(text):
+        if not m.group().strip():
+            continue
+        start, end = m.span()
         if joined and _wraps(text, joined[-1], start):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
-    return [Paragraph(s, e, _sentences(text, s, e)) for s, e in joined]
+    return joined
 
 
 def unwrap(text: str) -> str:
     """``text`` with the newlines of hard-wrapped lines read as spaces (same length, so offsets hold)."""
-    chars = list(text)
-    for p in split_paragraphs(text):
-        for i in range(p.start, p.end):
-            if chars[i] == "\n":
-                chars[i] = " "
-    return "".join(chars)
+    pieces, cursor = [], 0
+    for start, end in _joined_lines(text):
+        pieces += [text[cursor:start], text[start:end].replace("\n", " ")]
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+_NOT_SPACE = re.compile(r"\S")
 
 
 def _wraps(text: str, previous: tuple[int, int], start: int) -> bool:
     """Whether the line at ``start`` continues ``previous`` (one newline between, no end mark, lower case)."""
-    first = text[start:].lstrip()[:1]
+    after = _NOT_SPACE.search(text, start)  # the first letter after the break (not a copy of the rest of the text)
+    first = after.group() if after else ""
     return (
         text.count("\n", previous[1], start) == 1
         and bool(_UNFINISHED.search(text, previous[0], previous[1]))

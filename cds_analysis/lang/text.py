@@ -66,7 +66,8 @@ _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _CLUSTER = re.compile(f"[^{_MARKS}][{_MARKS}]*|[{_MARKS}]+", re.S)
 _DROP_CHARS = re.compile("[" + "".join(sorted(_DROP)) + "]")
 _DROP_OR_COMBINING = re.compile("[" + "".join(sorted(_DROP)) + "\u0300-\u036f]")
-_SPACES = {i: " " for i in range(0x3001) if chr(i) != " " and _is_space(chr(i))}
+# Unicode spaces other than ' ' (a regex finds the few there are faster than str.translate reads every character).
+_SPACES = re.compile("[" + "".join(chr(i) for i in range(0x3001) if chr(i) != " " and _is_space(chr(i))) + "]")
 # Old-style tone in composed text: 'oá' → 'óa', 'uỷ' → 'ủy' (same length).
 _TONED = {c: unicodedata.normalize("NFD", c) for c in "áàảãạéèẻẽẹýỳỷỹỵÁÀẢÃẠÉÈẺẼẸÝỲỶỸỴ"}
 _OLD_STYLE_NFC = re.compile(r"(?<![qQ])(?:([oO])([áàảãạéèẻẽẹÁÀẢÃẠÉÈẺẼẸ])|([uU])([ýỳỷỹỵÝỲỶỸỴ]))(?!\w)")
@@ -96,13 +97,13 @@ class NormalizedText:
     def of(cls, original: str) -> NormalizedText:
         if unicodedata.is_normalized("NFC", original) and not _DROP_OR_COMBINING.search(original):
             # Common case: every change is one character for one, offsets stay put.
-            return cls(original, _OLD_STYLE_NFC.sub(_retone_nfc, original.translate(_SPACES)), None, None)
+            return cls(original, _OLD_STYLE_NFC.sub(_retone_nfc, _SPACES.sub(" ", original)), None, None)
         if not _DROP_CHARS.search(original):
             # Decomposed text: each base letter with its marks composes to one character.
             composed = unicodedata.normalize("NFC", original)
             spans = [m.span() for m in _CLUSTER.finditer(original)]
             if len(spans) == len(composed):
-                text = _OLD_STYLE_NFC.sub(_retone_nfc, composed.translate(_SPACES))
+                text = _OLD_STYLE_NFC.sub(_retone_nfc, _SPACES.sub(" ", composed))
                 return cls(original, text, tuple(s for s, _ in spans), tuple(e for _, e in spans))
         nfd: list[str] = []
         owners: list[tuple[int, int]] = []

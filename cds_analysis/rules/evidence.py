@@ -54,6 +54,12 @@ def _ends_with(pattern: re.Pattern, text: str) -> re.Match | None:
     return pattern.search(text, i)
 
 
+# Between a count and its share ('57.877 hồ sơ (đạt 99,1%)'), a bracket opening a share, two coordinated numbers.
+_SHARE_OF_COUNT_GAP = re.compile(r"(?:\s*[^\s(),;]+){0,3}\s*[(,]?\s*(?:đạt|chiếm|bằng|tương đương)?\s*")
+_OPEN_BRACKET = re.compile(r"\(\s*$")
+_COORDINATED_GAP = re.compile(r"(?:[\s,]|xã|phường|thị trấn|thôn|tổ dân phố)*(?:và|hoặc)\s*")
+
+
 def share_subjects(t: str, facts) -> None:
     """'đạt 75,3%, cao hơn chỉ tiêu 30%': a target set beside a result measures the same thing;
     so does the second of two coordinated numbers ('ở 13/13 xã và 68/68 thôn')."""
@@ -71,7 +77,7 @@ def share_subjects(t: str, facts) -> None:
                 fact.quantity.unit == "percent"
                 and before.quantity.unit == "count"
                 and rate
-                and re.fullmatch(r"(?:\s*[^\s(),;]+){0,3}\s*[(,]?\s*(?:đạt|chiếm|bằng|tương đương)?\s*", gap)
+                and _SHARE_OF_COUNT_GAP.fullmatch(gap)
             ):
                 fact.indicator, fact.indicator_text = rate, before.indicator_text  # '57.877 hồ sơ (đạt 99,1%)'
                 continue
@@ -80,16 +86,14 @@ def share_subjects(t: str, facts) -> None:
             if (
                 fact.indicator == "other"
                 and fact.quantity.unit == "percent"
-                and re.search(r"\(\s*$", t[max(0, fact.quantity.start - 3) : fact.quantity.start])
+                and _OPEN_BRACKET.search(t[max(0, fact.quantity.start - 3) : fact.quantity.start])
             ):
                 fact.indicator, fact.indicator_text = (
                     before.indicator,
                     before.indicator_text,
                 )  # 'Lạc Dương (41,7%)' in a list
                 continue
-            coordinated = fact.indicator == "other" and re.fullmatch(
-                r"(?:[\s,]|xã|phường|thị trấn|thôn|tổ dân phố)*(?:và|hoặc)\s*", gap
-            )
+            coordinated = fact.indicator == "other" and _COORDINATED_GAP.fullmatch(gap)
             if _ends_with(LOCAL_TARGET, gap) or coordinated:
                 fact.indicator, fact.indicator_text = before.indicator, before.indicator_text
                 continue
@@ -107,12 +111,16 @@ _OWN_WORDS_AFTER = re.compile(
 )
 
 
+_CLAUSE_STOP = re.compile(r"[;.]")
+_TIER_AND_NAME = re.compile(rf"{TIER_WORD}\s*\S*")
+
+
 def _continues_rate(t: str, gap: str, fact) -> bool:
     """A percentage with no subject of its own, within a few lines of the last named rate."""
     if len(gap) > 400 or _NEW_SUBJECT.search(gap):
         return False
-    after = re.split(r"[;.]", t[fact.quantity.end : fact.quantity.end + 60], maxsplit=1)[0]
-    return len(_OWN_WORDS_AFTER.sub(" ", re.sub(rf"{TIER_WORD}\s*\S*", " ", after)).split()) <= 1
+    after = _CLAUSE_STOP.split(t[fact.quantity.end : fact.quantity.end + 60], maxsplit=1)[0]
+    return len(_OWN_WORDS_AFTER.sub(" ", _TIER_AND_NAME.sub(" ", after)).split()) <= 1
 
 
 def _rate_of(code: str) -> str | None:
@@ -123,11 +131,14 @@ def _rate_of(code: str) -> str | None:
     return None
 
 
+_RATE_VERB = re.compile(r"\b(đạt|bằng|chiếm)\b")
+
+
 def share_fractions(t: str, facts) -> None:
     """'1.458/1.604 hồ sơ, đạt tỉ lệ 90,8%': the rate carries the fraction it was computed from."""
     for before, fact in zip(facts, facts[1:]):
         q, b = fact.quantity, before.quantity
         if q.unit == "percent" and b.denominator is not None and q.numerator is None:
             gap = t[b.end : q.number_start]
-            if len(gap) < 40 and ";" not in gap and re.search(r"\b(đạt|bằng|chiếm)\b", gap):
+            if len(gap) < 40 and ";" not in gap and _RATE_VERB.search(gap):
                 fact.quantity = replace(q, numerator=b.numerator, denominator=b.denominator)

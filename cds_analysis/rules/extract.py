@@ -128,7 +128,8 @@ def _extract(
         text, find_text_tables(text) if tables is None else tables, published, source or "<text>", doc_id
     )
     facts = _facts(unwrap(nt.text), published, [nt.from_original(*region) for region in found.regions])
-    rows = [_row(fact, nt, doc_id, source or "<text>") for fact in facts]
+    version = rules_version("text")
+    rows = [_row(fact, nt, doc_id, source or "<text>", version) for fact in facts]
     placed = current_map_rows(rows, published) if found.observations.empty else None
     if placed is None:
         prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
@@ -139,18 +140,26 @@ def _extract(
 def _frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
     """The observations frame of ``rows`` and their :data:`CURRENT_COLUMNS` (as :func:`on_current_map` sets them).
 
-    The rows are checked against the schema by Arrow, as always; the frame is
-    then built column by column in the dtypes Arrow's ``to_pandas`` gives,
-    which costs half as much for the few rows of one report.
+    The frame is built column by column in the dtypes Arrow's ``to_pandas``
+    gives, which costs half as much for the few rows of one report. Each column
+    is checked against the schema by Arrow on the way, as ``Table.from_pylist``
+    would (each value converted to its field's type); a string column stays the
+    Arrow array it was converted to, which pandas keeps as it is.
     """
-    pa.Table.from_pylist(rows, schema=OBSERVATIONS)  # raises on a value outside the schema
+    dtypes = _dtypes()
     current = {column: [p[i] for p in placed] for i, column in enumerate(CURRENT_COLUMNS)}
-    data = {}
-    for column, dtype in _dtypes().items():
-        values = current[column] if column in current else [r.get(column) for r in rows]
-        if not isinstance(dtype, np.dtype):
-            data[column] = pd.array(values, dtype=dtype)
-        elif dtype.kind == "O":
+    data: dict[str, object] = {}
+    for field in OBSERVATIONS:
+        column, dtype = field.name, dtypes[field.name]
+        values = [r.get(column) for r in rows]
+        if not isinstance(dtype, np.dtype):  # pandas' string dtype: Arrow large strings
+            strings = pa.array(values, type=pa.large_string())  # raises on a value that is no string
+            # pandas 3 takes the dtype (str, NaN for missing); its stubs do not know the keyword yet
+            data[column] = pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=dtype)  # type: ignore[call-arg]
+            continue
+        pa.array(values, type=field.type)  # raises on a value outside the schema
+        values = current.get(column, values)
+        if dtype.kind == "O":
             array = np.empty(len(values), dtype=object)
             array[:] = values
             data[column] = pd.Series(array, dtype=object, copy=False)
@@ -550,7 +559,7 @@ def _without_repeating_captions(t: str, paragraphs, quantities):
     return kept
 
 
-def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str) -> dict:
+def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str, version: str) -> dict:
     q = fact.quantity
     evidence, start, end = nt.evidence(*fact.evidence_span)
     place = fact.place
@@ -582,5 +591,5 @@ def _row(fact: _Fact, nt: NormalizedText, doc_id: str, source: str) -> dict:
         "evidence": evidence,
         "char_start": start,
         "char_end": end,
-        "extractor_version": rules_version("text"),
+        "extractor_version": version,
     }

@@ -8,6 +8,7 @@ vocabulary ``goal_cues``) before the number in its sentence makes it a target, u
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cds_analysis.lang.segments import Sentence, Span
 from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
@@ -37,14 +38,30 @@ _PLAN_ISSUED = re.compile(
 _DONE = re.compile(r"\b(đã|đạt được|kết quả)\b", re.I)
 
 
+@lru_cache(maxsize=1 << 12)
+def _goal_cues(words: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of the goal words in ``words`` that set a goal ('đã ban hành kế hoạch' sets none).
+
+    No goal word holds a digit or ends on anything but a letter, so the goal
+    words before a number that follows a space or a sign are the same whether
+    the sentence is read up to the number or whole.
+    """
+    return tuple(
+        c.span()
+        for c in _TARGET_CUE.finditer(words)
+        if not _PLAN_ISSUED.search(words[max(0, c.start() - 25) : c.start()])
+    )
+
+
 def is_target(t: str, q: quantities.Quantity, sentence: Sentence, clause: Span, mentions) -> bool:
     before = t[sentence.start : q.number_start]
     if LOCAL_TARGET.search(t[max(sentence.start, q.start - 30) : q.start]):
         return True
-    cues = [
-        c for c in _TARGET_CUE.finditer(before) if not _PLAN_ISSUED.search(before[max(0, c.start() - 25) : c.start()])
-    ]
-    if cues and not _DONE.search(before[cues[-1].end() :]):
+    if before[-1:].isalnum() or before[-1:] == "_":  # a number glued to a word: read the words before it alone
+        cues = _goal_cues(before)
+    else:  # the sentence's goal words before the number (found once for all its numbers)
+        cues = tuple(c for c in _goal_cues(t[sentence.start : sentence.end]) if c[1] <= len(before))
+    if cues and not _DONE.search(before[cues[-1][1] :]):
         return True
     if _TARGET_AFTER.search(t[q.end : min(sentence.end, q.end + 60)]):
         return True

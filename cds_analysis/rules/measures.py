@@ -35,6 +35,14 @@ _COMPOSITION = re.compile(r"\bthành phần(?: gồm| bao gồm)?\b", re.I)
 _INDEX = re.compile(r"\s+[A-ZĐ][^\s:]*(?:\s+[^\s:]+){0,3}\s*:")
 
 
+_ONE_OF = re.compile(r"\bmột trong(?: số)?\s*$", re.I)
+_REMAINDER_AFTER = re.compile(r"^\s*(?:\S+\s){0,2}còn lại\b")
+_REMAINDER = re.compile(r"\bcòn lại\b")
+_TO_LAST_COMMA = re.compile(r".*,\s", re.S)
+_OWNED_BY = re.compile(r"\b(cho|dành cho|trực thuộc|thuộc|gồm|của|ở)\s*$")
+_PROVINCES_AFTER = re.compile(r"\s*tỉnh")
+
+
 def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool:
     """Numbers that are durations, names, crowds at an event, remainders or beneficiaries."""
     noun = noun_after(t, q)
@@ -43,7 +51,7 @@ def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool
         return True
     if q.unit == "count" and noun in NOT_MEASURES and not fraction:
         return True
-    if re.search(r"\bmột trong(?: số)?\s*$", t[max(sentence.start, q.start - 14) : q.start], re.I):
+    if _ONE_OF.search(t[max(sentence.start, q.start - 14) : q.start]):
         return True  # 'là một trong 2 địa phương được chọn': membership of a group, not a measure
     if q.unit == "count" and not fraction and _POPULATION.match(t, q.number_end):
         return True  # 'TDP 1 có 170 hộ với trên 700 khẩu': the size of a place, told as context
@@ -60,19 +68,18 @@ def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool
         and "thành viên" not in t[q.number_end : q.end + 15]
     ):
         return True
-    if re.match(r"^\s*(?:\S+\s){0,2}còn lại\b", t[q.number_end : q.number_end + 40]):
+    if _REMAINDER_AFTER.match(t[q.number_end : q.number_end + 40]):
         return True
     piece = t[sentence.clause_at(q.number_start).start : q.number_start]
-    piece = piece[max([0] + [m.end() for m in re.finditer(r",\s", piece)]) :]  # the number's own part
-    if re.search(r"\bcòn lại\b", piece):
+    last_comma = _TO_LAST_COMMA.match(piece)
+    piece = piece[last_comma.end() if last_comma else 0 :]  # the number's own part
+    if _REMAINDER.search(piece):
         return True  # 'Các tỉnh còn lại đều dưới 50%': a remainder group, not a place
     if (
         q.unit == "count"
         and noun in ADMIN_NOUNS
         and not fraction
-        and re.search(
-            r"\b(cho|dành cho|trực thuộc|thuộc|gồm|của|ở)\s*$", t[max(sentence.start, q.start - 14) : q.start]
-        )
+        and _OWNED_BY.search(t[max(sentence.start, q.start - 14) : q.start])
     ):
         return True
     for m in _QUOTED.finditer(t, max(sentence.start, q.number_start - 60), min(sentence.end, q.number_end + 60)):
@@ -84,7 +91,7 @@ def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool
         q.unit == "count"
         and not fraction
         and q.value in (63, 34)
-        and re.match(r"\s*tỉnh", t[q.number_end : q.number_end + 8])
+        and _PROVINCES_AFTER.match(t, q.number_end, q.number_end + 8)
     ):
         return True  # 'dẫn đầu 63 tỉnh, thành phố': the country, not a measure
     return False
@@ -111,6 +118,9 @@ def is_postal(t: str, sentence: Sentence) -> bool:
     return bool(_POSTAL.search(t, sentence.start, sentence.end))
 
 
+_REACHED = re.compile(r"\b(đạt|hoàn thành|có|ở mức)\b")
+
+
 def is_threshold(t: str, q: quantities.Quantity, clause: Span, neighbours) -> bool:
     """'5/9 huyện đạt tỷ lệ này dưới 3%', '15/16 mục tiêu hoàn thành 100%': the bar that selects the counted units.
 
@@ -125,7 +135,7 @@ def is_threshold(t: str, q: quantities.Quantity, clause: Span, neighbours) -> bo
     fraction = before[-1]
     share = 100 * (fraction.numerator or fraction.value) / fraction.denominator
     gap = t[fraction.end : q.number_start]
-    return abs(share - q.value) > 1 and bool(re.search(r"\b(đạt|hoàn thành|có|ở mức)\b", gap)) and len(gap) < 80
+    return abs(share - q.value) > 1 and bool(_REACHED.search(gap)) and len(gap) < 80
 
 
 _CHANGE_BEFORE = re.compile(r"\b(?:tăng|giảm)(?:\s+(?:tới|thêm|được|khoảng|gần|hơn|trên|mạnh|nhẹ))*\s*$", re.I)

@@ -97,6 +97,15 @@ class _Matcher:
             found.extend(TriggerMatch(start, end, code, phrase, weight) for code, phrase, weight in self.owners[key])
         return found
 
+    def at(self, folded: str, pos: int) -> list[TriggerMatch]:
+        """The matches of :meth:`scan` that start at ``pos`` (the longest phrase there, once per owner)."""
+        m = self.regex.match(folded, pos)
+        if m is None:
+            return []
+        start, end = m.span(1)
+        key = " ".join(m.group(1).split())
+        return [TriggerMatch(start, end, code, phrase, weight) for code, phrase, weight in self.owners[key]]
+
 
 @cache
 def _matcher(unit: str | None, field: str) -> _Matcher | None:
@@ -120,8 +129,13 @@ def find_triggers(text: str, unit: str | None = None) -> list[TriggerMatch]:
     phrases that start later inside it are reported too. ``unit`` restricts
     the search to indicators of that unit ('percent', 'count', ...).
     """
+    return list(_triggers(text, unit))
+
+
+@lru_cache(maxsize=1 << 14)  # the extractor asks a number's window and its words again for each number near them
+def _triggers(text: str, unit: str | None) -> tuple[TriggerMatch, ...]:
     matcher = _matcher(unit, "triggers")
-    return matcher.scan(fold(text)) if matcher else []
+    return tuple(matcher.scan(fold(text))) if matcher else ()
 
 
 def _outermost(matches: list[TriggerMatch]) -> list[TriggerMatch]:
@@ -171,15 +185,16 @@ def _evidence(context: str, unit_word: str | None, unit: str | None) -> dict[str
 
 
 @cache
-def _place_units() -> tuple[str, ...]:
+def _place_unit() -> re.Pattern:
+    """The nouns of place units, folded, as one pattern that matches at the start of a folded phrase."""
     table = load_vocabulary("counted_nouns")
-    return tuple(phrase_key(n) for n in table.loc[table["role"] == "place_unit", "noun"])
+    nouns = (phrase_key(n) for n in table.loc[table["role"] == "place_unit", "noun"])
+    return re.compile(rf"(?:{'|'.join(re.escape(n) for n in nouns)})(?!\w)")
 
 
 def _is_place_unit(unit_word: str) -> bool:
     """Whether ``unit_word`` starts with the noun of a place unit ('xã', 'huyện', 'địa phương')."""
-    words = _DETERMINER.sub("", phrase_key(unit_word))
-    return any(re.match(rf"{re.escape(n)}(?!\w)", words) for n in _place_units())
+    return bool(_place_unit().match(_DETERMINER.sub("", phrase_key(unit_word))))
 
 
 _DETERMINER = re.compile(r"^\s*(?:cac|nhung|so|toan bo|tat ca)\s+")  # 'các cơ quan', folded
@@ -192,7 +207,7 @@ def _counted(unit_word: str, unit: str | None) -> dict[str, int]:
         return {}
     folded = _DETERMINER.sub("", fold(unit_word))
     head = len(folded) - len(folded.lstrip())
-    return {m.code: m.weight for m in matcher.scan(folded) if m.start == head}
+    return {m.code: m.weight for m in matcher.at(folded, head)}
 
 
 def counted_phrase(text: str, unit: str | None = None) -> str | None:
@@ -202,7 +217,7 @@ def counted_phrase(text: str, unit: str | None = None) -> str | None:
         return None
     folded = fold(text)
     head = len(folded) - len(folded.lstrip())
-    ends = [m.end for m in matcher.scan(folded) if m.start == head]
+    ends = [m.end for m in matcher.at(folded, head)]
     return text[head : max(ends)] if ends else None
 
 
@@ -311,6 +326,16 @@ _RATE_SUBJECT = re.compile(
 )
 
 
+_OPEN_ASIDE = re.compile(r"\(\s*(?:\w+\s*){0,2}$")
+_AND_BEFORE = re.compile(r"\b(và|hoặc)\s*$")
+_SUBJECT_STOP = re.compile(r"[,;]|\s(?:và|còn)\s")
+_LIST_SEPARATOR = re.compile(r",\s*|\s+và\s+")
+_SHARE_BRACKET = re.compile(r"\(\s*(?:đạt|chiếm|bằng)?\s*$")
+_PHRASE_END = re.compile(r"[,;(]|\s(?:và|với|trong đó|của)\s")
+_NOT_OWN_WORDS = re.compile(rf"{TIER_WORD}|[,;.()]|\b(?:các|của|và|tổ|dân|phố)\b", re.I)
+_RATE_OR_NUMBER_OF = re.compile(r"(tỷ lệ|tỉ lệ|số)\s[^,;]*$", re.I)
+
+
 def indicator_for(
     t: str,
     q: quantities.Quantity,
@@ -329,7 +354,7 @@ def indicator_for(
     nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start < clause.end]
     if nxt and _RANGE_GAP.fullmatch(t[q.number_end : nxt[0].number_start]):
         nxt = nxt[1:]  # '60-80% hồ sơ công việc …': the low end of a range is named by the words after the high end
-    if q.unit != "percent" and nxt and re.search(r"\(\s*(?:\w+\s*){0,2}$", t[q.end : nxt[0].number_start]):
+    if q.unit != "percent" and nxt and _OPEN_ASIDE.search(t[q.end : nxt[0].number_start]):
         # '1.548/1.562 thôn (tương đương 99%) được phủ sóng': the bracketed share is an aside; what the
         # count measures is said after the bracket closes.
         close = t.find(")", nxt[0].number_end, clause.end)
@@ -340,25 +365,25 @@ def indicator_for(
     new_rate = _NEW_RATE.search(t, q.end, end)
     end = new_rate.start() if new_rate else end  # '18.236 hồ sơ, tỷ lệ hồ sơ trực tuyến …': a new subject
     before = t[start : q.number_start]
-    if prev and re.search(r"\b(và|hoặc)\s*$", t[prev[-1].end : q.number_start]) and _own_words(t[q.end : end]):
+    if prev and _AND_BEFORE.search(t[prev[-1].end : q.number_start]) and _own_words(t[q.end : end]):
         # '60% hồ sơ … toàn trình và 100% xã đạt tiêu chí …': what comes before names the first number.
         joined, start, before = clause.start, q.number_start, ""
     else:
         joined = None
     before_named = bool(_PREDICATE.search(before))  # 'X đạt N%': the subject comes before, commas and all
     if before_named:
-        stop = re.search(r"[,;]|\s(?:và|còn)\s", t[q.end : end])
+        stop = _SUBJECT_STOP.search(t[q.end : end])
         end = q.end + stop.start() if stop else end
         subject = _RATE_SUBJECT.search(before)
         if subject and q.unit == "percent":
-            parts = [p for p in re.split(r",\s*|\s+và\s+", subject.group("subject")) if p.strip()]
+            parts = [p for p in _LIST_SEPARATOR.split(subject.group("subject")) if p.strip()]
             codes = [match_indicator(p, unit=q.unit) for p in parts]
             found = [(c, p) for c, p in zip(codes, parts) if c]
             if len(found) >= 2 and len({c for c, _ in found}) == len(found):
                 return [(c, p.strip()) for c, p in found]
     elif (
         nxt
-        and re.search(r"\b(và|hoặc)\s*$", t[q.end : nxt[0].number_start])
+        and _AND_BEFORE.search(t[q.end : nxt[0].number_start])
         and not match_indicator(t[start:end], unit=q.unit, unit_word=q.unit_word)
     ):
         # '6 huyện … và 300 xã … hoàn thành CĐS': the shared predicate comes after the second number.
@@ -367,7 +392,7 @@ def indicator_for(
         q.unit == "percent"
         and prev
         and prev[-1].unit == "count"
-        and re.search(r"\(\s*(?:đạt|chiếm|bằng)?\s*$", t[prev[-1].end : q.number_start])
+        and _SHARE_BRACKET.search(t[prev[-1].end : q.number_start])
     ):
         # '1.548/1.562 thôn (99%)', '19.255 hồ sơ (đạt 96,55%)': the bracketed rate is that count's share.
         earlier = [o for o in prev[:-1]]
@@ -377,7 +402,7 @@ def indicator_for(
     if q.unit != "percent":
         # A count is named by its own noun phrase first when that phrase says more than
         # the counted noun ('40 TTHC mức độ 3 và 13 TTHC mức độ 4').
-        phrase = re.split(r"[,;(]|\s(?:và|với|trong đó|của)\s", t[q.number_end : end], maxsplit=1)[0]
+        phrase = _PHRASE_END.split(t[q.number_end : end], maxsplit=1)[0]
         noun = (q.unit_word or "").strip()
         head = len(phrase) - len(phrase.lstrip()) + len(noun) + 1  # a modifier starts right after the noun
         if any(fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in find_triggers(phrase, q.unit)):
@@ -485,7 +510,7 @@ def _narrower_named_before(
 
 def _own_words(after: str) -> bool:
     """Whether a number's following words name something besides unit tiers ('xã, thị trấn')."""
-    words = re.sub(rf"{TIER_WORD}|[,;.()]|\b(?:các|của|và|tổ|dân|phố)\b", " ", after.split(";")[0], flags=re.I)
+    words = _NOT_OWN_WORDS.sub(" ", after.split(";")[0])
     return bool(words.split())
 
 
@@ -495,7 +520,7 @@ def _phrase_of(t: str, q: quantities.Quantity, start: int, end: int) -> str | No
     if q.unit_word:
         return q.unit_word + (" " + " ".join(words[:5]) if words else "")
     before = t[start : q.number_start]
-    m = re.search(r"(tỷ lệ|tỉ lệ|số)\s[^,;]*$", before, re.I)
+    m = _RATE_OR_NUMBER_OF.search(before)
     if m:
         return m.group().strip()
     return " ".join(words[:6]) or None

@@ -30,18 +30,26 @@ NOT_MEASURES = _nouns("not_measure")
 DURATIONS = _nouns("duration")
 PEOPLE = _nouns("people")
 ADMIN_NOUNS = _nouns("place_unit")
-_NOUNS_LONGEST_FIRST = sorted(NOT_MEASURES | DURATIONS | PEOPLE | ADMIN_NOUNS, key=len, reverse=True)
+_LISTED = NOT_MEASURES | DURATIONS | PEOPLE | ADMIN_NOUNS
+_NOUNS_LONGEST_FIRST = sorted(_LISTED, key=len, reverse=True)
+# Up to three words after a number: the longest counted noun the lists know.
+_WORDS_AFTER = re.compile(r"\s*(" + _WORD + r"(?: " + _WORD + r"){0,2})")
 
 
 def noun_after(t: str, q: quantities.Quantity) -> str | None:
     """The counted noun, matched against the word lists on the text itself ('8 nhóm nhiệm vụ')."""
-    m = re.match(r"\s*(" + _WORD + r"(?: " + _WORD + r"){0,2})", t[q.number_end : q.number_end + 40])
+    return _noun_of(t[q.number_end : q.number_end + 40], q.unit_word)
+
+
+@lru_cache(maxsize=1 << 14)  # every rule asks it of the same numbers
+def _noun_of(after: str, unit_word: str | None) -> str | None:
+    m = _WORDS_AFTER.match(after)
     if m:
         noun = fold_noun(m.group(1))
-        if noun in NOT_MEASURES | DURATIONS | PEOPLE | ADMIN_NOUNS:
+        if noun in _LISTED:
             return noun
-    if q.unit_word:
-        return fold_noun(q.unit_word)
+    if unit_word:
+        return fold_noun(unit_word)
     return fold_noun(m.group(1)) if m else None
 
 

@@ -455,7 +455,8 @@ def _left_ok(text: str, i: int, left: str | None) -> bool:
 
 
 _MARGIN = 40
-_DIGIT_RUN = re.compile(r"\d+")
+# Digit runs no more than two margins apart, as one stretch: their margins touch or overlap.
+_NEAR_DIGIT_RUNS = re.compile(rf"\d+(?:.{{0,{2 * _MARGIN}}}\d+)*", re.S)
 
 
 class _NearDigits:
@@ -466,13 +467,9 @@ class _NearDigits:
     """
 
     def __init__(self, text: str):
-        spans: list[list[int]] = []
-        for m in _DIGIT_RUN.finditer(text):
-            s, e = max(0, m.start() - _MARGIN), min(len(text), m.end() + _MARGIN)
-            if spans and s <= spans[-1][1]:
-                spans[-1][1] = e
-            else:
-                spans.append([s, e])
+        spans = [
+            (max(0, m.start() - _MARGIN), min(len(text), m.end() + _MARGIN)) for m in _NEAR_DIGIT_RUNS.finditer(text)
+        ]
         self.spans = spans
         self.starts = list(itertools.accumulate((e - s + 1 for s, e in spans), initial=0))[:-1]
 

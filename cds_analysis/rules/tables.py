@@ -75,7 +75,7 @@ def read_tables(
 ) -> TableFacts:
     """Every fact of the ``tables`` of the report ``text`` (columns of the ``observations`` table)."""
     doc = Document(source, "txt", text, None, published, None, document_id)
-    head = title_context(text[:_HEAD_CHARS])
+    head = None  # the report's head is read only for a report that has a table
     frames, regions = [], []
     for sheet in tables:
         table = find_table(sheet)
@@ -84,6 +84,8 @@ def read_tables(
             continue
         start, end = min(c.start for c in located), max(c.end for c in located)
         regions.append((start, end))
+        if head is None:
+            head = title_context(text[:_HEAD_CHARS])
         ctx = _context(text, start, sheet, table, head)
         candidates, _ = TableReader(doc, sheet, table, ctx, kind="text").rows()
         frames.append(_facts(candidates))

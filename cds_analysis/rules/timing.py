@@ -22,6 +22,9 @@ _EVENT = re.compile(r"\b(lễ phát động|lễ ra mắt|lễ khai trương|bu�
 _BASELINE = re.compile(r"\b(so với|so cùng kỳ|cùng kỳ)(?:\s+\S+){0,4}\s*$", re.I)
 
 
+_BRACKET_ONLY = re.compile(r"\s*\(\s*")
+
+
 _CARRY_OPENER = re.compile(r"^\s*(Trong đó|Cụ thể|Riêng|Ngoài ra|Theo đó)\b", re.I)
 
 
@@ -51,7 +54,7 @@ def period_for(
         if not sentence.start <= m.start < sentence.end:
             continue
         if is_baseline(t, sentence.start, m.start):
-            if re.fullmatch(r"\s*\(\s*", t[m.end : q.number_start]):
+            if _BRACKET_ONLY.fullmatch(t, m.end, q.number_start):
                 return m.period, True  # 'tăng so với năm 2022 (48,9%)': the bracketed value is 2022's
             continue
         if m.start >= q.number_end and (

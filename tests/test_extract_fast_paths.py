@@ -1,0 +1,152 @@
+"""The fast paths of the extractor answer as the slower code they replace.
+
+Each shortcut is checked against the scan it stands for on texts written for these
+tests, at every place where the two could disagree; the per-document frame against
+Arrow's conversion.
+"""
+
+import random
+import re
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from cds_analysis.lang import segments
+from cds_analysis.lang.text import NormalizedText
+from cds_analysis.reference.indicators import phrase_key
+from cds_analysis.reference.vocab import load_vocabulary
+from cds_analysis.rules import extract, goals, naming, quantities
+
+
+def _unwrap_char_by_char(text: str) -> str:
+    """The former ``unwrap``: every newline inside a paragraph replaced, one character at a time."""
+    chars = list(text)
+    for p in segments.split_paragraphs(text):
+        for i in range(p.start, p.end):
+            if chars[i] == "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tỷ lệ hồ sơ công việc tại cấp\nxã được xử lý trên môi trường mạng\nđạt 95%.\n\nNăm 2024:\n- 100% xã",
+        "Dòng một\n  \n   tiếp tục viết thường\ncòn đây\n",
+        "\n\n",
+        "",
+        "không kết thúc\n\nkhông nối",
+    ],
+)
+def test_unwrap_joins_the_same_lines_as_before(text):
+    assert segments.unwrap(text) == _unwrap_char_by_char(text)
+
+
+def test_find_triggers_from_its_cache_is_a_fresh_list_each_time():
+    first = naming.find_triggers("tỷ lệ hồ sơ trực tuyến toàn trình", unit="percent")
+    first.clear()
+    assert naming.find_triggers("tỷ lệ hồ sơ trực tuyến toàn trình", unit="percent")
+
+
+def test_place_units_in_one_pattern_match_as_one_pattern_per_noun():
+    table = load_vocabulary("counted_nouns")
+    nouns = [phrase_key(n) for n in table.loc[table["role"] == "place_unit", "noun"]]
+    for words in ["xã đạt chuẩn", "xãhội", "huyện", "thị xã", "thị", "địa phương", "các xã", "tổ chức", ""]:
+        key = naming._DETERMINER.sub("", phrase_key(words))
+        one_per_noun = any(re.match(rf"{re.escape(n)}(?!\w)", key) for n in nouns)
+        assert naming._is_place_unit(words) == one_per_noun, words
+
+
+_REPORT = (
+    "Năm 2024, huyện Tư Nghĩa có 1.458/1.604 hồ sơ trực tuyến, đạt tỉ lệ 90,8%. "
+    "Tỷ lệ thanh toán trực tuyến đạt 45%; 15 xã đã ra mắt Tổ công nghệ số cộng đồng."
+)
+
+
+def test_the_frame_of_a_report_is_the_one_arrow_converts():
+    found = extract._extract(_REPORT, None, "x.txt", "doc", ())
+    assert not isinstance(found, pd.DataFrame) and found[0]
+    pd.testing.assert_frame_equal(extract._frame(*found), extract._arrow_frame(*found), check_exact=True)
+    pd.testing.assert_frame_equal(extract._frame([], []), extract._arrow_frame([], []), check_exact=True)
+
+
+@pytest.mark.parametrize("column, value", [("evidence", 5), ("value", "năm"), ("char_start", "0")])
+def test_the_frame_refuses_a_value_outside_the_schema(column, value):
+    rows, placed = extract._extract(_REPORT, None, "x.txt", "doc", ())
+    rows = [{**rows[0], column: value}]
+    with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError)):
+        extract._frame(rows, placed[:1])
+
+
+def test_goal_words_hold_no_digit_and_end_on_a_letter():
+    """What lets ``is_target`` find a sentence's goal words once for all its numbers."""
+    for phrase in load_vocabulary("goal_cues")["phrase"]:
+        assert not re.search(r"\d", phrase) and phrase[-1].isalpha(), phrase
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kế hoạch đặt ra mục tiêu 95% hồ sơ, đã ban hành kế hoạch 12 xã và phấn đấu đạt 100% vào năm 2025.",
+        "Dự kiến (sẽ) 30 xã; yêu cầu các xã đạt 80%, đã đạt 70%, phải đạt 90% mỗi thành viên 2 tài khoản.",
+    ],
+)
+def test_goal_words_of_the_sentence_are_those_before_each_number(sentence):
+    numbers = [m.start() for m in re.finditer(r"(?<!\w)\d", sentence)]
+    assert numbers
+    for n in numbers:
+        before = sentence[:n]
+        direct = goals._goal_cues(before)
+        whole = tuple(c for c in goals._goal_cues(sentence) if c[1] <= len(before))
+        assert whole == direct, before
+
+
+@pytest.mark.parametrize("field, unit", [("counts", "count"), ("counts", None), ("triggers", "percent")])
+def test_the_matches_at_one_start_are_those_the_scan_finds_there(field, unit):
+    matcher = naming._matcher(unit, field)
+    for text in ["hộ, cá nhân kinh doanh đăng ký", "  thủ tục hành chính mức độ 4", "tỷ lệ hồ sơ trực tuyến", "xã"]:
+        folded = naming.fold(text)
+        for pos in range(len(folded) + 1):
+            assert matcher.at(folded, pos) == [m for m in matcher.scan(folded) if m.start == pos], (text, pos)
+
+
+def _near_digit_spans_one_run_at_a_time(text: str) -> list[tuple[int, int]]:
+    """The former ``_NearDigits`` stretches: each digit run with its margins, merged where they touch."""
+    spans: list[list[int]] = []
+    for m in re.finditer(r"\d+", text):
+        s, e = max(0, m.start() - quantities._MARGIN), min(len(text), m.end() + quantities._MARGIN)
+        if spans and s <= spans[-1][1]:
+            spans[-1][1] = e
+        else:
+            spans.append([s, e])
+    return [(s, e) for s, e in spans]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "không có số",
+        "1",
+        "a" * 100 + "12" + "b" * 80 + "3" + "c" * 81 + "45\n" + "d" * 79 + "6789" + "e" * 5,
+        "x" * 30 + "1 2 3" + "y" * 200 + "2024" + "z" * 39,
+        "Năm 2024, 1.458/1.604 hồ sơ (90,8%);\n\n" + "-" * 85 + "\n7 xã",
+    ],
+)
+def test_near_digit_stretches_are_the_merged_margins_of_each_digit_run(text):
+    assert quantities._NearDigits(text).spans == _near_digit_spans_one_run_at_a_time(text)
+
+
+def test_near_digit_stretches_on_random_gaps():
+    rng = random.Random(15)
+    for _ in range(200):
+        text = "".join(rng.choice(["7", "x" * rng.randint(0, 120), " ", "\n"]) for _ in range(rng.randint(0, 30)))
+        assert quantities._NearDigits(text).spans == _near_digit_spans_one_run_at_a_time(text), text
+
+
+def test_every_unicode_space_becomes_a_plain_space_and_only_those():
+    spaces = "".join(
+        chr(i) for i in range(0x3001) if chr(i) not in " \n\r\t" and (chr(i).isspace() or chr(i) == "\u00a0")
+    )
+    assert NormalizedText.of(f"a{spaces}b\n\r\tc").text == "a" + " " * len(spaces) + "b\n\r\tc"
