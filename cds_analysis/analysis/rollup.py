@@ -385,14 +385,17 @@ class Points:
         but are different periods. Observations of one unit, tier and
         indicator that end on the same day compete; the rest are set aside.
         """
-        period, periods = pd.factorize(obs.end.astype(np.int64) * 100_000 + obs.label + 1)
-        period = period.astype(np.int32)
-        radix = (len(obs.indicator_names), len(periods))
-        one_each = _first_of(period, len(periods))
+        period, one_each = _periods(obs.end, obs.label)
+        radix = (len(obs.indicator_names), len(one_each))
         points = cls(obs.end[one_each], obs.durations(one_each), radix)
-        day, days = pd.factorize(obs.end)
-        key, size = _key(obs.node, obs.tier, obs.indicator, day, (radix[0], len(days)), len(tree.code))
-        rule = (points.duration[period], -_days_number(obs.published), ~obs.official)
+        day_of_period, days = pd.factorize(points.end)  # numbered as pd.factorize(obs.end) would
+        key, size = _key(
+            obs.node, obs.tier, obs.indicator, day_of_period[period], (radix[0], len(days)), len(tree.code)
+        )
+        rule = [np.unique(points.duration, return_inverse=True)[1].reshape(-1)[period]]  # shorter first
+        if not np.isnat(obs.published).all():  # else every figure ties on it
+            rule.append(-_days_number(obs.published))
+        rule.append(~obs.official)
         point: np.ndarray | None
         if _few_keys(key, size):
             point, n = _dense_codes(key, size)
@@ -573,6 +576,33 @@ class Points:
         return _joined(ids.filter(ids["chosen"]), len(latest)), _joined(
             ids.filter(pc.invert(ids["chosen"])), len(latest)
         )
+
+
+def _periods(end: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Period code of each observation (its end and label), numbered in order of first appearance, and the first of each.
+
+    As ``pd.factorize`` of the pairs, but through a presence table when the
+    days and labels span a small range (no hashing of ten million keys).
+    """
+    day = end.astype(np.int64)
+    low, n_labels = int(day.min(initial=0)), int(label.max(initial=-1)) + 2
+    size = (int(day.max(initial=0)) - low + 1) * n_labels
+    day -= low
+    day *= n_labels
+    day += label
+    day += 1
+    if _few_keys(day, size):
+        codes, m = _dense_codes(day, size)
+        codes = np.arange(m, dtype=np.int32) if codes is None else codes
+    else:
+        codes = pd.factorize(day)[0]
+        m = int(codes.max(initial=-1)) + 1
+    del day
+    first = _first_of(codes, m)
+    by_appearance = np.argsort(first, kind="stable")
+    renumber = np.empty(m, np.int32)
+    renumber[by_appearance] = np.arange(m, dtype=np.int32)
+    return renumber[codes], first[by_appearance]
 
 
 def _days_number(days: np.ndarray) -> np.ndarray:
