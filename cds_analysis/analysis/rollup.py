@@ -424,12 +424,10 @@ class Points:
             denominator=obs.denominator[chosen],
             label_row=chosen.astype(np.int32),
         )
-        columns["reported"] = tree.total[points.era[columns["period"]], columns["node"], columns["tier"]].astype(
-            np.float32
-        )
+        columns["reported"] = _units_covered(tree, points.era[columns["period"]], columns["node"], columns["tier"])
         columns["aggregation"] = np.zeros(n, np.int8)
         depth = tree.depth[columns["node"]]
-        depths = _present(depth)
+        depths = _depths_in(depth)
         local = np.arange(n, dtype=np.int32)
         if len(depths) == 1:
             points.layers = {int(depths[0]): Layer(**columns)}
@@ -509,7 +507,7 @@ class Points:
         )
         position = np.full(n, -1, np.int32)
         g_depth = tree.depth[g_parent]
-        for d in _present(g_depth):
+        for d in _depths_in(g_depth):
             position[g_depth == d] = self._merge(
                 int(d), {k: v[g_depth == d] for k, v in rolled.items()}, fresh[g_depth == d], tree, n_upper
             )
@@ -559,16 +557,20 @@ class Points:
                 continue
             series[d] = np.full(len(layer.node), -1, np.int32)
             up_depth = tree.depth[np.maximum(tree.parent[layer.node], 0)]
-            for up in _present(up_depth):
+            for up in _depths_in(up_depth):
                 at = np.flatnonzero((up_depth == up) & (layer.up >= 0))
                 if up in series:
                     series[d][at] = series[up][layer.up[at]]
-        of_obs = np.full(len(self.obs_depth), -1, np.int32)
-        local = np.arange(len(self.obs_depth)) if self.obs_point is None else self.obs_point
-        for d in _present(self.obs_depth):
-            if d in series:
-                at = self.obs_depth == d
-                of_obs[at] = series[d][local[at]]
+        depths = _depths_in(self.obs_depth)
+        if len(depths) == 1 and depths[0] in series:  # no masks over every observation
+            of_obs = series[depths[0]] if self.obs_point is None else series[depths[0]][self.obs_point]
+        else:
+            of_obs = np.full(len(self.obs_depth), -1, np.int32)
+            local = np.arange(len(self.obs_depth)) if self.obs_point is None else self.obs_point
+            for d in depths:
+                if d in series:
+                    at = self.obs_depth == d
+                    of_obs[at] = series[d][local[at]]
         hit = np.flatnonzero(of_obs >= 0)
         chosen = np.ones(len(hit), bool) if self.chosen is None else self.chosen[hit]
         ids = pa.table({"series": of_obs[hit], "id": pa.array(obs.ids(hit), pa.string()), "chosen": chosen})
@@ -603,6 +605,16 @@ def _periods(end: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray
     renumber = np.empty(m, np.int32)
     renumber[by_appearance] = np.arange(m, dtype=np.int32)
     return renumber[codes], first[by_appearance]
+
+
+def _units_covered(tree: Tree, era: np.ndarray, node: np.ndarray, tier: np.ndarray) -> np.ndarray:
+    """``tree.total[era, node, tier]`` as float32, through one flat index built in place (no intp copy of each)."""
+    flat = era.astype(np.int64)
+    flat *= len(tree.code)
+    flat += node
+    flat *= 3
+    flat += tier
+    return tree.total.astype(np.float32).reshape(-1)[flat]
 
 
 def _days_number(days: np.ndarray) -> np.ndarray:
@@ -728,7 +740,8 @@ def latest_and_trend(
     one_per_end[:-1] = (candidate_sid[1:] != candidate_sid[:-1]) | (candidate_end[1:] != candidate_end[:-1])
     series = candidates[one_per_end]
     years_all = (points.end - _YEAR_ZERO).astype(float) / 365.25  # per period code
-    s, x, y = candidate_sid[one_per_end], years_all[layer.period[series]], layer.value[series]
+    s = candidate_sid[one_per_end].astype(np.intp)  # np.bincount would copy it to intp five times
+    x, y = years_all[layer.period[series]], layer.value[series]
     count = np.bincount(s, minlength=n)
     sx, sy = np.bincount(s, x, minlength=n), np.bincount(s, y, minlength=n)
     sxx, sxy = np.bincount(s, x * x, minlength=n), np.bincount(s, x * y, minlength=n)
@@ -817,12 +830,14 @@ def _dense_codes(key: np.ndarray, size: int) -> tuple[np.ndarray | None, int]:
     m = int(np.count_nonzero(present))
     if m == len(key):
         return None, m
-    return (np.cumsum(present, dtype=np.int32) - 1)[key], m
+    code = np.cumsum(present, dtype=np.int32)
+    code -= 1
+    return code[key], m
 
 
-def _present(small: np.ndarray) -> np.ndarray:
-    """The distinct values of an array of small non-negative integers (quicker than np.unique)."""
-    return np.flatnonzero(np.bincount(small, minlength=1))
+def _depths_in(depth: np.ndarray) -> list[int]:
+    """The depths that occur in ``depth``: a pass per depth, no int64 copy of ten million rows as np.bincount makes."""
+    return [d for d in (NEW, OLD, DISTRICT, COMMUNE) if (depth == d).any()]
 
 
 def _first_of(group: np.ndarray, n: int) -> np.ndarray:
