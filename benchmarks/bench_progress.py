@@ -16,15 +16,28 @@ latest-value step and that choice are timed alone too.
 
 In the same process the observations are written to Parquet and timed more
 ways: ``read_table`` (and reading only the columns progress needs), then
-``progress`` on the frame read back, and the step DuckDB is compared on, the
-latest value of every commune and indicator, as DuckDB queries on the same
-Parquet file and on the in-memory Arrow table: a plain ``arg_max`` over the
-period end, and the same rule as the engine (latest end; shorter period,
-official report, first in table) with the observation ids. Each line gives
-seconds and peak RSS.
+``progress`` on the frame read back, and two DuckDB queries that do less
+than the step below: a bare ``arg_max`` over the period end (no rule: a
+floor) and the rule applied at the latest end only (no choice at the other
+ends, no trend, ids not split: ``LATEST_END_SQL``, the query of the first
+comparison). Each line gives seconds and peak RSS.
+
+The comparison the issue asks for ends the run, one table over every size:
+the latest-value step, the latest value of every commune and indicator by
+the rule (one figure per commune, indicator and period end: shorter period,
+official report over news article, first in the table; then the latest end),
+with the least-squares trend over one figure per end, the chosen observation
+id and the set-aside ids. It is timed as the library does it
+(:func:`library_step`: tree, observations, choice, latest and trend, on the
+frame in memory; and on the 20 input columns read from the Parquet file) and
+as one DuckDB query (``STEP_SQL``) on the same Parquet file and on the
+in-memory Arrow table (converted before the clock starts). Both give the
+same rows, checked in the run (``same rows``; the trend to 1e-9). Each cell
+is seconds, the peak RSS of the process and how far RSS rose during the
+step; then the ratios library / DuckDB.
 
     python benchmarks/bench_progress.py                       # 200k rows, a quick check
-    python benchmarks/bench_progress.py --rows 10000000       # the 10M measurement
+    python benchmarks/bench_progress.py --rows 1000000 3000000 10000000   # the issue's table
     python benchmarks/bench_progress.py --rows 10000000 --level district
     python benchmarks/bench_progress.py --rows 10000000 --reuse-memory
 
@@ -38,6 +51,7 @@ it shows the engine's own cost and is worth setting for a big run.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -45,6 +59,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -243,7 +258,40 @@ LATEST_SQL = """
 """
 
 
-RULE_SQL = r"""
+STEP_SQL = r"""
+    WITH o AS (
+        SELECT commune_code, indicator, period_end, period_label, value, observation_id,
+               (coalesce(period_end - period_start, 0)::BIGINT << 34)
+               + ((NOT coalesce(lower(regexp_extract(source, '\.([^./\\]+)$', 1))
+                                IN ('docx', 'pdf', 'xlsx', 'xls', 'csv'), false))::BIGINT << 33)
+               + row AS rank
+        FROM {source}
+        WHERE NOT is_target AND period_end <= DATE '{cutoff}' AND admin_level = 'commune' AND indicator <> 'other'
+              AND commune_code IS NOT NULL
+    ), points AS (  -- one figure per commune, indicator and period end: shorter period, official report, first
+        SELECT commune_code, indicator, period_end,
+               arg_min({{'value': value, 'label': period_label, 'id': observation_id}}, rank) AS chosen
+        FROM o GROUP BY ALL
+    ), latest AS (  -- the latest end and the least-squares trend over one figure per end
+        SELECT commune_code, indicator, max(period_end) AS period_end, arg_max(chosen, period_end) AS chosen,
+               count(*) AS n_periods, regr_slope(chosen.value, (period_end - DATE '2020-01-01') / 365.25) AS trend_per_year
+        FROM points GROUP BY ALL
+    ), aside AS (  -- the other figures of that end, in id order
+        SELECT commune_code, indicator, string_agg(o.observation_id, ';' ORDER BY o.observation_id) AS set_aside_ids
+        FROM o JOIN latest USING (commune_code, indicator, period_end)
+        WHERE o.observation_id <> latest.chosen.id
+        GROUP BY ALL
+    )
+    SELECT commune_code, indicator, chosen.value AS latest_value, chosen.label AS latest_period,
+           period_end AS latest_period_end, n_periods, trend_per_year,
+           chosen.id AS observation_ids, set_aside_ids
+    FROM latest LEFT JOIN aside USING (commune_code, indicator)
+"""
+"""The library's latest-value step as one DuckDB query. The rule is one BIGINT (days << 34 | news << 33 | row):
+half the time of the same rule as a STRUCT key."""
+
+
+LATEST_END_SQL = r"""
     WITH o AS (
         SELECT commune_code, indicator, period_end, value, observation_id, row,
                coalesce(period_end - period_start, 0) AS days,
@@ -259,20 +307,50 @@ RULE_SQL = r"""
     FROM o JOIN latest USING (commune_code, indicator, period_end)
     GROUP BY ALL
 """
+"""Less than the step: the rule applied at the latest end only (no choice at other ends, no trend, ids unsplit)."""
 
 
-def measured(step: Callable[[], object]) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one call of ``step``."""
+def measured(step: Callable[[], object]) -> tuple[float, float, float, object]:
+    """Seconds, peak RSS (MB), peak RSS above the RSS before (MB), and the result of one call of ``step``."""
     reset_peak()
+    before = rss_mb("VmRSS")
     t0 = time.perf_counter()
     out = step()
     seconds = time.perf_counter() - t0
     peak = rss_mb()
-    del out
-    return seconds, peak
+    return seconds, peak, peak - before, out
 
 
-def run_one(n_rows: int, level: str, map_: str, duplicates: float) -> None:
+def library_step(frame: pd.DataFrame, units: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The library's latest value of every commune and indicator, by the rule, with trend and ids (as DuckDB's)."""
+    from cds_analysis.analysis import rollup
+
+    tree = rollup.Tree(units)
+    found = rollup.Observations(frame, np.datetime64("2023-12-31"), None)
+    tree.anchor(found)
+    unit_of = indicators.set_index("code").reindex(found.indicator_names)["unit"].to_numpy(object)
+    points = rollup.Points.from_observations(found, tree)
+    latest = rollup.latest_and_trend(points, tree, rollup.COMMUNE, found, unit_of, np.datetime64("2025-12-31"))
+    return latest.assign(commune_code=tree.code[latest["node"]], indicator=found.indicator_names[latest["indicator"]])
+
+
+def same_rows(ours: pd.DataFrame, duck: pa.Table) -> bool:
+    """Whether the library and DuckDB give the same rows: values, period, ids exactly; trend to 1e-9."""
+    columns = ["commune_code", "indicator", "latest_value", "latest_period", "latest_period_end", "n_periods"]
+    columns += ["observation_ids", "set_aside_ids", "trend_per_year"]
+    left = ours[columns].sort_values(["commune_code", "indicator"], ignore_index=True)
+    right = duck.to_pandas()[columns].sort_values(["commune_code", "indicator"], ignore_index=True)
+    exact = columns[:-1]
+    left["latest_period_end"] = pd.to_datetime(left["latest_period_end"])
+    right["latest_period_end"] = pd.to_datetime(right["latest_period_end"])
+    if len(left) != len(right) or not left[exact].astype(object).fillna("").equals(
+        right[exact].astype(object).fillna("")
+    ):
+        return False
+    return bool(np.allclose(left["trend_per_year"], right["trend_per_year"].astype(float), rtol=1e-9, equal_nan=True))
+
+
+def run_one(n_rows: int, level: str, map_: str, duplicates: float) -> dict:
     import duckdb
     import pyarrow.parquet as pq
 
@@ -294,20 +372,6 @@ def run_one(n_rows: int, level: str, map_: str, duplicates: float) -> None:
             indicators=indicators,
         )
 
-    def latest_step(frame: pd.DataFrame) -> Callable[[], object]:
-        """Our engine's part of the work DuckDB is compared on: each commune's latest value (with trend and ids)."""
-        from cds_analysis.analysis import rollup
-
-        def step() -> object:
-            tree = rollup.Tree(units)
-            found = rollup.Observations(frame, np.datetime64("2023-12-31"), None)
-            tree.anchor(found)
-            unit_of = indicators.set_index("code").reindex(found.indicator_names)["unit"].to_numpy(object)
-            points = rollup.Points.from_observations(found, tree)
-            return rollup.latest_and_trend(points, tree, rollup.COMMUNE, found, unit_of, np.datetime64("2025-12-31"))
-
-        return step
-
     def choice_step(frame: pd.DataFrame) -> tuple[Callable[[], object], int]:
         """The choice alone: one figure per commune × indicator × period end by the rule (inputs prepared)."""
         from cds_analysis.analysis import rollup
@@ -318,15 +382,15 @@ def run_one(n_rows: int, level: str, map_: str, duplicates: float) -> None:
         return (lambda: rollup.Points.from_observations(found, tree)), len(found.node)
 
     first, second = measured(ours(obs)), measured(ours(obs))
-    latest = measured(latest_step(obs))
-    step, n_kept = choice_step(obs)
-    choice = measured(step)
-    del step
+    step = measured(partial(library_step, obs, units, indicators))
+    choose, n_kept = choice_step(obs)
+    choice = measured(choose)
+    del choose
     print(
         f"{len(obs):>11,} rows  {level:<8} {map_:<9} progress in memory: first {first[0]:5.2f} s, "
         f"second {second[0]:5.2f} s, peak RSS {second[1]:6.0f} MB (input alone {before:6.0f} MB)\n"
-        f"{'':>11}       engine latest value per commune × indicator, with trend and ids: {latest[0]:5.2f} s "
-        f"({latest[1]:6.0f} MB); of which the choice by the rule of {n_kept:,} figures {choice[0]:5.2f} s",
+        f"{'':>11}       library latest value per commune × indicator, with trend and ids: {step[0]:5.2f} s "
+        f"({step[1]:6.0f} MB); of which the choice by the rule of {n_kept:,} figures {choice[0]:5.2f} s",
         flush=True,
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -340,28 +404,64 @@ def run_one(n_rows: int, level: str, map_: str, duplicates: float) -> None:
         frame = read_table("observations", tmp)
         on_read = measured(ours(frame))
         del frame
+        from_parquet = measured(
+            lambda: library_step(pq.read_table(parquet, columns=list(INPUT_COLUMNS)).to_pandas(), units, indicators)
+        )
         con = duckdb.connect()
         con.register("obs_arrow", arrow)
         at_parquet = f"(SELECT *, file_row_number AS row FROM read_parquet('{parquet}', file_row_number = true))"
         duck = {}
-        for name, sql in (("arg_max", LATEST_SQL), ("rule", RULE_SQL)):
+        for name, sql in (("arg_max", LATEST_SQL), ("latest_end", LATEST_END_SQL), ("step", STEP_SQL)):
             for where, source in (("parquet", at_parquet), ("arrow", "obs_arrow")):
                 query = sql.format(cutoff="2023-12-31", source=source)
                 duck[name, where] = measured(lambda q=query: con.sql(q).to_arrow_table())  # type: ignore[misc]
         con.close()
+    same = all(same_rows(step[3], duck["step", where][3]) for where in ("parquet", "arrow"))
     print(
         f"{'':>11}       from Parquet: read_table {read[0]:5.2f} s ({read[1]:6.0f} MB), "
         f"then progress {on_read[0]:5.2f} s ({on_read[1]:6.0f} MB); "
         f"reading only progress's {len(INPUT_COLUMNS)} input columns {narrow[0]:5.2f} s ({narrow[1]:6.0f} MB)",
         flush=True,
     )
-    for name, what in (("arg_max", "latest value (arg_max)"), ("rule", "latest value by the rule, with ids")):
-        (pq_s, pq_mb), (ar_s, ar_mb) = duck[name, "parquet"], duck[name, "arrow"]
+    for name, what in (
+        ("arg_max", "bare latest value (arg_max, no rule)"),
+        ("latest_end", "the rule at the latest end only"),
+    ):
+        (pq_s, pq_mb, *_), (ar_s, ar_mb, *_) = duck[name, "parquet"], duck[name, "arrow"]
         print(
-            f"{'':>11}       DuckDB {what:<34}: on the Parquet {pq_s:5.2f} s ({pq_mb:6.0f} MB), "
+            f"{'':>11}       DuckDB {what:<36}: on the Parquet {pq_s:5.2f} s ({pq_mb:6.0f} MB), "
             f"on the Arrow table {ar_s:5.2f} s ({ar_mb:6.0f} MB)",
             flush=True,
         )
+    return {
+        "rows": len(arrow),
+        "library": step[:3],
+        "library_from_parquet": from_parquet[:3],
+        "duckdb_parquet": duck["step", "parquet"][:3],
+        "duckdb_arrow": duck["step", "arrow"][:3],
+        "same_rows": same,
+    }
+
+
+def print_step_table(results: list[dict]) -> None:
+    """The latest-value step side by side: seconds, peak RSS and its rise during the step, and the ratios."""
+    print(
+        "\nLatest value per commune × indicator by the rule, with trend and ids (same rows checked):\n"
+        f"{'rows':>11} | {'library (in memory)':>24} | {'library from Parquet':>24} | {'DuckDB on Parquet':>24} | "
+        f"{'DuckDB on Arrow':>24} | lib/DuckDB Parquet | lib/DuckDB Arrow | same rows"
+    )
+    for r in results:
+        cells = [
+            f"{s:6.2f} s {peak:6.0f} MB +{rise:5.0f}"
+            for s, peak, rise in (r[k] for k in ("library", "library_from_parquet", "duckdb_parquet", "duckdb_arrow"))
+        ]
+        ratio_pq = r["library"][0] / r["duckdb_parquet"][0]
+        ratio_ar = r["library"][0] / r["duckdb_arrow"][0]
+        print(
+            f"{r['rows']:>11,} | {' | '.join(cells)} | {ratio_pq:18.2f} | {ratio_ar:16.2f} | "
+            f"{'yes' if r['same_rows'] else 'NO'}"
+        )
+    print("(seconds, peak RSS of the process, and the rise of RSS during the step)", flush=True)
 
 
 def synthetic_targets() -> pd.DataFrame:
@@ -401,33 +501,39 @@ def main() -> None:
         help="glibc keeps freed memory for reuse (MALLOC_MMAP_MAX_=0): no fresh page faults for large NumPy arrays",
     )
     parser.add_argument("--duplicates", type=float, default=0.1, help="share of figures told twice (default 0.1)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # the file a child writes its step figures to
     args = parser.parse_args()
     if args.child:
-        run_one(args.rows[0], args.level[0], args.map, args.duplicates)
+        result = run_one(args.rows[0], args.level[0], args.map, args.duplicates)
+        Path(args.child).write_text(json.dumps(result))
         return
     env = dict(os.environ)
     if args.reuse_memory:
         env.update(MALLOC_MMAP_MAX_="0", MALLOC_TRIM_THRESHOLD_=str(1 << 40), MALLOC_TOP_PAD_=str(1 << 30))
+    results = []
     for rows in args.rows:
         for level in args.level:
-            subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--child",
-                    "--rows",
-                    str(rows),
-                    "--level",
-                    level,
-                    "--map",
-                    args.map,
-                    "--duplicates",
-                    str(args.duplicates),
-                ],
-                check=True,
-                env=env,
-            )
+            with tempfile.NamedTemporaryFile(suffix=".json") as result:
+                subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        result.name,
+                        "--rows",
+                        str(rows),
+                        "--level",
+                        level,
+                        "--map",
+                        args.map,
+                        "--duplicates",
+                        str(args.duplicates),
+                    ],
+                    check=True,
+                    env=env,
+                )
+                results.append(json.loads(Path(result.name).read_text()))
+    print_step_table(results)
 
 
 if __name__ == "__main__":

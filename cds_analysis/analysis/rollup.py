@@ -28,15 +28,24 @@ knows how many there are (``Tree.total``). A series (trend, projection) uses
 only a unit's own dated points and complete roll-ups, one per period end.
 
 Everything runs on whole columns (NumPy/Arrow), never a Python loop per row.
-The choice of one figure per point stays in NumPy: on the same arrays it
-took 0.05–0.15 s at 1M figures (30% told twice, random order) where a DuckDB
-``arg_min`` over Arrow took 0.28–0.35 s. benchmarks/bench_progress.py at 11M
-observations (10% told twice, two shared cores, ``--reuse-memory``):
-``progress`` 4.2 s; the latest value of every commune with trend and ids
-4.7 s, of which the choice 1.0 s; DuckDB running the same rule with ids
-2.6 s on the Parquet, 4.1 s on the Arrow table (a bare ``arg_max`` without
-the rule 0.4–0.6 s). Without ``--reuse-memory`` most of the engine's time
-there is the kernel faulting in fresh pages for large temporaries (7.6–13 s).
+
+The latest-value step (one figure per unit, indicator and period end by the
+rule, the latest of them, the trend, the chosen and set-aside ids) stays in
+NumPy, not DuckDB, by measurement: ``benchmarks/bench_progress.py --rows
+1000000 3000000 10000000`` times both in one run, on the same data, and
+checks they give the same rows. At 11M observations (two shared cores) the
+library took 3.8 s on the frame in memory; DuckDB running the same step as
+one query took 16.7 s on the Parquet file and 12.6 s on the Arrow table,
+with more memory (RSS rose 2.8 GB and 1.9 GB against 1.3 GB); even the rule
+applied at the latest end alone, without the other ends, trend or split ids,
+took DuckDB 3.3 s and 4.7 s, about the library's time for the whole step. DuckDB wins only a bare ``arg_max`` without the
+rule (0.7 s). Handing the step over would also mean converting the frame and
+still choosing a figure per period end here for the roll-ups and their
+evidence. At ten million rows most of the cost is fresh memory (the kernel
+faulting in pages for each large temporary), so the step keeps few: one sort
+key packed in place (:func:`_sort_order`), one rank per period code instead
+of three keys per point (:func:`_period_ranks`), presence tables instead of
+hashing (:func:`_periods`, :func:`_dense_codes`).
 """
 
 from __future__ import annotations
@@ -400,14 +409,17 @@ class Points:
         but are different periods. Observations of one unit, tier and
         indicator that end on the same day compete; the rest are set aside.
         """
-        period, periods = pd.factorize(obs.end.astype(np.int64) * 100_000 + obs.label + 1)
-        period = period.astype(np.int32)
-        radix = (len(obs.indicator_names), len(periods))
-        one_each = _first_of(period, len(periods))
+        period, one_each = _periods(obs.end, obs.label)
+        radix = (len(obs.indicator_names), len(one_each))
         points = cls(obs.end[one_each], obs.durations(one_each), radix)
-        day, days = pd.factorize(obs.end)
-        key, size = _key(obs.node, obs.tier, obs.indicator, day, (radix[0], len(days)), len(tree.code))
-        rule = (points.duration[period], -_days_number(obs.published), ~obs.official)
+        day_of_period, days = pd.factorize(points.end)  # numbered as pd.factorize(obs.end) would
+        key, size = _key(
+            obs.node, obs.tier, obs.indicator, day_of_period[period], (radix[0], len(days)), len(tree.code)
+        )
+        rule = [np.unique(points.duration, return_inverse=True)[1].reshape(-1)[period]]  # shorter first
+        if not np.isnat(obs.published).all():  # else every figure ties on it
+            rule.append(-_days_number(obs.published))
+        rule.append(~obs.official)
         point: np.ndarray | None
         if _few_keys(key, size):
             point, n = _dense_codes(key, size)
@@ -436,12 +448,10 @@ class Points:
             denominator=obs.denominator[chosen],
             label_row=chosen.astype(np.int32),
         )
-        columns["reported"] = tree.total[points.era[columns["period"]], columns["node"], columns["tier"]].astype(
-            np.float32
-        )
+        columns["reported"] = _units_covered(tree, points.era[columns["period"]], columns["node"], columns["tier"])
         columns["aggregation"] = np.zeros(n, np.int8)
         depth = tree.depth[columns["node"]]
-        depths = _present(depth)
+        depths = _depths_in(depth)
         local = np.arange(n, dtype=np.int32)
         if len(depths) == 1:
             points.layers = {int(depths[0]): Layer(**columns)}
@@ -521,7 +531,7 @@ class Points:
         )
         position = np.full(n, -1, np.int32)
         g_depth = tree.depth[g_parent]
-        for d in _present(g_depth):
+        for d in _depths_in(g_depth):
             position[g_depth == d] = self._merge(
                 int(d), {k: v[g_depth == d] for k, v in rolled.items()}, fresh[g_depth == d], tree, n_upper
             )
@@ -571,16 +581,20 @@ class Points:
                 continue
             series[d] = np.full(len(layer.node), -1, np.int32)
             up_depth = tree.depth[np.maximum(tree.parent[layer.node], 0)]
-            for up in _present(up_depth):
+            for up in _depths_in(up_depth):
                 at = np.flatnonzero((up_depth == up) & (layer.up >= 0))
                 if up in series:
                     series[d][at] = series[up][layer.up[at]]
-        of_obs = np.full(len(self.obs_depth), -1, np.int32)
-        local = np.arange(len(self.obs_depth)) if self.obs_point is None else self.obs_point
-        for d in _present(self.obs_depth):
-            if d in series:
-                at = self.obs_depth == d
-                of_obs[at] = series[d][local[at]]
+        depths = _depths_in(self.obs_depth)
+        if len(depths) == 1 and depths[0] in series:  # no masks over every observation
+            of_obs = series[depths[0]] if self.obs_point is None else series[depths[0]][self.obs_point]
+        else:
+            of_obs = np.full(len(self.obs_depth), -1, np.int32)
+            local = np.arange(len(self.obs_depth)) if self.obs_point is None else self.obs_point
+            for d in depths:
+                if d in series:
+                    at = self.obs_depth == d
+                    of_obs[at] = series[d][local[at]]
         hit = np.flatnonzero(of_obs >= 0)
         chosen = np.ones(len(hit), bool) if self.chosen is None else self.chosen[hit]
         ids = pa.table({"series": of_obs[hit], "id": pa.array(obs.ids(hit), pa.string()), "chosen": chosen})
@@ -588,6 +602,43 @@ class Points:
         return _joined(ids.filter(ids["chosen"]), len(latest)), _joined(
             ids.filter(pc.invert(ids["chosen"])), len(latest)
         )
+
+
+def _periods(end: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Period code of each observation (its end and label), numbered in order of first appearance, and the first of each.
+
+    As ``pd.factorize`` of the pairs, but through a presence table when the
+    days and labels span a small range (no hashing of ten million keys).
+    """
+    day = end.astype(np.int64)
+    low, n_labels = int(day.min(initial=0)), int(label.max(initial=-1)) + 2
+    size = (int(day.max(initial=0)) - low + 1) * n_labels
+    day -= low
+    day *= n_labels
+    day += label
+    day += 1
+    if _few_keys(day, size):
+        codes, m = _dense_codes(day, size)
+        codes = np.arange(m, dtype=np.int32) if codes is None else codes
+    else:
+        codes = pd.factorize(day)[0]
+        m = int(codes.max(initial=-1)) + 1
+    del day
+    first = _first_of(codes, m)
+    by_appearance = np.argsort(first, kind="stable")
+    renumber = np.empty(m, np.int32)
+    renumber[by_appearance] = np.arange(m, dtype=np.int32)
+    return renumber[codes], first[by_appearance]
+
+
+def _units_covered(tree: Tree, era: np.ndarray, node: np.ndarray, tier: np.ndarray) -> np.ndarray:
+    """``tree.total[era, node, tier]`` as float32, through one flat index built in place (no intp copy of each)."""
+    flat = era.astype(np.int64)
+    flat *= len(tree.code)
+    flat += node
+    flat *= 3
+    flat += tier
+    return tree.total.astype(np.float32).reshape(-1)[flat]
 
 
 def _days_number(days: np.ndarray) -> np.ndarray:
@@ -599,35 +650,48 @@ def _days_number(days: np.ndarray) -> np.ndarray:
 def _sort_order(*keys: np.ndarray) -> np.ndarray:
     """Positions that sort by the first key, then the next…, ties in table order (as ``np.lexsort`` on reversed keys).
 
-    Each key is shifted to start at 0 and, when few of its values occur,
-    replaced by its rank among them; then the keys are packed into one int64.
-    When the position fits in the lowest bits too, every packed value is
+    The keys, each shifted to start at 0, are packed into one int64 built in
+    place (no temporary per key: at ten million rows each fresh array costs
+    more in page faults than the arithmetic); when they are too wide, each
+    key that takes few values is first replaced by its rank among them. When
+    the position fits in the lowest bits too, every packed value is
     distinct, so a plain value sort (``np.sort``) gives the stable order and
     the positions are read back from the low bits: about ten times quicker
     than ``np.argsort(kind='stable')`` of the packed keys (0.03 s against
-    0.28 s at 1M, 0.3 s against 3.6 s at 10M on two shared cores). Otherwise
-    that stable argsort; keys wider than 63 bits fall back to ``np.lexsort``.
+    0.28 s at 1M, 0.3 s against 3.6 s at 10M on two shared cores).
+    Otherwise that stable argsort; keys wider than 63 bits fall back to
+    ``np.lexsort``.
     """
     n = len(keys[0])
     position_bits = max(n - 1, 1).bit_length()
-    ranked = [_shifted(np.asarray(key, np.int64)) for key in keys]
-    bits = [max(int(r.max(initial=0)), 1).bit_length() for r in ranked]
+    lows, bits = _spans(keys)
     if sum(bits) + position_bits > 63:  # worth ranking the keys that take few values
-        ranked = [_ranks(r) for r in ranked]
-        bits = [max(int(r.max(initial=0)), 1).bit_length() for r in ranked]
+        keys = tuple(_ranks(_shifted(np.asarray(key, np.int64))) for key in keys)
+        lows, bits = _spans(keys)
     if sum(bits) > 63:
-        return np.lexsort(tuple(reversed(ranked)))
+        return np.lexsort(tuple(reversed(keys)))
     packed = np.zeros(n, np.int64)
-    for r, b in zip(ranked, bits, strict=True):
+    for key, low, b in zip(keys, lows, bits, strict=True):
         packed <<= b
-        packed |= r
+        packed += key
+        if low:
+            packed -= low
     if sum(bits) + position_bits > 63:
         return np.argsort(packed, kind="stable")
     packed <<= position_bits
-    packed |= np.arange(n, dtype=np.int64)
+    chunk = 1 << 20  # positions added a block at a time: no ten-million-row temporary
+    for start in range(0, n, chunk):
+        packed[start : start + chunk] |= np.arange(start, min(start + chunk, n), dtype=np.int64)
     packed.sort()
     packed &= (1 << position_bits) - 1
     return packed
+
+
+def _spans(keys: tuple[np.ndarray, ...]) -> tuple[list[int], list[int]]:
+    """The lowest value of each key and the bits its range takes."""
+    lows = [int(key.min()) if len(key) else 0 for key in keys]
+    highs = [int(key.max()) if len(key) else 0 for key in keys]
+    return lows, [max(high - low, 1).bit_length() for low, high in zip(lows, highs, strict=True)]
 
 
 def _shifted(key: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -676,23 +740,32 @@ def latest_and_trend(
     (0–100 for percentages, ≥ 0 for counts and amounts, rank ≥ 1).
     """
     layer = points.layers.setdefault(depth, Layer.empty())
-    end = points.end[layer.period]
-    shortness = -points.duration[layer.period]
-    preference = np.select([layer.aggregation == _OBSERVED, layer.aggregation == _PARTIAL], [2, 0], 1)
     sid, n = _dense_codes(*_key(layer.node, layer.tier, layer.indicator, 0, (len(unit_of), 1), len(tree.code)))
     sid = np.arange(n) if sid is None else sid
-    order = _sort_order(sid, _days_number(end), preference, shortness)
+    end_rank, rank, step = _period_ranks(points)
+    preference = _PREFERENCE[layer.aggregation]
+    preference *= step
+    rank_in_series = rank[layer.period]
+    rank_in_series += preference
+    del preference
+    order = _sort_order(sid, rank_in_series)
+    del rank_in_series
+    ordered_sid = sid[order]
     last_of_series = np.ones(len(order), bool)
-    last_of_series[:-1] = sid[order][1:] != sid[order][:-1]
+    last_of_series[:-1] = ordered_sid[1:] != ordered_sid[:-1]
+    del ordered_sid
     latest = order[last_of_series]
 
     in_series = (layer.aggregation != _PARTIAL) & ~obs.dated_by_document[layer.label_row]
     candidates = order[in_series[order]]
+    del order
+    candidate_sid, candidate_end = sid[candidates], end_rank[layer.period[candidates]]
     one_per_end = np.ones(len(candidates), bool)
-    one_per_end[:-1] = (sid[candidates][1:] != sid[candidates][:-1]) | (end[candidates][1:] != end[candidates][:-1])
+    one_per_end[:-1] = (candidate_sid[1:] != candidate_sid[:-1]) | (candidate_end[1:] != candidate_end[:-1])
     series = candidates[one_per_end]
-    s, years_all = sid[series], (end - _YEAR_ZERO).astype(float) / 365.25
-    x, y = years_all[series], layer.value[series]
+    years_all = (points.end - _YEAR_ZERO).astype(float) / 365.25  # per period code
+    s = candidate_sid[one_per_end].astype(np.intp)  # np.bincount would copy it to intp five times
+    x, y = years_all[layer.period[series]], layer.value[series]
     count = np.bincount(s, minlength=n)
     sx, sy = np.bincount(s, x, minlength=n), np.bincount(s, y, minlength=n)
     sxx, sxy = np.bincount(s, x * x, minlength=n), np.bincount(s, x * y, minlength=n)
@@ -700,7 +773,7 @@ def latest_and_trend(
     sloped = (count >= 2) & (spread > 1e-9)
     slope = np.where(sloped, (count * sxy - sx * sy) / np.where(sloped, spread, 1), np.nan)
     horizon = (horizon_day - _YEAR_ZERO).astype(float) / 365.25
-    ahead = horizon - years_all[latest]
+    ahead = horizon - years_all[layer.period[latest]]
     projected = np.where(in_series[latest] & (ahead > 0), layer.value[latest] + slope * ahead, np.nan)
     unit = unit_of[layer.indicator[latest]]
     for measure, (lower, upper) in BOUNDS.items():  # the unit's bounds (reference/data/measures.csv)
@@ -714,7 +787,7 @@ def latest_and_trend(
             "indicator": layer.indicator[latest],
             "latest_value": layer.value[latest],
             "latest_period": obs.labels(layer.label_row[latest]),
-            "latest_period_end": end[latest],
+            "latest_period_end": points.end[layer.period[latest]],
             "dated_by_document": obs.dated_by_document[layer.label_row[latest]],
             "n_periods": count,
             "trend_per_year": slope,
@@ -726,6 +799,22 @@ def latest_and_trend(
             "era": points.era[layer.period[latest]],
         }
     )
+
+
+_PREFERENCE = np.array([2, 1, 1, 0], np.int64)  # by aggregation: own figure > complete roll-up > partial roll-up
+
+
+def _period_ranks(points: Points) -> tuple[np.ndarray, np.ndarray, int]:
+    """Per period code, the rank of its end, and a rank that orders points by end, preference and shortness.
+
+    Ordering the points of a layer by (end, preference, shortness) is
+    ordering them by ``rank[period] + preference * step``: one small integer
+    per point computed from a table per period, instead of three keys.
+    """
+    end_rank = np.unique(_days_number(points.end), return_inverse=True)[1].reshape(-1)
+    short_rank = np.unique(-points.duration, return_inverse=True)[1].reshape(-1)
+    step = int(short_rank.max(initial=0)) + 1
+    return end_rank, end_rank * (len(_PREFERENCE) * step) + short_rank, step
 
 
 def _key(node, tier, indicator, period, radix: tuple[int, int], n_nodes: int) -> tuple[np.ndarray, int]:
@@ -765,12 +854,14 @@ def _dense_codes(key: np.ndarray, size: int) -> tuple[np.ndarray | None, int]:
     m = int(np.count_nonzero(present))
     if m == len(key):
         return None, m
-    return (np.cumsum(present, dtype=np.int32) - 1)[key], m
+    code = np.cumsum(present, dtype=np.int32)
+    code -= 1
+    return code[key], m
 
 
-def _present(small: np.ndarray) -> np.ndarray:
-    """The distinct values of an array of small non-negative integers (quicker than np.unique)."""
-    return np.flatnonzero(np.bincount(small, minlength=1))
+def _depths_in(depth: np.ndarray) -> list[int]:
+    """The depths that occur in ``depth``: a pass per depth, no int64 copy of ten million rows as np.bincount makes."""
+    return [d for d in (NEW, OLD, DISTRICT, COMMUNE) if (depth == d).any()]
 
 
 def _first_of(group: np.ndarray, n: int) -> np.ndarray:
