@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
@@ -164,17 +165,58 @@ _BARE_REF = re.compile(
 )
 # A ministry, or the country as a whole ('bình quân cả nước'), is national. 'Xếp thứ 21 cả nước' is a
 # province's rank among the country's, not a national figure.
+_NATIONAL_BODIES = load_vocabulary("national_bodies")["name"]
 _NATIONAL_REF = re.compile(
-    rf"(?<![\wÀ-ỹ])(?P<body>{phrase_pattern(load_vocabulary('national_bodies')['name'])})(?![\wÀ-ỹ])"
+    rf"(?<![\wÀ-ỹ])(?P<body>{phrase_pattern(_NATIONAL_BODIES)})(?![\wÀ-ỹ])"
     r"|\b(?P<country>(?:(?i:bình quân|trung bình|tỷ lệ chung của|mức chung của) )(?:cả nước|toàn quốc))\b"
     r"|(?:^|(?<=[.:;] ))(?P<whole>Cả nước|Toàn quốc)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+# Where _NATIONAL_REF's matches start, found in the lower-cased text: the first word of every phrase.
+_NATIONAL_ANCHOR = re.compile(
+    "|".join(sorted({p.split()[0].lower() for p in _NATIONAL_BODIES} | {"bình", "trung", "tỷ", "mức", "cả", "toàn"}))
+)
+# The keywords of _BARE_REF ('tỉnh', 'huyện', 'xã', 'địa phương này') by their rarer letters: every match starts
+# at most 14 characters before one ('trên địa bàn tỉnh').
+_BARE_ANCHOR, _BARE_REACH = re.compile(r"ỉnh|uyện|ã|phương này"), 14
 # A village is named by its word and a name or number ('thôn Phủ Lý Bắc', 'TDP 1', 'thôn 6'); the gazetteer
 # stops at communes, so the village is placed in the commune in focus.
 _VILLAGE_REF = re.compile(
     r"(?<![\wÀ-ỹ])(?:[Tt]hôn|TDP|[Tt]ổ dân phố|[Xx]óm|[Kk]hu phố)\s+(?:\d+\b|(?:[^\W\d_]+ ?){1,4})"
 )
+
+
+_WORD_START = re.compile(r"\b(?=\w)")
+
+
+def _matches_near(pattern: re.Pattern[str], text: str, anchors: Iterable[int], reach: int, start=0, end=None):
+    """``pattern.finditer(text, start, end)`` for a pattern whose every match starts a word at most ``reach``
+    characters before one of the (ascending) ``anchors``.
+
+    A large alternation tried at every character is slow; a few keywords are
+    found in one fast pass, and the pattern is tried only at the word starts
+    just before them. Matches do not overlap, as with ``finditer``.
+    """
+    end = len(text) if end is None else end
+    pos = start
+    for anchor in anchors:
+        for word in _WORD_START.finditer(text, max(pos, anchor - reach), anchor + 1):
+            if word.start() < pos:
+                continue
+            m = pattern.match(text, word.start(), end)
+            if m:
+                yield m
+                pos = m.end()
+        pos = max(pos, anchor + 1)
+
+
+def _national_refs(text: str, lowered: str | None, start: int, end: int):
+    """``_NATIONAL_REF.finditer(text, start, end)``, tried only where the lower-cased text has a first word."""
+    if lowered is None:  # lower-casing changed the length ('İ'): try every word
+        anchors = (m.start() for m in _WORD_START.finditer(text, start, end))
+    else:
+        anchors = (m.start() for m in _NATIONAL_ANCHOR.finditer(lowered, start, end))
+    return _matches_near(_NATIONAL_REF, text, anchors, 0, start, end)
 
 
 def _village_name(hit: re.Match[str]) -> str | None:
@@ -215,6 +257,8 @@ class PlaceContext:
         published: date | None = None,
     ):
         self.text = text
+        lowered = text.lower()
+        self._lowered = lowered if len(lowered) == len(text) else None  # where national bodies are looked for
         # A text dated after the 2025 reform names the new units (class R): 'xã Bắc Hà, tỉnh Lào Cai' is the new
         # commune, not the abolished district. Earlier and undated texts are read on the old map.
         self.on = published if published is not None and published > gazetteer.LAST_OLD_DAY else None
@@ -258,7 +302,7 @@ class PlaceContext:
         for m in gazetteer.find_mentions(self.text[start:end], on=self.on):
             if m.unit is not None and self._is_place(replace(m, start=m.start + start, end=m.end + start), []):
                 found.append((start + m.start, start + m.end, Place(m.unit.level, m.unit)))
-        for hit in _NATIONAL_REF.finditer(self.text, start, end):
+        for hit in _national_refs(self.text, self._lowered, start, end):
             if hit.group("body"):
                 found.append((hit.start(), hit.end(), Place("national", None, hit.group("body"))))
         return sorted(found, key=lambda f: f[0])
@@ -287,7 +331,8 @@ class PlaceContext:
                     and not self._is_parent_aside(start, end)
                 ):
                     refs.append(_Ref(start, end, unit))
-        for hit in _BARE_REF.finditer(self.text):
+        anchors = (m.start() for m in _BARE_ANCHOR.finditer(self.text))
+        for hit in _matches_near(_BARE_REF, self.text, anchors, _BARE_REACH):
             if taken.overlaps(hit.start(), hit.end()) or in_boilerplate(furniture, hit.start()):
                 continue
             counted = re.search(r"(\d+)\s$", self.text[max(0, hit.start() - 12) : hit.start()])
@@ -298,7 +343,7 @@ class PlaceContext:
             village = _village_name(hit)
             if village and not taken.overlaps(hit.start(), hit.end()) and not in_boilerplate(furniture, hit.start()):
                 refs.append(_Ref(hit.start(), hit.start() + len(village), None, tier="village", collective=village))
-        for hit in _NATIONAL_REF.finditer(self.text):
+        for hit in _national_refs(self.text, self._lowered, 0, len(self.text)):
             if not in_boilerplate(furniture, hit.start()):
                 label = hit.group("body") or "cả nước"
                 refs.append(_Ref(hit.start(), hit.end(), None, tier="national", collective=label))

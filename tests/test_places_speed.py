@@ -1,0 +1,51 @@
+"""The fast paths of place resolution find exactly what the plain scans find."""
+
+import random
+
+import pytest
+
+from cds_analysis.rules import places
+
+_PIECES = [
+    "tỉnh", "Tỉnh", "TỈNH", "huyện", "Huyện", "thị xã", "toàn", "Toàn", "trên địa bàn", "UBND", "các", "cấp", "của",
+    "cả", "xã", "Xã", "địa phương này", "Bộ Công an", "BỘ CÔNG AN", "Bộ TT&TT", "Ủy ban Dân tộc", "bình quân",
+    "cả nước", "Cả nước", "toàn quốc", "Toàn quốc", "Nam", "Hà", "miền", "đã", "đạt", "tiếp tục", "6", "2024", ",",
+    ".", ":", ";", "(", ")", "\n", "-", "İ", "Ngân hàng Nhà nước", "Văn phòng Chính phủ", "tỷ lệ chung của",
+]  # fmt: skip
+
+
+def _texts(n: int, seed: int = 15) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "".join(rng.choice(_PIECES) + rng.choice([" ", " ", "", ", ", "  "]) for _ in range(rng.randint(1, 60)))
+        for _ in range(n)
+    ]
+
+
+def _found(matches) -> list[tuple]:
+    return [(m.span(), m.lastgroup, m.group()) for m in matches]
+
+
+@pytest.mark.parametrize("text", _texts(400))
+def test_bare_refs_near_keywords_are_all_bare_refs(text):
+    anchors = (m.start() for m in places._BARE_ANCHOR.finditer(text))
+    near = places._matches_near(places._BARE_REF, text, anchors, places._BARE_REACH)
+    assert _found(near) == _found(places._BARE_REF.finditer(text))
+
+
+@pytest.mark.parametrize("text", _texts(400, seed=16))
+def test_national_refs_near_first_words_are_all_national_refs(text):
+    lowered = text.lower()
+    lowered_or_none = lowered if len(lowered) == len(text) else None
+    rng = random.Random(len(text))
+    for start, end in [(0, len(text))] + [sorted(rng.sample(range(len(text) + 1), 2)) for _ in range(5)]:
+        want = _found(places._NATIONAL_REF.finditer(text, start, end))
+        assert _found(places._national_refs(text, lowered_or_none, start, end)) == want
+        assert _found(places._national_refs(text, None, start, end)) == want  # the fallback when lower() grows
+
+
+def test_the_scans_find_something():
+    """The generated texts exercise every kind of reference, so the comparisons above can fail."""
+    text = " ".join(_texts(400))
+    assert {m.lastgroup for m in places._BARE_REF.finditer(text)} == {"province", "district", "commune"}
+    assert {m.lastgroup for m in places._NATIONAL_REF.finditer(text)} == {"body", "country", "whole"}
