@@ -49,3 +49,19 @@ def test_the_scans_find_something():
     text = " ".join(_texts(400))
     assert {m.lastgroup for m in places._BARE_REF.finditer(text)} == {"province", "district", "commune"}
     assert {m.lastgroup for m in places._NATIONAL_REF.finditer(text)} == {"body", "country", "whole"}
+
+
+def test_mentions_with_a_province_after_mentions_without_it_are_those_found_alone():
+    """find_mentions reads a text once for both calls a document makes; the province still narrows the choice."""
+    from cds_analysis.reference import gazetteer
+
+    text = "Huyện Bình Sơn và xã Tịnh Long đạt 90%; Quảng Ngãi dẫn đầu, tỉnh Bình Định thứ hai; xã Bình Châu"
+    gazetteer._scan.cache_clear()
+    alone = gazetteer.find_mentions(text, province="51")
+    gazetteer._scan.cache_clear()
+    without = gazetteer.find_mentions(text)
+    after = gazetteer.find_mentions(text, province="51")
+    assert gazetteer._scan.cache_info().hits == 1
+    assert after == alone
+    assert [m.name for m in alone] == ["Bình Sơn", "Tịnh Long", "Quảng Ngãi", "Bình Định", "Bình Châu"]
+    assert without[-1].unit is None and alone[-1].unit is not None  # 'Bình Châu' is ambiguous outside Quảng Ngãi

@@ -31,7 +31,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import pandas as pd
@@ -399,7 +399,7 @@ def _day(on: date | None, map: str | None) -> date:
     return on or _MAP_DAY[map]
 
 
-def _name_after(folded: str, pos: int, word: str, day: date) -> tuple[int, list[int]] | None:
+def _name_after(folded: str, pos: int, word: str, day: date) -> tuple[int, tuple[int, ...]] | None:
     """Longest known name starting at ``pos`` that fits the unit word: (end, rows)."""
     g = _index()
     parts: list[str] = []
@@ -414,11 +414,28 @@ def _name_after(folded: str, pos: int, word: str, day: date) -> tuple[int, list[
         if gap is None:
             break
         pos = gap.end()
+    known = _longest_known(tuple(parts), word, day)
+    return None if known is None else (ends[known[0] - 1], known[1])
+
+
+@lru_cache(maxsize=1 << 14)
+def _longest_known(parts: tuple[str, ...], word: str, day: date) -> tuple[int, tuple[int, ...]] | None:
+    """(n, rows) of the longest name of the first n ``parts`` (folded words) that fits the unit word, or None.
+
+    The same words follow unit words all through a corpus: each is looked up once.
+    """
     for n in range(len(parts), 0, -1):
         rows = _candidates(" ".join(parts[:n]), word, None, day)
         if rows:
-            return ends[n - 1], rows
+            return n, tuple(rows)
     return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _chosen(rows: tuple[int, ...], written: str, word: str | None, province: int | None) -> Unit | None:
+    """The unit a mention names (:func:`_choose`, as a Unit), once for each way a text writes it."""
+    i = _choose(list(rows), written, word, province, None)
+    return None if i is None else _unit(i)
 
 
 def _continues(text: str, end: int) -> bool:
@@ -439,37 +456,60 @@ def find_mentions(
     fits several units, or none inside ``province``, gives ``unit=None``.
     ``map`` or ``on`` picks the map, as in :func:`resolve`.
     """
-    g = _index()
     day = _day(on, map)
     prov = None if province is None else _context(province, "province", day)
+    named, bare = _scan(text, day)
+    mentions = [
+        Mention(n.start, n.end, _chosen(n.rows, text[n.pos : n.end], n.word, prov), n.unit_word, text[n.pos : n.end])
+        for n in named
+    ]
+    return sorted([*mentions, *bare], key=lambda x: x.start)
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A unit word and the known name after it (``text[pos:end]``): a mention whose unit is not chosen yet."""
+
+    start: int
+    pos: int
+    end: int
+    rows: tuple[int, ...]
+    word: str  # folded, without its dot ('tx')
+    unit_word: str  # as written ('TX.')
+
+
+@lru_cache(maxsize=2)
+def _scan(text: str, day: date) -> tuple[tuple[_Named, ...], tuple[Mention, ...]]:
+    """What :func:`find_mentions` finds before a province narrows the choice: named units, bare provinces.
+
+    A document is asked for twice, without and then with its province: it is read once.
+    """
+    g = _index()
     folded = fold(text)
-    mentions: list[Mention] = []
+    named: list[_Named] = []
     for m in _TEXT_WORD.finditer(text):
         pos = m.end()
         if pos >= len(text) or not (text[pos].isupper() or text[pos].isdigit()):
             continue
-        if mentions and m.start() < mentions[-1].end:
+        if named and m.start() < named[-1].end:
             continue
         word = " ".join(fold(m.group(1)).replace(".", " ").split())
         hit = _name_after(folded, pos, word, day)
-        if hit is None:
-            continue
-        end, rows = hit
-        i = _choose(rows, text[pos:end], word, prov, None)
-        mentions.append(Mention(m.start(), end, None if i is None else _unit(i), m.group(1).strip(), text[pos:end]))
-    starts = [x.start for x in mentions]
+        if hit is not None:
+            named.append(_Named(m.start(), pos, hit[0], hit[1], word, m.group(1).strip()))
+    starts = [x.start for x in named]
+    bare: list[Mention] = []
     for m in g.bare_province.finditer(folded):
         start, end = m.span()
         if not text[start].isupper() or _continues(text, end):
             continue
         k = bisect.bisect_right(starts, start) - 1  # unit-word mentions do not overlap each other
-        if (k >= 0 and mentions[k].end > start) or (k + 1 < len(starts) and starts[k + 1] < end):
+        if (k >= 0 and named[k].end > start) or (k + 1 < len(starts) and starts[k + 1] < end):
             continue
-        rows = _candidates(_key(m.group()), None, "province", day)
-        i = _choose(rows, text[start:end], None, None, None)
-        if i is not None:
-            mentions.append(Mention(start, end, _unit(i), None, text[start:end]))
-    return sorted(mentions, key=lambda x: x.start)
+        unit = _chosen(tuple(_candidates(_key(m.group()), None, "province", day)), text[start:end], None, None)
+        if unit is not None:
+            bare.append(Mention(start, end, unit, None, text[start:end]))
+    return tuple(named), tuple(bare)
 
 
 def parse_place(
