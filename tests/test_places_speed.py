@@ -65,3 +65,38 @@ def test_mentions_with_a_province_after_mentions_without_it_are_those_found_alon
     assert after == alone
     assert [m.name for m in alone] == ["Bình Sơn", "Tịnh Long", "Quảng Ngãi", "Bình Định", "Bình Châu"]
     assert without[-1].unit is None and alone[-1].unit is not None  # 'Bình Châu' is ambiguous outside Quảng Ngãi
+
+
+_TIER_PIECES = [
+    "từ", "Từ", "TỪ", "đến", "ĐẾN", "Đến", "cấp", "CẤP", "Cấp", "tỉnh", "huyện", "xã", "thị xã", "trung ương",
+    "cơ sở", "thôn", "và", ",", "các", "tại", "của", "UBND", "tổ dân phố", "khu phố", "làng", "ấp", "phường",
+    "thị trấn", "địa phương", "quận", "thành phố", "đơn vị", "toàn", "Nam", "100%", "9/9", "số", "(", ".",
+    "từ cấp tỉnh đến cấp xã", "TỪ HUYỆN ĐẾN THÔN", "cấp huyện, cấp xã", "Cấp tỉnh và cấp huyện",
+]  # fmt: skip
+
+
+def _clauses(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(_TIER_PIECES) for _ in range(rng.randint(1, 25))) for _ in range(n)]
+
+
+def test_spanning_phrases_are_blanked_as_by_both_patterns():
+    def blank(m):
+        return " " * len(m.group())
+
+    clauses = _clauses(3000, seed=17)
+    blanked = 0
+    for words in clauses:
+        plain = places._BOTH_TIERS.sub(blank, places._FROM_TO.sub(blank, words))
+        assert places._without_spanning_phrases(words) == plain
+        blanked += plain != words
+    assert blanked > 100
+
+
+def test_tier_words_are_only_where_a_tier_noun_is():
+    found = 0
+    for words in _clauses(3000, seed=18) + [" ".join(_TIER_PIECES[i:]) for i in range(len(_TIER_PIECES))]:
+        if places._TIER.search(words):
+            found += 1
+            assert places._TIER_NOUN.search(words)
+    assert found > 100

@@ -42,6 +42,25 @@ _FROM_TO = re.compile(
     re.I,
 )
 _BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện|xã)\b(?:(?:,| và) cấp xã\b)?", re.I)
+
+
+def _without_spanning_phrases(words: str) -> str:
+    """``words`` with the phrases spanning tiers blanked out (offsets kept).
+
+    Most stretches name neither 'từ … đến' nor 'cấp': the patterns run only where their words are.
+    """
+    lowered = words.lower()
+    if "từ" in lowered and "đến" in lowered:
+        words = _FROM_TO.sub(_blank, words)
+    if "cấp" in lowered:
+        words = _BOTH_TIERS.sub(_blank, words)
+    return words
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
+
+
 # 'Ở cấp xã, …' at the head of a sentence sets the tier for all its clauses.
 _HEAD_TIER = re.compile(
     r"\s*(?:(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),"
@@ -63,6 +82,10 @@ _TIER = re.compile(
     r"|(?P<units>^\s*đơn vị\b)"
     r"|(?P<district>(?:toàn|cấp|UBND cấp) (?:huyện|thị xã)\b|(?:tại|của) (?:UBND )?(?:huyện|thị xã)\b(?!\s+[A-ZĐ]))",
 )
+# Every match of _TIER has one of these words: where none is, _TIER is not tried.
+_TIER_NOUN = re.compile("thôn|tổ dân phố|ấp|khu phố|làng|xã|phường|thị trấn|địa phương|huyện|quận|thành phố|đơn vị")
+# '100% (số) xã', '9/9 huyện': the noun follows the percent sign or the denominator.
+_RATE_HEAD = re.compile(r"^\s*(?:%|/\s?[\d.]+)(?:\s+số\b)?")
 _LEVEL_OF_GROUP = {
     "village": "village",
     "commune": "commune",
@@ -441,6 +464,8 @@ class PlaceContext:
 
     def _respective(self, q: quantities.Quantity, sentence: Sentence, neighbours) -> _Ref | None:
         """The k-th unit named before 'lần lượt' for the k-th number after it."""
+        if self.text.find("lần lượt", sentence.start, q.number_start) < 0:
+            return None  # the common case, without a scan of the sentence
         word = _RESPECTIVELY.search(self.text, sentence.start, q.number_start)
         if word is None:
             return None
@@ -661,9 +686,8 @@ def _noun_phrase_end(t: str, q: quantities.Quantity, clause: Span, neighbours) -
 def _tier_of_quantity(t: str, q: quantities.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None]:
     """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
     lead = t[q.number_end : _noun_phrase_end(t, q, clause, neighbours)]
-    lead = re.sub(r"^\s*(?:%|/\s?[\d.]+)(?:\s+số\b)?", " ", lead)  # '100% (số) xã', '9/9 huyện': the noun follows
-    lead = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), lead))
-    m = _TIER.search(lead)
+    lead = _without_spanning_phrases(_RATE_HEAD.sub(" ", lead))
+    m = _TIER.search(lead) if _TIER_NOUN.search(lead) else None
     if m:
         return _LEVEL_OF_GROUP[m.lastgroup or ""], m.group().strip()
     if q.unit in ("percent", "count") and (rate := _RATE_OF_TIER.search(t, clause.start, q.number_start)):
@@ -695,15 +719,17 @@ def _clause_marker(t: str, q: quantities.Quantity, clause: Span, neighbours) -> 
 
     Phrases spanning tiers ('từ cấp tỉnh đến cấp xã', 'cấp huyện, cấp xã') mark none.
     """
-    before = t[clause.start : q.number_start]
-    before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), before))
+    before = _without_spanning_phrases(t[clause.start : q.number_start])
+    markers = list(_CLAUSE_MARKER.finditer(before))
+    if not markers:
+        return None, None, -1
     taken = [
         (o.number_start - clause.start, _noun_phrase_end(t, o, clause, neighbours) - clause.start)
         for o in neighbours
         if clause.start <= o.number_start < q.number_start
     ]
     found: tuple[str | None, str | None, int] = (None, None, -1)
-    for m in _CLAUSE_MARKER.finditer(before):
+    for m in markers:
         if any(s <= m.start() < e for s, e in taken) or _ORGANISATION.search(
             before[max(0, m.start() - 30) : m.start()]
         ):
