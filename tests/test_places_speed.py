@@ -100,3 +100,29 @@ def test_tier_words_are_only_where_a_tier_noun_is():
             found += 1
             assert places._TIER_NOUN.search(words)
     assert found > 100
+
+
+_PLACE_PIECES = [
+    "huyện", "Huyện", "xã", "thị xã", "TX.", "TP.", "tỉnh", "H.", "Bình Sơn", "Tịnh Long", "Quảng Ngãi", "Quảng Nam",
+    "Bình Định", "Bình", "Thái Bình", "Dương", "Hà Nam", "Ninh", "Đức Phổ", "Hồ Chí Minh", "đạt", "90%", "và", ",",
+    ".", "-", "(", ")", "\n", "  ",
+]  # fmt: skip
+
+
+def test_mentions_of_a_stretch_are_those_of_the_stretch_read_alone():
+    """A stretch of a scanned text gives what scanning the stretch alone gives, edges cutting names or not."""
+    from dataclasses import replace
+
+    from cds_analysis.reference import gazetteer
+
+    rng = random.Random(19)
+    compared = 0
+    for _ in range(300):
+        text = "".join(rng.choice(_PLACE_PIECES) + rng.choice(["", " ", " ", "\t"]) for _ in range(rng.randint(1, 30)))
+        for _ in range(10):
+            start, end = sorted(rng.randrange(len(text) + 1) for _ in range(2))
+            alone = gazetteer.find_mentions(text[start:end])
+            compared += bool(alone)
+            want = [replace(m, start=m.start + start, end=m.end + start) for m in alone]
+            assert gazetteer.find_mentions(text, start=start, end=end) == want, (text, start, end)
+    assert compared > 500

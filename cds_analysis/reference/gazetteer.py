@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
@@ -445,7 +445,12 @@ def _continues(text: str, end: int) -> bool:
 
 
 def find_mentions(
-    text: str, province: str | Unit | None = None, on: date | None = None, map: str | None = None
+    text: str,
+    province: str | Unit | None = None,
+    on: date | None = None,
+    map: str | None = None,
+    start: int = 0,
+    end: int | None = None,
 ) -> list[Mention]:
     """Every place mention in a normalised text, in order.
 
@@ -454,40 +459,102 @@ def find_mentions(
     or a bare province name ('Quảng Ngãi'). With ``province`` the districts
     and communes are looked for inside it (provinces anywhere). A name that
     fits several units, or none inside ``province``, gives ``unit=None``.
-    ``map`` or ``on`` picks the map, as in :func:`resolve`.
+    ``map`` or ``on`` picks the map, as in :func:`resolve`. ``start`` and
+    ``end`` read ``text[start:end]`` as a text of its own (offsets stay those
+    of ``text``): a stretch of a document that was read already is not read again.
     """
     day = _day(on, map)
     prov = None if province is None else _context(province, "province", day)
-    named, bare = _scan(text, day)
+    end = len(text) if end is None else end
+    scan, by = _scan(text, day), 0
+    if (start, end) != (0, len(text)) and not scan.reads_alone(start, end):
+        scan, by = _scan(text[start:end], day), start  # a stretch whose edges cut into what the text names
     mentions = [
-        Mention(n.start, n.end, _chosen(n.rows, text[n.pos : n.end], n.word, prov), n.unit_word, text[n.pos : n.end])
-        for n in named
+        Mention(n.start + by, n.end + by, _chosen(n.rows, n.name, n.word, prov), n.unit_word, n.name)
+        for n in scan.named
+        if start <= n.start + by and n.end + by <= end
+    ]
+    bare = [
+        replace(m, start=m.start + by, end=m.end + by) for m in scan.bare if start <= m.start + by and m.end + by <= end
     ]
     return sorted([*mentions, *bare], key=lambda x: x.start)
 
 
 @dataclass(frozen=True)
 class _Named:
-    """A unit word and the known name after it (``text[pos:end]``): a mention whose unit is not chosen yet."""
+    """A unit word and the known name after it: a mention whose unit is not chosen yet."""
 
     start: int
-    pos: int
     end: int
+    name: str  # as written
     rows: tuple[int, ...]
     word: str  # folded, without its dot ('tx')
     unit_word: str  # as written ('TX.')
 
 
-@lru_cache(maxsize=2)
-def _scan(text: str, day: date) -> tuple[tuple[_Named, ...], tuple[Mention, ...]]:
-    """What :func:`find_mentions` finds before a province narrows the choice: named units, bare provinces.
+@dataclass(frozen=True)
+class _Scan:
+    """What :func:`find_mentions` finds in a text before a province narrows the choice.
 
-    A document is asked for twice, without and then with its province: it is read once.
+    ``named`` and ``bare`` are the mentions; ``words`` and ``provinces`` every
+    match of the unit-word and bare-province patterns, kept or not, so that a
+    stretch can tell whether its edges cut into one of them.
     """
+
+    text: str
+    folded: str
+    named: tuple[_Named, ...]
+    bare: tuple[Mention, ...]
+    words: tuple[tuple[int, int], ...]
+    provinces: tuple[tuple[int, int], ...]
+    mentioned: tuple[tuple[int, int], ...]  # the spans of ``named``
+
+    def reads_alone(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` read as a text of its own names exactly the mentions of the text inside it.
+
+        So it does unless an edge cuts a word, a match or a mention (a cut
+        name is another name), or a province name is followed up to ``end``
+        by spaces only (what comes next decides whether it is part of a
+        longer name).
+        """
+        t, f = self.text, self.folded
+        for edge in (start, end):
+            if 0 < edge < len(t) and (
+                (_IS_WORD.match(t, edge - 1) and (edge == start or _IS_WORD.match(t, edge)))
+                or (_IS_WORD.match(f, edge - 1) and (edge == start or _IS_WORD.match(f, edge)))
+            ):
+                return False
+            if any(_cuts(spans, edge) for spans in (self.words, self.provinces, self.mentioned)):
+                return False
+        last = bisect.bisect_right(self.provinces, (end, end)) - 1  # the last province name ending by ``end``
+        while last >= 0 and self.provinces[last][1] > end:
+            last -= 1
+        return (
+            end == len(t)
+            or last < 0
+            or self.provinces[last][0] < start
+            or t[self.provinces[last][1] : end].strip(" \t") != ""
+        )
+
+
+_IS_WORD = re.compile(r"\w")
+
+
+def _cuts(spans, edge: int) -> bool:
+    """Whether one of the ordered, non-overlapping ``spans`` starts before ``edge`` and ends after it."""
+    i = bisect.bisect_left(spans, (edge, -1)) - 1
+    return i >= 0 and spans[i][1] > edge
+
+
+@lru_cache(maxsize=4)
+def _scan(text: str, day: date) -> _Scan:
+    """:class:`_Scan` of ``text``; a document is asked for several times (without and with its province, stretches)."""
     g = _index()
     folded = fold(text)
     named: list[_Named] = []
+    words = []
     for m in _TEXT_WORD.finditer(text):
+        words.append(m.span())
         pos = m.end()
         if pos >= len(text) or not (text[pos].isupper() or text[pos].isdigit()):
             continue
@@ -496,11 +563,13 @@ def _scan(text: str, day: date) -> tuple[tuple[_Named, ...], tuple[Mention, ...]
         word = " ".join(fold(m.group(1)).replace(".", " ").split())
         hit = _name_after(folded, pos, word, day)
         if hit is not None:
-            named.append(_Named(m.start(), pos, hit[0], hit[1], word, m.group(1).strip()))
+            named.append(_Named(m.start(), hit[0], text[pos : hit[0]], hit[1], word, m.group(1).strip()))
     starts = [x.start for x in named]
     bare: list[Mention] = []
+    provinces = []
     for m in g.bare_province.finditer(folded):
         start, end = m.span()
+        provinces.append((start, end))
         if not text[start].isupper() or _continues(text, end):
             continue
         k = bisect.bisect_right(starts, start) - 1  # unit-word mentions do not overlap each other
@@ -509,7 +578,8 @@ def _scan(text: str, day: date) -> tuple[tuple[_Named, ...], tuple[Mention, ...]
         unit = _chosen(tuple(_candidates(_key(m.group()), None, "province", day)), text[start:end], None, None)
         if unit is not None:
             bare.append(Mention(start, end, unit, None, text[start:end]))
-    return tuple(named), tuple(bare)
+    mentioned = tuple((n.start, n.end) for n in named)
+    return _Scan(text, folded, tuple(named), tuple(bare), tuple(words), tuple(provinces), mentioned)
 
 
 def parse_place(

@@ -322,9 +322,9 @@ class PlaceContext:
         reading order) are found too; used to expand enumerations.
         """
         found = []
-        for m in gazetteer.find_mentions(self.text[start:end], on=self.on):
-            if m.unit is not None and self._is_place(replace(m, start=m.start + start, end=m.end + start), []):
-                found.append((start + m.start, start + m.end, Place(m.unit.level, m.unit)))
+        for m in gazetteer.find_mentions(self.text, on=self.on, start=start, end=end):
+            if m.unit is not None and self._is_place(m, []):
+                found.append((m.start, m.end, Place(m.unit.level, m.unit)))
         for hit in _national_refs(self.text, self._lowered, start, end):
             if hit.group("body"):
                 found.append((hit.start(), hit.end(), Place("national", None, hit.group("body"))))
@@ -602,13 +602,21 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
     return parent.code in (child.parent_code, child.district_code, child.province_code)
 
 
+@cache
+def _district_names() -> dict[str, list[str]]:
+    """Names of the district-level units by their province's code, in table order (the table is read once)."""
+    units = gazetteer.load_units()
+    names: dict[str, list[str]] = {}
+    for name, parent in zip(*(units.loc[units["level"] == "district", c] for c in ("name", "parent_code"))):
+        names.setdefault(parent, []).append(name)
+    return names
+
+
 @lru_cache(maxsize=128)
 def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit], ...]:
     """Names of the province's districts, recognised bare ('Đam Rông (38,2%)'), the province's own name aside."""
-    units = gazetteer.load_units()
-    rows = units[(units["level"] == "district") & (units["parent_code"] == province.code)]
     found = []
-    for name in rows["name"]:
+    for name in _district_names().get(province.code, ()):
         if name.isdigit():
             continue  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
         unit = gazetteer.resolve(name, level="district", province=province.code)
