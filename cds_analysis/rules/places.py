@@ -201,7 +201,7 @@ _NATIONAL_ANCHOR = re.compile(
 )
 # The keywords of _BARE_REF ('tỉnh', 'huyện', 'xã', 'địa phương này') by their rarer letters: every match starts
 # at most 14 characters before one ('trên địa bàn tỉnh').
-_BARE_ANCHOR, _BARE_REACH = re.compile(r"ỉnh|uyện|ã|phương này"), 14
+_BARE_ANCHOR, _BARE_REACH = re.compile(r"ỉnh|uyện|xã|Xã|phương này"), 14
 # A village is named by its word and a name or number ('thôn Phủ Lý Bắc', 'TDP 1', 'thôn 6'); the gazetteer
 # stops at communes, so the village is placed in the commune in focus.
 _VILLAGE_REF = re.compile(
@@ -223,10 +223,14 @@ def _matches_near(pattern: re.Pattern[str], text: str, anchors: Iterable[int], r
     end = len(text) if end is None else end
     pos = start
     for anchor in anchors:
-        for word in _WORD_START.finditer(text, max(pos, anchor - reach), anchor + 1):
-            if word.start() < pos:
+        if reach:
+            tried = [w.start() for w in _WORD_START.finditer(text, max(pos, anchor - reach), anchor + 1)]
+        else:
+            tried = [anchor]  # the pattern itself checks what stands before it
+        for at in tried:
+            if at < pos:
                 continue
-            m = pattern.match(text, word.start(), end)
+            m = pattern.match(text, at, end)
             if m:
                 yield m
                 pos = m.end()
