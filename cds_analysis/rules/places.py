@@ -269,6 +269,13 @@ _RESPECTIVELY = re.compile(r"\blần lượt\b")
 _QUALIFYING = re.compile(r"\b(của|tại|ở|thuộc|trên địa bàn)\s*$")
 
 
+_COUNT_BEFORE = re.compile(r"(\d+)\s$")  # '6 huyện, thị xã'
+_YEAR = re.compile(r"(19|20)\d\d")
+_OPENED_AFTER_WORD = re.compile(r"[\wÀ-ỹ]\s*\($")
+_CLOSING = re.compile(r"\s*\)")
+_OWN_FIGURE = re.compile(r"\s*(?:\(\s*\d|đạt\b|với\b)")
+_INCLUDING = re.compile(r"\b(gồm|bao gồm)\b")
+_BEFORE_TIER_WORDS = re.compile(r"^(?:\d+ |UBND |(?i:tại |của |đối với ))+")
 _ACTOR = re.compile(r"(UBND|Ủy ban nhân dân|Tỉnh ủy|Huyện ủy|Thủ tướng|Chủ tịch)\s*$")
 _LIST_OPENER = re.compile(r"\b(gồm|bao gồm|như)\s*:?\s*(?:các )?(?:xã|thị trấn|phường)?\s*$")
 
@@ -362,8 +369,8 @@ class PlaceContext:
         for hit in _matches_near(_BARE_REF, self.text, anchors, _BARE_REACH):
             if taken.overlaps(hit.start(), hit.end()) or in_boilerplate(furniture, hit.start()):
                 continue
-            counted = re.search(r"(\d+)\s$", self.text[max(0, hit.start() - 12) : hit.start()])
-            if counted and not re.fullmatch(r"(19|20)\d\d", counted.group(1)):
+            counted = _COUNT_BEFORE.search(self.text[max(0, hit.start() - 12) : hit.start()])
+            if counted and not _YEAR.fullmatch(counted.group(1)):
                 continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
             refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
         for hit in _VILLAGE_REF.finditer(self.text):
@@ -399,18 +406,18 @@ class PlaceContext:
         """
         return (
             self.text[max(0, start - 1) : start] == "("
-            and bool(re.search(r"[\wÀ-ỹ]\s*\($", self.text[max(0, start - 3) : start]))
-            and bool(re.match(r"\s*\)", self.text[end : end + 3]))
+            and bool(_OPENED_AFTER_WORD.search(self.text[max(0, start - 3) : start]))
+            and bool(_CLOSING.match(self.text[end : end + 3]))
         )
 
     def _in_list(self, ref: _Ref, sentence_start: int) -> bool:
         """Units enumerated after 'gồm' are members of a count, not the subject."""
-        if re.match(r"\s*(?:\(\s*\d|đạt\b|với\b)", self.text[ref.end : ref.end + 12]):
+        if _OWN_FIGURE.match(self.text[ref.end : ref.end + 12]):
             return False  # 'như Đam Rông (38,2%), Lạc Dương (41,7%)': each listed unit has its own figure
         before = self.text[sentence_start : ref.start]
         if _LIST_OPENER.search(before):
             return True
-        m = list(re.finditer(r"\b(gồm|bao gồm)\b", before))
+        m = list(_INCLUDING.finditer(before))
         return bool(m) and ";" not in before[m[-1].end() :] and "." not in before[m[-1].end() :]
 
     def _refs_between(self, start: int, end: int) -> list[_Ref]:
@@ -651,7 +658,7 @@ def _collective_words(words: str | None) -> str | None:
     """'UBND các xã, thị trấn' → 'các xã, thị trấn'; '300 xã, phường' → 'các xã, phường'."""
     if not words:
         return None
-    words = re.sub(r"^(?:\d+ |UBND |(?i:tại |của |đối với ))+", "", words.strip(" ,"))
+    words = _BEFORE_TIER_WORDS.sub("", words.strip(" ,"))
     if words.startswith("cấp "):
         return words
     return words if words.lower().startswith("các ") else "các " + words
