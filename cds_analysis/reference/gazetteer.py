@@ -461,7 +461,7 @@ def find_mentions(
     fits several units, or none inside ``province``, gives ``unit=None``.
     ``map`` or ``on`` picks the map, as in :func:`resolve`. ``start`` and
     ``end`` read ``text[start:end]`` as a text of its own (offsets stay those
-    of ``text``): a stretch of a document that was read already is not read again.
+    of ``text``): the whole text is read once, and its stretches reuse what it names.
     """
     day = _day(on, map)
     prov = None if province is None else _context(province, "province", day)
