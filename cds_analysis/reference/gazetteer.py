@@ -466,17 +466,14 @@ def find_mentions(
     day = _day(on, map)
     prov = None if province is None else _context(province, "province", day)
     end = len(text) if end is None else end
-    scan, by = _scan(text, day), 0
-    if (start, end) != (0, len(text)) and not scan.reads_alone(start, end):
-        scan, by = _scan(text[start:end], day), start  # a stretch whose edges cut into what the text names
-    mentions = [
-        Mention(n.start + by, n.end + by, _chosen(n.rows, n.name, n.word, prov), n.unit_word, n.name)
-        for n in scan.named
-        if start <= n.start + by and n.end + by <= end
-    ]
-    bare = [
-        replace(m, start=m.start + by, end=m.end + by) for m in scan.bare if start <= m.start + by and m.end + by <= end
-    ]
+    scan = _scan(text, day)
+    if (start, end) == (0, len(text)) or scan.reads_alone(start, end):
+        named, bare = _within(scan.named, start, end), _within(scan.bare, start, end)
+    else:  # a stretch whose edges cut into what the text names: read alone
+        scan = _scan(text[start:end], day)
+        named = [replace(n, start=n.start + start, end=n.end + start) for n in scan.named]
+        bare = [replace(m, start=m.start + start, end=m.end + start) for m in scan.bare]
+    mentions = [Mention(n.start, n.end, _chosen(n.rows, n.name, n.word, prov), n.unit_word, n.name) for n in named]
     return sorted([*mentions, *bare], key=lambda x: x.start)
 
 
@@ -538,6 +535,17 @@ class _Scan:
 
 
 _IS_WORD = re.compile(r"\w")
+
+
+def _within(mentions, start: int, end: int) -> list:
+    """The ``mentions`` (in order, not overlapping) that lie inside ``start:end``: a bisection, not a scan of all."""
+    i = bisect.bisect_left(mentions, start, key=lambda m: m.start)
+    found = []
+    while i < len(mentions) and mentions[i].start < end:
+        if mentions[i].end <= end:
+            found.append(mentions[i])
+        i += 1
+    return found
 
 
 def _cuts(spans, edge: int) -> bool:
