@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import pandas as pd
@@ -394,7 +394,7 @@ def _day(on: date | None, map: str | None) -> date:
     return on or _MAP_DAY[map]
 
 
-def _name_after(folded: str, pos: int, word: str, day: date) -> tuple[int, list[int]] | None:
+def _name_after(folded: str, pos: int, word: str, day: date) -> tuple[int, tuple[int, ...]] | None:
     """Longest known name starting at ``pos`` that fits the unit word: (end, rows)."""
     g = _index()
     parts: list[str] = []
@@ -409,11 +409,28 @@ def _name_after(folded: str, pos: int, word: str, day: date) -> tuple[int, list[
         if gap is None:
             break
         pos = gap.end()
+    known = _longest_known(tuple(parts), word, day)
+    return None if known is None else (ends[known[0] - 1], known[1])
+
+
+@lru_cache(maxsize=1 << 14)
+def _longest_known(parts: tuple[str, ...], word: str, day: date) -> tuple[int, tuple[int, ...]] | None:
+    """(n, rows) of the longest name of the first n ``parts`` (folded words) that fits the unit word, or None.
+
+    The same words follow unit words all through a corpus: each is looked up once.
+    """
     for n in range(len(parts), 0, -1):
         rows = _candidates(" ".join(parts[:n]), word, None, day)
         if rows:
-            return ends[n - 1], rows
+            return n, tuple(rows)
     return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _chosen(rows: tuple[int, ...], written: str, word: str | None, province: int | None) -> Unit | None:
+    """The unit a mention names (:func:`_choose`, as a Unit), once for each way a text writes it."""
+    i = _choose(list(rows), written, word, province, None)
+    return None if i is None else _unit(i)
 
 
 def _continues(text: str, end: int) -> bool:
@@ -423,7 +440,12 @@ def _continues(text: str, end: int) -> bool:
 
 
 def find_mentions(
-    text: str, province: str | Unit | None = None, on: date | None = None, map: str | None = None
+    text: str,
+    province: str | Unit | None = None,
+    on: date | None = None,
+    map: str | None = None,
+    start: int = 0,
+    end: int | None = None,
 ) -> list[Mention]:
     """Every place mention in a normalised text, in order.
 
@@ -432,39 +454,135 @@ def find_mentions(
     or a bare province name ('Quảng Ngãi'). With ``province`` the districts
     and communes are looked for inside it (provinces anywhere). A name that
     fits several units, or none inside ``province``, gives ``unit=None``.
-    ``map`` or ``on`` picks the map, as in :func:`resolve`.
+    ``map`` or ``on`` picks the map, as in :func:`resolve`. ``start`` and
+    ``end`` read ``text[start:end]`` as a text of its own (offsets stay those
+    of ``text``): the whole text is read once, and its stretches reuse what it names.
     """
-    g = _index()
     day = _day(on, map)
     prov = None if province is None else _context(province, "province", day)
+    end = len(text) if end is None else end
+    scan = _scan(text, day)
+    if (start, end) == (0, len(text)) or scan.reads_alone(start, end):
+        named, bare = _within(scan.named, start, end), _within(scan.bare, start, end)
+    else:  # a stretch whose edges cut into what the text names: read alone
+        scan = _scan(text[start:end], day)
+        named = [replace(n, start=n.start + start, end=n.end + start) for n in scan.named]
+        bare = [replace(m, start=m.start + start, end=m.end + start) for m in scan.bare]
+    mentions = [Mention(n.start, n.end, _chosen(n.rows, n.name, n.word, prov), n.unit_word, n.name) for n in named]
+    return sorted([*mentions, *bare], key=lambda x: x.start)
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A unit word and the known name after it: a mention whose unit is not chosen yet."""
+
+    start: int
+    end: int
+    name: str  # as written
+    rows: tuple[int, ...]
+    word: str  # folded, without its dot ('tx')
+    unit_word: str  # as written ('TX.')
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What :func:`find_mentions` finds in a text before a province narrows the choice.
+
+    ``named`` and ``bare`` are the mentions; ``words`` and ``provinces`` every
+    match of the unit-word and bare-province patterns, kept or not, so that a
+    stretch can tell whether its edges cut into one of them.
+    """
+
+    text: str
+    folded: str
+    named: tuple[_Named, ...]
+    bare: tuple[Mention, ...]
+    words: tuple[tuple[int, int], ...]
+    provinces: tuple[tuple[int, int], ...]
+    mentioned: tuple[tuple[int, int], ...]  # the spans of ``named``
+
+    def reads_alone(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` read as a text of its own names exactly the mentions of the text inside it.
+
+        So it does unless an edge cuts a word, a match or a mention (a cut
+        name is another name), or a province name is followed up to ``end``
+        by spaces only (what comes next decides whether it is part of a
+        longer name).
+        """
+        t, f = self.text, self.folded
+        for edge in (start, end):
+            if 0 < edge < len(t) and (
+                (_IS_WORD.match(t, edge - 1) and (edge == start or _IS_WORD.match(t, edge)))
+                or (_IS_WORD.match(f, edge - 1) and (edge == start or _IS_WORD.match(f, edge)))
+            ):
+                return False
+            if any(_cuts(spans, edge) for spans in (self.words, self.provinces, self.mentioned)):
+                return False
+        last = bisect.bisect_right(self.provinces, (end, end)) - 1  # the last province name ending by ``end``
+        while last >= 0 and self.provinces[last][1] > end:
+            last -= 1
+        return (
+            end == len(t)
+            or last < 0
+            or self.provinces[last][0] < start
+            or t[self.provinces[last][1] : end].strip(" \t") != ""
+        )
+
+
+_IS_WORD = re.compile(r"\w")
+
+
+def _within(mentions, start: int, end: int) -> list:
+    """The ``mentions`` (in order, not overlapping) that lie inside ``start:end``: a bisection, not a scan of all."""
+    i = bisect.bisect_left(mentions, start, key=lambda m: m.start)
+    found = []
+    while i < len(mentions) and mentions[i].start < end:
+        if mentions[i].end <= end:
+            found.append(mentions[i])
+        i += 1
+    return found
+
+
+def _cuts(spans, edge: int) -> bool:
+    """Whether one of the ordered, non-overlapping ``spans`` starts before ``edge`` and ends after it."""
+    i = bisect.bisect_left(spans, (edge, -1)) - 1
+    return i >= 0 and spans[i][1] > edge
+
+
+@lru_cache(maxsize=4)
+def _scan(text: str, day: date) -> _Scan:
+    """:class:`_Scan` of ``text``; a document is asked for several times (without and with its province, stretches)."""
+    g = _index()
     folded = fold(text)
-    mentions: list[Mention] = []
+    named: list[_Named] = []
+    words = []
     for m in _TEXT_WORD.finditer(text):
+        words.append(m.span())
         pos = m.end()
         if pos >= len(text) or not (text[pos].isupper() or text[pos].isdigit()):
             continue
-        if mentions and m.start() < mentions[-1].end:
+        if named and m.start() < named[-1].end:
             continue
         word = " ".join(fold(m.group(1)).replace(".", " ").split())
         hit = _name_after(folded, pos, word, day)
-        if hit is None:
-            continue
-        end, rows = hit
-        i = _choose(rows, text[pos:end], word, prov, None)
-        mentions.append(Mention(m.start(), end, None if i is None else _unit(i), m.group(1).strip(), text[pos:end]))
-    starts = [x.start for x in mentions]
+        if hit is not None:
+            named.append(_Named(m.start(), hit[0], text[pos : hit[0]], hit[1], word, m.group(1).strip()))
+    starts = [x.start for x in named]
+    bare: list[Mention] = []
+    provinces = []
     for m in g.bare_province.finditer(folded):
         start, end = m.span()
+        provinces.append((start, end))
         if not text[start].isupper() or _continues(text, end):
             continue
         k = bisect.bisect_right(starts, start) - 1  # unit-word mentions do not overlap each other
-        if (k >= 0 and mentions[k].end > start) or (k + 1 < len(starts) and starts[k + 1] < end):
+        if (k >= 0 and named[k].end > start) or (k + 1 < len(starts) and starts[k + 1] < end):
             continue
-        rows = _candidates(_key(m.group()), None, "province", day)
-        i = _choose(rows, text[start:end], None, None, None)
-        if i is not None:
-            mentions.append(Mention(start, end, _unit(i), None, text[start:end]))
-    return sorted(mentions, key=lambda x: x.start)
+        unit = _chosen(tuple(_candidates(_key(m.group()), None, "province", day)), text[start:end], None, None)
+        if unit is not None:
+            bare.append(Mention(start, end, unit, None, text[start:end]))
+    mentioned = tuple((n.start, n.end) for n in named)
+    return _Scan(text, folded, tuple(named), tuple(bare), tuple(words), tuple(provinces), mentioned)
 
 
 def parse_place(

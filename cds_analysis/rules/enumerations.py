@@ -25,6 +25,7 @@ __all__ = ["members"]
 
 _JOINER = re.compile(r"\s*(?:,|;|và|cùng với)\s*")
 _SHARED = re.compile(r"\b(?:cùng|đều|thuộc nhóm|nằm trong nhóm)\b", re.IGNORECASE)
+_SHARED_WORD = re.compile(r"cùng|đều|thuộc nhóm|nằm trong nhóm", re.IGNORECASE)  # _SHARED without its edges
 _LIST_NEXT = re.compile(
     r"\s*(?:Những|Các)\s+(?:đơn vị|địa phương|bộ, ngành|tỉnh, thành phố|tỉnh|huyện|xã)[^.:]{0,30}?\b(?:bao gồm|gồm|là)\s*:?",
     re.IGNORECASE,
@@ -55,6 +56,8 @@ def members(
 
 def _coordinated_subject(t: str, q: quantities.Quantity, sentence: Span, in_focus: PlaceContext) -> list[Place]:
     """'A, B thuộc nhóm …, dưới 10%': two or more units joined as the subject, with a word of sharing."""
+    if not _SHARED_WORD.search(t, sentence.start, q.number_start):
+        return []  # most sentences share nothing: their places need not be read
     named = in_focus.places_named(sentence.start, q.number_start)
     if len(named) < 2:
         return []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
@@ -41,6 +42,25 @@ _FROM_TO = re.compile(
     re.I,
 )
 _BOTH_TIERS = re.compile(r"\bcấp (?:tỉnh|huyện)(?:,| và) cấp (?:huyện|xã)\b(?:(?:,| và) cấp xã\b)?", re.I)
+
+
+def _without_spanning_phrases(words: str) -> str:
+    """``words`` with the phrases spanning tiers blanked out (offsets kept).
+
+    Most stretches name neither 'từ … đến' nor 'cấp': the patterns run only where their words are.
+    """
+    lowered = words.lower()
+    if "từ" in lowered and "đến" in lowered:
+        words = _FROM_TO.sub(_blank, words)
+    if "cấp" in lowered:
+        words = _BOTH_TIERS.sub(_blank, words)
+    return words
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
+
+
 # 'Ở cấp xã, …' at the head of a sentence sets the tier for all its clauses.
 _HEAD_TIER = re.compile(
     r"\s*(?:(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),"
@@ -62,6 +82,10 @@ _TIER = re.compile(
     r"|(?P<units>^\s*đơn vị\b)"
     r"|(?P<district>(?:toàn|cấp|UBND cấp) (?:huyện|thị xã)\b|(?:tại|của) (?:UBND )?(?:huyện|thị xã)\b(?!\s+[A-ZĐ]))",
 )
+# Every match of _TIER has one of these words: where none is, _TIER is not tried.
+_TIER_NOUN = re.compile("thôn|tổ dân phố|ấp|khu phố|làng|xã|phường|thị trấn|địa phương|huyện|quận|thành phố|đơn vị")
+# '100% (số) xã', '9/9 huyện': the noun follows the percent sign or the denominator.
+_RATE_HEAD = re.compile(r"^\s*(?:%|/\s?[\d.]+)(?:\s+số\b)?")
 _LEVEL_OF_GROUP = {
     "village": "village",
     "commune": "commune",
@@ -164,17 +188,62 @@ _BARE_REF = re.compile(
 )
 # A ministry, or the country as a whole ('bình quân cả nước'), is national. 'Xếp thứ 21 cả nước' is a
 # province's rank among the country's, not a national figure.
+_NATIONAL_BODIES = load_vocabulary("national_bodies")["name"]
 _NATIONAL_REF = re.compile(
-    rf"(?<![\wÀ-ỹ])(?P<body>{phrase_pattern(load_vocabulary('national_bodies')['name'])})(?![\wÀ-ỹ])"
+    rf"(?<![\wÀ-ỹ])(?P<body>{phrase_pattern(_NATIONAL_BODIES)})(?![\wÀ-ỹ])"
     r"|\b(?P<country>(?:(?i:bình quân|trung bình|tỷ lệ chung của|mức chung của) )(?:cả nước|toàn quốc))\b"
     r"|(?:^|(?<=[.:;] ))(?P<whole>Cả nước|Toàn quốc)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+# Where _NATIONAL_REF's matches start, found in the lower-cased text: the first word of every phrase.
+_NATIONAL_ANCHOR = re.compile(
+    "|".join(sorted({p.split()[0].lower() for p in _NATIONAL_BODIES} | {"bình", "trung", "tỷ", "mức", "cả", "toàn"}))
+)
+# The keywords of _BARE_REF ('tỉnh', 'huyện', 'xã', 'địa phương này') by their rarer letters: every match starts
+# at most 14 characters before one ('trên địa bàn tỉnh').
+_BARE_ANCHOR, _BARE_REACH = re.compile(r"ỉnh|uyện|xã|Xã|phương này"), 14
 # A village is named by its word and a name or number ('thôn Phủ Lý Bắc', 'TDP 1', 'thôn 6'); the gazetteer
 # stops at communes, so the village is placed in the commune in focus.
 _VILLAGE_REF = re.compile(
     r"(?<![\wÀ-ỹ])(?:[Tt]hôn|TDP|[Tt]ổ dân phố|[Xx]óm|[Kk]hu phố)\s+(?:\d+\b|(?:[^\W\d_]+ ?){1,4})"
 )
+
+
+_WORD_START = re.compile(r"\b(?=\w)")
+
+
+def _matches_near(pattern: re.Pattern[str], text: str, anchors: Iterable[int], reach: int, start=0, end=None):
+    """``pattern.finditer(text, start, end)`` for a pattern whose every match starts a word at most ``reach``
+    characters before one of the (ascending) ``anchors``.
+
+    A large alternation tried at every character is slow; a few keywords are
+    found in one fast pass, and the pattern is tried only at the word starts
+    just before them. Matches do not overlap, as with ``finditer``.
+    """
+    end = len(text) if end is None else end
+    pos = start
+    for anchor in anchors:
+        if reach:
+            tried = [w.start() for w in _WORD_START.finditer(text, max(pos, anchor - reach), anchor + 1)]
+        else:
+            tried = [anchor]  # the pattern itself checks what stands before it
+        for at in tried:
+            if at < pos:
+                continue
+            m = pattern.match(text, at, end)
+            if m:
+                yield m
+                pos = m.end()
+        pos = max(pos, anchor + 1)
+
+
+def _national_refs(text: str, lowered: str | None, start: int, end: int):
+    """``_NATIONAL_REF.finditer(text, start, end)``, tried only where the lower-cased text has a first word."""
+    if lowered is None:  # lower-casing changed the length ('İ'): try every word
+        anchors = (m.start() for m in _WORD_START.finditer(text, start, end))
+    else:
+        anchors = (m.start() for m in _NATIONAL_ANCHOR.finditer(lowered, start, end))
+    return _matches_near(_NATIONAL_REF, text, anchors, 0, start, end)
 
 
 def _village_name(hit: re.Match[str]) -> str | None:
@@ -200,6 +269,13 @@ _RESPECTIVELY = re.compile(r"\blần lượt\b")
 _QUALIFYING = re.compile(r"\b(của|tại|ở|thuộc|trên địa bàn)\s*$")
 
 
+_COUNT_BEFORE = re.compile(r"(\d+)\s$")  # '6 huyện, thị xã'
+_YEAR = re.compile(r"(19|20)\d\d")
+_OPENED_AFTER_WORD = re.compile(r"[\wÀ-ỹ]\s*\($")
+_CLOSING = re.compile(r"\s*\)")
+_OWN_FIGURE = re.compile(r"\s*(?:\(\s*\d|đạt\b|với\b)")
+_INCLUDING = re.compile(r"\b(gồm|bao gồm)\b")
+_BEFORE_TIER_WORDS = re.compile(r"^(?:\d+ |UBND |(?i:tại |của |đối với ))+")
 _ACTOR = re.compile(r"(UBND|Ủy ban nhân dân|Tỉnh ủy|Huyện ủy|Thủ tướng|Chủ tịch)\s*$")
 _LIST_OPENER = re.compile(r"\b(gồm|bao gồm|như)\s*:?\s*(?:các )?(?:xã|thị trấn|phường)?\s*$")
 
@@ -215,6 +291,8 @@ class PlaceContext:
         published: date | None = None,
     ):
         self.text = text
+        lowered = text.lower()
+        self._lowered = lowered if len(lowered) == len(text) else None  # where national bodies are looked for
         # A text dated after the 2025 reform names the new units (class R): 'xã Bắc Hà, tỉnh Lào Cai' is the new
         # commune, not the abolished district. Earlier and undated texts are read on the old map.
         self.on = published if published is not None and published > gazetteer.LAST_OLD_DAY else None
@@ -255,10 +333,10 @@ class PlaceContext:
         reading order) are found too; used to expand enumerations.
         """
         found = []
-        for m in gazetteer.find_mentions(self.text[start:end], on=self.on):
-            if m.unit is not None and self._is_place(replace(m, start=m.start + start, end=m.end + start), []):
-                found.append((start + m.start, start + m.end, Place(m.unit.level, m.unit)))
-        for hit in _NATIONAL_REF.finditer(self.text, start, end):
+        for m in gazetteer.find_mentions(self.text, on=self.on, start=start, end=end):
+            if m.unit is not None and self._is_place(m, []):
+                found.append((m.start, m.end, Place(m.unit.level, m.unit)))
+        for hit in _national_refs(self.text, self._lowered, start, end):
             if hit.group("body"):
                 found.append((hit.start(), hit.end(), Place("national", None, hit.group("body"))))
         return sorted(found, key=lambda f: f[0])
@@ -287,18 +365,19 @@ class PlaceContext:
                     and not self._is_parent_aside(start, end)
                 ):
                     refs.append(_Ref(start, end, unit))
-        for hit in _BARE_REF.finditer(self.text):
+        anchors = (m.start() for m in _BARE_ANCHOR.finditer(self.text))
+        for hit in _matches_near(_BARE_REF, self.text, anchors, _BARE_REACH):
             if taken.overlaps(hit.start(), hit.end()) or in_boilerplate(furniture, hit.start()):
                 continue
-            counted = re.search(r"(\d+)\s$", self.text[max(0, hit.start() - 12) : hit.start()])
-            if counted and not re.fullmatch(r"(19|20)\d\d", counted.group(1)):
+            counted = _COUNT_BEFORE.search(self.text[max(0, hit.start() - 12) : hit.start()])
+            if counted and not _YEAR.fullmatch(counted.group(1)):
                 continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
             refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
         for hit in _VILLAGE_REF.finditer(self.text):
             village = _village_name(hit)
             if village and not taken.overlaps(hit.start(), hit.end()) and not in_boilerplate(furniture, hit.start()):
                 refs.append(_Ref(hit.start(), hit.start() + len(village), None, tier="village", collective=village))
-        for hit in _NATIONAL_REF.finditer(self.text):
+        for hit in _national_refs(self.text, self._lowered, 0, len(self.text)):
             if not in_boilerplate(furniture, hit.start()):
                 label = hit.group("body") or "cả nước"
                 refs.append(_Ref(hit.start(), hit.end(), None, tier="national", collective=label))
@@ -327,18 +406,18 @@ class PlaceContext:
         """
         return (
             self.text[max(0, start - 1) : start] == "("
-            and bool(re.search(r"[\wÀ-ỹ]\s*\($", self.text[max(0, start - 3) : start]))
-            and bool(re.match(r"\s*\)", self.text[end : end + 3]))
+            and bool(_OPENED_AFTER_WORD.search(self.text[max(0, start - 3) : start]))
+            and bool(_CLOSING.match(self.text[end : end + 3]))
         )
 
     def _in_list(self, ref: _Ref, sentence_start: int) -> bool:
         """Units enumerated after 'gồm' are members of a count, not the subject."""
-        if re.match(r"\s*(?:\(\s*\d|đạt\b|với\b)", self.text[ref.end : ref.end + 12]):
+        if _OWN_FIGURE.match(self.text[ref.end : ref.end + 12]):
             return False  # 'như Đam Rông (38,2%), Lạc Dương (41,7%)': each listed unit has its own figure
         before = self.text[sentence_start : ref.start]
         if _LIST_OPENER.search(before):
             return True
-        m = list(re.finditer(r"\b(gồm|bao gồm)\b", before))
+        m = list(_INCLUDING.finditer(before))
         return bool(m) and ";" not in before[m[-1].end() :] and "." not in before[m[-1].end() :]
 
     def _refs_between(self, start: int, end: int) -> list[_Ref]:
@@ -396,6 +475,8 @@ class PlaceContext:
 
     def _respective(self, q: quantities.Quantity, sentence: Sentence, neighbours) -> _Ref | None:
         """The k-th unit named before 'lần lượt' for the k-th number after it."""
+        if self.text.find("lần lượt", sentence.start, q.number_start) < 0:
+            return None  # the common case, without a scan of the sentence
         word = _RESPECTIVELY.search(self.text, sentence.start, q.number_start)
         if word is None:
             return None
@@ -532,15 +613,23 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
     return parent.code in (child.parent_code, child.district_code, child.province_code)
 
 
+@cache
+def _district_names() -> dict[tuple[str, str], list[str]]:
+    """Names of the district-level units by their province's (code, map), in table order (the table is read
+    once); a province of the 2025 map has none, even where an old province had its code."""
+    units = gazetteer.load_units()
+    districts = units[units["level"] == "district"]
+    names: dict[tuple[str, str], list[str]] = {}
+    for name, parent, map_ in zip(districts["name"], districts["parent_code"], districts["map"]):
+        names.setdefault((parent, map_), []).append(name)
+    return names
+
+
 @lru_cache(maxsize=128)
 def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit], ...]:
     """Names of the province's districts, recognised bare ('Đam Rông (38,2%)'), the province's own name aside."""
-    units = gazetteer.load_units()
-    rows = units[
-        (units["level"] == "district") & (units["parent_code"] == province.code) & (units["map"] == province.map)
-    ]
     found = []
-    for name in rows["name"]:
+    for name in _district_names().get((province.code, province.map), ()):
         if name.isdigit():
             continue  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
         unit = gazetteer.resolve(name, level="district", province=province.code)
@@ -571,7 +660,7 @@ def _collective_words(words: str | None) -> str | None:
     """'UBND các xã, thị trấn' → 'các xã, thị trấn'; '300 xã, phường' → 'các xã, phường'."""
     if not words:
         return None
-    words = re.sub(r"^(?:\d+ |UBND |(?i:tại |của |đối với ))+", "", words.strip(" ,"))
+    words = _BEFORE_TIER_WORDS.sub("", words.strip(" ,"))
     if words.startswith("cấp "):
         return words
     return words if words.lower().startswith("các ") else "các " + words
@@ -618,9 +707,8 @@ def _noun_phrase_end(t: str, q: quantities.Quantity, clause: Span, neighbours) -
 def _tier_of_quantity(t: str, q: quantities.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None]:
     """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
     lead = t[q.number_end : _noun_phrase_end(t, q, clause, neighbours)]
-    lead = re.sub(r"^\s*(?:%|/\s?[\d.]+)(?:\s+số\b)?", " ", lead)  # '100% (số) xã', '9/9 huyện': the noun follows
-    lead = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), lead))
-    m = _TIER.search(lead)
+    lead = _without_spanning_phrases(_RATE_HEAD.sub(" ", lead))
+    m = _TIER.search(lead) if _TIER_NOUN.search(lead) else None
     if m:
         return _LEVEL_OF_GROUP[m.lastgroup or ""], m.group().strip()
     if q.unit in ("percent", "count") and (rate := _RATE_OF_TIER.search(t, clause.start, q.number_start)):
@@ -652,15 +740,17 @@ def _clause_marker(t: str, q: quantities.Quantity, clause: Span, neighbours) -> 
 
     Phrases spanning tiers ('từ cấp tỉnh đến cấp xã', 'cấp huyện, cấp xã') mark none.
     """
-    before = t[clause.start : q.number_start]
-    before = _BOTH_TIERS.sub(lambda m: " " * len(m.group()), _FROM_TO.sub(lambda m: " " * len(m.group()), before))
+    before = _without_spanning_phrases(t[clause.start : q.number_start])
+    markers = list(_CLAUSE_MARKER.finditer(before))
+    if not markers:
+        return None, None, -1
     taken = [
         (o.number_start - clause.start, _noun_phrase_end(t, o, clause, neighbours) - clause.start)
         for o in neighbours
         if clause.start <= o.number_start < q.number_start
     ]
     found: tuple[str | None, str | None, int] = (None, None, -1)
-    for m in _CLAUSE_MARKER.finditer(before):
+    for m in markers:
         if any(s <= m.start() < e for s, e in taken) or _ORGANISATION.search(
             before[max(0, m.start() - 30) : m.start()]
         ):
