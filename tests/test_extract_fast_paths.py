@@ -7,16 +7,18 @@ Arrow's conversion.
 
 import random
 import re
+import unicodedata
 
 import pandas as pd
 import pyarrow as pa
 import pytest
 
 from cds_analysis.lang import segments
+from cds_analysis.lang import text as text_module
 from cds_analysis.lang.text import NormalizedText
 from cds_analysis.reference.indicators import phrase_key
 from cds_analysis.reference.vocab import load_vocabulary
-from cds_analysis.rules import extract, goals, naming, quantities
+from cds_analysis.rules import evidence, extract, goals, naming, quantities
 
 
 def _unwrap_char_by_char(text: str) -> str:
@@ -150,3 +152,66 @@ def test_every_unicode_space_becomes_a_plain_space_and_only_those():
         chr(i) for i in range(0x3001) if chr(i) not in " \n\r\t" and (chr(i).isspace() or chr(i) == "\u00a0")
     )
     assert NormalizedText.of(f"a{spaces}b\n\r\tc").text == "a" + " " * len(spaces) + "b\n\r\tc"
+
+
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_CLUSTER = re.compile(f"[^{_MARKS}][{_MARKS}]*|[{_MARKS}]+", re.S)  # the former cluster scan, one match per cluster
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a",
+        "\u0301\u0323",
+        "\u0301a\u0301",
+        unicodedata.normalize("NFD", "Tỷ lệ hồ sơ trực tuyến đạt 95%, Hoà Bình, Thuỷ"),
+        "e\u1ab0\u1dc0x\u20d0\ufe20\ufe2f\u036f\n\u0300",
+        "x\u02ff\u0370\u1aaf\u1b00\u1dbf\u1e00\u20cf\u2100\ufe1f\ufe30",
+        "\ud800\u0301z",
+    ],
+)
+def test_cluster_starts_read_in_bulk_are_where_the_cluster_scan_starts(text):
+    assert text_module._cluster_starts(text) == [m.start() for m in _CLUSTER.finditer(text)]
+
+
+def test_a_decomposed_text_maps_each_character_to_its_cluster():
+    original = unicodedata.normalize("NFD", "Huyện Hoằng Hoá đạt 100% hồ sơ")
+    nt = NormalizedText.of(original)
+    spans = [m.span() for m in _CLUSTER.finditer(original)]
+    assert nt.text == "Huyện Hoằng Hóa đạt 100% hồ sơ"
+    assert [nt.to_original(i, i + 1) for i in range(len(nt.text))] == spans
+
+
+_OLD_STYLE_ONE_PER_GLIDE = re.compile(r"(?<![qQ])(?:([oO])([áàảãạéèẻẽẹÁÀẢÃẠÉÈẺẼẸ])|([uU])([ýỳỷỹỵÝỲỶỸỴ]))(?!\w)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hoà Bình, Thuỷ Nguyên, KHOẺ, xoá.", "quý, Quá, QUÝ, qoá", "hoáx uỷban", "oà uỳ Oẹ Uỵ", "toà, hoà-bình", "o", ""],
+)
+def test_old_style_tones_are_found_where_the_former_pattern_found_them(text):
+    assert [m.span() for m in text_module._OLD_STYLE_NFC.finditer(text)] == [
+        m.span() for m in _OLD_STYLE_ONE_PER_GLIDE.finditer(text)
+    ]
+
+
+def _tail_start_one_character_at_a_time(text: str) -> int:
+    i, seen = len(text), 0
+    while i > 0 and seen < evidence._END_WORDS:
+        i -= 1
+        seen += not text[i].isspace()
+    return i
+
+
+def test_the_tail_searched_holds_the_last_end_words_characters():
+    rng = random.Random(64)
+    anything = re.compile(r"\S\s*$")
+    for _ in range(300):
+        text = "".join(rng.choice(["x", "ộ", " ", "\n", "\u00a0", "  \t"]) for _ in range(rng.randint(0, 200)))
+        expected = anything.search(text, _tail_start_one_character_at_a_time(text)) if len(text) > 64 else None
+        found = evidence._ends_with(anything, text)
+        if expected is not None:
+            assert found is not None and found.span() == expected.span(), repr(text)
+        tail = evidence._TAIL_REVERSED.match(text[::-1])
+        assert (len(text) - tail.end() if tail else 0) == _tail_start_one_character_at_a_time(text), repr(text)
