@@ -215,3 +215,46 @@ def test_the_tail_searched_holds_the_last_end_words_characters():
             assert found is not None and found.span() == expected.span(), repr(text)
         tail = evidence._TAIL_REVERSED.match(text[::-1])
         assert (len(text) - tail.end() if tail else 0) == _tail_start_one_character_at_a_time(text), repr(text)
+
+
+_NUMBER_TEXTS = [
+    "Năm 2024, 1.458/1.604 hồ sơ (90,8%); -5% và 60-80%; 1,,5 và 1..5; a12 x-3 (-4) :-7",
+    "-12 đầu dòng\n-13 dòng hai, 2.000.000 đồng, ٣٤ chữ số khác, ５ toàn độ rộng",
+    "7",
+    "",
+    "..1,2,,3.4.5-6 – 7—8",
+]
+_TOKEN_FROM_ITS_LEFT = re.compile(r"(?<![\w])(?<![\d.,][.,])(?<![\s(:]-)(?<!^-)\d+(?:[.,]\d+)*")  # the former token
+
+
+@pytest.mark.parametrize("text", _NUMBER_TEXTS)
+def test_number_tokens_are_those_the_look_behind_first_pattern_found(text):
+    assert [m.span() for m in quantities._TOKEN.finditer(text)] == [
+        m.span() for m in _TOKEN_FROM_ITS_LEFT.finditer(text)
+    ]
+
+
+def test_number_tokens_on_random_texts():
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice("0123456789.,-– (:a\n") for _ in range(rng.randint(0, 40)))
+        assert [m.span() for m in quantities._TOKEN.finditer(text)] == [
+            m.span() for m in _TOKEN_FROM_ITS_LEFT.finditer(text)
+        ], text
+
+
+_SENTENCE_END_FROM_ITS_LEFT = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?(\w))")  # the former end
+
+
+def test_sentence_ends_are_those_the_look_behind_first_pattern_found():
+    rng = random.Random(11)
+    texts = ["Đạt 95%. Năm 2024 (x). “Tỷ lệ” đạt! 3 xã… Hết.\n\nTX. Đức Phổ?  (a) b.) C"]
+    texts += ["".join(rng.choice([".", "!", '"', "”", ")", " ", "\n", "a", "B", "1", "(", "“"]) for _ in range(30))]
+    texts += [
+        "".join(rng.choice([".", "…", "’", " ", "  ", "\t", "x", "(", "‘"]) for _ in range(rng.randint(0, 30)))
+        for _ in range(300)
+    ]
+    for text in texts:
+        assert [(m.span(), m.group(1)) for m in segments._SENTENCE_END.finditer(text)] == [
+            (m.span(), m.group(1)) for m in _SENTENCE_END_FROM_ITS_LEFT.finditer(text)
+        ], text

@@ -536,8 +536,9 @@ class Quantity:
 
 
 # Not inside a word or a number ('1,,5': the '5' after a doubled separator is no number of its
-# own), and not after a minus sign ('-5%' is no 5%; a dash between numbers is a range).
-_TOKEN = re.compile(r"(?<![\w])(?<![\d.,][.,])(?<![\s(:]-)(?<!^-)" + _NUM)
+# own), and not after a minus sign ('-5%' is no 5%; a dash between numbers is a range). The
+# pattern opens on the first digit, so that re skips from digit to digit, and looks behind it.
+_TOKEN = re.compile(r"\d(?<!\w\d)(?<![\d.,][.,]\d)(?<![\s(:]-\d)(?<!^-\d)\d*(?:[.,]\d+)*")
 
 _QUALIFIER_WORDS = {
     "trên dưới": "approx",
