@@ -212,6 +212,7 @@ def fold(text: str) -> str:
 
 
 _SPACE_RUN = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^\w\s]")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -221,5 +222,5 @@ def fold_key(text: str) -> str:
     'huyen Hoang Hoa', 'Huyện Hoằng Hoá' and 'HUYỆN HOẰNG HÓA' share one key.
     """
     key = fold(normalize(text))
-    key = re.sub(r"[^\w\s]", " ", key)
+    key = _NOT_WORD.sub(" ", key)
     return _SPACE_RUN.sub(" ", key).strip()

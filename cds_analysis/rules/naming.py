@@ -426,7 +426,7 @@ def indicator_for(
     if (
         code is None
         and sentence is not None
-        and (_PREDICATE.search(before) or q.unit in ("rank", "ranks", "points", "percentage_points"))
+        and (before_named or q.unit in ("rank", "ranks", "points", "percentage_points"))
     ):
         # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
         for words in (
