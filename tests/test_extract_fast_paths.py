@@ -288,3 +288,20 @@ def test_rules_opening_on_one_digit_match_as_their_repeat_did():
                 r.name,
                 text,
             )
+
+
+@pytest.mark.parametrize("field, unit", [("triggers", None), ("triggers", "percent"), ("counts", "count")])
+def test_the_trigger_scan_finds_what_a_look_ahead_at_every_character_found(field, unit):
+    matcher = naming._matcher(unit, field)
+    at_every_character = re.compile(rf"(?=({matcher.regex.pattern}))")  # the former scan: overlapping matches
+    texts = [
+        "tỷ lệ hồ sơ trực tuyến toàn trình đạt 95%, hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng",
+        "thủ tục hành chính mức độ 4; Tổ công nghệ số cộng đồng, tổ CNSCĐ, dịch vụ công trực tuyến toàn trình",
+        "hồhồ sơ sơ, xhồ sơ, hồ  sơ\ncông   việc, tỷ lệtỷ lệ",
+        "",
+    ]
+    for text in texts:
+        folded = naming.fold(text)
+        spans = [m.span(2) for m in at_every_character.finditer(folded)]
+        assert spans and len(set(spans)) == len(spans) or not text
+        assert sorted({(m.start, m.end) for m in matcher.scan(folded)}) == spans, text
