@@ -120,10 +120,10 @@ class NormalizedText:
         if not _DROP_CHARS.search(original):
             # Decomposed text: each base letter with its marks composes to one character.
             composed = unicodedata.normalize("NFC", original)
-            starts = _cluster_starts(original)
-            if len(starts) == len(composed):
+            clusters = _cluster_starts(original)
+            if len(clusters) == len(composed):
                 text = _OLD_STYLE_NFC.sub(_retone_nfc, _SPACES.sub(" ", composed))
-                return cls(original, text, tuple(starts), (*starts[1:], len(original)))
+                return cls(original, text, tuple(clusters), (*clusters[1:], len(original)))
         nfd: list[str] = []
         owners: list[tuple[int, int]] = []
         for s, e in _clusters(original):
