@@ -7,16 +7,18 @@ Arrow's conversion.
 
 import random
 import re
+import unicodedata
 
 import pandas as pd
 import pyarrow as pa
 import pytest
 
 from cds_analysis.lang import segments
+from cds_analysis.lang import text as text_module
 from cds_analysis.lang.text import NormalizedText
 from cds_analysis.reference.indicators import phrase_key
 from cds_analysis.reference.vocab import load_vocabulary
-from cds_analysis.rules import extract, goals, naming, quantities
+from cds_analysis.rules import evidence, extract, goals, naming, quantities
 
 
 def _unwrap_char_by_char(text: str) -> str:
@@ -150,3 +152,156 @@ def test_every_unicode_space_becomes_a_plain_space_and_only_those():
         chr(i) for i in range(0x3001) if chr(i) not in " \n\r\t" and (chr(i).isspace() or chr(i) == "\u00a0")
     )
     assert NormalizedText.of(f"a{spaces}b\n\r\tc").text == "a" + " " * len(spaces) + "b\n\r\tc"
+
+
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_CLUSTER = re.compile(f"[^{_MARKS}][{_MARKS}]*|[{_MARKS}]+", re.S)  # the former cluster scan, one match per cluster
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a",
+        "\u0301\u0323",
+        "\u0301a\u0301",
+        unicodedata.normalize("NFD", "Tỷ lệ hồ sơ trực tuyến đạt 95%, Hoà Bình, Thuỷ"),
+        "e\u1ab0\u1dc0x\u20d0\ufe20\ufe2f\u036f\n\u0300",
+        "x\u02ff\u0370\u1aaf\u1b00\u1dbf\u1e00\u20cf\u2100\ufe1f\ufe30",
+        "\ud800\u0301z",
+    ],
+)
+def test_cluster_starts_read_in_bulk_are_where_the_cluster_scan_starts(text):
+    assert text_module._cluster_starts(text) == [m.start() for m in _CLUSTER.finditer(text)]
+
+
+def test_a_decomposed_text_maps_each_character_to_its_cluster():
+    original = unicodedata.normalize("NFD", "Huyện Hoằng Hoá đạt 100% hồ sơ")
+    nt = NormalizedText.of(original)
+    spans = [m.span() for m in _CLUSTER.finditer(original)]
+    assert nt.text == "Huyện Hoằng Hóa đạt 100% hồ sơ"
+    assert [nt.to_original(i, i + 1) for i in range(len(nt.text))] == spans
+
+
+_OLD_STYLE_ONE_PER_GLIDE = re.compile(r"(?<![qQ])(?:([oO])([áàảãạéèẻẽẹÁÀẢÃẠÉÈẺẼẸ])|([uU])([ýỳỷỹỵÝỲỶỸỴ]))(?!\w)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hoà Bình, Thuỷ Nguyên, KHOẺ, xoá.", "quý, Quá, QUÝ, qoá", "hoáx uỷban", "oà uỳ Oẹ Uỵ", "toà, hoà-bình", "o", ""],
+)
+def test_old_style_tones_are_found_where_the_former_pattern_found_them(text):
+    assert [m.span() for m in text_module._OLD_STYLE_NFC.finditer(text)] == [
+        m.span() for m in _OLD_STYLE_ONE_PER_GLIDE.finditer(text)
+    ]
+
+
+def _tail_start_one_character_at_a_time(text: str) -> int:
+    i, seen = len(text), 0
+    while i > 0 and seen < evidence._END_WORDS:
+        i -= 1
+        seen += not text[i].isspace()
+    return i
+
+
+def test_the_tail_searched_holds_the_last_end_words_characters():
+    rng = random.Random(64)
+    anything = re.compile(r"\S\s*$")
+    for _ in range(300):
+        text = "".join(rng.choice(["x", "ộ", " ", "\n", "\u00a0", "  \t"]) for _ in range(rng.randint(0, 200)))
+        expected = anything.search(text, _tail_start_one_character_at_a_time(text)) if len(text) > 64 else None
+        found = evidence._ends_with(anything, text)
+        if expected is not None:
+            assert found is not None and found.span() == expected.span(), repr(text)
+        tail = evidence._TAIL_REVERSED.match(text[::-1])
+        assert (len(text) - tail.end() if tail else 0) == _tail_start_one_character_at_a_time(text), repr(text)
+
+
+_NUMBER_TEXTS = [
+    "Năm 2024, 1.458/1.604 hồ sơ (90,8%); -5% và 60-80%; 1,,5 và 1..5; a12 x-3 (-4) :-7",
+    "-12 đầu dòng\n-13 dòng hai, 2.000.000 đồng, ٣٤ chữ số khác, ５ toàn độ rộng",
+    "7",
+    "",
+    "..1,2,,3.4.5-6 – 7—8",
+]
+_TOKEN_FROM_ITS_LEFT = re.compile(r"(?<![\w])(?<![\d.,][.,])(?<![\s(:]-)(?<!^-)\d+(?:[.,]\d+)*")  # the former token
+
+
+@pytest.mark.parametrize("text", _NUMBER_TEXTS)
+def test_number_tokens_are_those_the_look_behind_first_pattern_found(text):
+    assert [m.span() for m in quantities._TOKEN.finditer(text)] == [
+        m.span() for m in _TOKEN_FROM_ITS_LEFT.finditer(text)
+    ]
+
+
+def test_number_tokens_on_random_texts():
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice("0123456789.,-– (:a\n") for _ in range(rng.randint(0, 40)))
+        assert [m.span() for m in quantities._TOKEN.finditer(text)] == [
+            m.span() for m in _TOKEN_FROM_ITS_LEFT.finditer(text)
+        ], text
+
+
+_SENTENCE_END_FROM_ITS_LEFT = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?(\w))")  # the former end
+
+
+def test_sentence_ends_are_those_the_look_behind_first_pattern_found():
+    rng = random.Random(11)
+    texts = ["Đạt 95%. Năm 2024 (x). “Tỷ lệ” đạt! 3 xã… Hết.\n\nTX. Đức Phổ?  (a) b.) C"]
+    texts += ["".join(rng.choice([".", "!", '"', "”", ")", " ", "\n", "a", "B", "1", "(", "“"]) for _ in range(30))]
+    texts += [
+        "".join(rng.choice([".", "…", "’", " ", "  ", "\t", "x", "(", "‘"]) for _ in range(rng.randint(0, 30)))
+        for _ in range(300)
+    ]
+    for text in texts:
+        assert [(m.span(), m.group(1)) for m in segments._SENTENCE_END.finditer(text)] == [
+            (m.span(), m.group(1)) for m in _SENTENCE_END_FROM_ITS_LEFT.finditer(text)
+        ], text
+
+
+def _opening_as_a_repeat(pattern: str) -> str:
+    """A rule's pattern with its opening digit written as the repeat it stands for ('\\d\\d?' → '\\d{1,2}')."""
+    return re.sub(r"^(\(?)\\d\\d(\?|\*|\{(\d+)(,?)\})", _as_repeat, pattern)
+
+
+def _as_repeat(m: re.Match) -> str:
+    if m.group(2) == "?":
+        return m.group(1) + r"\d{1,2}"
+    if m.group(2) == "*":
+        return m.group(1) + r"\d+"
+    return m.group(1) + rf"\d{{{int(m.group(3)) + 1}{m.group(4)}}}"
+
+
+def test_rules_opening_on_one_digit_match_as_their_repeat_did():
+    rng = random.Random(40)
+    pieces = ["1", "12", "2024", "123456", "/", "-", ":", ".", ",", " ", "ngày", "tháng", " tuổi", "ND-CP", "abc", "\n"]
+    texts = ["12:30 ngày 2024-01-05, 28/7/2024, 5/9 - 6/9, 1234567, 3 tháng, 43/2011/NĐ-CP, 12abc, 15 tuổi"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(300)]
+    rewritten = [r for r in quantities.EXCLUSION_RULES if _opening_as_a_repeat(r.pattern.pattern) != r.pattern.pattern]
+    assert len(rewritten) >= 9
+    for r in rewritten:
+        former = re.compile(_opening_as_a_repeat(r.pattern.pattern), re.MULTILINE)
+        for text in texts:
+            source = text if r.cased else text.lower()
+            assert [m.span() for m in r.pattern.finditer(source)] == [m.span() for m in former.finditer(source)], (
+                r.name,
+                text,
+            )
+
+
+@pytest.mark.parametrize("field, unit", [("triggers", None), ("triggers", "percent"), ("counts", "count")])
+def test_the_trigger_scan_finds_what_a_look_ahead_at_every_character_found(field, unit):
+    matcher = naming._matcher(unit, field)
+    at_every_character = re.compile(rf"(?=({matcher.regex.pattern}))")  # the former scan: overlapping matches
+    texts = [
+        "tỷ lệ hồ sơ trực tuyến toàn trình đạt 95%, hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng",
+        "thủ tục hành chính mức độ 4; Tổ công nghệ số cộng đồng, tổ CNSCĐ, dịch vụ công trực tuyến toàn trình",
+        "hồhồ sơ sơ, xhồ sơ, hồ  sơ\ncông   việc, tỷ lệtỷ lệ",
+        "",
+    ]
+    for text in texts:
+        folded = naming.fold(text)
+        spans = [m.span(2) for m in at_every_character.finditer(folded)]
+        assert spans and len(set(spans)) == len(spans) or not text
+        assert sorted({(m.start, m.end) for m in matcher.scan(folded)}) == spans, text

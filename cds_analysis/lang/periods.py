@@ -277,17 +277,18 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _Q = r"(?P<q>iv|iii|ii|i|[1-4])"
 _SEP_YEAR = rf"(?:\s*[/.-]\s*|\s+năm\s+)(?P<y>{_YEAR})"  # 'tháng 8/2024', 'tháng 8.2024', 'quý I-2024'
 
-# Each pattern starts with a literal or a digit so that ``re`` skips ahead fast;
-# optional words in front ('ngày', 'cuối', 'giai đoạn', 'tính') are taken by _widen.
+# Each pattern starts with a literal or one digit so that ``re`` skips ahead fast (``\d\d?``: a
+# pattern opening on a repeat such as ``\d{1,2}`` is tried at every character); optional words in
+# front ('ngày', 'cuối', 'giai đoạn', 'tính') are taken by _widen.
 _P = {
-    "day": re.compile(rf"(?P<d>\d{{1,2}})\s*(?P<s>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=s)\s*(?P<y>{_YEAR})(?!\d)"),
+    "day": re.compile(rf"(?P<d>\d\d?)\s*(?P<s>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=s)\s*(?P<y>{_YEAR})(?!\d)"),
     "day_words": re.compile(rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})\s+năm\s+(?P<y>{_YEAR})"),
     # '20/6', and with a cue word or in a range also '20-6', '1.4' ('Đến hết ngày 20-6', 'từ 1.4 đến 15.5')
-    "day_no_year": re.compile(r"(?P<d>\d{1,2})\s*(?P<s>[/.-])\s*(?P<m>\d{1,2})(?![\d/]|[.,-]\d)"),
+    "day_no_year": re.compile(r"(?P<d>\d\d?)\s*(?P<s>[/.-])\s*(?P<m>\d{1,2})(?![\d/]|[.,-]\d)"),
     "month": re.compile(rf"tháng\s+(?P<m>\d{{1,2}})(?:{_SEP_YEAR})?(?![\d%/]|[.,]\d)"),
     "quarter": re.compile(rf"quý\s+{_Q}(?:{_SEP_YEAR})?(?![\w/])"),
     "months": re.compile(
-        rf"(?P<n>\d{{1,2}})\s+tháng\s+(?:(?P<edge>đầu|cuối)\s+)?năm(?:\s+(?P<y>{_YEAR})|\s+(?P<nay>nay))?"
+        rf"(?P<n>\d\d?)\s+tháng\s+(?:(?P<edge>đầu|cuối)\s+)?năm(?:\s+(?P<y>{_YEAR})|\s+(?P<nay>nay))?"
     ),
     "half_year": re.compile(rf"nửa\s+(?P<edge>đầu|cuối)\s+năm(?:\s+(?P<y>{_YEAR})|\s+(?P<nay>nay))?"),
     "months_bare": re.compile(r"trong\s+(?P<n>3|6|9)\s+tháng(?=\s*[,:])"),

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 __all__ = ["Span", "Sentence", "Paragraph", "split_paragraphs", "unwrap"]
 
 # A sentence ends at . ! ? … followed by space and an upper-case letter, digit
-# or opening quote — but not after unit abbreviations ('TX. Đức Phổ').
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?(\w))")
+# or opening quote — but not after unit abbreviations ('TX. Đức Phổ'). The pattern opens on the space so
+# that re skips from one space to the next; the end mark is looked for behind it.
+_SENTENCE_END = re.compile(r"\s(?:(?<=[.!?…]\s)|(?<=[.!?…][\"”’)]\s))\s*(?=[\"“‘(]?(\w))")
 _ABBREVIATIONS = re.compile(r"(?:^|[\s.(])(?:TX|TP|TT|ThS|TS|PGS|GS|Tp|v\.v|[A-ZĐ])\.$")
 _CLAUSE_END = re.compile(r";")
 # Longest sentence kept whole, in characters. Real report sentences stay under ~700; a text

@@ -292,7 +292,7 @@ def _repeat_key(line: _Line) -> str | None:
     end = line.credit.start() if line.credit else len(line.content)
     tag = _SOURCE_TAG.match(line.content)
     key = _key(line.content[tag.end() if tag else 0 : end])
-    if len(key.split()) < 5 or (len(key) < 80 and not any(ch.isdigit() for ch in key)):
+    if len(key.split()) < 5 or (len(key) < 80 and not _NUMBER.search(key)):
         return None
     return key
 

@@ -37,6 +37,8 @@ def evidence_span(t: str, q: quantities.Quantity, clause: Span, neighbours, cap:
 
 # Patterns anchored at the end ('…\s*$') that start on a letter and hold fewer non-space characters than this.
 _END_WORDS = 64
+# The last _END_WORDS non-space characters of a text read backwards, with the spaces among them.
+_TAIL_REVERSED = re.compile(rf"(?:\s*\S){{{_END_WORDS}}}")
 
 
 def _ends_with(pattern: re.Pattern, text: str) -> re.Match | None:
@@ -47,11 +49,8 @@ def _ends_with(pattern: re.Pattern, text: str) -> re.Match | None:
     """
     if len(text) <= _END_WORDS:
         return pattern.search(text)
-    i, seen = len(text), 0
-    while i > 0 and seen < _END_WORDS:
-        i -= 1
-        seen += not text[i].isspace()
-    return pattern.search(text, i)
+    tail = _TAIL_REVERSED.match(text[::-1])
+    return pattern.search(text, len(text) - tail.end() if tail else 0)
 
 
 # Between a count and its share ('57.877 hồ sơ (đạt 99,1%)'), a bracket opening a share, two coordinated numbers.

@@ -188,9 +188,10 @@ class _Rule:
     """One reason a number is not a fact.
 
     ``pattern`` runs on the lower-cased text (on the text as written when
-    ``cased``). It starts with a literal or a digit so that ``re`` can skip
-    ahead quickly; the word boundary on its left is checked in Python
-    (``left``: 'word' — no letter or digit before; 'number' — nor a '.' or
+    ``cased``). It starts with a literal or one digit so that ``re`` can skip
+    ahead quickly (a digit then a repeat: a pattern opening on a repeat of
+    digits is tried at every character); the word boundary on its left is
+    checked in Python (``left``: 'word' — no letter or digit before; 'number' — nor a '.' or
     ','). ``gates``: the rule only runs when one of them occurs in the
     lower-cased text. ``accept(text, start, end, match)`` vetoes a match on
     grounds a regex cannot say. Rules see only the text within
@@ -290,9 +291,9 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
         gates=("điện thoại", "đt", "tel", "fax", "hotline", "đường dây nóng"),
     ),
     # dates and times
-    _rule("time", r"\d{1,2}:\d{2}(?::\d{2})?(?!\d)", left="number", gates=(":",)),
-    _rule("date_iso", r"\d{4}-\d{1,2}-\d{1,2}(?!\d)", left="number", gates=("-",)),
-    _rule("date_dmy", r"\d{1,2}\s?([/.-])\s?\d{1,2}\s?\1\s?\d{2,4}(?!\d)", left="number"),
+    _rule("time", r"\d\d?:\d{2}(?::\d{2})?(?!\d)", left="number", gates=(":",)),
+    _rule("date_iso", r"\d\d{3}-\d{1,2}-\d{1,2}(?!\d)", left="number", gates=("-",)),
+    _rule("date_dmy", r"\d\d?\s?([/.-])\s?\d{1,2}\s?\1\s?\d{2,4}(?!\d)", left="number"),
     _rule("date_words", r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?", left="word", gates=("tháng",)),
     _rule(
         "date_english",
@@ -308,13 +309,13 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "date_span",
-        r"\d{1,2}/\d{1,2}\s*(?:-|–|—|đến|tới)\s*(?:ngày\s+)?\d{1,2}/\d{1,2}(?!\d)",
+        r"\d\d?/\d{1,2}\s*(?:-|–|—|đến|tới)\s*(?:ngày\s+)?\d{1,2}/\d{1,2}(?!\d)",
         left="number",
         gates=("/",),
     ),
     _rule(
         "date_day_month",
-        r"(\d{1,2})/(\d{1,2})(?![\d/]|[.,]\d)",
+        r"(\d\d?)/(\d{1,2})(?![\d/]|[.,]\d)",
         left="number",
         gates=("/",),
         accept=_is_day_month_not_fraction,
@@ -332,12 +333,12 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     # '30 ngày đêm', '2 năm' — but not 'vị trí 60 năm 2021', where the year dates a rank.
     _rule(
         "duration",
-        rf"\d+\s+(?:ngày(?:\s+đêm)?|tuần|tháng|năm(?!\s+(?:19|20)\d\d)|quý|giờ|tiếng|phút|giây)(?!{_L})",
+        rf"\d\d*\s+(?:ngày(?:\s+đêm)?|tuần|tháng|năm(?!\s+(?:19|20)\d\d)|quý|giờ|tiếng|phút|giây)(?!{_L})",
         left="number",
     ),
-    _rule("age", r"\d+\s+tuổi(?!\w)", left="number", gates=("tuổi",)),
+    _rule("age", r"\d\d*\s+tuổi(?!\w)", left="number", gates=("tuổi",)),
     # legal and document references
-    _rule("legal_code", rf"\d+(?:/\d{{2,4}})?[/-](?=[{_UPPER}]{{2}})[\w/&-]*", left="number", cased=True),
+    _rule("legal_code", rf"\d\d*(?:/\d{{2,4}})?[/-](?=[{_UPPER}]{{2}})[\w/&-]*", left="number", cased=True),
     _rule(
         "legal_reference",
         rf"(?:nghị quyết|quyết định|nghị định|chỉ thị|công văn|thông tư|công điện|tờ trình|pháp lệnh|đề án"
@@ -398,7 +399,7 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     _rule("covid", r"covid[\s-]?19(?!\d)", left="word", gates=("covid",)),
     _rule("standard", r"(?:iso|tcvn)\s*\d+(?::\d{4})?", left="word", gates=("iso", "tcvn")),
     _rule("letter_code", r"-\d+", gates=("-",), accept=_follows_letter),
-    _rule("glued_code", rf"\d+(?:[.,]\d+)*(?!(?:km|mb|gb|kb|đ)(?!{_L})){_L}", left="number"),
+    _rule("glued_code", rf"\d\d*(?:[.,]\d+)*(?!(?:km|mb|gb|kb|đ)(?!{_L})){_L}", left="number"),
     _rule("one_stop", r"1\s+cửa(?!\w)", left="word", gates=("cửa",)),
     _rule("quoted_name", r"[“\"]\d[^”\"\n%,.;:]{0,40}[”\"]", gates=("“", '"')),
     _rule(
@@ -426,7 +427,7 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     _rule(
         "comment_counter", r"\(?\d+\)?\s*(?:bình luận|comments?)(?!\w)", left="number", gates=("bình luận", "comment")
     ),
-    _rule("long_plain_integer", r"\d{6,}(?![\w]|[.,]\d)", left="number"),
+    _rule("long_plain_integer", r"\d\d{5,}(?![\w]|[.,]\d)", left="number"),
     _rule("leading_zero_code", r"0\d{3,}(?![\w]|[.,]\d)", left="number"),
 )
 
@@ -456,7 +457,7 @@ def _left_ok(text: str, i: int, left: str | None) -> bool:
 
 _MARGIN = 40
 # Digit runs no more than two margins apart, as one stretch: their margins touch or overlap.
-_NEAR_DIGIT_RUNS = re.compile(rf"\d+(?:.{{0,{2 * _MARGIN}}}\d+)*", re.S)
+_NEAR_DIGIT_RUNS = re.compile(rf"\d\d*(?:.{{0,{2 * _MARGIN}}}\d+)*", re.S)  # opens on one digit: re skips ahead
 
 
 class _NearDigits:
@@ -536,8 +537,9 @@ class Quantity:
 
 
 # Not inside a word or a number ('1,,5': the '5' after a doubled separator is no number of its
-# own), and not after a minus sign ('-5%' is no 5%; a dash between numbers is a range).
-_TOKEN = re.compile(r"(?<![\w])(?<![\d.,][.,])(?<![\s(:]-)(?<!^-)" + _NUM)
+# own), and not after a minus sign ('-5%' is no 5%; a dash between numbers is a range). The
+# pattern opens on the first digit, so that re skips from digit to digit, and looks behind it.
+_TOKEN = re.compile(r"\d(?<!\w\d)(?<![\d.,][.,]\d)(?<![\s(:]-\d)(?<!^-\d)\d*(?:[.,]\d+)*")
 
 _QUALIFIER_WORDS = {
     "trên dưới": "approx",
