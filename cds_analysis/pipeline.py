@@ -426,7 +426,9 @@ def _together(
     form: Callable[[list[Document]], pd.DataFrame],
 ) -> dict[int, _Outcome]:
     """Extract the documents of ``group`` in one call, convert them in one table, and split the
-    table back by file (rows are ordered by source first, so each file's rows are one slice)."""
+    table back by file (rows are ordered by source first, so each file's rows are one range).
+    Each file's rows are copied out: a slice would carry the whole batch's buffers to the
+    process that writes them, once per file."""
     found = form([doc for _, _, doc, _ in group])
     rel_of = {doc.document_id: task.rel for _, task, doc, _ in group}
     found = found.assign(source=found["document_id"].map(rel_of))
@@ -442,7 +444,9 @@ def _together(
         obs = found.iloc[rows]
         row = _document_row(doc, task.rel, obs, task.ingested_at, task.version)
         own = parts_rejected.iloc[rejected_of.get(task.document_id, [])] if len(parts_rejected) else parts_rejected
-        out[i] = _Outcome(row, table.slice(starts.get(task.rel, 0), len(rows)), _part_rejects(task, own))
+        start = starts.get(task.rel, 0)
+        mine = table.take(np.arange(start, start + len(rows)))  # its own buffers: a slice pickles the batch's
+        out[i] = _Outcome(row, mine, _part_rejects(task, own))
     return out
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 
@@ -79,6 +80,22 @@ def test_files_extracted_in_batches_write_the_same_bytes_as_one_at_a_time(raw, t
     monkeypatch.setattr(ingest_module, "BATCH_EXTRACTORS", {})  # every file on its own
     ingest(raw, tmp_path / "alone", progress=False, jobs=1)
     assert _files(tmp_path / "alone") == one_process
+
+
+def test_each_file_of_a_batch_travels_with_its_own_rows_only(raw):
+    """A worker's outcomes are pickled to the writing process: a file's table must not carry the batch's."""
+    import pickle
+
+    tasks = [
+        ingest_module._Task(str(p), p.name, p.stem, None, "v", ingest_module.limits())
+        for p in sorted(raw.glob("bao_cao_*.txt"))
+    ]
+    outcomes = ingest_module._work_batch(tasks)
+    tables = [o.observations for o in outcomes]
+    assert all(t is not None and len(t) > 0 for t in tables)
+    schema_only = len(pickle.dumps(tables[0].schema.empty_table()))  # the fields' descriptions travel with each
+    whole = len(pickle.dumps(pa.concat_tables(tables).combine_chunks())) - schema_only
+    assert sum(len(pickle.dumps(t)) - schema_only for t in tables) < 2 * whole
 
 
 def test_a_batch_that_fails_is_read_file_by_file_so_only_the_culprit_is_rejected(raw, tmp_path, monkeypatch):
