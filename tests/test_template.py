@@ -38,7 +38,7 @@ def test_one_row_per_district_or_commune_indicator_with_vietnamese_headers(templ
     assert [ws.cell(first, c).value for c in (1, 2, 3, 4)] == [
         1, catalogue.at[0, "code"], catalogue.at[0, "name_vi"], UNIT_LABELS[catalogue.at[0, "unit"]],
     ]  # fmt: skip
-    assert (ws["B2"].value, ws["B4"].value) == ("Quảng Ngãi", "2024-Q1")
+    assert (ws["B2"].value, ws["B4"].value) == ("Quảng Ngãi", "Quý I/2024")  # as people write it
     assert wb["Hướng dẫn"]["A1"].value.startswith("HƯỚNG DẪN") and wb["Hướng dẫn"].max_row >= 8
 
 

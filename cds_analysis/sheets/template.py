@@ -177,7 +177,7 @@ def build_template(province: str | None = None, period: str | None = None) -> Wo
             found = None
         if found is None:
             raise ValueError(f"period {period!r} not understood: write e.g. 2024-Q1, 'Quý I/2024' or 2024")
-        label = found.label
+        label = periods.human_label(found.label)  # as people write it; the reader reads it back
         on = found.end if found.end >= gazetteer.FIRST_NEW_DAY else None
     new_map = on is not None
     unit = None
