@@ -20,10 +20,11 @@ import os
 import pstats
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
+
+from measure import export_revision
 
 SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}
 
@@ -73,10 +74,8 @@ def _measure(paths: list[str], repeat: int, profile: int) -> None:
 
 
 def _baseline(ref: str, paths: list[str], repeat: int) -> None:
-    repo = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(repo), "archive", ref], check=True, capture_output=True).stdout
-        tarfile.open(fileobj=io.BytesIO(archive)).extractall(tmp, filter="data")
+        export_revision(ref, tmp)
         env = {**os.environ, "PYTHONPATH": tmp}
         print(f"baseline {ref}: ", end="", flush=True)
         cmd = [sys.executable, str(Path(tmp) / "benchmarks" / "bench_extract.py"), *paths, "--repeat", str(repeat)]

@@ -25,18 +25,17 @@ a shared machine are noisy: compare rows of one run, not runs.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
-import resource
 import subprocess
 import sys
-import tarfile
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from measure import export_revision, memory_mb
 
 HERE = Path(__file__).resolve()
 STAGES = {
@@ -46,21 +45,6 @@ STAGES = {
     "pool": "ingest, {jobs} processes",
     "dask": "ingest, Dask 2 workers",
 }
-
-
-def _status_mb(pid: int | str, field: str = "VmHWM") -> float:
-    """``field`` of ``/proc/<pid>/status`` in MB (0 when the process is gone or has no such line)."""
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-        return next((int(line.split()[1]) for line in lines if line.startswith(field)), 0) / 1024
-    except OSError:
-        return 0.0
-
-
-def peak_mb() -> float:
-    """Peak resident memory of this process, in MB."""
-    found = _status_mb("self")
-    return found or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class DescendantsPeak(threading.Thread):
@@ -86,7 +70,7 @@ class DescendantsPeak(threading.Thread):
                 while ancestor and ancestor != os.getpid():
                     ancestor = parents.get(ancestor)
                 if ancestor:
-                    self.peak = max(self.peak, _status_mb(pid))
+                    self.peak = max(self.peak, memory_mb(pid=pid))
 
     def stop(self) -> float:
         self.done.set()
@@ -116,7 +100,7 @@ def run_stage(stage: str, raw: Path, out: Path, jobs: int) -> dict:
     start = time.perf_counter()
     work[stage]()
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_mb": peak_mb(), "children_mb": below.stop()}
+    return {"seconds": seconds, "peak_mb": memory_mb(), "children_mb": below.stop()}
 
 
 def in_child(stage: str, raw: Path, out: Path, jobs: int, package: Path | None) -> dict:
@@ -177,13 +161,6 @@ def long_line(chars: int, doublings: int = 3) -> None:
         previous = seconds
 
 
-def _export(ref: str, into: Path) -> Path:
-    """The package of git revision ``ref``, written under ``into``."""
-    archive = subprocess.run(["git", "-C", str(HERE.parents[1]), "archive", ref], check=True, capture_output=True)
-    tarfile.open(fileobj=io.BytesIO(archive.stdout)).extractall(into, filter="data")
-    return into
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, nargs="+", default=[200], metavar="N", help="corpus sizes (default 200)")
@@ -204,7 +181,7 @@ def main() -> None:
         return
     stages = [s for s in args.stages if not (s == "dask" and args.no_dask)]
     with tempfile.TemporaryDirectory(prefix="cds-baseline-") as tmp:
-        baseline = (args.baseline, _export(args.baseline, Path(tmp))) if args.baseline else None
+        baseline = (args.baseline, export_revision(args.baseline, tmp)) if args.baseline else None
         for n in args.docs:
             bench(n, args.jobs, stages, baseline)
 

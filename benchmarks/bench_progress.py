@@ -53,7 +53,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -66,6 +65,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from measure import memory_mb, reset_peak
 
 QUARTERS = 40
 N_INDICATORS = 25
@@ -232,24 +232,6 @@ def synthetic_observations(units: pd.DataFrame, n_rows: int, seed: int = 0, dupl
     return table.select(OBSERVATIONS.names).to_pandas()
 
 
-def reset_peak() -> None:
-    """Start a new peak-RSS window (Linux); elsewhere the process peak is reported."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
-
-
-def rss_mb(field: str = "VmHWM") -> float:
-    """Peak (VmHWM) or current (VmRSS) resident memory in MB."""
-    try:
-        with open("/proc/self/status") as f:
-            return next(int(line.split()[1]) for line in f if line.startswith(field)) / 1024
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 LATEST_SQL = """
     SELECT commune_code, indicator, arg_max(value, period_end) AS latest_value, max(period_end) AS latest_end
     FROM {source}
@@ -313,11 +295,11 @@ LATEST_END_SQL = r"""
 def measured(step: Callable[[], object]) -> tuple[float, float, float, object]:
     """Seconds, peak RSS (MB), peak RSS above the RSS before (MB), and the result of one call of ``step``."""
     reset_peak()
-    before = rss_mb("VmRSS")
+    before = memory_mb("VmRSS")
     t0 = time.perf_counter()
     out = step()
     seconds = time.perf_counter() - t0
-    peak = rss_mb()
+    peak = memory_mb()
     return seconds, peak, peak - before, out
 
 
@@ -359,7 +341,7 @@ def run_one(n_rows: int, level: str, map_: str, duplicates: float) -> dict:
 
     units, indicators, targets = units_for_benchmark(), synthetic_indicators(), synthetic_targets()
     obs = synthetic_observations(units, n_rows, duplicates=duplicates)
-    before = rss_mb("VmRSS")
+    before = memory_mb("VmRSS")
 
     def ours(frame: pd.DataFrame) -> Callable[[], object]:
         return lambda: progress(
