@@ -35,7 +35,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from cds_analysis.analysis.conflicts import INPUT_COLUMNS as CONFLICTS_COLUMNS
 from cds_analysis.analysis.conflicts import conflicts
+from cds_analysis.analysis.progress import INPUT_COLUMNS as PROGRESS_COLUMNS
 from cds_analysis.analysis.progress import progress_table
 from cds_analysis.config import PROCESSED_DIR, RAW_DIR, Limits, limits, set_limits
 from cds_analysis.errors import CdsError, ConfigError
@@ -93,10 +95,12 @@ REFERENCE_TABLES: dict[str, Callable[[], pd.DataFrame]] = {
 }
 
 
-# Tables computed from the extracted ones: table → maker from (observations, documents).
-DERIVED_TABLES: dict[str, Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]] = {
-    "progress": lambda observations, documents: progress_table(observations, documents=documents),
-    "conflicts": lambda observations, documents: conflicts(observations),
+# Tables computed from the extracted ones: table → (the observation columns it reads, maker from
+# (observations, documents)). Each reads its columns alone, one table after the other: at a
+# country's scale the observations frame, not the tables, is what fills memory.
+DERIVED_TABLES: dict[str, tuple[tuple[str, ...], Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]]] = {
+    "progress": (PROGRESS_COLUMNS, lambda observations, documents: progress_table(observations, documents=documents)),
+    "conflicts": (CONFLICTS_COLUMNS, lambda observations, documents: conflicts(observations)),
 }
 
 
@@ -729,10 +733,9 @@ def _derived(run: RunWriter, documents: pd.DataFrame) -> tuple[dict[str, pd.Data
     failed: list[Reject] = []
     if not DERIVED_TABLES:
         return frames, failed
-    observations = pq.read_table(run.path("observations")).to_pandas()
-    for name, make in DERIVED_TABLES.items():
+    for name, (columns, make) in DERIVED_TABLES.items():
         try:
-            frames[name] = make(observations, documents)
+            frames[name] = make(pq.read_table(run.path("observations"), columns=list(columns)).to_pandas(), documents)
         except Exception as exc:  # MemoryError too: the extracted tables must not be lost with it
             logger.error(
                 "the %s table could not be computed (%s: %s); it is written empty", name, type(exc).__name__, exc

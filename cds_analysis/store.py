@@ -75,7 +75,7 @@ NATURAL_KEYS: dict[str, list[str]] = {
     "indicators": ["code"],
     "targets": ["target_id"],
     "progress": ["admin_level", "unit_code", "indicator", "as_of"],
-    "conflicts": ["indicator", "unit_code", "period_label", "source_a", "source_b"],
+    "conflicts": ["indicator", "period_label", "admin_level", "unit_code", "map", "is_target", "value", "qualifier"],
     "outcomes": ["outcome_id"],
     "dti": ["year", "provinces", "metric", "derived", "province"],
 }

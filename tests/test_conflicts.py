@@ -9,7 +9,7 @@ from cds_analysis.pipeline import ingest
 from cds_analysis.reference.schemas import schema
 from cds_analysis.rules.extract import extract_text
 from cds_analysis.sheets.reader import extract_sheet_file
-from cds_analysis.store import read_table
+from cds_analysis.store import read_table, sql
 
 # Written for the project in the style of a district news post; figures of huyện Hoằng Hóa,
 # quý 2/2023, with the full-process rate changed to 95,5% to disagree with the district's sheet.
@@ -45,16 +45,59 @@ def observations(tmp_path) -> pd.DataFrame:
 def test_sheet_and_article_disagreeing_are_listed_with_both_evidences(observations):
     found = conflicts(observations)
     assert list(found.columns) == schema("conflicts").names
-    assert len(found) == 1
-    row = found.iloc[0]
-    assert (row["indicator"], row["period_label"], row["admin_level"], row["unit_code"], row["place"]) == (
-        "full_process_online_dossier_rate", "2023-Q2", "district", "399", "huyện Hoằng Hóa",
-    )  # fmt: skip
-    assert (row["source_a"], row["value_a"]) == ("bai_bao.txt", 95.5)
-    assert row["evidence_a"] in ARTICLE and "95,5%" in row["evidence_a"]
-    assert (row["source_b"], row["value_b"]) == ("hoang_hoa.xlsx", 95.45)
-    assert row["evidence_b"] == "hoang_hoa.xlsx!Quý II-2023!C4: 95,45"
+    assert found["source"].tolist() == ["hoang_hoa.xlsx", "bai_bao.txt"]  # one row per value, in value order
+    for _, row in found.iterrows():
+        assert (row["indicator"], row["period_label"], row["admin_level"], row["unit_code"], row["place"]) == (
+            "full_process_online_dossier_rate", "2023-Q2", "district", "399", "huyện Hoằng Hóa",
+        )  # fmt: skip
+    assert found["value"].tolist() == [95.45, 95.5]
+    assert found["evidence"].iat[0] == "hoang_hoa.xlsx!Quý II-2023!C4: 95,45"
+    assert found["evidence"].iat[1] in ARTICLE and "95,5%" in found["evidence"].iat[1]
+    assert found[["disagrees_with", "n_sources"]].values.tolist() == [[1, 1], [1, 1]]
     assert len(observations) == 5  # nothing is dropped
+
+
+def test_a_value_stated_by_several_sources_is_one_row_with_their_number(observations):
+    article = observations[observations["source"] == "bai_bao.txt"]
+    found = conflicts(pd.concat([observations, article.assign(source="bai_bao_2.txt")], ignore_index=True))
+    assert found[["value", "n_sources", "source", "disagrees_with"]].values.tolist() == [
+        [95.45, 1, "hoang_hoa.xlsx", 1],
+        [95.5, 2, "bai_bao.txt", 1],
+    ]
+
+
+def test_values_are_rows_not_pairs():
+    """Ten sources giving ten values for one thing are ten rows (pairs would be 45), each disagreeing with nine."""
+    one = extract_text(ARTICLE, source="s0.txt")
+    one = one[one["indicator"] == "full_process_online_dossier_rate"]
+    many = pd.concat([one.assign(source=f"s{i}.txt", value=90.0 + i) for i in range(10)], ignore_index=True)
+    found = conflicts(many)
+    assert found["value"].tolist() == [90.0 + i for i in range(10)]
+    assert found["disagrees_with"].eq(9).all()
+
+
+def test_a_bound_agreeing_with_every_value_is_listed_beside_them():
+    """'trên 90%' can be 95 and 96; 95 and 96 cannot both be: three rows, the bound disagreeing with none."""
+    one = extract_text(ARTICLE, source="s0.txt")
+    one = one[one["indicator"] == "full_process_online_dossier_rate"]
+    stated = [("a.txt", 95.0, "exact"), ("b.txt", 96.0, "exact"), ("c.txt", 90.0, "more_than")]
+    many = pd.concat([one.assign(source=s, value=v, qualifier=q) for s, v, q in stated], ignore_index=True)
+    found = conflicts(many)
+    assert found[["value", "qualifier", "disagrees_with"]].values.tolist() == [
+        [90.0, "more_than", 0],
+        [95.0, "exact", 1],
+        [96.0, "exact", 1],
+    ]
+    assert conflicts(many[many["source"] != "b.txt"]).empty  # 95 is more than 90
+
+
+def test_one_source_saying_two_things_beside_a_second_source(observations):
+    """Source A says 95,5 and 95,45, source B 95,45: B's 95,45 and A's 95,5 disagree across sources."""
+    sheet = observations[observations["source"] == "hoang_hoa.xlsx"]
+    article = observations[observations["source"] == "bai_bao.txt"]
+    a_twice = pd.concat([article, sheet.assign(source="bai_bao.txt")], ignore_index=True)
+    found = conflicts(pd.concat([a_twice, sheet.assign(source="z.xlsx")], ignore_index=True))
+    assert found[["value", "n_sources", "disagrees_with"]].values.tolist() == [[95.45, 2, 1], [95.5, 1, 1]]
 
 
 def test_agreeing_values_other_periods_and_one_source_are_not_conflicts(observations):
@@ -70,7 +113,7 @@ def test_collective_communes_are_not_their_district(observations):
         admin_level="commune", place="các xã, thị trấn huyện Hoằng Hóa", source="khac.txt"
     )
     found = conflicts(pd.concat([observations, communes], ignore_index=True))
-    assert found["admin_level"].tolist() == ["district"]
+    assert found["admin_level"].tolist() == ["district", "district"]
 
 
 def test_the_same_code_on_the_two_maps_is_two_units(observations):
@@ -109,7 +152,21 @@ def test_ingest_writes_the_conflicts_table(tmp_path):
     district_sheet(raw / "hoang_hoa.xlsx")
     ingest(raw, tmp_path / "out", progress=False)
     table = read_table("conflicts", tmp_path / "out")
-    assert table[["source_a", "value_a", "source_b", "value_b"]].values.tolist() == [
-        ["bai_bao.txt", 95.5, "hoang_hoa.xlsx", 95.45]
+    assert table[["source", "value"]].values.tolist() == [["hoang_hoa.xlsx", 95.45], ["bai_bao.txt", 95.5]]
+    pairs = sql(  # the README's self-join
+        """select a.indicator, a.unit_code, a.period_label, a.value, a.source, b.value, b.source
+           from conflicts a join conflicts b using (indicator, period_label, admin_level, unit_code, map, is_target)
+           where a.value < b.value""",
+        tmp_path / "out",
+    )
+    assert pairs.values.tolist() == [
+        ["full_process_online_dossier_rate", "399", "2023-Q2", 95.45, "hoang_hoa.xlsx", 95.5, "bai_bao.txt"]
     ]
     assert len(read_table("observations", tmp_path / "out")) == 5
+
+
+def test_the_input_columns_are_all_conflicts_reads(observations):
+    """Ingest reads only INPUT_COLUMNS from Parquet: the table must come out the same from them."""
+    from cds_analysis.analysis.conflicts import INPUT_COLUMNS
+
+    pd.testing.assert_frame_equal(conflicts(observations[list(INPUT_COLUMNS)]), conflicts(observations))

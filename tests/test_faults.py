@@ -129,7 +129,10 @@ def test_a_derived_table_that_fails_is_a_reject_and_the_extracted_tables_are_kep
     monkeypatch.setattr(
         ingest_module,
         "DERIVED_TABLES",
-        {"progress": out_of_memory, "conflicts": lambda o, d: pd.DataFrame(columns=schema("conflicts").names)},
+        {
+            "progress": (("value",), out_of_memory),
+            "conflicts": (("value",), lambda o, d: pd.DataFrame(columns=schema("conflicts").names)),
+        },
     )
     result = ingest(raw, tmp_path / "out", progress=False)
     assert reasons(result) == {

@@ -246,7 +246,7 @@ def test_reference_and_derived_tables_are_written_beside_the_extracted_ones(raw,
         return pd.DataFrame(columns=schema("progress").names)
 
     monkeypatch.setattr(ingest_module, "REFERENCE_TABLES", {"indicators": lambda: indicators})
-    monkeypatch.setattr(ingest_module, "DERIVED_TABLES", {"progress": progress})
+    monkeypatch.setattr(ingest_module, "DERIVED_TABLES", {"progress": (("observation_id",), progress)})
     out = tmp_path / "out"
     ingest(raw, out, progress=False)
     assert read_table("indicators", out)["code"].tolist() == ["online_dossier_rate"]

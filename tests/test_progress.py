@@ -678,7 +678,7 @@ def test_two_figures_of_one_province_and_period_are_not_averaged():
     assert withdrawn["observation_id"] in r["status_rule"]
 
 
-def test_conflicting_sources_give_one_value_by_the_documented_rule_and_one_conflict_row():
+def test_conflicting_sources_give_one_value_by_the_documented_rule_and_a_conflict_listing_both():
     from cds_analysis.analysis.conflicts import conflicts
 
     article = observation("online_dossier_rate", 62.5, "district", "2023-H1", "51", "532", document="bao-qng")
@@ -690,7 +690,7 @@ def test_conflicting_sources_give_one_value_by_the_documented_rule_and_one_confl
         sheet["observation_id"],
         article["observation_id"],
     )
-    assert len(conflicts(frame(article, sheet).assign(place="huyện Nghĩa Hành"))) == 1
+    assert conflicts(frame(article, sheet).assign(place="huyện Nghĩa Hành"))["value"].tolist() == [62.5, 66.4]
     documents = pd.DataFrame(
         {"document_id": ["bao-qng", "bc-nghia-hanh"], "published": [dt.date(2023, 8, 2), dt.date(2023, 7, 5)]}
     )

@@ -1,9 +1,10 @@
 """Where two sources disagree: the same unit, indicator and period with different values.
 
 A district's sheet and a news article, or two sheets, may give different
-figures for one thing. Both observations are kept; :func:`conflicts` lists
-each disagreeing pair with both evidences, so that an analyst sees which
-figure a chart rests on and where the other one came from.
+figures for one thing. Both observations are kept; :func:`conflicts` lists,
+for each thing sources disagree on, every value stated for it with the first
+source stating it and its evidence, so that an analyst sees which figure a
+chart rests on and where the others came from.
 
 Decisions:
 
@@ -16,7 +17,14 @@ Decisions:
   ``map``, since the 2025 list reuses old numbers for other units. Rows
   without a period or a code, and indicator ``other``, say too little to
   compare.
-- A value stated by several sources is listed once, with the first of them.
+- Sources disagree on a thing when two of its values cannot both be true and
+  are not stated by one and the same source alone (one source saying two
+  things is the extractor's business).
+- One row per value, not per disagreeing pair: a thing with k values is k
+  rows, where pairs would be k(k−1)/2, and across a country's reports the
+  pairs run to millions. A value stated by several sources is one row, with
+  the first of them and how many there are; ``disagrees_with`` counts the
+  thing's other values it cannot be. Pairs are a self-join away (README).
 - Qualifiers are read: '45%' and 'trên 40%' agree, '35%' and 'trên 40%' do
   not; 'gần 66,4%' agrees with a value within 5% of it; two bounds or
   approximations never conflict.
@@ -24,41 +32,65 @@ Decisions:
 
 from __future__ import annotations
 
-import math
-from itertools import combinations
-from typing import Any
-
+import numpy as np
 import pandas as pd
 
 from cds_analysis.reference.schemas import empty_frame, schema
 
-__all__ = ["APPROX_TOLERANCE", "conflicts", "values_agree"]
+__all__ = ["APPROX_TOLERANCE", "INPUT_COLUMNS", "conflicts", "values_agree"]
 
 APPROX_TOLERANCE = 0.05  # 'gần', 'khoảng': within 5% of the stated value
 _KEY = ["indicator", "period_label", "admin_level", "unit_code", "map", "is_target"]
+_VALUE = ["value", "qualifier"]
+INPUT_COLUMNS = (
+    "observation_id",
+    "source",
+    "char_start",
+    "indicator",
+    "value",
+    "qualifier",
+    "is_target",
+    "period_label",
+    "admin_level",
+    "province_code",
+    "district_code",
+    "commune_code",
+    "map",
+    "place",
+    "evidence",
+)
+"""The observation columns :func:`conflicts` reads (ingest reads no others from Parquet)."""
+
+
+def _agreement(values: np.ndarray, qualifiers: np.ndarray) -> np.ndarray:
+    """``agree[i, j]``: value i stated with qualifier i can be the same fact as value j with qualifier j."""
+    exact = qualifiers == "exact"
+    e, b = values[:, None], values[None, :]  # e read as the exact value, b as the bound
+    q = qualifiers[None, :]
+    with np.errstate(invalid="ignore"):
+        within = np.select(
+            [q == "more_than", q == "at_least", q == "less_than"],
+            [e > b, e >= b, e < b],
+            np.abs(e - b) <= APPROX_TOLERANCE * np.abs(b),  # approx
+        )
+    same = np.isclose(e, b, rtol=1e-9, atol=1e-9)
+    both_exact, exact_and_bound = exact[:, None] & exact[None, :], exact[:, None] & ~exact[None, :]
+    return np.where(
+        both_exact, same, np.where(exact_and_bound, within, np.where(~exact[:, None] & exact[None, :], within.T, True))
+    )
 
 
 def values_agree(a: float, qualifier_a: str, b: float, qualifier_b: str) -> bool:
     """True when a value stated with ``qualifier_a`` can be the same fact as one stated with ``qualifier_b``."""
-    if qualifier_a != "exact" and qualifier_b != "exact":
-        return True
-    if qualifier_a == "exact" and qualifier_b == "exact":
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    exact, (bound, qualifier) = (a, (b, qualifier_b)) if qualifier_a == "exact" else (b, (a, qualifier_a))
-    if qualifier == "more_than":
-        return exact > bound
-    if qualifier == "at_least":
-        return exact >= bound
-    if qualifier == "less_than":
-        return exact < bound
-    return abs(exact - bound) <= APPROX_TOLERANCE * abs(bound)  # approx
+    return bool(_agreement(np.array([a, b], dtype=float), np.array([qualifier_a, qualifier_b], dtype=object))[0, 1])
 
 
 def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of observations from different sources that disagree, in the ``conflicts`` table's columns.
+    """Every value stated for a thing that sources disagree on, in the ``conflicts`` table's columns.
 
-    Each pair is listed once, the source that sorts first as ``a``; every
-    observation stays in ``observations`` untouched.
+    Only :data:`INPUT_COLUMNS` are read; every observation stays in
+    ``observations`` untouched. Rows are in the order of the thing (indicator,
+    period, level, unit) and of the value.
     """
     if observations.empty:
         return empty_frame("conflicts")
@@ -66,32 +98,28 @@ def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
     rows = observations.assign(unit_code=codes.bfill(axis=1).iloc[:, 0])  # the most specific code
     rows = rows[rows["period_label"].notna() & rows["unit_code"].notna() & (rows["indicator"] != "other")]
     rows = rows.sort_values(["source", "char_start", "observation_id"], kind="mergesort")
-    # Only things two sources speak of can conflict, and the first source of each stated value
-    # stands for the rest: pairs grow with the square of the rows, and sources repeat figures.
-    rows = rows[rows.groupby(_KEY, dropna=False)["source"].transform("nunique") >= 2]
-    rows = rows.drop_duplicates(_KEY + ["value", "qualifier"])
-    found = []
-    for _, group in rows.groupby(_KEY, sort=True, dropna=False):
-        records: list[Any] = list(group.itertuples(index=False))
-        for a, b in combinations(records, 2):
-            if a.source == b.source or values_agree(a.value, a.qualifier, b.value, b.qualifier):
-                continue
-            found.append(
-                {
-                    "indicator": a.indicator,
-                    "period_label": a.period_label,
-                    "admin_level": a.admin_level,
-                    "unit_code": a.unit_code,
-                    "map": a.map,
-                    "place": a.place,
-                    "value_a": a.value,
-                    "source_a": a.source,
-                    "evidence_a": a.evidence,
-                    "value_b": b.value,
-                    "source_b": b.source,
-                    "evidence_b": b.evidence,
-                }
-            )
-    if not found:
+    rows = rows[rows.groupby(_KEY, dropna=False)["source"].transform("nunique") >= 2]  # things two sources speak of
+    n_sources = rows.groupby(_KEY + _VALUE, dropna=False)["source"].transform("nunique")
+    rows = rows.assign(n_sources=n_sources).drop_duplicates(_KEY + _VALUE)  # the first source of each value
+    rows = rows.sort_values(_KEY + _VALUE, kind="mergesort").reset_index(drop=True)
+    if rows.empty:
         return empty_frame("conflicts")
-    return pd.DataFrame(found, columns=schema("conflicts").names)
+    thing = rows.groupby(_KEY, dropna=False, sort=False).ngroup().to_numpy()
+    starts = np.flatnonzero(np.r_[True, thing[1:] != thing[:-1], True])  # rows sorted: each thing a run
+    disagrees = _disagreements(rows, starts)
+    listed = np.repeat(np.maximum.reduceat(disagrees, starts[:-1]) > 0, np.diff(starts))
+    found = rows[listed].assign(disagrees_with=disagrees[listed])
+    return found[schema("conflicts").names].reset_index(drop=True)
+
+
+def _disagreements(rows: pd.DataFrame, starts: np.ndarray) -> np.ndarray:
+    """Per row, how many values of its thing (rows ``starts[i]:starts[i + 1]``) it disagrees with across sources."""
+    values = rows["value"].to_numpy(float)
+    qualifiers = rows["qualifier"].to_numpy(object)
+    lone = np.where(rows["n_sources"].to_numpy() == 1, rows["source"].to_numpy(object), None)  # its only source
+    out = np.zeros(len(rows), dtype=np.int64)
+    for start, end in zip(starts[:-1], starts[1:], strict=True):
+        one = lone[start:end]
+        same_source = (one[:, None] == one[None, :]) & (one[:, None] != None)  # noqa: E711 (elementwise)
+        out[start:end] = (~_agreement(values[start:end], qualifiers[start:end]) & ~same_source).sum(axis=1)
+    return out

@@ -300,17 +300,19 @@ PROGRESS = pa.schema(
 CONFLICTS = pa.schema(
     [
         _f("indicator", _S, "Catalogue code.", False),
-        _f("period_label", _S, "Period both sources speak of."),
+        _f("period_label", _S, "Period the sources speak of."),
         _f("admin_level", _S, "Level of the unit."),
-        _f("unit_code", _S, "Code of the unit both sources speak of (the most specific code they name)."),
+        _f("unit_code", _S, "Code of the unit the sources speak of (the most specific code they name)."),
         _map_field("unit_code"),
         _f("place", _S, "Unit name."),
-        _f("value_a", _F, "First value.", False),
-        _f("source_a", _S, "Source of the first value.", False),
-        _f("evidence_a", _S, "Evidence of the first value.", False),
-        _f("value_b", _F, "Second value.", False),
-        _f("source_b", _S, "Source of the second value.", False),
-        _f("evidence_b", _S, "Evidence of the second value.", False),
+        _f("is_target", _B, "Whether the sources state a target rather than a result.", False),
+        _f("value", _F, "One of the values stated for the unit, indicator and period.", False),
+        _f("qualifier", _S, "How the value is stated (exact, more_than, at_least, less_than, approx).", False),
+        _f("disagrees_with", _I, "How many of the other values stated for the same thing this one cannot be.", False),
+        _f("n_sources", _I, "How many sources state this value.", False),
+        _f("source", _S, "The first source stating it.", False),
+        _f("observation_id", _S, "Its observation in the first source.", False),
+        _f("evidence", _S, "Its evidence in the first source.", False),
     ]
 )
 
