@@ -296,10 +296,20 @@ def _most_frequent(pairs: list[tuple[object, object]]) -> tuple[str | None, str 
     return top, next((code for name, code in pairs if name == top and isinstance(code, str)), None)
 
 
-def _document_row(doc: Document, rel: str, obs: pd.DataFrame, ingested_at: pd.Timestamp, version: str) -> dict:
-    """The documents row of a freshly read file; its place is the one most of its facts name."""
-    cols = {c: obs[c].tolist() for c in ("char_start", "province", "province_code", "district", "district_code", "map")}
-    order = sorted(range(len(obs)), key=cols["char_start"].__getitem__)  # text order, for ties
+# The observation columns a documents row is made from.
+_PLACE_COLUMNS = ("char_start", "province", "province_code", "district", "district_code", "map")
+
+
+def _place_columns(obs: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {c: obs[c].to_numpy(object) for c in _PLACE_COLUMNS}
+
+
+def _document_row(
+    doc: Document, rel: str, cols: dict[str, np.ndarray], ingested_at: pd.Timestamp, version: str
+) -> dict:
+    """The documents row of a freshly read file from its observations' :data:`_PLACE_COLUMNS`;
+    its place is the one most of its facts name."""
+    order = sorted(range(len(cols["char_start"])), key=cols["char_start"].__getitem__)  # text order, for ties
     province, province_code = _most_frequent([(cols["province"][i], cols["province_code"][i]) for i in order])
     district, district_code = _most_frequent(
         [(cols["district"][i], cols["district_code"][i]) for i in order if province in (None, cols["province"][i])]
@@ -317,7 +327,7 @@ def _document_row(doc: Document, rel: str, obs: pd.DataFrame, ingested_at: pd.Ti
         "district_code": district_code,
         "map": map_,
         "n_chars": len(doc.text),
-        "n_observations": len(obs),
+        "n_observations": len(order),
         "extractor_version": version,
         "ingested_at": ingested_at,
     }
@@ -368,7 +378,7 @@ def _work(task: _Task) -> _Outcome:
         stage = "extract"
         found, parts_rejected = _split(extractor(doc))
         stage = "validate"
-        row = _document_row(doc, task.rel, found, task.ingested_at, task.version)
+        row = _document_row(doc, task.rel, _place_columns(found), task.ingested_at, task.version)
         table = to_arrow(found.assign(source=task.rel), "observations")
     except Exception as exc:  # MemoryError too: the file is rejected, the run goes on
         logger.debug("%s failed", task.rel, exc_info=True)
@@ -442,11 +452,11 @@ def _together(
     starts = {rel: int(i) for rel, i in zip(*np.unique(sources, return_index=True))}
     rows_of = found.groupby("source", sort=False).indices
     rejected_of = parts_rejected.groupby("document_id", sort=False).indices if len(parts_rejected) else {}
+    places = _place_columns(found)  # once: a frame taken per file costs as much as a short report's rules
     out = {}
     for i, task, doc, _ in group:
         rows = rows_of.get(task.rel, np.array([], dtype=np.int64))
-        obs = found.iloc[rows]
-        row = _document_row(doc, task.rel, obs, task.ingested_at, task.version)
+        row = _document_row(doc, task.rel, {c: a[rows] for c, a in places.items()}, task.ingested_at, task.version)
         own = parts_rejected.iloc[rejected_of.get(task.document_id, [])] if len(parts_rejected) else parts_rejected
         start = starts.get(task.rel, 0)
         mine = table.take(np.arange(start, start + len(rows)))  # its own buffers: a slice pickles the batch's
