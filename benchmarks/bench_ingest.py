@@ -8,6 +8,7 @@ in a fresh child process (so one stage's memory is not counted in the next):
 - extract, 1 core: ``extract_document`` on every document, one after another;
 - ingest, 1 process: the whole ``ingest`` (tables, progress, conflicts) in one process;
 - ingest, N cores: the same with a process pool of N (default: all cores);
+- ingest again: the same command over the tables just written, every file unchanged (hashed, rows kept);
 - ingest, Dask 2 workers: the same on a LocalCluster of two worker processes (needs the [dask] extra).
 
 Each as documents/s and MB/s of raw text, with the peak resident memory of the
@@ -43,6 +44,7 @@ STAGES = {
     "extract": "extract, 1 core",
     "one": "ingest, 1 process",
     "pool": "ingest, {jobs} processes",
+    "rerun": "ingest again, unchanged",
     "dask": "ingest, Dask 2 workers",
 }
 
@@ -91,6 +93,7 @@ def run_stage(stage: str, raw: Path, out: Path, jobs: int) -> dict:
         "extract": lambda: sum(len(extract_document(read_document(p))) for p in paths),
         "one": lambda: ingest(raw, out / "one", progress=False, jobs=1),
         "pool": lambda: ingest(raw, out / "pool", progress=False, jobs=jobs),
+        "rerun": lambda: ingest(raw, out / "pool", progress=False, jobs=jobs),  # every file kept from 'pool'
         "dask": lambda: ingest(raw, out / "dask", progress=False, jobs=2, scheduler="local"),
     }
     if stage == "extract":

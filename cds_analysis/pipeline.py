@@ -263,7 +263,9 @@ def _previous(out_dir: Path) -> tuple[dict[str, dict], pa.Table]:
     except (TableError, pa.ArrowException, OSError) as exc:
         logger.warning("ignoring the tables in %s, which cannot be read (%s); ingesting every file anew", out_dir, exc)
         return {}, schema("observations").empty_table()
-    return {row["document_id"]: row for row in docs.to_dict("records")}, obs
+    # One chunk: a take from a table of many row groups costs as much as the table (15 ms a file
+    # at 460,000 rows, minutes over a rerun of 20,000 files), from one chunk as much as the rows.
+    return {row["document_id"]: row for row in docs.to_dict("records")}, obs.combine_chunks()
 
 
 def _rows_by_document(observations: pa.Table) -> dict[str, np.ndarray]:
@@ -678,6 +680,7 @@ def _ingest_into(
             by_province.update(table.column("province").to_pylist())
             batch.add(table)
         batch.flush()
+    del old_obs, old_rows  # the previous run's rows are copied: let them go before the derived tables
     rejects += _previous_part_rejects(run.out, reused)
     documents = (
         pd.DataFrame(list(docs.values()), columns=schema("documents").names) if docs else empty_frame("documents")
