@@ -116,10 +116,11 @@ def _disagreements(rows: pd.DataFrame, starts: np.ndarray) -> np.ndarray:
     """Per row, how many values of its thing (rows ``starts[i]:starts[i + 1]``) it disagrees with across sources."""
     values = rows["value"].to_numpy(float)
     qualifiers = rows["qualifier"].to_numpy(object)
-    lone = np.where(rows["n_sources"].to_numpy() == 1, rows["source"].to_numpy(object), None)  # its only source
+    sources = rows["source"].to_numpy(object)
+    alone = rows["n_sources"].to_numpy() == 1  # stated by its first source only
     out = np.zeros(len(rows), dtype=np.int64)
     for start, end in zip(starts[:-1], starts[1:], strict=True):
-        one = lone[start:end]
-        same_source = (one[:, None] == one[None, :]) & (one[:, None] != None)  # noqa: E711 (elementwise)
+        one, source = alone[start:end], sources[start:end]
+        same_source = one[:, None] & one[None, :] & (source[:, None] == source[None, :])
         out[start:end] = (~_agreement(values[start:end], qualifiers[start:end]) & ~same_source).sum(axis=1)
     return out
