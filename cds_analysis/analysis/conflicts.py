@@ -73,11 +73,9 @@ def _agreement(values: np.ndarray, qualifiers: np.ndarray) -> np.ndarray:
             [e > b, e >= b, e < b],
             np.abs(e - b) <= APPROX_TOLERANCE * np.abs(b),  # approx
         )
-    same = np.isclose(e, b, rtol=1e-9, atol=1e-9)
-    both_exact, exact_and_bound = exact[:, None] & exact[None, :], exact[:, None] & ~exact[None, :]
-    return np.where(
-        both_exact, same, np.where(exact_and_bound, within, np.where(~exact[:, None] & exact[None, :], within.T, True))
-    )
+    same = np.abs(e - b) <= np.maximum(1e-9 * np.maximum(np.abs(e), np.abs(b)), 1e-9)  # math.isclose's test
+    exact_i, exact_j = exact[:, None], exact[None, :]
+    return np.select([exact_i & exact_j, exact_i, exact_j], [same, within, within.T], True)
 
 
 def values_agree(a: float, qualifier_a: str, b: float, qualifier_b: str) -> bool:
