@@ -12,7 +12,8 @@ import re
 from dataclasses import replace
 
 from cds_analysis.lang.segments import Sentence, Span
-from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
+from cds_analysis.lang.text import phrase_trie
+from cds_analysis.reference.vocab import load_vocabulary
 from cds_analysis.rules import quantities
 from cds_analysis.rules.nouns import ADMIN_NOUNS, DURATIONS, NOT_MEASURES, PEOPLE, RATE_WORD, noun_after
 from cds_analysis.rules.places import TIER_WORD
@@ -97,7 +98,7 @@ def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool
     return False
 
 
-_DIGITAL = re.compile(rf"(?<![\wÀ-ỹ])(?:{phrase_pattern(load_vocabulary('digital_words')['phrase'])})(?![\wÀ-ỹ])", re.I)
+_DIGITAL = re.compile(rf"(?<![\wÀ-ỹ])(?:{phrase_trie(load_vocabulary('digital_words')['phrase'])})(?![\wÀ-ỹ])", re.I)
 
 
 # A postal network ('283 điểm phục vụ bưu chính', '6.343 người/1 điểm') is no e-government measure;

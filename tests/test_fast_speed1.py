@@ -1,0 +1,58 @@
+"""The shortcuts of issue 15 in rules/ and lang/ find what the plain code they replace finds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cds_analysis.lang.text import normalize, phrase_trie
+from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
+from cds_analysis.rules import boilerplate
+
+TEXTS = [
+    "Mục tiêu năm 2025: 100% hồ sơ được số hóa; kế hoạch đề ra phấn đấu đạt 95%.",
+    "Tỉnh sẽ   triển khai Chuyển Đổi Số, CHÍNH QUYỀN SỐ và kinh tế số; chỉ tiêu được giao là 80%.",
+    "Số hóađược 12 hồ sơ, không dùng tiền mặt,dịch vụ công trực tuyến toàn trình.",
+    "Kế hoạchsố 12 đã ban hành; cần đạt 90%, tối thiểu mỗi xã 2 điểm cầu; Wi-Fi, wifi, 4G và 5G phủ sóng.",
+    "Đài truyền hình, trang thông tin điện tử, thư điện tử công vụ, máy tính bảng; CĐS cấp xã.",
+    "",
+    "chuyển\u00a0đổi số\nở thôn 6\n\ncông nghệ số. nhiệm vụ, mục tiêu chỉ tiêu",
+]
+
+
+@pytest.mark.parametrize("vocabulary", ["digital_words", "goal_cues"])
+@pytest.mark.parametrize(
+    "frame",
+    [r"\b({})\b", r"(?<![\wÀ-ỹ])(?:{})(?![\wÀ-ỹ])", r"(?:{})"],
+)
+def test_phrase_trie_finds_what_the_sorted_alternation_finds(vocabulary, frame):
+    phrases = load_vocabulary(vocabulary)["phrase"]
+    plain = re.compile(frame.format(phrase_pattern(phrases)), re.I)
+    trie = re.compile(frame.format(phrase_trie(phrases)), re.I)
+    for text in [normalize(t) for t in TEXTS] + [normalize(" ".join(phrases)), normalize(", ".join(phrases).upper())]:
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        for start in range(0, len(text), 7):  # windows cut phrases at either end
+            for end in range(start, min(len(text), start + 60) + 1, 5):
+                found, expected = trie.search(text, start, end), plain.search(text, start, end)
+                assert (found and found.span()) == (expected and expected.span())
+
+
+def test_phrase_trie_takes_the_longest_phrase_the_pattern_accepts():
+    pattern = re.compile(rf"\b(?:{phrase_trie(['công nghệ', 'công nghệ số', 'công', 'số hóa'])})\b", re.I)
+    assert [m.group() for m in pattern.finditer("Công nghệ số, công nghệ sốx, công  nghệ và số hóa")] == [
+        "Công nghệ số",
+        "công nghệ",
+        "công  nghệ",
+        "số hóa",
+    ]
+
+
+def test_line_keys_from_the_whole_text_are_the_keys_of_each_line():
+    text = normalize(
+        "  Tin liên quan:  \n(Baoquangngai.vn)- Tỉnh đạt 95% hồ sơ “trực tuyến”!\n\u00a0\n"
+        "Ảnh: T.HẬU\nCÔNG NGHỆ SỐ – Đà Nẵng ĐÃ số hoá 1.234 hồ sơ (Ảnh: VGP)\n\tİstanbul ß đ Đ\n"
+    )
+    lines = boilerplate._lines(text)
+    assert len(lines) == text.count("\n") + 1
+    assert [line.key for line in lines] == [boilerplate._key(line.content) for line in lines]
