@@ -8,7 +8,7 @@ import pytest
 
 from cds_analysis.lang.text import normalize, phrase_trie
 from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
-from cds_analysis.rules import boilerplate
+from cds_analysis.rules import boilerplate, evidence, timing
 
 TEXTS = [
     "Mục tiêu năm 2025: 100% hồ sơ được số hóa; kế hoạch đề ra phấn đấu đạt 95%.",
@@ -56,3 +56,13 @@ def test_line_keys_from_the_whole_text_are_the_keys_of_each_line():
     lines = boilerplate._lines(text)
     assert len(lines) == text.count("\n") + 1
     assert [line.key for line in lines] == [boilerplate._key(line.content) for line in lines]
+
+
+def test_cached_rate_of_and_event_answer_as_the_plain_functions():
+    from cds_analysis.reference import indicators
+
+    for code in indicators.codes():
+        assert evidence._rate_of(code) == evidence._rate_of.__wrapped__(code)
+    assert evidence._rate_of("dossiers_digitized_count") == evidence._rate_of.__wrapped__("dossiers_digitized_count")
+    for sentence in ["Tại lễ phát động, 13 điểm cầu đã kết nối.", "Hội nghị trực tuyến tới 20 xã.", "Đạt 95%.", ""]:
+        assert timing._at_event(sentence) == bool(timing._EVENT.search(sentence))
