@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cds_analysis.lang.text import normalize, phrase_trie
+from cds_analysis.lang.text import fold, fold_key, normalize, phrase_trie
 from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
 from cds_analysis.rules import boilerplate, evidence, timing
 
@@ -66,3 +66,20 @@ def test_cached_rate_of_and_event_answer_as_the_plain_functions():
     assert evidence._rate_of("dossiers_digitized_count") == evidence._rate_of.__wrapped__("dossiers_digitized_count")
     for sentence in ["Tại lễ phát động, 13 điểm cầu đã kết nối.", "Hội nghị trực tuyến tới 20 xã.", "Đạt 95%.", ""]:
         assert timing._at_event(sentence) == bool(timing._EVENT.search(sentence))
+
+
+def _plain_fold_key(text: str) -> str:
+    key = re.sub(r"[^\w\s]", " ", fold(normalize(text)))
+    return re.sub(r"\s+", " ", key).strip()
+
+
+def test_fold_key_in_one_table_is_the_fold_then_the_punctuation_then_the_spaces():
+    every_character = "".join(chr(c) for c in range(0x20, 0x3000) if not 0xD800 <= c < 0xE000)
+    for text in [
+        *TEXTS,
+        every_character,
+        every_character.upper(),
+        "  Huyện  Hoằng\tHoá, (Thanh Hóa)!\u00a0\n",
+        "e\u0301 \u0301",
+    ]:
+        assert fold_key.__wrapped__(text) == _plain_fold_key(text)

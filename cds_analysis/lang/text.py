@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -191,15 +192,29 @@ def _fold_char(ch: str) -> str:
     return low[0] if low else ch
 
 
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
+def _key_char(ch: str) -> str:
+    """A character of a :func:`fold_key`: folded, a space where the folded character is no letter, digit or space."""
+    folded = _fold_char(ch)
+    return " " if _NOT_WORD.match(folded) else folded
+
+
 class _FoldTable(dict):
-    """``str.translate`` table for :func:`fold`, filled one character at a time."""
+    """``str.translate`` table of a function of one character, filled one character at a time."""
+
+    def __init__(self, of_char: Callable[[str], str]):
+        super().__init__()
+        self.of_char = of_char
 
     def __missing__(self, ordinal: int) -> str:
-        self[ordinal] = folded = _fold_char(chr(ordinal))
+        self[ordinal] = folded = self.of_char(chr(ordinal))
         return folded
 
 
-_FOLD = _FoldTable()
+_FOLD = _FoldTable(_fold_char)
+_FOLD_KEY = _FoldTable(_key_char)
 
 
 def fold(text: str) -> str:
@@ -211,19 +226,14 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-_SPACE_RUN = re.compile(r"\s+")
-_NOT_WORD = re.compile(r"[^\w\s]")
-
-
 @lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
     """Matching key: canonical form, folded, punctuation-light, single spaces.
 
     'huyen Hoang Hoa', 'Huyện Hoằng Hoá' and 'HUYỆN HOẰNG HÓA' share one key.
+    Folding and punctuation are one table, so a long line is read once.
     """
-    key = fold(normalize(text))
-    key = _NOT_WORD.sub(" ", key)
-    return _SPACE_RUN.sub(" ", key).strip()
+    return " ".join(normalize(text).translate(_FOLD_KEY).split())
 
 
 def phrase_trie(phrases) -> str:
