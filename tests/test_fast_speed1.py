@@ -83,3 +83,16 @@ def test_fold_key_in_one_table_is_the_fold_then_the_punctuation_then_the_spaces(
         "e\u0301 \u0301",
     ]:
         assert fold_key.__wrapped__(text) == _plain_fold_key(text)
+
+
+def test_a_text_without_the_post_has_no_postal_sentence():
+    from cds_analysis.lang.segments import split_paragraphs
+    from cds_analysis.rules import measures
+
+    for text in [*TEXTS, "Có 283 điểm phục vụ BƯU CHÍNH. Trả kết quả qua bưu chính công ích 95%.", "Bưu điện 12 xã."]:
+        text = normalize(text)
+        for paragraph in split_paragraphs(text):
+            for sentence in paragraph.sentences:
+                expected = bool(measures._POSTAL.search(text, sentence.start, sentence.end))
+                assert measures.is_postal(text, sentence) == expected
+    assert measures._mentions_post("BƯU CHÍNH") and not measures._mentions_post(normalize(TEXTS[0]))
