@@ -85,14 +85,31 @@ def test_fold_key_in_one_table_is_the_fold_then_the_punctuation_then_the_spaces(
         assert fold_key.__wrapped__(text) == _plain_fold_key(text)
 
 
-def test_a_text_without_the_post_has_no_postal_sentence():
+def test_rules_a_report_cannot_match_are_not_searched():
     from cds_analysis.lang.segments import split_paragraphs
     from cds_analysis.rules import measures
 
-    for text in [*TEXTS, "Có 283 điểm phục vụ BƯU CHÍNH. Trả kết quả qua bưu chính công ích 95%.", "Bưu điện 12 xã."]:
-        text = normalize(text)
+    texts = [
+        *TEXTS,
+        "Có 283 điểm phục vụ BƯU CHÍNH. Trả kết quả qua bưu chính công ích 95%.",
+        "Các tỉnh CÒN LẠI đều dưới 50%; THÀNH PHẦN GỒM 3 Tổ viên; “Xã 5 sao” đạt 12 xã.",
+    ]
+    for text in map(normalize, texts):
+        for rule in measures._NEEDS:
+            if not measures._may_occur(text, rule):
+                assert rule.search(text) is None
         for paragraph in split_paragraphs(text):
             for sentence in paragraph.sentences:
                 expected = bool(measures._POSTAL.search(text, sentence.start, sentence.end))
                 assert measures.is_postal(text, sentence) == expected
-    assert measures._mentions_post("BƯU CHÍNH") and not measures._mentions_post(normalize(TEXTS[0]))
+    assert not measures._absent(normalize(texts[-1])) - {measures._POSTAL}
+    assert measures._absent(normalize(TEXTS[0])) == set(measures._NEEDS)
+
+
+def test_the_words_rules_need_have_no_other_spelling_when_case_is_ignored():
+    from cds_analysis.rules import measures
+
+    for rule, words in measures._NEEDS.items():
+        for ch in set("".join(words)) - {" "}:
+            twin = re.compile(re.escape(ch), rule.flags)
+            assert all(c.lower() == ch for c in map(chr, range(0x10000)) if twin.fullmatch(c)), (rule, ch)
