@@ -16,12 +16,13 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["NormalizedText", "normalize", "fold", "fold_key"]
+__all__ = ["NormalizedText", "normalize", "fold", "fold_key", "phrase_trie"]
 
 _TONES = set("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 _DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
@@ -191,15 +192,29 @@ def _fold_char(ch: str) -> str:
     return low[0] if low else ch
 
 
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
+def _key_char(ch: str) -> str:
+    """A character of a :func:`fold_key`: folded, a space where the folded character is no letter, digit or space."""
+    folded = _fold_char(ch)
+    return " " if _NOT_WORD.match(folded) else folded
+
+
 class _FoldTable(dict):
-    """``str.translate`` table for :func:`fold`, filled one character at a time."""
+    """``str.translate`` table of a function of one character, filled one character at a time."""
+
+    def __init__(self, of_char: Callable[[str], str]):
+        super().__init__()
+        self.of_char = of_char
 
     def __missing__(self, ordinal: int) -> str:
-        self[ordinal] = folded = _fold_char(chr(ordinal))
+        self[ordinal] = folded = self.of_char(chr(ordinal))
         return folded
 
 
-_FOLD = _FoldTable()
+_FOLD = _FoldTable(_fold_char)
+_FOLD_KEY = _FoldTable(_key_char)
 
 
 def fold(text: str) -> str:
@@ -211,16 +226,39 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-_SPACE_RUN = re.compile(r"\s+")
-_NOT_WORD = re.compile(r"[^\w\s]")
-
-
 @lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
     """Matching key: canonical form, folded, punctuation-light, single spaces.
 
     'huyen Hoang Hoa', 'Huyện Hoằng Hoá' and 'HUYỆN HOẰNG HÓA' share one key.
+    Folding and punctuation are one table, so a long line is read once.
     """
-    key = fold(normalize(text))
-    key = _NOT_WORD.sub(" ", key)
-    return _SPACE_RUN.sub(" ", key).strip()
+    return " ".join(normalize(text).translate(_FOLD_KEY).split())
+
+
+def phrase_trie(phrases) -> str:
+    """The alternation of lower-case ``phrases`` as a trie, any run of spaces between words.
+
+    For a pattern compiled with ``re.IGNORECASE``: ``re`` tries the phrases one
+    after another at every position of a text, which for a long list costs more
+    than the rest of a rule; as a trie it follows one branch per letter. Where
+    several phrases start at a position the longest that the rest of the pattern
+    accepts is taken (optional tails are greedy), as in an alternation sorted
+    longest first (``cds_analysis.reference.vocab.phrase_pattern``).
+    """
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for ch in " ".join(phrase.lower().split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a phrase ends here
+
+    def branches(node: dict) -> str:
+        alternatives = [(r"\s+" if ch == " " else re.escape(ch)) + branches(child) for ch, child in node.items() if ch]
+        if not alternatives:
+            return ""
+        if "" in node:
+            return f"(?:{'|'.join(alternatives)})?"
+        return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+
+    return branches(trie)

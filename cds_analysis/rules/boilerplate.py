@@ -91,14 +91,23 @@ _SENTENCE_BREAK = re.compile(r"[.!?…]\s+[" + _UPPER + r"]")
 _NON_WORD = re.compile(r"[^\w\s]")
 
 
+def _folded(s: str) -> str:
+    """``s`` lower-cased, ASCII only, with punctuation as spaces; newlines stay where they were.
+
+    Each character is folded on its own (to its letter without marks, to a space, or to nothing),
+    so the folding of a text is the folding of its lines joined by newlines.
+    """
+    spaced = _NON_WORD.sub(" ", s.lower()).replace("đ", "d")
+    return unicodedata.normalize("NFD", spaced).encode("ascii", "ignore").decode()
+
+
 def _key(s: str) -> str:
     """:func:`cds_analysis.lang.text.fold_key` of an already normalised line, at C speed.
 
     Decomposes and drops what is not ASCII instead of folding character by character; the
     two agree on Vietnamese text (``tests/test_boilerplate.py`` checks it).
     """
-    spaced = _NON_WORD.sub(" ", s.lower()).replace("đ", "d")
-    return " ".join(unicodedata.normalize("NFD", spaced).encode("ascii", "ignore").decode().split())
+    return " ".join(_folded(s).split())
 
 
 @dataclass
@@ -106,11 +115,12 @@ class _Line:
     start: int  # offsets of the line's content without surrounding spaces
     end: int
     content: str
+    key: str  # _key(content)
     junk: bool = False  # the whole line is boilerplate
 
     @cached_property
     def words(self) -> set[str]:
-        return set(_key(self.content).split())
+        return set(self.key.split())
 
     @cached_property
     def credit(self) -> re.Match | None:
@@ -122,12 +132,13 @@ class _Line:
 
 
 def _lines(text: str) -> list[_Line]:
+    """The lines of ``text``, each with its key (the text folded in one go, then cut at its newlines)."""
     lines = []
     pos = 0
-    for raw in text.split("\n"):
+    for raw, folded in zip(text.split("\n"), _folded(text).split("\n"), strict=True):
         stripped = raw.strip()
         start = pos + (len(raw) - len(raw.lstrip())) if stripped else pos
-        lines.append(_Line(start, start + len(stripped), stripped))
+        lines.append(_Line(start, start + len(stripped), stripped, " ".join(folded.split())))
         pos += len(raw) + 1
     return lines
 
@@ -208,10 +219,10 @@ def _mark_tail_list(lines: list[_Line]) -> None:
             items.append(lines[k])
         k -= 1
     previous = lines[k].content if k >= 0 else ""
-    headline = _key(next((line.content for line in lines if line.content), ""))
+    headline = next((line.key for line in lines if line.content), "")
     if (
         len(items) >= 3
-        and any(_key(it.content) == headline for it in items)
+        and any(it.key == headline for it in items)
         and not previous.endswith(":")
         and all(len(it.content) <= _SHORT and not it.content.endswith((";", ":")) for it in items)
         and sum(it.content.endswith(".") for it in items) <= 1
@@ -289,9 +300,9 @@ def _repeat_key(line: _Line) -> str | None:
     printed with and without its tag, and a caption printed in two styles, meet. Short lines (table
     cells such as '100%' or 'Đạt') repeat legitimately and are never compared.
     """
-    end = line.credit.start() if line.credit else len(line.content)
     tag = _SOURCE_TAG.match(line.content)
-    key = _key(line.content[tag.end() if tag else 0 : end])
+    end = line.credit.start() if line.credit else len(line.content)
+    key = _key(line.content[tag.end() if tag else 0 : end]) if tag or line.credit else line.key
     if len(key.split()) < 5 or (len(key) < 80 and not _NUMBER.search(key)):
         return None
     return key

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
 from cds_analysis.lang.segments import Span
 from cds_analysis.reference import indicators
@@ -122,8 +123,12 @@ def _continues_rate(t: str, gap: str, fact) -> bool:
     return len(_OWN_WORDS_AFTER.sub(" ", _TIER_AND_NAME.sub(" ", after)).split()) <= 1
 
 
+@cache
 def _rate_of(code: str) -> str | None:
-    """The rate entry of a count entry ('dossiers_digitized_count' → 'dossier_digitization_rate')."""
+    """The rate entry of a count entry ('dossiers_digitized_count' → 'dossier_digitization_rate').
+
+    A function of the code and of the packaged catalogue, which is loaded once: asked once per code.
+    """
     for candidate in (code.replace("_count", "_rate"), code + "_rate"):
         if candidate != code and indicators.canonical(candidate) in indicators.codes():
             return indicators.canonical(candidate)

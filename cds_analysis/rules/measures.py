@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from cds_analysis.lang.segments import Sentence, Span
-from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
+from cds_analysis.lang.text import phrase_trie
+from cds_analysis.reference.vocab import load_vocabulary
 from cds_analysis.rules import quantities
 from cds_analysis.rules.nouns import ADMIN_NOUNS, DURATIONS, NOT_MEASURES, PEOPLE, RATE_WORD, noun_after
 from cds_analysis.rules.places import TIER_WORD
@@ -56,7 +58,7 @@ def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool
     if q.unit == "count" and not fraction and _POPULATION.match(t, q.number_end):
         return True  # 'TDP 1 có 170 hộ với trên 700 khẩu': the size of a place, told as context
     clause_before = t[sentence.clause_at(q.number_start).start : q.number_start]
-    if q.unit == "count" and not fraction and _COMPOSITION.search(clause_before):
+    if q.unit == "count" and not fraction and _may_occur(t, _COMPOSITION) and _COMPOSITION.search(clause_before):
         return True  # 'thành phần gồm Tổ trưởng …, Tổ phó … và 03 Tổ viên': who makes up a team
     if q.unit == "count" and not t[sentence.start : q.number_start].strip() and _INDEX.match(t, q.number_end):
         return True  # '3 Phong trào ĐTN: …' at the head of a paragraph numbers a heading
@@ -70,11 +72,12 @@ def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool
         return True
     if _REMAINDER_AFTER.match(t[q.number_end : q.number_end + 40]):
         return True
-    piece = t[sentence.clause_at(q.number_start).start : q.number_start]
-    last_comma = _TO_LAST_COMMA.match(piece)
-    piece = piece[last_comma.end() if last_comma else 0 :]  # the number's own part
-    if _REMAINDER.search(piece):
-        return True  # 'Các tỉnh còn lại đều dưới 50%': a remainder group, not a place
+    if _may_occur(t, _REMAINDER):
+        piece = t[sentence.clause_at(q.number_start).start : q.number_start]
+        last_comma = _TO_LAST_COMMA.match(piece)
+        piece = piece[last_comma.end() if last_comma else 0 :]  # the number's own part
+        if _REMAINDER.search(piece):
+            return True  # 'Các tỉnh còn lại đều dưới 50%': a remainder group, not a place
     if (
         q.unit == "count"
         and noun in ADMIN_NOUNS
@@ -82,9 +85,10 @@ def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool
         and _OWNED_BY.search(t[max(sentence.start, q.start - 14) : q.start])
     ):
         return True
-    for m in _QUOTED.finditer(t, max(sentence.start, q.number_start - 60), min(sentence.end, q.number_end + 60)):
-        if m.start() < q.number_start and q.number_end <= m.end():
-            return True
+    if _may_occur(t, _QUOTED):
+        for m in _QUOTED.finditer(t, max(sentence.start, q.number_start - 60), min(sentence.end, q.number_end + 60)):
+            if m.start() < q.number_start and q.number_end <= m.end():
+                return True
     if q.unit == "count" and not noun:
         return True
     if (
@@ -97,7 +101,7 @@ def is_not_a_measure(t: str, q: quantities.Quantity, sentence: Sentence) -> bool
     return False
 
 
-_DIGITAL = re.compile(rf"(?<![\wÀ-ỹ])(?:{phrase_pattern(load_vocabulary('digital_words')['phrase'])})(?![\wÀ-ỹ])", re.I)
+_DIGITAL = re.compile(rf"(?<![\wÀ-ỹ])(?:{phrase_trie(load_vocabulary('digital_words')['phrase'])})(?![\wÀ-ỹ])", re.I)
 
 
 # A postal network ('283 điểm phục vụ bưu chính', '6.343 người/1 điểm') is no e-government measure;
@@ -115,7 +119,30 @@ def speaks_of_digital(t: str, span: Span) -> bool:
 
 def is_postal(t: str, sentence: Sentence) -> bool:
     """A sentence about the postal network: its figures are not CĐS facts (convention H)."""
-    return bool(_POSTAL.search(t, sentence.start, sentence.end))
+    return _may_occur(t, _POSTAL) and bool(_POSTAL.search(t, sentence.start, sentence.end))
+
+
+# Rules that search each sentence or clause for a word most reports never write, with the words one of
+# which a match holds (lower-cased; no other character matches theirs when case is ignored: 'i' and 's'
+# have such twins, 'İ' and 'ſ', so no word here holds them).
+_NEEDS = {
+    _POSTAL: ("bưu",),
+    _COMPOSITION: ("thành phần",),
+    _REMAINDER: ("còn lạ",),
+    _QUOTED: ("“", '"'),
+}
+
+
+@lru_cache(maxsize=1)
+def _absent(t: str) -> frozenset[re.Pattern]:
+    """The rules of :data:`_NEEDS` none of whose words occur in ``t``, looked up once per report."""
+    low = t.lower()
+    return frozenset(rule for rule, words in _NEEDS.items() if not any(w in low for w in words))
+
+
+def _may_occur(t: str, rule: re.Pattern) -> bool:
+    """False when ``rule`` cannot match anywhere in ``t``, so no sentence of ``t`` need be searched."""
+    return rule not in _absent(t)
 
 
 _REACHED = re.compile(r"\b(đạt|hoàn thành|có|ở mức)\b")

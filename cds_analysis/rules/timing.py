@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from cds_analysis.lang import periods
 from cds_analysis.lang.segments import Sentence, Span
@@ -80,9 +81,9 @@ def period_for(
         if earlier:
             return earlier[-1].period, True
     if not candidates:
-        at_event = _EVENT.search(t[sentence.start : sentence.end]) or (
+        at_event = _at_event(t[sentence.start : sentence.end]) or (
             previous is not None
-            and _EVENT.search(t[previous.start : previous.end])
+            and _at_event(t[previous.start : previous.end])
             and "điểm cầu" in t[sentence.start : sentence.end]
         )
         if published and at_event and not target:
@@ -90,6 +91,12 @@ def period_for(
         return None, False
     chosen = _narrowest_or_nearest(candidates, q)
     return chosen.period, True
+
+
+@lru_cache(maxsize=1 << 10)
+def _at_event(sentence: str) -> bool:
+    """Whether a sentence tells of an event (asked for each number of the sentence and of the next one)."""
+    return bool(_EVENT.search(sentence))
 
 
 def is_baseline(t: str, sentence_start: int, mention_start: int) -> bool:
