@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.internals import create_dataframe_from_blocks
 
 from cds_analysis.lang import periods
 from cds_analysis.lang.segments import Span, split_paragraphs, unwrap
@@ -140,36 +141,41 @@ def _extract(
 def _frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
     """The observations frame of ``rows`` and their :data:`CURRENT_COLUMNS` (as :func:`on_current_map` sets them).
 
-    The frame is built column by column in the dtypes Arrow's ``to_pandas``
-    gives, which costs half as much for the few rows of one report. Each column
+    The frame is built from its blocks in the dtypes Arrow's ``to_pandas``
+    gives (one 2-D array per NumPy dtype, one Arrow array per string column), as
+    Arrow itself builds it: for the few rows of one report the DataFrame
+    constructor's checks and alignment cost more than reading them. Each column
     is checked against the schema by Arrow on the way, as ``Table.from_pylist``
-    would (each value converted to its field's type); a string column stays the
-    Arrow array it was converted to, which pandas keeps as it is.
+    would (each value converted to its field's type).
     """
     dtypes = _dtypes()
     current = {column: [p[i] for p in placed] for i, column in enumerate(CURRENT_COLUMNS)}
-    data: dict[str, object] = {}
-    for field in OBSERVATIONS:
+    blocks: list[tuple[object, np.ndarray]] = []
+    same_dtype: dict[np.dtype, tuple[list[int], list]] = {}
+    for position, field in enumerate(OBSERVATIONS):
         column, dtype = field.name, dtypes[field.name]
         values = [r.get(column) for r in rows]
         if not isinstance(dtype, np.dtype):  # pandas' string dtype: Arrow large strings
             strings = pa.array(values, type=pa.large_string())  # raises on a value that is no string
             # pandas 3 takes the dtype (str, NaN for missing); its stubs do not know the keyword yet
-            data[column] = pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=dtype)  # type: ignore[call-arg]
+            array = pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=dtype)  # type: ignore[call-arg]
+            blocks.append((array, np.array([position])))
             continue
         pa.array(values, type=field.type)  # raises on a value outside the schema
         values = current.get(column, values)
-        if dtype.kind == "O":
-            array = np.empty(len(values), dtype=object)
-            array[:] = values
-            data[column] = pd.Series(array, dtype=object, copy=False)
-        elif dtype.kind == "f":
-            data[column] = np.array([np.nan if v is None else v for v in values], dtype=dtype)
-        elif None in values:  # a missing integer or flag: Arrow's conversion decides its dtype
+        if dtype.kind == "f":
+            values = [np.nan if v is None else v for v in values]
+        elif dtype.kind in "biu" and None in values:  # a missing integer or flag: Arrow's conversion decides its dtype
             return _arrow_frame(rows, placed)
-        else:
-            data[column] = np.array(values, dtype=dtype)
-    return pd.DataFrame(data, copy=False)
+        positions, columns = same_dtype.setdefault(dtype, ([], []))
+        positions.append(position)
+        columns.append(values)
+    for dtype, (positions, columns) in same_dtype.items():
+        array = np.empty((len(columns), len(rows)), dtype=dtype)
+        for i, values in enumerate(columns):
+            array[i, :] = values  # filled row by row: an object row keeps its values as they are
+        blocks.append((array, np.array(positions)))
+    return create_dataframe_from_blocks(blocks, pd.RangeIndex(len(rows)), _columns())
 
 
 def _arrow_frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
@@ -183,6 +189,12 @@ def _arrow_frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
 def _dtypes() -> dict:
     """Column → dtype of the frame :func:`_arrow_frame` builds."""
     return _arrow_frame([], []).dtypes.to_dict()
+
+
+@cache
+def _columns() -> pd.Index:
+    """The column labels of the frame :func:`_arrow_frame` builds."""
+    return _arrow_frame([], []).columns
 
 
 def extract_file(path: str | Path) -> pd.DataFrame:
