@@ -100,6 +100,8 @@ _CLAUSE_MARKER = re.compile(
     r"|(?P<district>(?i:toàn) huyện|(?i:toàn) thị xã|(?i:cấp) huyện)"
     r"|(?P<district_collective>(?i:các) (?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ]))"
 )
+# Every match of _CLAUSE_MARKER has one of these words: where none is, _CLAUSE_MARKER is not tried.
+_MARKER_WORD = re.compile(r"(?i:các|cấp|toàn)")
 # 'thành viên Tổ CNSCĐ cấp xã': the tier describes the team, not the fact's unit.
 _ORGANISATION = re.compile(r"(Tổ CNSCĐ|Tổ công nghệ số cộng đồng|thành viên|Ban Chỉ đạo|Tổ giúp việc)\s*$", re.I)
 
@@ -699,9 +701,14 @@ def _noun_phrase_end(t: str, q: quantities.Quantity, clause: Span, neighbours) -
     end = min([o.number_start for o in neighbours if o.number_start > q.number_start] + [clause.end])
     stop = _PHRASE_END.search(t, q.end, end)
     end = stop.start() if stop else end
-    words = t[q.number_end : end].split()
-    head = len(t[q.number_end : end]) - len(t[q.number_end : end].lstrip())
+    stretch = t[q.number_end : end]
+    words = stretch.split()
+    head = len(stretch) - len(stretch.lstrip())
     return min(end, q.number_end + head + len(" ".join(words[:9])))
+
+
+_SHARE_AFTER_COUNT = re.compile(r"[^()\d]{0,30}\(\s*(?:\w+\s+){0,2}")  # '1.548/1.562 thôn (' before its share
+_FOR_BEFORE = re.compile(r"\b(cho|dành cho|ở)\s*$")  # '40 máy cho 15 xã': the next number's noun is the tier
 
 
 def _tier_of_quantity(t: str, q: quantities.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None]:
@@ -716,11 +723,7 @@ def _tier_of_quantity(t: str, q: quantities.Quantity, clause: Span, neighbours) 
         level = {"xã": "commune", "phường": "commune", "huyện": "districts"}.get(tier, "village")
         return _LEVEL_OF_GROUP[level], "các " + tier
     prev = [o for o in neighbours if o.number_end <= q.number_start and o.unit == "count"]
-    if (
-        q.unit == "percent"
-        and prev
-        and re.fullmatch(r"[^()\d]{0,30}\(\s*(?:\w+\s+){0,2}", t[prev[-1].end : q.number_start])
-    ):
+    if q.unit == "percent" and prev and _SHARE_AFTER_COUNT.fullmatch(t[prev[-1].end : q.number_start]):
         return _tier_of_quantity(
             t, prev[-1], clause, [o for o in neighbours if o is not prev[-1]] + [q]
         )  # '1.548/1.562 thôn (99%)'
@@ -728,7 +731,7 @@ def _tier_of_quantity(t: str, q: quantities.Quantity, clause: Span, neighbours) 
     nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start - q.number_end < 80]
     if (
         nxt
-        and re.search(r"\b(cho|dành cho|ở)\s*$", t[q.number_end : nxt[0].number_start])
+        and _FOR_BEFORE.search(t[q.number_end : nxt[0].number_start])
         and noun_after(t, nxt[0]) in ("xã", "địa phương", "thôn")
     ):
         return {"xã": "commune", "địa phương": "commune", "thôn": "village"}[noun_after(t, nxt[0]) or ""], None
@@ -740,6 +743,8 @@ def _clause_marker(t: str, q: quantities.Quantity, clause: Span, neighbours) -> 
 
     Phrases spanning tiers ('từ cấp tỉnh đến cấp xã', 'cấp huyện, cấp xã') mark none.
     """
+    if not _MARKER_WORD.search(t, clause.start, q.number_start):
+        return None, None, -1  # most clauses: no marker word, nothing to blank or match
     before = _without_spanning_phrases(t[clause.start : q.number_start])
     markers = list(_CLAUSE_MARKER.finditer(before))
     if not markers:
