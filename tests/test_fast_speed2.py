@@ -8,6 +8,9 @@ import random
 
 import pandas as pd
 
+from cds_analysis.read import tables as read_tables
+from cds_analysis.reference import table_headers
+from cds_analysis.reference.vocab import load_vocabulary
 from cds_analysis.rules import extract, places
 
 _MARKER_PIECES = [
@@ -48,3 +51,36 @@ def test_the_frame_of_many_rows_is_the_one_arrow_converts():
     frame = extract._frame(rows, placed)
     pd.testing.assert_frame_equal(frame, extract._arrow_frame(rows, placed), check_exact=True)
     assert list(frame.columns) == list(extract._arrow_frame([], []).columns)
+
+
+def _header_lines(n: int, seed: int) -> list[str]:
+    """Headers of every role, alone, bracketed, run on and written in other ways, and prose."""
+    headers = list(load_vocabulary("table_headers")["header"])
+    pieces = [*headers, "(%)", "(đơn vị tính: hồ sơ, cái)", "(", ")", "*", ":", "năm 2025", "quý I/2024", "Hoà",
+              "\u200b", "\u00ad", "e\u0301", "TÊN CHỈ TIÊU", "Ten chi tieu", "số liệu", "đạt 95%", "  ", "\t", "İ"]  # fmt: skip
+    rng = random.Random(seed)
+    lines = [*headers, *(h.upper() for h in headers), *(f"{h} ({h} và {h})" for h in headers)]
+    lines += [
+        "".join(rng.choice(pieces) + rng.choice([" ", "", "  "]) for _ in range(rng.randint(1, 12))) for _ in range(n)
+    ]
+    return lines
+
+
+def test_a_role_is_named_as_role_of_names_it():
+    """``names_role`` skips folding only texts that ``role_of`` gives another role (or none)."""
+    named = 0
+    for line in _header_lines(3000, seed=22):
+        for role in table_headers.roles():
+            expected = table_headers.role_of(line) == role
+            assert table_headers.names_role(line, role) == expected, (line, role)
+            named += expected
+    assert named > 500
+
+
+def test_lines_without_a_gap_open_no_aligned_table():
+    """``_aligned`` gives up on a line without two spaces in a row, as splitting it would."""
+    for line in _header_lines(1000, seed=23) + ["a  b  c", "Chỉ tiêu  Kế hoạch  Thực hiện", "x\t y  z"]:
+        lines = read_tables._lines(line)
+        if "  " not in line:
+            assert len(read_tables._split(line, *lines[0], read_tables._GAP)) < 3
+        assert read_tables._aligned(line, lines, 0) == ([], 0)
