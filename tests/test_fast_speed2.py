@@ -84,3 +84,45 @@ def test_lines_without_a_gap_open_no_aligned_table():
         if "  " not in line:
             assert len(read_tables._split(line, *lines[0], read_tables._GAP)) < 3
         assert read_tables._aligned(line, lines, 0) == ([], 0)
+
+
+_LIST_PIECES = [
+    "gồm", "bao gồm", "như", "Như", "GỒM", ":", "các", "xã", "thị trấn", "phường", "huyện", "Tư Nghĩa", "Bình Sơn",
+    "(38,2%)", "đạt", "với", ";", ".", ",", "địa phương", "trên địa bàn", "của", "thuộc", "6", "nhưng", "gồ",
+]  # fmt: skip
+
+
+def test_a_unit_is_listed_only_after_a_list_word():
+    """``_in_list`` answers without the patterns where the sentence before a unit has neither 'gồm' nor 'như'."""
+    rng = random.Random(24)
+    listed = 0
+    for _ in range(3000):
+        head = " ".join(rng.choice(_LIST_PIECES) for _ in range(rng.randint(0, 12)))
+        text = f"{head} xã Tịnh Long {rng.choice(['', '(38,2%)', 'đạt 90%', 'với 5'])}"
+        context = places.PlaceContext.__new__(places.PlaceContext)
+        context.text = text
+        ref = places._Ref(len(head) + 1, len(head) + 13, None)
+        before = text[: ref.start]
+        plain = not places._OWN_FIGURE.match(text[ref.end : ref.end + 12]) and (
+            bool(places._LIST_OPENER.search(before))
+            or any(
+                ";" not in before[m.end() :] and "." not in before[m.end() :]
+                for m in [*places._INCLUDING.finditer(before)][-1:]
+            )
+        )
+        assert context._in_list(ref, 0) == plain, text
+        listed += plain
+    assert listed > 200
+
+
+def test_collective_words_start_with_cac():
+    """The words before a unit name a collective only where 'các ' is among them."""
+    rng = random.Random(25)
+    found = 0
+    for _ in range(3000):
+        words = [*_LIST_PIECES, "các xã, thị trấn", "các xã, phường", "các địa phương", "Các xã", "cácxã"]
+        before = " ".join(rng.choice(words) for _ in range(rng.randint(0, 10))) + " "
+        if places._COLLECTIVE_REF.search(before):
+            found += 1
+            assert "các " in before
+    assert found > 100

@@ -261,6 +261,7 @@ def _village_name(hit: re.Match[str]) -> str | None:
     return f"{word} {' '.join(name)}" if name else None
 
 
+# Every phrase of _COLLECTIVE_REF starts 'các ': where the words before a unit lack it, it is not tried.
 _COLLECTIVE_REF = re.compile(
     r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$"
 )
@@ -389,8 +390,8 @@ class PlaceContext:
             if out and _is_apposed_parent(self.text, out[-1], ref):
                 continue
             before = self.text[max(0, ref.start - 60) : ref.start]
-            words = _COLLECTIVE_REF.search(before)
-            if words and ref.unit is not None:
+            words = _COLLECTIVE_REF.search(before) if ref.unit is not None and "các " in before else None
+            if words:
                 ref = replace(ref, start=ref.start - (len(before) - words.start()), collective=words.group("words"))
             if (
                 ref.unit is None
@@ -417,6 +418,8 @@ class PlaceContext:
         if _OWN_FIGURE.match(self.text[ref.end : ref.end + 12]):
             return False  # 'như Đam Rông (38,2%), Lạc Dương (41,7%)': each listed unit has its own figure
         before = self.text[sentence_start : ref.start]
+        if "gồm" not in before and "như" not in before:
+            return False  # the words both patterns need: most sentences list nothing
         if _LIST_OPENER.search(before):
             return True
         m = list(_INCLUDING.finditer(before))
