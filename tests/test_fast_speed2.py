@@ -126,3 +126,41 @@ def test_collective_words_start_with_cac():
             found += 1
             assert "các " in before
     assert found > 100
+
+
+_VILLAGE_PIECES = [
+    "thôn", "Thôn", "THÔN", "TDP", "tổ dân phố", "Tổ dân phố", "xóm", "Xóm", "khu phố", "Khu phố", "không", "hôn",
+    "ổ dân phố", "óm", "hu phố", "Phủ Lý Bắc", "6", "12", "An", "đạt", "có", ",", "(", "\n", "xã", "Tịnh Long",
+]  # fmt: skip
+
+
+def test_villages_near_their_words_are_all_villages():
+    rng = random.Random(26)
+    found = 0
+    for _ in range(2000):
+        text = "".join(
+            rng.choice(_VILLAGE_PIECES) + rng.choice([" ", "", "  ", ", "]) for _ in range(rng.randint(1, 30))
+        )
+        anchors = (m.start() for m in places._VILLAGE_ANCHOR.finditer(text))
+        near = [m.span() for m in places._matches_near(places._VILLAGE_REF, text, anchors, places._VILLAGE_REACH)]
+        assert near == [m.span() for m in places._VILLAGE_REF.finditer(text)], text
+        found += len(near)
+    assert found > 1000
+
+
+def test_a_number_names_a_tier_only_with_a_tier_noun_after_it():
+    """The tier of a number's words is looked for only where a tier noun stands (before the rate sign is
+    replaced and spanning phrases blanked)."""
+    rng = random.Random(27)
+    found = 0
+    pieces = [*_MARKER_PIECES, "%", "/12", "/1.562", "số", "từ cấp huyện đến cấp xã", "xã", "thôn", "đơn vị"]
+    for _ in range(4000):
+        lead = (
+            rng.choice(["", " ", "%", "/ 9", "/9 số"])
+            + " "
+            + " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        )
+        if places._TIER.search(places._without_spanning_phrases(places._RATE_HEAD.sub(" ", lead))):
+            found += 1
+            assert places._TIER_NOUN.search(lead), lead
+    assert found > 1000

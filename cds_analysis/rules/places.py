@@ -209,6 +209,8 @@ _BARE_ANCHOR, _BARE_REACH = re.compile(r"ỉnh|uyện|xã|Xã|phương này"), 1
 _VILLAGE_REF = re.compile(
     r"(?<![\wÀ-ỹ])(?:[Tt]hôn|TDP|[Tt]ổ dân phố|[Xx]óm|[Kk]hu phố)\s+(?:\d+\b|(?:[^\W\d_]+ ?){1,4})"
 )
+# The village words of _VILLAGE_REF without their first letter: every match starts at most 1 character before one.
+_VILLAGE_ANCHOR, _VILLAGE_REACH = re.compile(r"hôn|TDP|ổ dân phố|óm|hu phố"), 1
 
 
 _WORD_START = re.compile(r"\b(?=\w)")
@@ -376,7 +378,8 @@ class PlaceContext:
             if counted and not _YEAR.fullmatch(counted.group(1)):
                 continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
             refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
-        for hit in _VILLAGE_REF.finditer(self.text):
+        anchors = (m.start() for m in _VILLAGE_ANCHOR.finditer(self.text))
+        for hit in _matches_near(_VILLAGE_REF, self.text, anchors, _VILLAGE_REACH):
             village = _village_name(hit)
             if village and not taken.overlaps(hit.start(), hit.end()) and not in_boilerplate(furniture, hit.start()):
                 refs.append(_Ref(hit.start(), hit.start() + len(village), None, tier="village", collective=village))
@@ -717,8 +720,9 @@ _FOR_BEFORE = re.compile(r"\b(cho|dành cho|ở)\s*$")  # '40 máy cho 15 xã': 
 def _tier_of_quantity(t: str, q: quantities.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None]:
     """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
     lead = t[q.number_end : _noun_phrase_end(t, q, clause, neighbours)]
-    lead = _without_spanning_phrases(_RATE_HEAD.sub(" ", lead))
-    m = _TIER.search(lead) if _TIER_NOUN.search(lead) else None
+    m = None
+    if _TIER_NOUN.search(lead):  # (the rate sign replaced and the phrases blanked below make no tier noun)
+        m = _TIER.search(_without_spanning_phrases(_RATE_HEAD.sub(" ", lead)))
     if m:
         return _LEVEL_OF_GROUP[m.lastgroup or ""], m.group().strip()
     if q.unit in ("percent", "count") and (rate := _RATE_OF_TIER.search(t, clause.start, q.number_start)):
