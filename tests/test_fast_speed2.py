@@ -164,3 +164,14 @@ def test_a_number_names_a_tier_only_with_a_tier_noun_after_it():
             found += 1
             assert places._TIER_NOUN.search(lead), lead
     assert found > 1000
+
+
+def test_a_report_without_tables_gives_the_same_frame_on_either_path(monkeypatch):
+    """No table is read for a report without one, on the per-document path and on the frame path (taken when
+    a period is no plain date) alike."""
+    text = "Năm 2024, huyện Tư Nghĩa có 1.458/1.604 hồ sơ trực tuyến, đạt tỉ lệ 90,8%. Đến nay, 100% xã có Tổ CNSCĐ."
+    fast = extract.extract_text(text, source="x.txt", document_id="doc", tables=())
+    monkeypatch.setattr(extract, "current_map_rows", lambda rows, published: None)
+    framed = extract.extract_text(text, source="x.txt", document_id="doc", tables=())
+    assert len(fast) >= 2
+    pd.testing.assert_frame_equal(framed, fast, check_exact=True)

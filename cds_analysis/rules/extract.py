@@ -125,16 +125,19 @@ def _extract(
     """The rows of ``text`` with their places on the current map, or its frame when its tables hold facts."""
     nt = NormalizedText.of(text)
     doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    found = report_tables.read_tables(
-        text, find_text_tables(text) if tables is None else tables, published, source or "<text>", doc_id
-    )
-    facts = _facts(unwrap(nt.text), published, [nt.from_original(*region) for region in found.regions])
+    sheets = find_text_tables(text) if tables is None else tables
+    # Most reports have no table: no table facts to read, nor an empty frame to build for them.
+    found = report_tables.read_tables(text, sheets, published, source or "<text>", doc_id) if sheets else None
+    regions = [nt.from_original(*region) for region in found.regions] if found is not None else []
+    facts = _facts(unwrap(nt.text), published, regions)
     version = rules_version("text")
     rows = [_row(fact, nt, doc_id, source or "<text>", version) for fact in facts]
-    placed = current_map_rows(rows, published) if found.observations.empty else None
+    placed = current_map_rows(rows, published) if found is None or found.observations.empty else None
     if placed is None:
         prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
-        return on_current_map(report_tables.without_restatements(prose, found.observations), published)
+        if found is not None:
+            prose = report_tables.without_restatements(prose, found.observations)
+        return on_current_map(prose, published)
     return rows, placed  # no table facts to merge: placed on the current map before any frame is built
 
 
