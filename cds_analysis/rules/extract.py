@@ -161,8 +161,8 @@ def _frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
         if not isinstance(dtype, np.dtype):  # pandas' string dtype: Arrow large strings
             strings = pa.array(values, type=pa.large_string())  # raises on a value that is no string
             # pandas 3 takes the dtype (str, NaN for missing); its stubs do not know the keyword yet
-            array = pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=dtype)  # type: ignore[call-arg]
-            blocks.append((array, np.array([position])))
+            text_column = pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=dtype)  # type: ignore[call-arg]
+            blocks.append((text_column, np.array([position])))
             continue
         pa.array(values, type=field.type)  # raises on a value outside the schema
         values = current.get(column, values)
