@@ -249,10 +249,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
             since = last_in_paragraph.start if last_in_paragraph is not None else sentence.start
             nearby_mentions = mentions_at.between(min(since, sentence.start), sentence.end)
             sentence_facts: list[_Fact] = []
-            postal = measures.is_postal(t, sentence)
-            # 'tỷ lệ này' speaks of the sentence before, 'Đứng đầu là …' names the index after: the
-            # sentences around a figure must speak of CĐS
-            digital = measures.speaks_of_digital(t, _around(paragraph, k))
+            postal = measures.is_postal(t, sentence) if in_sentence else False
             for q in in_sentence:
                 if postal or measures.is_not_a_measure(t, q, sentence):
                     continue
@@ -284,7 +281,12 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
             evidence.share_fractions(t, sentence_facts)
             evidence.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
             sentence_facts = _enumerated(t, sentence_facts, k, paragraph, in_focus)
-            if not digital:  # what no entry names, in sentences that do not speak of CĐS, is about something else
+            # What no entry names, in sentences that do not speak of CĐS, is about something else. 'tỷ lệ này'
+            # speaks of the sentence before, 'Đứng đầu là …' names the index after: the sentences around a
+            # figure must speak of CĐS.
+            if any(f.indicator == "other" for f in sentence_facts) and not measures.speaks_of_digital(
+                t, _around(paragraph, k)
+            ):
                 sentence_facts = [f for f in sentence_facts if f.indicator != "other"]
             timing.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
             for fact in sentence_facts:
