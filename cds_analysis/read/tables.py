@@ -310,15 +310,16 @@ def _one_per_line(text: str, lines: list[_Line], i: int) -> tuple[list[list[Span
 def find_text_tables(text: str) -> tuple[Sheet, ...]:
     """The tables a plain text spells out, in text order (see the module notes for the kinds read)."""
     lines = _lines(text)
+    finders = (
+        lambda k: _delimited(text, lines, k, "\t"),
+        lambda k: _delimited(text, lines, k, "|"),
+        lambda k: _aligned(text, lines, k),
+        lambda k: _one_per_line(text, lines, k),
+    )
     tables: list[Sheet] = []
     i = 0
     while i < len(lines):
-        for finder in (
-            lambda k: _delimited(text, lines, k, "\t"),
-            lambda k: _delimited(text, lines, k, "|"),
-            lambda k: _aligned(text, lines, k),
-            lambda k: _one_per_line(text, lines, k),
-        ):
+        for finder in finders:
             rows, after = finder(i)
             if len(rows) >= 2:
                 tables.append(sheet_of(f"Bảng {len(tables) + 1}", rows))
