@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from cds_analysis.reference.table_headers import role_of
+from cds_analysis.reference.table_headers import names_role, role_of
 
 __all__ = [
     "EMPTY_CELL",
@@ -225,6 +225,8 @@ def _closeness(cell: tuple[int, int], column: tuple[int, int]) -> int:
 def _aligned(text: str, lines: list[_Line], i: int) -> tuple[list[list[Span]], int]:
     """Rows of a table whose columns are aligned with spaces, each cell in the header column closest to it."""
     start, end = lines[i]
+    if text.find("  ", start, end) < 0:
+        return [], i  # no gap of two spaces: one cell (most lines of a report)
     header = _split(text, start, end, _GAP)
     if len(header) < 3:
         return [], i
@@ -265,7 +267,7 @@ def _one_per_line(text: str, lines: list[_Line], i: int) -> tuple[list[list[Span
     """
     start, end = lines[i]
     first = text[start:end].strip()
-    if role_of(first) != "indicator":
+    if not names_role(first, "indicator"):
         return [], i
     header: list[Span] = [_split(text, start, end, _TAB)[0]]
     j = i + 1
@@ -308,15 +310,16 @@ def _one_per_line(text: str, lines: list[_Line], i: int) -> tuple[list[list[Span
 def find_text_tables(text: str) -> tuple[Sheet, ...]:
     """The tables a plain text spells out, in text order (see the module notes for the kinds read)."""
     lines = _lines(text)
+    finders = (
+        lambda k: _delimited(text, lines, k, "\t"),
+        lambda k: _delimited(text, lines, k, "|"),
+        lambda k: _aligned(text, lines, k),
+        lambda k: _one_per_line(text, lines, k),
+    )
     tables: list[Sheet] = []
     i = 0
     while i < len(lines):
-        for finder in (
-            lambda k: _delimited(text, lines, k, "\t"),
-            lambda k: _delimited(text, lines, k, "|"),
-            lambda k: _aligned(text, lines, k),
-            lambda k: _one_per_line(text, lines, k),
-        ):
+        for finder in finders:
             rows, after = finder(i)
             if len(rows) >= 2:
                 tables.append(sheet_of(f"Bảng {len(tables) + 1}", rows))

@@ -15,7 +15,7 @@ from functools import cache
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference.vocab import load_vocabulary
 
-__all__ = ["PARENS", "PERIOD_ROLES", "header_key", "role_of", "roles"]
+__all__ = ["PARENS", "PERIOD_ROLES", "header_key", "names_role", "role_of", "roles"]
 
 PARENS = re.compile(r"\(([^()]*)\)")
 PERIOD_ROLES = ("value", "target")  # roles whose header may name a period after its words
@@ -47,3 +47,29 @@ def role_of(text: str) -> str | None:
         if any(key.startswith(alias + " ") for alias in roles()[role]):
             return role
     return None
+
+
+def names_role(text: str, role: str) -> bool:
+    """``role_of(text) == role``, without folding a text too long to be a header of ``role``.
+
+    A report's every line is asked whether it opens a table, and folding a line
+    normalises it. A role other than a period role is named by whole headers, so
+    by a text with at most as many letters and digits as its longest header;
+    normalising and folding keep every ASCII letter and digit (they join marks
+    to letters and drop spaces and zero-width characters), so a text with more
+    of them outside brackets names no such role.
+    """
+    if role not in PERIOD_ROLES and _at_least(_longest(role) + 1).match(PARENS.sub(" ", text)):
+        return False
+    return role_of(text) == role
+
+
+@cache
+def _longest(role: str) -> int:
+    return max(map(len, roles()[role]))
+
+
+@cache
+def _at_least(n: int) -> re.Pattern[str]:
+    """Matches a text holding ``n`` ASCII letters or digits (reading no further than the ``n``-th)."""
+    return re.compile(rf"(?:[^0-9A-Za-z]*[0-9A-Za-z]){{{n}}}")

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.internals import create_dataframe_from_blocks
 
 from cds_analysis.lang import periods
 from cds_analysis.lang.segments import Span, split_paragraphs, unwrap
@@ -124,52 +125,60 @@ def _extract(
     """The rows of ``text`` with their places on the current map, or its frame when its tables hold facts."""
     nt = NormalizedText.of(text)
     doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    found = report_tables.read_tables(
-        text, find_text_tables(text) if tables is None else tables, published, source or "<text>", doc_id
-    )
-    facts = _facts(unwrap(nt.text), published, [nt.from_original(*region) for region in found.regions])
+    sheets = find_text_tables(text) if tables is None else tables
+    # Most reports have no table: no table facts to read, nor an empty frame to build for them.
+    found = report_tables.read_tables(text, sheets, published, source or "<text>", doc_id) if sheets else None
+    regions = [nt.from_original(*region) for region in found.regions] if found is not None else []
+    facts = _facts(unwrap(nt.text), published, regions)
     version = rules_version("text")
     rows = [_row(fact, nt, doc_id, source or "<text>", version) for fact in facts]
-    placed = current_map_rows(rows, published) if found.observations.empty else None
+    placed = current_map_rows(rows, published) if found is None or found.observations.empty else None
     if placed is None:
         prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
-        return on_current_map(report_tables.without_restatements(prose, found.observations), published)
+        if found is not None:
+            prose = report_tables.without_restatements(prose, found.observations)
+        return on_current_map(prose, published)
     return rows, placed  # no table facts to merge: placed on the current map before any frame is built
 
 
 def _frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
     """The observations frame of ``rows`` and their :data:`CURRENT_COLUMNS` (as :func:`on_current_map` sets them).
 
-    The frame is built column by column in the dtypes Arrow's ``to_pandas``
-    gives, which costs half as much for the few rows of one report. Each column
+    The frame is built from its blocks in the dtypes Arrow's ``to_pandas``
+    gives (one 2-D array per NumPy dtype, one Arrow array per string column), as
+    Arrow itself builds it: for the few rows of one report the DataFrame
+    constructor's checks and alignment cost more than reading them. Each column
     is checked against the schema by Arrow on the way, as ``Table.from_pylist``
-    would (each value converted to its field's type); a string column stays the
-    Arrow array it was converted to, which pandas keeps as it is.
+    would (each value converted to its field's type).
     """
     dtypes = _dtypes()
     current = {column: [p[i] for p in placed] for i, column in enumerate(CURRENT_COLUMNS)}
-    data: dict[str, object] = {}
-    for field in OBSERVATIONS:
+    blocks: list[tuple[object, np.ndarray]] = []
+    same_dtype: dict[np.dtype, tuple[list[int], list]] = {}
+    for position, field in enumerate(OBSERVATIONS):
         column, dtype = field.name, dtypes[field.name]
         values = [r.get(column) for r in rows]
         if not isinstance(dtype, np.dtype):  # pandas' string dtype: Arrow large strings
             strings = pa.array(values, type=pa.large_string())  # raises on a value that is no string
             # pandas 3 takes the dtype (str, NaN for missing); its stubs do not know the keyword yet
-            data[column] = pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=dtype)  # type: ignore[call-arg]
+            text_column = pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=dtype)  # type: ignore[call-arg]
+            blocks.append((text_column, np.array([position])))
             continue
         pa.array(values, type=field.type)  # raises on a value outside the schema
         values = current.get(column, values)
-        if dtype.kind == "O":
-            array = np.empty(len(values), dtype=object)
-            array[:] = values
-            data[column] = pd.Series(array, dtype=object, copy=False)
-        elif dtype.kind == "f":
-            data[column] = np.array([np.nan if v is None else v for v in values], dtype=dtype)
-        elif None in values:  # a missing integer or flag: Arrow's conversion decides its dtype
+        if dtype.kind == "f":
+            values = [np.nan if v is None else v for v in values]
+        elif dtype.kind in "biu" and None in values:  # a missing integer or flag: Arrow's conversion decides its dtype
             return _arrow_frame(rows, placed)
-        else:
-            data[column] = np.array(values, dtype=dtype)
-    return pd.DataFrame(data, copy=False)
+        positions, columns = same_dtype.setdefault(dtype, ([], []))
+        positions.append(position)
+        columns.append(values)
+    for dtype, (positions, columns) in same_dtype.items():
+        array = np.empty((len(columns), len(rows)), dtype=dtype)
+        for i, values in enumerate(columns):
+            array[i, :] = values  # filled row by row: an object row keeps its values as they are
+        blocks.append((array, np.array(positions)))
+    return create_dataframe_from_blocks(blocks, pd.RangeIndex(len(rows)), _columns())
 
 
 def _arrow_frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
@@ -183,6 +192,12 @@ def _arrow_frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
 def _dtypes() -> dict:
     """Column → dtype of the frame :func:`_arrow_frame` builds."""
     return _arrow_frame([], []).dtypes.to_dict()
+
+
+@cache
+def _columns() -> pd.Index:
+    """The column labels of the frame :func:`_arrow_frame` builds."""
+    return _arrow_frame([], []).columns
 
 
 def extract_file(path: str | Path) -> pd.DataFrame:
@@ -234,10 +249,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
             since = last_in_paragraph.start if last_in_paragraph is not None else sentence.start
             nearby_mentions = mentions_at.between(min(since, sentence.start), sentence.end)
             sentence_facts: list[_Fact] = []
-            postal = measures.is_postal(t, sentence)
-            # 'tỷ lệ này' speaks of the sentence before, 'Đứng đầu là …' names the index after: the
-            # sentences around a figure must speak of CĐS
-            digital = measures.speaks_of_digital(t, _around(paragraph, k))
+            postal = measures.is_postal(t, sentence) if in_sentence else False
             for q in in_sentence:
                 if postal or measures.is_not_a_measure(t, q, sentence):
                     continue
@@ -269,7 +281,12 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
             evidence.share_fractions(t, sentence_facts)
             evidence.share_subjects(t, ([facts[-1]] if facts else []) + sentence_facts)
             sentence_facts = _enumerated(t, sentence_facts, k, paragraph, in_focus)
-            if not digital:  # what no entry names, in sentences that do not speak of CĐS, is about something else
+            # What no entry names, in sentences that do not speak of CĐS, is about something else. 'tỷ lệ này'
+            # speaks of the sentence before, 'Đứng đầu là …' names the index after: the sentences around a
+            # figure must speak of CĐS.
+            if any(f.indicator == "other" for f in sentence_facts) and not measures.speaks_of_digital(
+                t, _around(paragraph, k)
+            ):
                 sentence_facts = [f for f in sentence_facts if f.indicator != "other"]
             timing.carry_periods(t, sentence, previous_sentence, sentence_facts, previous_sentence_facts, published)
             for fact in sentence_facts:

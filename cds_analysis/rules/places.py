@@ -100,6 +100,8 @@ _CLAUSE_MARKER = re.compile(
     r"|(?P<district>(?i:toàn) huyện|(?i:toàn) thị xã|(?i:cấp) huyện)"
     r"|(?P<district_collective>(?i:các) (?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ]))"
 )
+# Every match of _CLAUSE_MARKER has one of these words: where none is, _CLAUSE_MARKER is not tried.
+_MARKER_WORD = re.compile(r"(?i:các|cấp|toàn)")
 # 'thành viên Tổ CNSCĐ cấp xã': the tier describes the team, not the fact's unit.
 _ORGANISATION = re.compile(r"(Tổ CNSCĐ|Tổ công nghệ số cộng đồng|thành viên|Ban Chỉ đạo|Tổ giúp việc)\s*$", re.I)
 
@@ -207,6 +209,8 @@ _BARE_ANCHOR, _BARE_REACH = re.compile(r"ỉnh|uyện|xã|Xã|phương này"), 1
 _VILLAGE_REF = re.compile(
     r"(?<![\wÀ-ỹ])(?:[Tt]hôn|TDP|[Tt]ổ dân phố|[Xx]óm|[Kk]hu phố)\s+(?:\d+\b|(?:[^\W\d_]+ ?){1,4})"
 )
+# The village words of _VILLAGE_REF without their first letter: every match starts at most 1 character before one.
+_VILLAGE_ANCHOR, _VILLAGE_REACH = re.compile(r"hôn|TDP|ổ dân phố|óm|hu phố"), 1
 
 
 _WORD_START = re.compile(r"\b(?=\w)")
@@ -259,6 +263,7 @@ def _village_name(hit: re.Match[str]) -> str | None:
     return f"{word} {' '.join(name)}" if name else None
 
 
+# Every phrase of _COLLECTIVE_REF starts 'các ': where the words before a unit lack it, it is not tried.
 _COLLECTIVE_REF = re.compile(
     r"\b(?P<words>các địa phương|các xã, thị trấn|các xã, phường, thị trấn|các xã, phường|các xã) (?:trên địa bàn |của |thuộc )?$"
 )
@@ -373,7 +378,8 @@ class PlaceContext:
             if counted and not _YEAR.fullmatch(counted.group(1)):
                 continue  # '6 huyện, thị xã' counts units; 'năm 2024 thị xã' names one
             refs.append(_Ref(hit.start(), hit.end(), None, tier=hit.lastgroup))
-        for hit in _VILLAGE_REF.finditer(self.text):
+        anchors = (m.start() for m in _VILLAGE_ANCHOR.finditer(self.text))
+        for hit in _matches_near(_VILLAGE_REF, self.text, anchors, _VILLAGE_REACH):
             village = _village_name(hit)
             if village and not taken.overlaps(hit.start(), hit.end()) and not in_boilerplate(furniture, hit.start()):
                 refs.append(_Ref(hit.start(), hit.start() + len(village), None, tier="village", collective=village))
@@ -387,8 +393,8 @@ class PlaceContext:
             if out and _is_apposed_parent(self.text, out[-1], ref):
                 continue
             before = self.text[max(0, ref.start - 60) : ref.start]
-            words = _COLLECTIVE_REF.search(before)
-            if words and ref.unit is not None:
+            words = _COLLECTIVE_REF.search(before) if ref.unit is not None and "các " in before else None
+            if words:
                 ref = replace(ref, start=ref.start - (len(before) - words.start()), collective=words.group("words"))
             if (
                 ref.unit is None
@@ -415,6 +421,8 @@ class PlaceContext:
         if _OWN_FIGURE.match(self.text[ref.end : ref.end + 12]):
             return False  # 'như Đam Rông (38,2%), Lạc Dương (41,7%)': each listed unit has its own figure
         before = self.text[sentence_start : ref.start]
+        if "gồm" not in before and "như" not in before:
+            return False  # the words both patterns need: most sentences list nothing
         if _LIST_OPENER.search(before):
             return True
         m = list(_INCLUDING.finditer(before))
@@ -699,16 +707,22 @@ def _noun_phrase_end(t: str, q: quantities.Quantity, clause: Span, neighbours) -
     end = min([o.number_start for o in neighbours if o.number_start > q.number_start] + [clause.end])
     stop = _PHRASE_END.search(t, q.end, end)
     end = stop.start() if stop else end
-    words = t[q.number_end : end].split()
-    head = len(t[q.number_end : end]) - len(t[q.number_end : end].lstrip())
+    stretch = t[q.number_end : end]
+    words = stretch.split()
+    head = len(stretch) - len(stretch.lstrip())
     return min(end, q.number_end + head + len(" ".join(words[:9])))
+
+
+_SHARE_AFTER_COUNT = re.compile(r"[^()\d]{0,30}\(\s*(?:\w+\s+){0,2}")  # '1.548/1.562 thôn (' before its share
+_FOR_BEFORE = re.compile(r"\b(cho|dành cho|ở)\s*$")  # '40 máy cho 15 xã': the next number's noun is the tier
 
 
 def _tier_of_quantity(t: str, q: quantities.Quantity, clause: Span, neighbours) -> tuple[str | None, str | None]:
     """Tier named in the number's own noun phrase ('22 điểm cầu tại các xã')."""
     lead = t[q.number_end : _noun_phrase_end(t, q, clause, neighbours)]
-    lead = _without_spanning_phrases(_RATE_HEAD.sub(" ", lead))
-    m = _TIER.search(lead) if _TIER_NOUN.search(lead) else None
+    m = None
+    if _TIER_NOUN.search(lead):  # (the rate sign replaced and the phrases blanked below make no tier noun)
+        m = _TIER.search(_without_spanning_phrases(_RATE_HEAD.sub(" ", lead)))
     if m:
         return _LEVEL_OF_GROUP[m.lastgroup or ""], m.group().strip()
     if q.unit in ("percent", "count") and (rate := _RATE_OF_TIER.search(t, clause.start, q.number_start)):
@@ -716,11 +730,7 @@ def _tier_of_quantity(t: str, q: quantities.Quantity, clause: Span, neighbours) 
         level = {"xã": "commune", "phường": "commune", "huyện": "districts"}.get(tier, "village")
         return _LEVEL_OF_GROUP[level], "các " + tier
     prev = [o for o in neighbours if o.number_end <= q.number_start and o.unit == "count"]
-    if (
-        q.unit == "percent"
-        and prev
-        and re.fullmatch(r"[^()\d]{0,30}\(\s*(?:\w+\s+){0,2}", t[prev[-1].end : q.number_start])
-    ):
+    if q.unit == "percent" and prev and _SHARE_AFTER_COUNT.fullmatch(t[prev[-1].end : q.number_start]):
         return _tier_of_quantity(
             t, prev[-1], clause, [o for o in neighbours if o is not prev[-1]] + [q]
         )  # '1.548/1.562 thôn (99%)'
@@ -728,7 +738,7 @@ def _tier_of_quantity(t: str, q: quantities.Quantity, clause: Span, neighbours) 
     nxt = [o for o in neighbours if o.number_start > q.number_start and o.number_start - q.number_end < 80]
     if (
         nxt
-        and re.search(r"\b(cho|dành cho|ở)\s*$", t[q.number_end : nxt[0].number_start])
+        and _FOR_BEFORE.search(t[q.number_end : nxt[0].number_start])
         and noun_after(t, nxt[0]) in ("xã", "địa phương", "thôn")
     ):
         return {"xã": "commune", "địa phương": "commune", "thôn": "village"}[noun_after(t, nxt[0]) or ""], None
@@ -740,6 +750,8 @@ def _clause_marker(t: str, q: quantities.Quantity, clause: Span, neighbours) -> 
 
     Phrases spanning tiers ('từ cấp tỉnh đến cấp xã', 'cấp huyện, cấp xã') mark none.
     """
+    if not _MARKER_WORD.search(t, clause.start, q.number_start):
+        return None, None, -1  # most clauses: no marker word, nothing to blank or match
     before = _without_spanning_phrases(t[clause.start : q.number_start])
     markers = list(_CLAUSE_MARKER.finditer(before))
     if not markers:
