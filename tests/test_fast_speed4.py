@@ -3,6 +3,7 @@
 import re
 
 from cds_analysis.lang.text import fold
+from cds_analysis.read import tables as text_tables
 from cds_analysis.reference import gazetteer
 
 _TEXTS = [
@@ -57,3 +58,46 @@ def test_unit_word_pattern_finds_what_it_finds_without_its_first_letters():
         assert spans == [m.span() for m in plain.finditer(text)]
         found += [text[s:e].strip() for s, e in spans]
     assert {"Tỉnh", "huyện", "TP.", "Tp", "TX.", "H.", "Q.", "THÀNH PHỐ", "ĐẶC KHU", "phường", "Xã"} <= set(found)
+
+
+def _text_tables_trying_every_kind_on_every_line(text: str) -> tuple:
+    """:func:`find_text_tables` as it was: each kind of table tried on every line."""
+    lines = text_tables._lines(text)
+    finders = (
+        lambda k: text_tables._delimited(text, lines, k, "\t"),
+        lambda k: text_tables._delimited(text, lines, k, "|"),
+        lambda k: text_tables._aligned(text, lines, k),
+        lambda k: text_tables._one_per_line(text, lines, k),
+    )
+    tables: list = []
+    i = 0
+    while i < len(lines):
+        for finder in finders:
+            rows, after = finder(i)
+            if len(rows) >= 2:
+                tables.append(text_tables.sheet_of(f"Bảng {len(tables) + 1}", rows))
+                i = after
+                break
+        else:
+            i += 1
+    return tuple(tables)
+
+
+_TABLE_TEXTS = [
+    "Kết quả:\nChỉ tiêu\tKế hoạch\tThực hiện\nHồ sơ trực tuyến\t80%\t85,2%\n\tDịch vụ công\t90\t91\nHết.",
+    "| Chỉ tiêu | Kế hoạch | Thực hiện |\n|---|---|---|\n| Hồ sơ | 80 | 85 |\n| Thanh toán | 50 | 61 |\nHết | một",
+    "TT  Xã/Phường/Thị trấn     Hồ sơ trực tuyến (%)   Thanh toán trực tuyến (%)\n"
+    "1   Xã Đức Phong                 88,5                   40,2\n"
+    "2   Xã Đức Nhuận                 90                     \n\nNăm 2023  huyện triển khai  nhiều nhiệm vụ\n",
+    "Chỉ tiêu\nKế hoạch 2024\nThực hiện 2024\n\nTỷ lệ hồ sơ trực tuyến\n80%\n85,2%\nTỷ lệ thanh toán\n(trực tuyến)\n"
+    "50\n61\nĐạt\nI. Phần sau\nChỉ tiêu\tKế hoạch\nA\t1\nB\t2\n",
+]
+
+
+def test_text_tables_tried_only_where_a_line_is_marked_are_those_of_every_kind_tried():
+    found = 0
+    for text in _TABLE_TEXTS + [t.replace("\n", "\n\n") for t in _TABLE_TEXTS] + ["\n".join(_TABLE_TEXTS)]:
+        tables = text_tables.find_text_tables(text)
+        assert tables == _text_tables_trying_every_kind_on_every_line(text)
+        found += len(tables)
+    assert found >= 10
