@@ -5,6 +5,7 @@ import re
 from cds_analysis.lang.text import fold
 from cds_analysis.read import tables as text_tables
 from cds_analysis.reference import gazetteer
+from cds_analysis.rules import extract, places, quantities
 
 _TEXTS = [
     "Tỉnh Hà Nam và Hà Nội, Hà Giang; hà   tĩnh, Bà Rịa - Vũng Tàu, Bà Rịa–Vũng Tàu và Bà Rịa thì khác.",
@@ -101,3 +102,85 @@ def test_text_tables_tried_only_where_a_line_is_marked_are_those_of_every_kind_t
         assert tables == _text_tables_trying_every_kind_on_every_line(text)
         found += len(tables)
     assert found >= 10
+
+
+_BEFORE_NUMBER = [
+    "đạt trên dưới ",
+    "TRÊN DƯỚI ",
+    "Xấp xỉ bằng ",
+    "không vượt quá ",
+    "ước đạt ",
+    "Ước tính là ",
+    "xếp thứ ",
+    "Xếp Hạng ",
+    "vị trí  ",
+    "TOP ",
+    "từ ",
+    "Từ\t",
+    "nằm trong nhóm ",
+    "NHÓM ",
+    "giá trị >= ",
+    "≤",
+    "< ",
+    "chỉtừ ",
+    "athứ ",
+    "hơn",
+    "Không ít hơn ",
+    "chưa đầy ",
+    "tốp ",
+]
+
+
+def _without_lead(pattern: re.Pattern[str], lead: str) -> re.Pattern[str]:
+    assert pattern.pattern.startswith(lead)
+    return re.compile(pattern.pattern.removeprefix(lead), pattern.flags)
+
+
+def test_patterns_led_by_their_first_letters_find_what_they_find_without():
+    led = [
+        (quantities._QUALIFIER_BEFORE, "(?=[<>cdghkntvxíư≤≥])"),
+        (quantities._RANK_BEFORE, "(?=[htv])"),
+        (quantities._FROM_BEFORE, "(?=[t])"),
+        (quantities._GROUP_BEFORE, "(?=[n])"),
+    ]
+    found = 0
+    for pattern, lead in led:
+        plain = _without_lead(pattern, lead)
+        for before in _BEFORE_NUMBER:
+            m = pattern.search(before)
+            assert (m and m.span()) == ((p := plain.search(before)) and p.span())
+            found += m is not None
+    assert found >= 17
+
+
+def test_clause_patterns_led_by_their_first_letters_find_what_they_find_without():
+    text = (
+        "Các xã, thị trấn và CẤP huyện; toàn huyện, TOÀN tỉnh. Tỷ lệ thôn được phủ sóng đạt: "
+        "TỶ LỆ xã có điểm: tỉ lệ huyện cao. cáckhông, Tỷ lệ số thôn 5, tỷ lệ các tổ dân phố có"
+    )
+    for pattern, lead in ((places._MARKER_WORD, "(?=[cCtT])"), (places._RATE_OF_TIER, "(?=[tT])")):
+        plain = _without_lead(pattern, lead)
+        spans = []
+        for end in range(len(text) + 1):
+            for start in range(0, end, 7):
+                m = pattern.search(text, start, end)
+                assert (m and m.span()) == ((p := plain.search(text, start, end)) and p.span())
+                spans.append(m and m.span())
+        assert len(set(spans)) > 5
+
+
+def test_caption_check_is_the_caption_search():
+    for paragraph in [
+        "Ảnh: Quang cảnh hội nghị 13 điểm cầu",
+        "ẢNH: điểm cầu",
+        "Quang cảnh hội nghị (Ảnh: Minh Anh)",
+        "Hội nghị. ẢNH MINH HỌA",
+        "Ảnh minh họa : ",
+        "Chụp ảnh: 20 xã",
+        "Hình ảnh 13 điểm cầu",
+        "Ảnh " + "x" * 300,
+        "Ảnh: " + "x" * 295,
+        "",
+    ]:
+        expected = len(paragraph) < 300 and bool(extract._CAPTION.search(paragraph))
+        assert extract._is_caption(paragraph) == expected

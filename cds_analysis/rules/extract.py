@@ -564,9 +564,14 @@ def _headline(t: str, paragraphs) -> list[tuple[int, int]]:
 _CAPTION = re.compile(r"^\s*(?:Ảnh|ẢNH|Ảnh minh họa)\s*:|(?:\(|\.\s|\s)(?:Ảnh|ẢNH)\s*:?\s*[^.]{0,40}\)?\s*$")
 
 
+def _is_caption(paragraph: str) -> bool:
+    """Whether a paragraph is a short photo caption (searched only where 'Ảnh' is: every caption names it)."""
+    return len(paragraph) < 300 and ("Ảnh" in paragraph or "ẢNH" in paragraph) and bool(_CAPTION.search(paragraph))
+
+
 def _without_repeating_captions(t: str, paragraphs, quantities):
     """A photo caption that restates figures of the body adds no fact ('Ảnh: … 13 điểm cầu')."""
-    captions = [p for p in paragraphs if len(t[p.start : p.end]) < 300 and _CAPTION.search(t[p.start : p.end])]
+    captions = [p for p in paragraphs if _is_caption(t[p.start : p.end])]
     kept, seen = [], set()
     for q in quantities:
         if any(p.start <= q.number_start < p.end for p in captions) and q.value in seen:

@@ -66,9 +66,10 @@ _HEAD_TIER = re.compile(
     r"\s*(?:(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),"
     r"|(?P<subject>(?:UBND )?[Cc]ác (?:xã|thôn)(?:, (?:phường|thị trấn|bản|tổ dân phố))*)\s(?!của|thuộc|trên|tại))"
 )
-# 'Tỷ lệ thôn được phủ sóng …: 100%': a rate of units of a tier.
+# 'Tỷ lệ thôn được phủ sóng …: 100%': a rate of units of a tier. (Lookaheads such as '(?=[tT])' name the
+# first letters of every match: where they fail, ``re`` tries nothing else.)
 _RATE_OF_TIER = re.compile(
-    r"\b(?i:t[ỷỉ] lệ)\s+(?:(?:số|các)\s+)?(?P<tier>thôn|bản|tổ dân phố|xã|phường|huyện)\b(?!\s+[A-ZĐ])[^.;\n]{0,100}$"
+    r"(?=[tT])\b(?i:t[ỷỉ] lệ)\s+(?:(?:số|các)\s+)?(?P<tier>thôn|bản|tổ dân phố|xã|phường|huyện)\b(?!\s+[A-ZĐ])[^.;\n]{0,100}$"
 )
 
 # Tier words in a number's noun phrase or earlier in its clause.
@@ -101,7 +102,7 @@ _CLAUSE_MARKER = re.compile(
     r"|(?P<district_collective>(?i:các) (?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ]))"
 )
 # Every match of _CLAUSE_MARKER has one of these words: where none is, _CLAUSE_MARKER is not tried.
-_MARKER_WORD = re.compile(r"(?i:các|cấp|toàn)")
+_MARKER_WORD = re.compile(r"(?=[cCtT])(?i:các|cấp|toàn)")
 # 'thành viên Tổ CNSCĐ cấp xã': the tier describes the team, not the fact's unit.
 _ORGANISATION = re.compile(r"(Tổ CNSCĐ|Tổ công nghệ số cộng đồng|thành viên|Ban Chỉ đạo|Tổ giúp việc)\s*$", re.I)
 
