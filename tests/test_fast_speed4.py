@@ -2,6 +2,8 @@
 
 import re
 
+import pandas as pd
+
 from cds_analysis.lang.text import fold
 from cds_analysis.read import tables as text_tables
 from cds_analysis.reference import gazetteer
@@ -184,3 +186,16 @@ def test_caption_check_is_the_caption_search():
     ]:
         expected = len(paragraph) < 300 and bool(extract._CAPTION.search(paragraph))
         assert extract._is_caption(paragraph) == expected
+
+
+def test_the_frame_checked_in_one_conversion_is_the_one_arrow_converts():
+    text = (
+        "Năm 2024, huyện Tư Nghĩa có 1.458/1.604 hồ sơ trực tuyến, đạt tỉ lệ 90,8%. "
+        "Tỷ lệ thanh toán trực tuyến đạt 45%; 15 xã đã ra mắt Tổ công nghệ số cộng đồng."
+    )
+    rows, placed = extract._extract(text, None, "x.txt", "doc", ())
+    assert len(rows) >= 3
+    rows = [{**rows[0], "indicator_text": None, "numerator": None}, {**rows[1], "unused": 1}, rows[2]]
+    del rows[2]["district"]
+    placed = placed[:3]
+    pd.testing.assert_frame_equal(extract._frame(rows, placed), extract._arrow_frame(rows, placed), check_exact=True)

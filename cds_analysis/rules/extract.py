@@ -147,25 +147,25 @@ def _frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
     The frame is built from its blocks in the dtypes Arrow's ``to_pandas``
     gives (one 2-D array per NumPy dtype, one Arrow array per string column), as
     Arrow itself builds it: for the few rows of one report the DataFrame
-    constructor's checks and alignment cost more than reading them. Each column
-    is checked against the schema by Arrow on the way, as ``Table.from_pylist``
-    would (each value converted to its field's type).
+    constructor's checks and alignment cost more than reading them. The rows
+    are checked against the schema by Arrow on the way, as ``Table.from_pylist``
+    would (each value converted to its field's type), in one conversion that
+    also gives the string columns.
     """
     dtypes = _dtypes()
     current = {column: [p[i] for p in placed] for i, column in enumerate(CURRENT_COLUMNS)}
+    checked = pa.array(rows, type=_row_type())  # raises on a value outside the schema
     blocks: list[tuple[object, np.ndarray]] = []
     same_dtype: dict[np.dtype, tuple[list[int], list]] = {}
     for position, field in enumerate(OBSERVATIONS):
         column, dtype = field.name, dtypes[field.name]
-        values = [r.get(column) for r in rows]
         if not isinstance(dtype, np.dtype):  # pandas' string dtype: Arrow large strings
-            strings = pa.array(values, type=pa.large_string())  # raises on a value that is no string
+            strings = pa.chunked_array([checked.field(position)])
             # pandas 3 takes the dtype (str, NaN for missing); its stubs do not know the keyword yet
-            text_column = pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=dtype)  # type: ignore[call-arg]
+            text_column = pd.arrays.ArrowStringArray(strings, dtype=dtype)  # type: ignore[call-arg]
             blocks.append((text_column, np.array([position])))
             continue
-        pa.array(values, type=field.type)  # raises on a value outside the schema
-        values = current.get(column, values)
+        values = current[column] if column in current else [r.get(column) for r in rows]
         if dtype.kind == "f":
             values = [np.nan if v is None else v for v in values]
         elif dtype.kind in "biu" and None in values:  # a missing integer or flag: Arrow's conversion decides its dtype
@@ -186,6 +186,15 @@ def _arrow_frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
     for i, column in enumerate(CURRENT_COLUMNS):
         frame[column] = pd.Series([p[i] for p in placed], index=frame.index, dtype=object)
     return frame
+
+
+@cache
+def _row_type() -> pa.StructType:
+    """A row of the schema as one Arrow struct, the columns pandas holds as strings in Arrow large strings."""
+    dtypes = _dtypes()
+    return pa.struct(
+        [f if isinstance(dtypes[f.name], np.dtype) else pa.field(f.name, pa.large_string()) for f in OBSERVATIONS]
+    )
 
 
 @cache
