@@ -199,3 +199,17 @@ def test_the_frame_checked_in_one_conversion_is_the_one_arrow_converts():
     del rows[2]["district"]
     placed = placed[:3]
     pd.testing.assert_frame_equal(extract._frame(rows, placed), extract._arrow_frame(rows, placed), check_exact=True)
+
+
+def test_the_district_of_a_commune_is_the_one_the_gazetteer_resolves():
+    communes = gazetteer.load_units().query("level == 'commune'").head(300)
+    found = 0
+    for code in communes["code"]:
+        unit = gazetteer.resolve(code, level="commune")
+        if unit is None or not unit.district_name:
+            continue
+        district = gazetteer.resolve(unit.district_name, level="district", province=unit.province_code)
+        expected = district.label if district else unit.district_name
+        assert places._district_label.__wrapped__(unit) == expected == places._district_label(unit)
+        found += district is not None
+    assert found > 100

@@ -163,7 +163,9 @@ class Place:
     commune_code = property(lambda self: self._tier("commune")[1])
 
 
+@lru_cache(maxsize=1 << 12)
 def _district_label(unit: gazetteer.Unit) -> str | None:
+    """The label of a commune's district ('huyện Tư Nghĩa'), looked up once for each commune a corpus names."""
     district = (
         gazetteer.resolve(unit.district_name, level="district", province=unit.province_code)
         if unit.district_name
