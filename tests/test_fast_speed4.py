@@ -3,6 +3,7 @@
 import re
 
 import pandas as pd
+import pytest
 
 from cds_analysis.lang.text import fold
 from cds_analysis.read import tables as text_tables
@@ -213,3 +214,28 @@ def test_the_district_of_a_commune_is_the_one_the_gazetteer_resolves():
         assert places._district_label.__wrapped__(unit) == expected == places._district_label(unit)
         found += district is not None
     assert found > 100
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a sentence without figures sets the period of the figures after it
+            "Năm 2024, huyện Tư Nghĩa triển khai nhiều nhiệm vụ chuyển đổi số. Tỷ lệ hồ sơ trực tuyến đạt 90%. "
+            "Thanh toán trực tuyến đạt 45%.",
+            [("online_dossier_rate", 90.0, "2024"), ("online_payment_rate", 45.0, "2024")],
+        ),
+        (  # … and does not break the period a figure's sentence set
+            "Trong năm 2023, tỷ lệ hồ sơ trực tuyến đạt 80%. Huyện tiếp tục đẩy mạnh chuyển đổi số. "
+            "Tỷ lệ thanh toán trực tuyến đạt 45%.",
+            [("online_dossier_rate", 80.0, "2023"), ("online_payment_rate", 45.0, "2023")],
+        ),
+        (
+            "Quý II/2024, kết quả như sau. Đồng thời, tỷ lệ hồ sơ trực tuyến đạt 70,5%.\n"
+            "Kết quả năm 2022: chưa có số liệu. Tỷ lệ ký số đạt 30%.",
+            [("online_dossier_rate", 70.5, "2024-Q2"), ("digital_signature_rate", 30.0, "2022")],
+        ),
+    ],
+)
+def test_sentences_without_figures_only_set_the_report_period(text, expected):
+    df = extract.extract_text(text)
+    assert list(zip(df["indicator"], df["value"], df["period_label"], strict=True)) == expected

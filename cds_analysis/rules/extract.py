@@ -254,11 +254,15 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
         for k, sentence in enumerate(paragraph.sentences):
             in_sentence = by_offset.between(sentence.start, sentence.end)
             sentence_mentions = mentions_at.between(sentence.start, sentence.end)
+            if not in_sentence:  # a sentence without figures states no fact: it may only set the report's period
+                report_period = _report_period(t, sentence, sentence_mentions, report_period, sentence.end)
+                last_sentence = last_in_paragraph = sentence
+                continue
             # period_for reads the sentence's periods and those of the sentence before it
             since = last_in_paragraph.start if last_in_paragraph is not None else sentence.start
             nearby_mentions = mentions_at.between(min(since, sentence.start), sentence.end)
             sentence_facts: list[_Fact] = []
-            postal = measures.is_postal(t, sentence) if in_sentence else False
+            postal = measures.is_postal(t, sentence)
             for q in in_sentence:
                 if postal or measures.is_not_a_measure(t, q, sentence):
                     continue
@@ -305,7 +309,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
                         fact.period = plan_goals.period
                 if fact.period is None and not fact.period_marked and not fact.is_target:
                     fact.period = report_period or section_period  # a report's breakdown, a section's items
-            first_number = min((q.number_start for q in in_sentence), default=sentence.end)
+            first_number = min(q.number_start for q in in_sentence)
             report_period = _report_period(t, sentence, sentence_mentions, report_period, first_number)
             for fact in sentence_facts:
                 key = (
@@ -319,8 +323,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
                     continue
                 seen.add(key)
                 facts.append(fact)
-            if in_sentence:
-                previous_sentence_facts, previous_sentence = sentence_facts, sentence
+            previous_sentence_facts, previous_sentence = sentence_facts, sentence
             last_sentence = last_in_paragraph = sentence
     facts.sort(key=lambda f: f.quantity.number_start)
     return _without_unnamed_repeats(facts)
