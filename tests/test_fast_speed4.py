@@ -8,7 +8,7 @@ import pytest
 from cds_analysis.lang.text import fold
 from cds_analysis.read import tables as text_tables
 from cds_analysis.reference import gazetteer
-from cds_analysis.rules import extract, places, quantities
+from cds_analysis.rules import enumerations, extract, places, quantities
 
 _TEXTS = [
     "Tỉnh Hà Nam và Hà Nội, Hà Giang; hà   tĩnh, Bà Rịa - Vũng Tàu, Bà Rịa–Vũng Tàu và Bà Rịa thì khác.",
@@ -159,9 +159,11 @@ def test_patterns_led_by_their_first_letters_find_what_they_find_without():
 def test_clause_patterns_led_by_their_first_letters_find_what_they_find_without():
     text = (
         "Các xã, thị trấn và CẤP huyện; toàn huyện, TOÀN tỉnh. Tỷ lệ thôn được phủ sóng đạt: "
-        "TỶ LỆ xã có điểm: tỉ lệ huyện cao. cáckhông, Tỷ lệ số thôn 5, tỷ lệ các tổ dân phố có"
+        "TỶ LỆ xã có điểm: tỉ lệ huyện cao. cáckhông, Tỷ lệ số thôn 5, tỷ lệ các tổ dân phố có. Đối với các xã, "
+        "phường; UBND các xã, thị trấn; của các thôn; tại cấp xã; Các địa phương, các huyện, thị xã Đức Phổ"
     )
-    for pattern, lead in ((places._MARKER_WORD, "(?=[cCtT])"), (places._RATE_OF_TIER, "(?=[tT])")):
+    led = [(places._MARKER_WORD, "(?=[cCtT])"), (places._RATE_OF_TIER, "(?=[tT])")]
+    for pattern, lead in led + [(places._CLAUSE_MARKER, "(?=[cCtTđĐU])")]:
         plain = _without_lead(pattern, lead)
         spans = []
         for end in range(len(text) + 1):
@@ -239,3 +241,15 @@ def test_the_district_of_a_commune_is_the_one_the_gazetteer_resolves():
 def test_sentences_without_figures_only_set_the_report_period(text, expected):
     df = extract.extract_text(text)
     assert list(zip(df["indicator"], df["value"], df["period_label"], strict=True)) == expected
+
+
+def test_shared_words_of_a_stretch_are_those_the_search_of_the_stretch_finds():
+    text = (
+        "Thị xã Buôn Hồ và huyện Krông Năng CÙNG số hóa 100%; A, B thuộc nhóm thấp nhất, dưới 10%. "
+        "Hai huyện Đều đạt; C nằm trong nhóm dẫn đầu, cùngcùng, thuộc  nhóm, ĐỀU."
+    )
+    assert len(enumerations._shared_words.__wrapped__(text)[0]) == 7
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1, 3):
+            found = enumerations._SHARED_WORD.search(text, start, end) is not None
+            assert enumerations._has_shared_word(text, start, end) == found
