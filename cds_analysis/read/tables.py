@@ -319,7 +319,10 @@ def find_text_tables(text: str) -> tuple[Sheet, ...]:
     tables: list[Sheet] = []
     i = 0
     while i < len(lines):
-        for finder in finders:
+        line = text[slice(*lines[i])]
+        # A tab, a bar or a double space marks the first line of the first three kinds: most lines have none.
+        marked = "\t" in line or "|" in line or "  " in line
+        for finder in finders if marked else finders[3:]:
             rows, after = finder(i)
             if len(rows) >= 2:
                 tables.append(sheet_of(f"Bảng {len(tables) + 1}", rows))

@@ -97,9 +97,10 @@ _PROVINCE_ALIASES = {
 _LEADING_WORD = re.compile(
     r"^(?:(thanh pho|thi tran|thi xa|dac khu|tinh|huyen|quan|phuong|xa|tp|tx|tt)(?:\s*\.\s*|\s+)|([hqp])\s*\.\s*)"
 )
-# Unit word before a name in running text: full words in any case, abbreviations as written.
+# Unit word before a name in running text: full words in any case, abbreviations as written. The lookahead
+# names the first letters, so that ``re`` skips ahead to them rather than trying the alternation everywhere.
 _TEXT_WORD = re.compile(
-    r"(?<!\w)((?i:thành phố|thị trấn|thị xã|đặc khu|tỉnh|huyện|quận|phường|xã)\s+"
+    r"(?=[tThHqQpPxXđĐ])(?<!\w)((?i:thành phố|thị trấn|thị xã|đặc khu|tỉnh|huyện|quận|phường|xã)\s+"
     r"|(?:TP|Tp|TX|Tx|TT)(?:\.\s*|\s+)|[HQP]\.\s*)"
 )
 _WORD = re.compile(r"\w+")
@@ -238,8 +239,8 @@ def _index() -> _Index:
         by_key.setdefault(_key(name), []).append(i)
     alias = {_key(normalize(a)): _key(n) for a, n in _PROVINCE_ALIASES.items()}
     provinces = {_key(n) for n, lv in zip(t["name"], level) if lv == "province"} | set(alias)
-    words = sorted((k.split() for k in provinces), key=len, reverse=True)
-    bare = re.compile(r"(?<!\w)(?:" + "|".join(r"[ \t\-–—]+".join(map(re.escape, w)) for w in words) + r")(?!\w)")
+    firsts = "".join(sorted({k[0] for k in provinces}))  # so that ``re`` skips ahead to a first letter
+    bare = re.compile(rf"(?=[{re.escape(firsts)}])(?<!\w)(?:{_names_trie([k.split() for k in provinces])})(?!\w)")
     return _Index(
         code=code,
         map=map_,
@@ -547,6 +548,28 @@ def _cuts(spans, edge: int) -> bool:
     """Whether one of the ordered, non-overlapping ``spans`` starts before ``edge`` and ends after it."""
     i = bisect.bisect_left(spans, (edge, -1)) - 1
     return i >= 0 and spans[i][1] > edge
+
+
+def _names_trie(names: list[list[str]]) -> str:
+    """The alternation of ``names`` (lists of folded words, any run of spaces or dashes between them) as a trie
+    of words, where the name with the most words wins among those that match at one position.
+
+    ``re`` tries an alternation's branches one after another at every position; the trie follows one
+    branch per word. Two names matching at one position share their first words, so the longest is the
+    one with the most words, as in an alternation sorted by word count.
+    """
+    tails: dict[str, list[list[str]]] = {}
+    for words in names:
+        tails.setdefault(words[0], []).append(words[1:])
+    branches = []
+    for first, rests in sorted(tails.items()):
+        longer = [rest for rest in rests if rest]
+        branch = re.escape(first)
+        if longer:
+            optional = "?" if len(longer) < len(rests) else ""
+            branch += rf"(?:[ \t\-–—]+(?:{_names_trie(longer)})){optional}"
+        branches.append(branch)
+    return "|".join(branches)
 
 
 @lru_cache(maxsize=4)

@@ -16,6 +16,8 @@ Reports name a group and give it one figure in three ways, each read here:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 
 from cds_analysis.lang.segments import Sentence, Span
 from cds_analysis.rules import quantities
@@ -56,7 +58,7 @@ def members(
 
 def _coordinated_subject(t: str, q: quantities.Quantity, sentence: Span, in_focus: PlaceContext) -> list[Place]:
     """'A, B thuộc nhóm …, dưới 10%': two or more units joined as the subject, with a word of sharing."""
-    if not _SHARED_WORD.search(t, sentence.start, q.number_start):
+    if not _has_shared_word(t, sentence.start, q.number_start):
         return []  # most sentences share nothing: their places need not be read
     named = in_focus.places_named(sentence.start, q.number_start)
     if len(named) < 2:
@@ -70,3 +72,21 @@ def _coordinated_subject(t: str, q: quantities.Quantity, sentence: Span, in_focu
     if len(run) < 2 or not _SHARED.search(tail) or re.search(r"\d", tail):
         return []
     return [place for _, _, place in run]
+
+
+@lru_cache(maxsize=2)
+def _shared_words(t: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the words of sharing in ``t``, found once: each number of a sentence asks for them.
+
+    No word of sharing can overlap another, so the words inside a stretch are
+    the matches of the whole text that lie inside it.
+    """
+    spans = [m.span() for m in _SHARED_WORD.finditer(t)]
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+def _has_shared_word(t: str, start: int, end: int) -> bool:
+    """``_SHARED_WORD.search(t, start, end)`` found, from the text's words of sharing (a bisection)."""
+    starts, ends = _shared_words(t)
+    i = bisect_left(starts, start)  # ends rise with starts: the first word after ``start`` ends first
+    return i < len(starts) and ends[i] <= end

@@ -147,25 +147,25 @@ def _frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
     The frame is built from its blocks in the dtypes Arrow's ``to_pandas``
     gives (one 2-D array per NumPy dtype, one Arrow array per string column), as
     Arrow itself builds it: for the few rows of one report the DataFrame
-    constructor's checks and alignment cost more than reading them. Each column
-    is checked against the schema by Arrow on the way, as ``Table.from_pylist``
-    would (each value converted to its field's type).
+    constructor's checks and alignment cost more than reading them. The rows
+    are checked against the schema by Arrow on the way, as ``Table.from_pylist``
+    would (each value converted to its field's type), in one conversion that
+    also gives the string columns.
     """
     dtypes = _dtypes()
     current = {column: [p[i] for p in placed] for i, column in enumerate(CURRENT_COLUMNS)}
+    checked = pa.array(rows, type=_row_type())  # raises on a value outside the schema
     blocks: list[tuple[object, np.ndarray]] = []
     same_dtype: dict[np.dtype, tuple[list[int], list]] = {}
     for position, field in enumerate(OBSERVATIONS):
         column, dtype = field.name, dtypes[field.name]
-        values = [r.get(column) for r in rows]
         if not isinstance(dtype, np.dtype):  # pandas' string dtype: Arrow large strings
-            strings = pa.array(values, type=pa.large_string())  # raises on a value that is no string
+            strings = pa.chunked_array([checked.field(position)])
             # pandas 3 takes the dtype (str, NaN for missing); its stubs do not know the keyword yet
-            text_column = pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=dtype)  # type: ignore[call-arg]
+            text_column = pd.arrays.ArrowStringArray(strings, dtype=dtype)  # type: ignore[call-arg]
             blocks.append((text_column, np.array([position])))
             continue
-        pa.array(values, type=field.type)  # raises on a value outside the schema
-        values = current.get(column, values)
+        values = current[column] if column in current else [r.get(column) for r in rows]
         if dtype.kind == "f":
             values = [np.nan if v is None else v for v in values]
         elif dtype.kind in "biu" and None in values:  # a missing integer or flag: Arrow's conversion decides its dtype
@@ -186,6 +186,15 @@ def _arrow_frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:
     for i, column in enumerate(CURRENT_COLUMNS):
         frame[column] = pd.Series([p[i] for p in placed], index=frame.index, dtype=object)
     return frame
+
+
+@cache
+def _row_type() -> pa.StructType:
+    """A row of the schema as one Arrow struct, the columns pandas holds as strings in Arrow large strings."""
+    dtypes = _dtypes()
+    return pa.struct(
+        [f if isinstance(dtypes[f.name], np.dtype) else pa.field(f.name, pa.large_string()) for f in OBSERVATIONS]
+    )
 
 
 @cache
@@ -245,11 +254,15 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
         for k, sentence in enumerate(paragraph.sentences):
             in_sentence = by_offset.between(sentence.start, sentence.end)
             sentence_mentions = mentions_at.between(sentence.start, sentence.end)
+            if not in_sentence:  # a sentence without figures states no fact: it may only set the report's period
+                report_period = _report_period(t, sentence, sentence_mentions, report_period, sentence.end)
+                last_sentence = last_in_paragraph = sentence
+                continue
             # period_for reads the sentence's periods and those of the sentence before it
             since = last_in_paragraph.start if last_in_paragraph is not None else sentence.start
             nearby_mentions = mentions_at.between(min(since, sentence.start), sentence.end)
             sentence_facts: list[_Fact] = []
-            postal = measures.is_postal(t, sentence) if in_sentence else False
+            postal = measures.is_postal(t, sentence)
             for q in in_sentence:
                 if postal or measures.is_not_a_measure(t, q, sentence):
                     continue
@@ -296,7 +309,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
                         fact.period = plan_goals.period
                 if fact.period is None and not fact.period_marked and not fact.is_target:
                     fact.period = report_period or section_period  # a report's breakdown, a section's items
-            first_number = min((q.number_start for q in in_sentence), default=sentence.end)
+            first_number = min(q.number_start for q in in_sentence)
             report_period = _report_period(t, sentence, sentence_mentions, report_period, first_number)
             for fact in sentence_facts:
                 key = (
@@ -310,8 +323,7 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
                     continue
                 seen.add(key)
                 facts.append(fact)
-            if in_sentence:
-                previous_sentence_facts, previous_sentence = sentence_facts, sentence
+            previous_sentence_facts, previous_sentence = sentence_facts, sentence
             last_sentence = last_in_paragraph = sentence
     facts.sort(key=lambda f: f.quantity.number_start)
     return _without_unnamed_repeats(facts)
@@ -564,9 +576,14 @@ def _headline(t: str, paragraphs) -> list[tuple[int, int]]:
 _CAPTION = re.compile(r"^\s*(?:Ảnh|ẢNH|Ảnh minh họa)\s*:|(?:\(|\.\s|\s)(?:Ảnh|ẢNH)\s*:?\s*[^.]{0,40}\)?\s*$")
 
 
+def _is_caption(paragraph: str) -> bool:
+    """Whether a paragraph is a short photo caption (searched only where 'Ảnh' is: every caption names it)."""
+    return len(paragraph) < 300 and ("Ảnh" in paragraph or "ẢNH" in paragraph) and bool(_CAPTION.search(paragraph))
+
+
 def _without_repeating_captions(t: str, paragraphs, quantities):
     """A photo caption that restates figures of the body adds no fact ('Ảnh: … 13 điểm cầu')."""
-    captions = [p for p in paragraphs if len(t[p.start : p.end]) < 300 and _CAPTION.search(t[p.start : p.end])]
+    captions = [p for p in paragraphs if _is_caption(t[p.start : p.end])]
     kept, seen = [], set()
     for q in quantities:
         if any(p.start <= q.number_start < p.end for p in captions) and q.value in seen:

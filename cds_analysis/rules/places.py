@@ -66,9 +66,10 @@ _HEAD_TIER = re.compile(
     r"\s*(?:(?:Ở|Đối với|Riêng|Còn|Với|Tại) (?P<tier>(?:cấp|các) (?:xã|thôn)(?:, (?:phường|thị trấn|tổ dân phố))*),"
     r"|(?P<subject>(?:UBND )?[Cc]ác (?:xã|thôn)(?:, (?:phường|thị trấn|bản|tổ dân phố))*)\s(?!của|thuộc|trên|tại))"
 )
-# 'Tỷ lệ thôn được phủ sóng …: 100%': a rate of units of a tier.
+# 'Tỷ lệ thôn được phủ sóng …: 100%': a rate of units of a tier. (Lookaheads such as '(?=[tT])' name the
+# first letters of every match: where they fail, ``re`` tries nothing else.)
 _RATE_OF_TIER = re.compile(
-    r"\b(?i:t[ỷỉ] lệ)\s+(?:(?:số|các)\s+)?(?P<tier>thôn|bản|tổ dân phố|xã|phường|huyện)\b(?!\s+[A-ZĐ])[^.;\n]{0,100}$"
+    r"(?=[tT])\b(?i:t[ỷỉ] lệ)\s+(?:(?:số|các)\s+)?(?P<tier>thôn|bản|tổ dân phố|xã|phường|huyện)\b(?!\s+[A-ZĐ])[^.;\n]{0,100}$"
 )
 
 # Tier words in a number's noun phrase or earlier in its clause.
@@ -95,13 +96,13 @@ _LEVEL_OF_GROUP = {
     "units": "sub_units",
 }
 _CLAUSE_MARKER = re.compile(
-    r"(?P<commune>(?:(?i:đối với) |của |UBND |tại )?(?i:các|cấp) (?:xã|phường|thị trấn)\b(?:, (?:phường|thị trấn))*(?!\s+[A-ZĐ])|(?i:các) địa phương)"
+    r"(?=[cCtTđĐU])(?:(?P<commune>(?:(?i:đối với) |của |UBND |tại )?(?i:các|cấp) (?:xã|phường|thị trấn)\b(?:, (?:phường|thị trấn))*(?!\s+[A-ZĐ])|(?i:các) địa phương)"
     r"|(?P<village>(?i:các|cấp) (?:thôn|tổ dân phố|bản|ấp|khu phố)\b)"
     r"|(?P<district>(?i:toàn) huyện|(?i:toàn) thị xã|(?i:cấp) huyện)"
-    r"|(?P<district_collective>(?i:các) (?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ]))"
+    r"|(?P<district_collective>(?i:các) (?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ])))"
 )
 # Every match of _CLAUSE_MARKER has one of these words: where none is, _CLAUSE_MARKER is not tried.
-_MARKER_WORD = re.compile(r"(?i:các|cấp|toàn)")
+_MARKER_WORD = re.compile(r"(?=[cCtT])(?i:các|cấp|toàn)")
 # 'thành viên Tổ CNSCĐ cấp xã': the tier describes the team, not the fact's unit.
 _ORGANISATION = re.compile(r"(Tổ CNSCĐ|Tổ công nghệ số cộng đồng|thành viên|Ban Chỉ đạo|Tổ giúp việc)\s*$", re.I)
 
@@ -162,7 +163,9 @@ class Place:
     commune_code = property(lambda self: self._tier("commune")[1])
 
 
+@lru_cache(maxsize=1 << 12)
 def _district_label(unit: gazetteer.Unit) -> str | None:
+    """The label of a commune's district ('huyện Tư Nghĩa'), looked up once for each commune a corpus names."""
     district = (
         gazetteer.resolve(unit.district_name, level="district", province=unit.province_code)
         if unit.district_name
