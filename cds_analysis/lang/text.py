@@ -216,13 +216,25 @@ class _FoldTable(dict):
 _FOLD = _FoldTable(_fold_char)
 _FOLD_KEY = _FoldTable(_key_char)
 
+# Code points below this fold through one array lookup (Latin, Vietnamese, combining marks, punctuation).
+_FOLD_ARRAY_END = 0x3000
+_FOLD_ARRAY = np.array([ord(_fold_char(chr(i))) for i in range(_FOLD_ARRAY_END)], dtype=np.uint32)
+# From this length on an array lookup over all code points beats ``str.translate`` (a dict look-up per character).
+_FOLD_BY_ARRAY_FROM = 128
+
 
 def fold(text: str) -> str:
     """Lower-case, accent-free form of ``text`` with the same length.
 
     Position ``i`` of ``fold(t)`` corresponds to position ``i`` of ``t``, so a
     match found in the folded text is a match in ``t``. 'đ' folds to 'd'.
+    A long text (a whole report) is folded with one array look-up, several
+    times faster than ``str.translate``; both give the same characters.
     """
+    if len(text) >= _FOLD_BY_ARRAY_FROM:
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if codes.max() < _FOLD_ARRAY_END:
+            return _FOLD_ARRAY[codes].tobytes().decode("utf-32-le", "surrogatepass")
     return text.translate(_FOLD)
 
 
