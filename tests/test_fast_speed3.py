@@ -1,4 +1,4 @@
-"""Shortcuts of the extractor's second speed round answer as the plain code they replace.
+"""The fold shortcut of the extractor's second speed round answers as the plain code it replaces.
 
 Each is checked against the code it stands for, on texts written for these tests.
 """
