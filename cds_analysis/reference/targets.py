@@ -227,10 +227,14 @@ def applicable_targets(
     # the scope keeps to those pairs. (Joined on indicator and level alone, every district row met
     # every district target stated in any report: 0.9 GB at 20,000 reports.)
     on = ["indicator", "admin_level", "scope", "scope_map"]
-    scopes = [("province_code", "province_map"), ("plan_province_code", "plan_map"), ("district_code", None)]
     candidates = [r.merge(t[t["scope"].eq("national")], on=["indicator", "admin_level"])]
-    for code, map_ in [*scopes, ("unit_code", "unit_map")]:
-        left = r.assign(scope=r[code], scope_map=r[map_] if map_ else OLD_MAP)  # district codes: old map only
+    for code, map_ in [
+        ("province_code", "province_map"),
+        ("plan_province_code", "plan_map"),
+        ("district_code", None),  # districts are on the old map only
+        ("unit_code", "unit_map"),
+    ]:
+        left = r.assign(scope=r[code], scope_map=r[map_] if map_ else OLD_MAP)
         candidates.append(left[left["scope"].notna()].merge(t, on=on))
     exact = pd.concat(candidates, ignore_index=True).drop_duplicates(["row", "target_id"]).assign(stand_in=False)
     national = t[t["admin_level"].eq("national") & t["scope"].eq("national") & ~t["is_count"]]
