@@ -3,7 +3,6 @@ process; the tables are a dataset DuckDB queries; extraction time grows with len
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,7 +11,6 @@ import pytest
 
 from cds_analysis import pipeline as ingest_module
 from cds_analysis.pipeline import ingest
-from cds_analysis.rules.extract import extract_text
 from cds_analysis.store import PARTITIONING, sql
 
 DISTRICTS = ["Sơn Hà", "Ba Tơ", "Trà Bồng", "Minh Long", "Sơn Tây", "Tư Nghĩa"]
@@ -147,21 +145,3 @@ def test_sql_runs_duckdb_over_the_tables(raw, tmp_path):
     assert by_year["year"].tolist()[:2] == ["2022", "2023"] and by_year["year"].isna().tolist()[2:] == [True]
     assert by_year["n"].sum() == len(sql("select * from observations", tmp_path / "out"))
     assert sql("select count(*) as n from documents", tmp_path / "out")["n"].tolist() == [13]
-
-
-def test_extraction_time_grows_about_linearly_with_length_even_on_one_long_line():
-    # One line without sentence ends: before sentences were bounded, doubling it took 4-5 times as long.
-    line = " ".join(_report(i).replace("\n", ", ").replace(". ", ", ") for i in range(800))
-    extract_text(line[:4000])  # compile the matchers first
-
-    def seconds(n: int) -> float:
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            extract_text(line[:n])
-            best = min(best, time.perf_counter() - start)
-        return best
-
-    # long enough that a busy machine's hiccups are small beside the work (12,000 characters now take ~0.05 s)
-    ratio = seconds(48_000) / seconds(24_000)
-    assert ratio < 3.2, f"doubling the text multiplied the time by {ratio:.1f}"
