@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import pytest
 
-from cds_analysis.lang.text import fold
+from cds_analysis.lang.text import fold, phrase_trie
 from cds_analysis.read import tables as text_tables
 from cds_analysis.reference import gazetteer
 from cds_analysis.rules import enumerations, extract, places, quantities
@@ -18,11 +18,11 @@ _TEXTS = [
 ]
 
 
-def test_names_trie_finds_what_the_alternation_longest_first_finds():
+def test_a_trie_of_names_finds_what_the_alternation_longest_first_finds():
     names = [["ha", "nam"], ["ha", "noi"], ["ha"], ["ha", "nam", "ninh"], ["ba", "ria", "vung", "tau"], ["ba", "ria"]]
     names += [["nam"], ["nam", "dinh"], ["hue"], ["thua", "thien", "hue"], ["tt", "hue"]]
     plain = "|".join(r"[ \t\-–—]+".join(map(re.escape, w)) for w in sorted(names, key=len, reverse=True))
-    trie = gazetteer._names_trie(names)
+    trie = phrase_trie([" ".join(w) for w in names], gap=r"[ \t\-–—]+")  # as the gazetteer builds it
     found = []
     for text in _TEXTS + ["ha nam ninh binh, ha nam-ninh, ha  noi, ha, ba ria vung, nam dinh x"]:
         folded = fold(text)

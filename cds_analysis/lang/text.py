@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["NormalizedText", "normalize", "fold", "fold_key", "phrase_trie"]
+__all__ = ["NormalizedText", "normalize", "fold", "fold_key", "led_by", "phrase_trie"]
 
 _TONES = set("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 _DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
@@ -248,15 +248,16 @@ def fold_key(text: str) -> str:
     return " ".join(normalize(text).translate(_FOLD_KEY).split())
 
 
-def phrase_trie(phrases) -> str:
-    """The alternation of lower-case ``phrases`` as a trie, any run of spaces between words.
+def phrase_trie(phrases, gap: str = r"\s+") -> str:
+    """The alternation of lower-case ``phrases`` as a trie, ``gap`` (any run of spaces) between words.
 
-    For a pattern compiled with ``re.IGNORECASE``: ``re`` tries the phrases one
-    after another at every position of a text, which for a long list costs more
-    than the rest of a rule; as a trie it follows one branch per letter. Where
-    several phrases start at a position the longest that the rest of the pattern
-    accepts is taken (optional tails are greedy), as in an alternation sorted
-    longest first (``cds_analysis.reference.vocab.phrase_pattern``).
+    For a pattern compiled with ``re.IGNORECASE``, or over folded text: ``re``
+    tries the phrases one after another at every position of a text, which for
+    a long list costs more than the rest of a rule; as a trie it follows one
+    branch per letter. Where several phrases start at a position the longest
+    that the rest of the pattern accepts is taken (optional tails are greedy),
+    as in an alternation sorted longest first
+    (``cds_analysis.reference.vocab.phrase_pattern``).
     """
     trie: dict = {}
     for phrase in phrases:
@@ -266,7 +267,7 @@ def phrase_trie(phrases) -> str:
         node[""] = {}  # a phrase ends here
 
     def branches(node: dict) -> str:
-        alternatives = [(r"\s+" if ch == " " else re.escape(ch)) + branches(child) for ch, child in node.items() if ch]
+        alternatives = [(gap if ch == " " else re.escape(ch)) + branches(child) for ch, child in node.items() if ch]
         if not alternatives:
             return ""
         if "" in node:
@@ -274,3 +275,13 @@ def phrase_trie(phrases) -> str:
         return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
 
     return branches(trie)
+
+
+def led_by(words) -> str:
+    """A lookahead for the first characters of ``words``, to lead a pattern whose every match starts with one.
+
+    ``re`` skips ahead only when a pattern opens on a literal or a set; a
+    pattern opening on a look-behind or an alternation is tried at every
+    position. With this test first, most positions fail at once.
+    """
+    return "(?=[" + re.escape("".join(sorted({w[0] for w in words}))) + "])"

@@ -36,7 +36,7 @@ from importlib import resources
 import pandas as pd
 import pyarrow.csv as pa_csv
 
-from cds_analysis.lang.text import fold, fold_key, normalize
+from cds_analysis.lang.text import fold, fold_key, led_by, normalize, phrase_trie
 from cds_analysis.reference.levels import CHILD, RANK, UNIT_LEVELS
 from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, schema
 
@@ -239,8 +239,8 @@ def _index() -> _Index:
         by_key.setdefault(_key(name), []).append(i)
     alias = {_key(normalize(a)): _key(n) for a, n in _PROVINCE_ALIASES.items()}
     provinces = {_key(n) for n, lv in zip(t["name"], level) if lv == "province"} | set(alias)
-    firsts = "".join(sorted({k[0] for k in provinces}))  # so that ``re`` skips ahead to a first letter
-    bare = re.compile(rf"(?=[{re.escape(firsts)}])(?<!\w)(?:{_names_trie([k.split() for k in provinces])})(?!\w)")
+    trie = phrase_trie(provinces, gap=r"[ \t\-–—]+")  # any run of spaces or dashes between a name's words
+    bare = re.compile(rf"{led_by(provinces)}(?<!\w)(?:{trie})(?!\w)")
     return _Index(
         code=code,
         map=map_,
@@ -548,28 +548,6 @@ def _cuts(spans, edge: int) -> bool:
     """Whether one of the ordered, non-overlapping ``spans`` starts before ``edge`` and ends after it."""
     i = bisect.bisect_left(spans, (edge, -1)) - 1
     return i >= 0 and spans[i][1] > edge
-
-
-def _names_trie(names: list[list[str]]) -> str:
-    """The alternation of ``names`` (lists of folded words, any run of spaces or dashes between them) as a trie
-    of words, where the name with the most words wins among those that match at one position.
-
-    ``re`` tries an alternation's branches one after another at every position; the trie follows one
-    branch per word. Two names matching at one position share their first words, so the longest is the
-    one with the most words, as in an alternation sorted by word count.
-    """
-    tails: dict[str, list[list[str]]] = {}
-    for words in names:
-        tails.setdefault(words[0], []).append(words[1:])
-    branches = []
-    for first, rests in sorted(tails.items()):
-        longer = [rest for rest in rests if rest]
-        branch = re.escape(first)
-        if longer:
-            optional = "?" if len(longer) < len(rests) else ""
-            branch += rf"(?:[ \t\-–—]+(?:{_names_trie(longer)})){optional}"
-        branches.append(branch)
-    return "|".join(branches)
 
 
 @lru_cache(maxsize=4)

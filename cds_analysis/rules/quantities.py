@@ -38,12 +38,13 @@ import bisect
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeGuard
 
 from cds_analysis.lang.numbers import parse_number
 from cds_analysis.lang.periods import ENGLISH_MONTHS
+from cds_analysis.lang.text import led_by
 
 __all__ = ["EXCLUSION_RULES", "Exclusion", "Quantity", "find_exclusions", "find_quantities"]
 
@@ -578,25 +579,15 @@ _QUALIFIER_SYMBOLS = {
 _QUAL_ALT = "|".join(re.escape(w) for w in sorted(_QUALIFIER_WORDS, key=len, reverse=True))
 
 
-def _led_by(words: Iterable[str]) -> str:
-    """A lookahead for the first characters of ``words``, to lead a pattern whose every match starts with one.
-
-    The words before a number are searched for a phrase ending where it
-    starts: ``re`` tries every position of the window, and at most positions
-    this one test fails before the lookbehind and the alternation are tried.
-    """
-    return "(?=[" + re.escape("".join(sorted({w[0] for w in words}))) + "])"
-
-
 _QUALIFIER_BEFORE = re.compile(
-    _led_by([*_QUALIFIER_WORDS, *_QUALIFIER_SYMBOLS])
+    led_by([*_QUALIFIER_WORDS, *_QUALIFIER_SYMBOLS])
     + rf"(?:(?<!{_L})(?P<word>{_QUAL_ALT})\s+(?:(?:cho|là|đạt|bằng|có)\s+)?|(?P<sym>>=|<=|≥|≤|>|<)\s?)$",
     re.IGNORECASE,
 )
 _RANK_WORDS = ("thứ", "hạng", "top", "tốp", "vị trí")
-_RANK_BEFORE = re.compile(_led_by(_RANK_WORDS) + rf"(?<!{_L})(?:{'|'.join(_RANK_WORDS)})\s+$", re.IGNORECASE)
-_FROM_BEFORE = re.compile(_led_by(["từ"]) + rf"(?<!{_L})từ\s+$", re.IGNORECASE)
-_GROUP_BEFORE = re.compile(_led_by(["nhóm"]) + rf"(?<!{_L})nhóm\s+$", re.IGNORECASE)
+_RANK_BEFORE = re.compile(led_by(_RANK_WORDS) + rf"(?<!{_L})(?:{'|'.join(_RANK_WORDS)})\s+$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(led_by(["từ"]) + rf"(?<!{_L})từ\s+$", re.IGNORECASE)
+_GROUP_BEFORE = re.compile(led_by(["nhóm"]) + rf"(?<!{_L})nhóm\s+$", re.IGNORECASE)
 _LEADING_AFTER = re.compile(rf"(?:[\s,]+{_L}+){{0,4}}?[\s,]+(?:dẫn đầu|đứng đầu)(?!{_L})", re.IGNORECASE)
 
 _FRACTION = re.compile(rf"\s?/\s?(?P<den>{_NUM})(?![\w/])")
