@@ -90,8 +90,6 @@ def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
     ``observations`` untouched. Rows are in the order of the thing (indicator,
     period, level, unit) and of the value.
     """
-    if observations.empty:
-        return empty_frame("conflicts")
     codes = observations[["commune_code", "district_code", "province_code"]].astype(object)
     rows = observations.assign(unit_code=codes.bfill(axis=1).iloc[:, 0])  # the most specific code
     rows = rows[rows["period_label"].notna() & rows["unit_code"].notna() & (rows["indicator"] != "other")]
