@@ -93,11 +93,13 @@ def run_stage(stage: str, raw: Path, out: Path, jobs: int) -> dict:
         "extract": lambda: sum(len(extract_document(read_document(p))) for p in paths),
         "one": lambda: ingest(raw, out / "one", progress=False, jobs=1),
         "pool": lambda: ingest(raw, out / "pool", progress=False, jobs=jobs),
-        "rerun": lambda: ingest(raw, out / "pool", progress=False, jobs=jobs),  # every file kept from 'pool'
+        "rerun": lambda: ingest(raw, out / "pool", progress=False, jobs=jobs),  # every file kept
         "dask": lambda: ingest(raw, out / "dask", progress=False, jobs=2, scheduler="local"),
     }
     if stage == "extract":
         extract_document(read_document(paths[0]))  # the catalogues and patterns, loaded once per process
+    if stage == "rerun" and not (out / "pool").exists():
+        ingest(raw, out / "pool", progress=False, jobs=jobs)  # '--stages rerun' alone: the tables to rerun over
     below = DescendantsPeak()
     below.start()
     start = time.perf_counter()
