@@ -387,15 +387,16 @@ _LAYER_COLUMNS = ("node", "tier", "indicator", "period", "value", "denominator",
 class Points:
     """Points by depth, with what links each observation to its point.
 
-    Per period code: ``end``, ``duration`` (days) and ``era`` (0 before the
-    2025 reform, 1 after), which says which units a value can cover.
+    Per period code: ``end``, ``duration`` (days), ``label`` (as written; None
+    for a figure dated by its document) and ``era`` (0 before the 2025
+    reform, 1 after), which says which units a value can cover.
     ``obs_depth``/``obs_point`` give each observation's point; ``chosen``
     says whether it is the one its point took (None: every observation is).
     """
 
-    def __init__(self, end: np.ndarray, duration: np.ndarray, radix: tuple[int, int]):
+    def __init__(self, end: np.ndarray, duration: np.ndarray, label: np.ndarray, radix: tuple[int, int]):
         self.layers: dict[int, Layer] = {}
-        self.end, self.duration, self.radix = end, duration, radix
+        self.end, self.duration, self.label, self.radix = end, duration, label, radix
         self.era = (end >= np.datetime64(REFORM_DAY)).astype(np.int8)
         self.obs_depth = np.zeros(0, np.int8)
         self.obs_point: np.ndarray | None = None
@@ -411,7 +412,8 @@ class Points:
         """
         period, one_each = _periods(obs.end, obs.label)
         radix = (len(obs.indicator_names), len(one_each))
-        points = cls(obs.end[one_each], obs.durations(one_each), radix)
+        stated = obs.frame["period_label"].iloc[obs.frame_rows(one_each)].to_numpy(dtype=object)
+        points = cls(obs.end[one_each], obs.durations(one_each), stated, radix)
         day_of_period, days = pd.factorize(points.end)  # numbered as pd.factorize(obs.end) would
         key, size = _key(
             obs.node, obs.tier, obs.indicator, day_of_period[period], (radix[0], len(days)), len(tree.code)
@@ -805,16 +807,25 @@ _PREFERENCE = np.array([2, 1, 1, 0], np.int64)  # by aggregation: own figure > c
 
 
 def _period_ranks(points: Points) -> tuple[np.ndarray, np.ndarray, int]:
-    """Per period code, the rank of its end, and a rank that orders points by end, preference and shortness.
+    """Per period code, the rank of its end, and a rank that orders points by end, preference and period.
 
-    Ordering the points of a layer by (end, preference, shortness) is
-    ordering them by ``rank[period] + preference * step``: one small integer
-    per point computed from a table per period, instead of three keys.
+    Ordering the points of a layer by (end, preference, period) is ordering
+    them by ``rank[period] + preference * step``: one small integer per point
+    computed from a table per period, instead of several keys. Periods that
+    end together are ordered by length (the shorter preferred), then a period
+    the text states over a date taken from the document, then by label: the
+    choice rests on what the figures say, never on the order they were read
+    in (a province's value must not change with another province's reports).
     """
     end_rank = np.unique(_days_number(points.end), return_inverse=True)[1].reshape(-1)
-    short_rank = np.unique(-points.duration, return_inverse=True)[1].reshape(-1)
-    step = int(short_rank.max(initial=0)) + 1
-    return end_rank, end_rank * (len(_PREFERENCE) * step) + short_rank, step
+    label = pd.Series(points.label, dtype=object)
+    stated = label.notna().to_numpy()
+    label_rank = pd.factorize(label, sort=True)[0]  # -1 where none
+    by_period = np.lexsort((label_rank, stated, -points.duration))
+    period_rank = np.empty(len(by_period), np.int64)
+    period_rank[by_period] = np.arange(len(by_period))
+    step = len(by_period)
+    return end_rank, end_rank * (len(_PREFERENCE) * step) + period_rank, step
 
 
 def _key(node, tier, indicator, period, radix: tuple[int, int], n_nodes: int) -> tuple[np.ndarray, int]:
