@@ -15,12 +15,14 @@ come; the run's tables are published together by :class:`~cds_analysis.store.Run
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import multiprocessing
 import multiprocessing.context
 import os
 import sys
+import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -32,13 +34,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from cds_analysis.analysis.conflicts import INPUT_COLUMNS as CONFLICTS_COLUMNS
-from cds_analysis.analysis.conflicts import conflicts
+from cds_analysis.analysis.conflicts import conflicts_in_parts
 from cds_analysis.analysis.progress import INPUT_COLUMNS as PROGRESS_COLUMNS
-from cds_analysis.analysis.progress import progress_table
+from cds_analysis.analysis.progress import progress_by_province
 from cds_analysis.config import PROCESSED_DIR, RAW_DIR, Limits, limits, set_limits
 from cds_analysis.errors import CdsError, ConfigError
 from cds_analysis.read.documents import FORMATS as TEXT_FORMATS
@@ -96,11 +99,14 @@ REFERENCE_TABLES: dict[str, Callable[[], pd.DataFrame]] = {
 
 
 # Tables computed from the extracted ones: table → (the observation columns it reads, maker from
-# (observations, documents)). Each reads its columns alone, one table after the other: at a
-# country's scale the observations frame, not the tables, is what fills memory.
-DERIVED_TABLES: dict[str, tuple[tuple[str, ...], Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]]] = {
-    "progress": (PROGRESS_COLUMNS, lambda observations, documents: progress_table(observations, documents=documents)),
-    "conflicts": (CONFLICTS_COLUMNS, lambda observations, documents: conflicts(observations)),
+# (parts, documents)). ``parts`` maps the current province codes of a part (None: no province) to a
+# function reading the part's observations, those columns only: at a country's scale the
+# observations, not the tables, fill memory, and a unit's figures never leave its province.
+Parts = dict[tuple[str | None, ...], Callable[[], pd.DataFrame]]
+ROWS_PER_PART = 100_000  # provinces are read together up to this many observations (a larger one alone)
+DERIVED_TABLES: dict[str, tuple[tuple[str, ...], Callable[[Parts, pd.DataFrame], pd.DataFrame]]] = {
+    "progress": (PROGRESS_COLUMNS, lambda parts, documents: progress_by_province(parts, documents=documents)),
+    "conflicts": (CONFLICTS_COLUMNS, lambda parts, documents: conflicts_in_parts(read() for read in parts.values())),
 }
 
 
@@ -748,15 +754,58 @@ def _derived(run: RunWriter, documents: pd.DataFrame) -> tuple[dict[str, pd.Data
     failed: list[Reject] = []
     if not DERIVED_TABLES:
         return frames, failed
-    for name, (columns, make) in DERIVED_TABLES.items():
-        try:
-            frames[name] = make(pq.read_table(run.path("observations"), columns=list(columns)).to_pandas(), documents)
-        except Exception as exc:  # MemoryError too: the extracted tables must not be lost with it
-            logger.error(
-                "the %s table could not be computed (%s: %s); it is written empty", name, type(exc).__name__, exc
-            )
-            logger.debug("%s failed", name, exc_info=True)
-            frames[name] = empty_frame(name)
-            reason = f"{name} table not computed ({type(exc).__name__}: {exc}); written empty"
-            failed.append(Reject(f"({name} table)", None, None, reason, "derive"))
+    needed = sorted({column for columns, _ in DERIVED_TABLES.values() for column in columns})
+    with tempfile.TemporaryDirectory(prefix=".by-province-", dir=run.folder) as spill:
+        files = _by_province(run.path("observations"), Path(spill), needed)
+        for name, (columns, make) in DERIVED_TABLES.items():
+            parts: Parts = {code: functools.partial(_read_part, path, columns) for code, path in files.items()}
+            try:
+                frames[name] = make(parts, documents)
+            except Exception as exc:  # MemoryError too: the extracted tables must not be lost with it
+                logger.error(
+                    "the %s table could not be computed (%s: %s); it is written empty", name, type(exc).__name__, exc
+                )
+                logger.debug("%s failed", name, exc_info=True)
+                frames[name] = empty_frame(name)
+                reason = f"{name} table not computed ({type(exc).__name__}: {exc}); written empty"
+                failed.append(Reject(f"({name} table)", None, None, reason, "derive"))
     return frames, failed
+
+
+def _by_province(observations: Path, folder: Path, columns: list[str]) -> dict[tuple[str | None, ...], Path]:
+    """The observations' ``columns`` in parts of whole provinces (current code), each up to
+    :data:`ROWS_PER_PART` rows unless one province is larger, rows in table order; written one
+    row group at a time. (The partitioned dataset splits by year too, and reorders.)"""
+    key = "current_province_code"
+    counts = pc.value_counts(pq.read_table(observations, columns=[key]).column(key)).to_pylist()
+    part_of: dict[str | None, int] = {}
+    parts: list[list[str | None]] = []
+    rows = ROWS_PER_PART
+    for count in sorted(counts, key=lambda c: (c["values"] is None, c["values"] or "")):
+        if rows + count["counts"] > ROWS_PER_PART:
+            parts.append([])
+            rows = 0
+        parts[-1].append(count["values"])
+        part_of[count["values"]] = len(parts) - 1
+        rows += count["counts"]
+    files = {tuple(codes): folder / f"{i}.parquet" for i, codes in enumerate(parts)}
+    writers: dict[int, pq.ParquetWriter] = {}
+    try:
+        source = pq.ParquetFile(observations)
+        for batch in source.iter_batches(batch_size=ROW_GROUP, columns=sorted({*columns, key})):
+            table = pa.Table.from_batches([batch], schema=batch.schema)
+            codes = table.column(key).to_numpy(zero_copy_only=False)
+            which = np.fromiter((part_of[c] for c in codes), np.int32, len(codes))
+            for i in np.unique(which):
+                part = table.filter(pa.array(which == i))
+                if i not in writers:
+                    writers[i] = pq.ParquetWriter(folder / f"{i}.parquet", part.schema)
+                writers[i].write_table(part)
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return files
+
+
+def _read_part(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    return pq.read_table(path, columns=list(columns)).to_pandas()

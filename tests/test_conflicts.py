@@ -170,3 +170,16 @@ def test_the_input_columns_are_all_conflicts_reads(observations):
     from cds_analysis.analysis.conflicts import INPUT_COLUMNS
 
     pd.testing.assert_frame_equal(conflicts(observations[list(INPUT_COLUMNS)]), conflicts(observations))
+
+
+def test_conflicts_of_parts_holding_whole_units_are_those_of_the_whole_table(observations):
+    from cds_analysis.analysis.conflicts import conflicts_in_parts
+
+    other = observations.assign(source=lambda d: "kon_tum_" + d["source"], province_code="62", district_code="608")
+    other = other.assign(value=other["value"] + 1)  # Kon Tum's own disagreement, in a part of its own
+    everything = pd.concat([observations, other], ignore_index=True)
+    whole = conflicts(everything)
+    assert set(whole["unit_code"]) == {"399", "608"}
+    parts = [everything[everything["province_code"] == code] for code in ("62", "38")]
+    pd.testing.assert_frame_equal(conflicts_in_parts(parts), whole)
+    assert conflicts_in_parts([everything.iloc[:0]]).empty

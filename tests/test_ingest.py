@@ -241,8 +241,9 @@ def test_reference_and_derived_tables_are_written_beside_the_extracted_ones(raw,
     )
     seen = {}
 
-    def progress(observations, documents=None):
-        seen["observations"], seen["documents"] = len(observations), len(documents)
+    def progress(parts, documents=None):
+        seen["observations"] = sum(len(read()) for read in parts.values())
+        seen["documents"] = len(documents)
         return pd.DataFrame(columns=schema("progress").names)
 
     monkeypatch.setattr(ingest_module, "REFERENCE_TABLES", {"indicators": lambda: indicators})

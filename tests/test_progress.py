@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from cds_analysis.analysis.progress import STATUSES, period_end_of, progress
+from cds_analysis.reference.gazetteer import on_current_map
 from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, PROGRESS
 from cds_analysis.reference.targets import targets_from_reports
 
@@ -933,3 +934,44 @@ def test_a_value_does_not_depend_on_the_order_the_reports_were_read():
         assert (r["latest_value"], r["latest_period"], r["aggregation"]) == (9, "as_of 2023-06-30", "sum_partial")
         assert not r["dated_by_document"]
 
+
+def _country_observations() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Figures of three old provinces (two merged into one in 2025), a national target and one placed nowhere."""
+    rows = [
+        observation("work_records_online_rate", 72, "district", "2023-Q2", "51", "525"),
+        observation("work_records_online_rate", 65, "commune", "2023-Q2", "51", "525", "21115", document="qng"),
+        observation("work_records_online_rate", 90, "commune", "2023-Q2", "51", "525", "21118", document="qng"),
+        observation("work_records_online_rate", 85, "district", None, "51", "532", document="qng"),
+        observation("community_tech_teams", 12, "commune", "2023", "62", "608", "23281", unit="count", document="kt"),
+        observation("community_tech_teams", 300, "commune", "2025", "38", is_target=True, unit="count", document="th"),
+        observation("online_dossier_rate", 58.5, "province", "2023-H1", "38", document="th"),
+        observation("online_dossier_rate", 81, "district", "2023-Q1", "38", "394", document="th"),
+        observation("online_dossier_rate", 95, "national", "2025", None, is_target=True, document="vn"),
+        observation("online_dossier_rate", 40, "commune", "2023-Q2", None, document="vn"),
+    ]
+    documents = pd.DataFrame(
+        {
+            "document_id": ["d1", "qng", "kt", "th", "vn"],
+            "published": [dt.date(2023, 7, 5), dt.date(2023, 7, 20), dt.date(2024, 1, 3), None, dt.date(2023, 8, 1)],
+        }
+    )
+    return on_current_map(frame(*rows)), documents
+
+
+@pytest.mark.parametrize("per_part", [1, 2, 5])
+def test_progress_computed_a_part_of_the_country_at_a_time_gives_the_whole_table(per_part):
+    from cds_analysis.analysis.progress import INPUT_COLUMNS, progress_by_province, progress_table
+
+    obs, documents = _country_observations()
+    codes = list(pd.unique(obs["current_province_code"]))
+    assert None in codes and "51" in codes and "38" in codes  # Quảng Ngãi took in Kon Tum: one part
+    groups = [tuple(codes[i : i + per_part]) for i in range(0, len(codes), per_part)]
+    parts = {
+        group: (lambda group=group: obs[obs["current_province_code"].isin(group)][list(INPUT_COLUMNS)])
+        for group in groups
+    }
+    whole = progress_table(obs[list(INPUT_COLUMNS)], documents=documents)
+    got = progress_by_province(parts, documents=documents)
+    pd.testing.assert_frame_equal(got, whole)
+    assert set(got["province_code"]) >= {"51", "62", "38", "01"}  # provinces without figures have their rows
+    assert row(got, "525", "work_records_online_rate", "district")["latest_value"] == 72

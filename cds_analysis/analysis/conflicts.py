@@ -32,12 +32,14 @@ Decisions:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
 from cds_analysis.reference.schemas import empty_frame, schema
 
-__all__ = ["APPROX_TOLERANCE", "INPUT_COLUMNS", "conflicts", "values_agree"]
+__all__ = ["APPROX_TOLERANCE", "INPUT_COLUMNS", "conflicts", "conflicts_in_parts", "values_agree"]
 
 APPROX_TOLERANCE = 0.05  # 'gần', 'khoảng': within 5% of the stated value
 _KEY = ["indicator", "period_label", "admin_level", "unit_code", "map", "is_target"]
@@ -106,6 +108,18 @@ def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
     listed = np.repeat(np.maximum.reduceat(disagrees, starts[:-1]) > 0, np.diff(starts))
     found = rows[listed].assign(disagrees_with=disagrees[listed])
     return found[schema("conflicts").names].reset_index(drop=True)
+
+
+def conflicts_in_parts(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """:func:`conflicts` of the parts' observations taken together, holding one part at a time.
+
+    A thing is one unit's, so parts that each hold every observation of
+    their units (a province's, say) give the rows of the whole table.
+    """
+    found = [rows for rows in map(conflicts, parts) if not rows.empty]
+    if not found:
+        return empty_frame("conflicts")
+    return pd.concat(found, ignore_index=True).sort_values(_KEY + _VALUE, kind="mergesort", ignore_index=True)
 
 
 def _disagreements(rows: pd.DataFrame, starts: np.ndarray) -> np.ndarray:

@@ -55,6 +55,7 @@ the latest value to 31 December of the horizon year.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import numpy as np
@@ -84,7 +85,7 @@ from cds_analysis.lang.periods import Period
 from cds_analysis.log import logger
 from cds_analysis.reference.gazetteer import load_units
 from cds_analysis.reference.indicators import load_indicators
-from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, PROGRESS
+from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, PROGRESS, empty_frame
 from cds_analysis.reference.targets import TARGET_YEAR, applicable_targets, load_targets, targets_from_reports
 
 __all__ = [
@@ -95,6 +96,8 @@ __all__ = [
     "REFORM_DAY",
     "progress",
     "progress_table",
+    "progress_by_province",
+    "reported_pairs",
     "latest_quarter",
     "period_end_of",
     "INPUT_COLUMNS",
@@ -126,6 +129,8 @@ INPUT_COLUMNS = (  # the observation columns progress reads; 'evidence' only for
 """Reading only these from Parquet (``pq.read_table(path, columns=INPUT_COLUMNS)``) spares 11 of the 32 columns."""
 _POINT_LABEL = re.compile(r"\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?")  # as_of is one point, not a range
 _DEPTH_TIER = np.array([0, 0, 1, 2])
+_UNIT_CODES = ("province_code", "district_code", "commune_code")
+_ROW_ORDER = ["map", "unit_code", "admin_level", "indicator"]  # the order of a level's rows
 
 
 def progress(
@@ -138,6 +143,7 @@ def progress(
     indicators: pd.DataFrame | None = None,
     documents: pd.DataFrame | None = None,
     horizon: int = TARGET_YEAR,
+    reported: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Progress of every unit of ``level`` towards its targets of ``horizon``, in the ``progress`` schema.
 
@@ -151,7 +157,11 @@ def progress(
     and ``indicators`` default to the gazetteer and the catalogue;
     ``documents`` (the documents table), when given, dates undated
     observations by publication and breaks ties by the later publication;
-    ``horizon`` is the target year (2025, 2030 or any year). The module
+    ``horizon`` is the target year (2025, 2030 or any year);
+    ``reported`` (:func:`reported_pairs`) lists the tiers × indicators results
+    were reported for, whose no-data rows show the gaps in coverage: by default
+    those of ``observations``, but a part of the country computed alone passes
+    the whole country's (:func:`progress_by_province`). The module
     docstring says how values, roll-ups, trend and status are obtained.
     """
     if level not in TIERS:
@@ -177,7 +187,9 @@ def progress(
     published = None if documents is None else documents.set_index("document_id")["published"]
     obs = Observations(observations, judged, published)
     tree.anchor(obs)
-    names = pd.Index(pd.unique(pd.concat([pd.Series(obs.indicator_names, dtype=object), targets["indicator"]])))
+    reported = _reported(obs) if reported is None else reported
+    named = [pd.Series(obs.indicator_names, dtype=object), targets["indicator"], reported["indicator"]]
+    names = pd.Index(pd.unique(pd.concat(named)))
     catalogue = indicators.set_index("code").reindex(names)
     rule = catalogue["aggregation"].map({r: i for i, r in enumerate(RULES)}).fillna(0).to_numpy(np.int8)
 
@@ -186,8 +198,9 @@ def progress(
         points.roll_up(tree, child_depth, rule, passthrough=child_depth == OLD)
     found = latest_and_trend(points, tree, depth, obs, catalogue["unit"].to_numpy(object), horizon_day)
     era = int(map == NEW_MAP and cutoff >= np.datetime64(REFORM_DAY))
+    observed = reported[reported["first_end"] <= judged]
     rows = _rows(
-        found, obs, tree, depth, province_depth, era, names, targets, catalogue.reset_index(names="code"), horizon
+        found, observed, tree, depth, province_depth, era, names, targets, catalogue.reset_index(names="code"), horizon
     )
     rows = rows.assign(as_of=str(as_of), horizon=int(horizon))
     return _as_schema(assess(rows, judged, str(as_of)))
@@ -217,6 +230,113 @@ def progress_table(
     return pd.concat(frames, ignore_index=True) if frames else progress(observations, documents=documents)
 
 
+def progress_by_province(
+    parts: Mapping[tuple[str | None, ...], Callable[[], pd.DataFrame]],
+    documents: pd.DataFrame | None = None,
+    levels: tuple[str, ...] = ("province", "district"),
+) -> pd.DataFrame:
+    """The rows of :func:`progress_table`, computed a part of the country at a time.
+
+    Why: at a country's scale the observations, not the rows, fill memory;
+    a province's units roll up within it, so only a part's observations need
+    to be held. ``parts`` maps the ``current_province_code`` values of each
+    part (provinces of the 2025 map; None for observations placed in no
+    province of the gazetteer) to a function reading the part's observations
+    (:data:`INPUT_COLUMNS`, in table order); every observation of a province
+    must be in its part. Three inputs are the whole country's and are
+    gathered first, in one pass over the parts: the ``as_of`` quarter, the
+    targets stated in reports (a national one applies everywhere) and the
+    tiers × indicators reported anywhere (their no-data rows). Provinces in
+    no part are computed together, without observations: they have no-data
+    rows.
+    """
+    if not parts:
+        return progress_table(_no_observations(), documents, levels)
+    ends, stated, pairs = [], [], []
+    for read in parts.values():
+        frame = read()
+        ends.append(frame[["is_target", "period_end"]])
+        stated.append(frame[frame["is_target"].astype(bool)])
+        pairs.append(reported_pairs(frame, documents))
+    as_of = latest_quarter(pd.concat(ends, ignore_index=True))
+    del ends
+    targets = pd.concat([load_targets(), targets_from_reports(pd.concat(stated, ignore_index=True))], ignore_index=True)
+    del stated
+    reported = _earliest(pd.concat(pairs, ignore_index=True))
+    units = load_units()
+    under = _units_by_province(units)
+    without = tuple(code for code in under if not any(code in codes for codes in parts))
+    by_level: dict[str, list[pd.DataFrame]] = {level: [] for level in levels}
+    for codes, read in [*parts.items(), *([(without, _no_observations)] if without else [])]:
+        frame = read()
+        part_units = units.iloc[np.sort(np.concatenate([under.get(code, []) for code in codes]).astype(int))]
+        named = set(part_units["code"]).union(*(frame[c].dropna() for c in _UNIT_CODES))
+        # Only a target whose scope is the country or one of the part's units can apply in it.
+        here = targets[targets["scope"].eq("national") | targets["scope"].isin(named)]
+        for level in levels:
+            rows = progress(frame, here, as_of, level, units=part_units, documents=documents, reported=reported)
+            by_level[level].append(rows)
+    frames = [
+        pd.concat(by_level[level], ignore_index=True).sort_values(_ROW_ORDER, kind="mergesort", ignore_index=True)
+        for level in levels
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def reported_pairs(observations: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The tiers × indicators results were reported for, whatever their date, with the first period end.
+
+    Columns admin_level, indicator, first_end (datetime64[D]). :func:`progress`
+    keeps the pairs whose first end is by its cut-off, as it would find them
+    in the observations themselves.
+    """
+    published = None if documents is None else documents.set_index("document_id")["published"]
+    obs = Observations(observations, np.datetime64("9999-12-31"), published)
+    obs.take(obs.anchor_depth >= 0)  # as Tree.anchor keeps them: an observation naming no unit is no unit's
+    return _reported(obs)
+
+
+def _reported(obs: Observations) -> pd.DataFrame:
+    """:func:`reported_pairs` of observations already read."""
+    pairs = pd.DataFrame(
+        {
+            "admin_level": np.asarray(TIERS, object)[obs.tier],
+            "indicator": np.asarray(obs.indicator_names, object)[obs.indicator],
+            "first_end": obs.end,
+        }
+    )
+    return _earliest(pairs)
+
+
+def _earliest(pairs: pd.DataFrame) -> pd.DataFrame:
+    """One row per tier × indicator of ``pairs``, with its earliest ``first_end``."""
+    return pairs.groupby(["admin_level", "indicator"], as_index=False, sort=False).agg(first_end=("first_end", "min"))
+
+
+def _units_by_province(units: pd.DataFrame) -> dict[str | None, np.ndarray]:
+    """Row positions in ``units`` of each 2025 province's units: itself, the old provinces it took in, their
+    districts and communes, and its new communes (the units whose figures roll up into it)."""
+    code, level = units["code"].astype(object), units["level"]
+    new_map = units["map"].eq(NEW_MAP)
+    home = pd.Series(None, index=units.index, dtype=object)
+    home[level.eq("province") & new_map] = code
+    home[level.eq("province") & ~new_map] = units["successor_code"]
+    home[level.eq("commune") & new_map] = units["parent_code"]
+    old_province = dict(zip(code[level.eq("province") & ~new_map], home[level.eq("province") & ~new_map]))
+    district_home = units["parent_code"].map(old_province)
+    home[level.eq("district")] = district_home[level.eq("district")]
+    district = dict(zip(code[level.eq("district")], home[level.eq("district")]))
+    old_commune = level.eq("commune") & ~new_map
+    home[old_commune] = units["parent_code"][old_commune].map(district)
+    positions = pd.Series(np.arange(len(units)), index=units.index)
+    return {str(code): rows.to_numpy() for code, rows in positions.groupby(home.to_numpy(), sort=True)}
+
+
+def _no_observations() -> pd.DataFrame:
+    """An observations frame without rows, in the columns progress reads."""
+    return empty_frame("observations")[list(INPUT_COLUMNS)]
+
+
 def period_end_of(label: str) -> np.datetime64:
     """Last day of a period label: '2023', '2023-Q2', '2023-H1', '2023-06' or '2023-06-30'."""
     text = str(label).strip()
@@ -238,7 +358,7 @@ def _warn_undated(observations: pd.DataFrame) -> None:
 
 def _rows(
     found: pd.DataFrame,
-    obs: Observations,
+    observed: pd.DataFrame,
     tree: Tree,
     depth: int,
     province_depth: int,
@@ -253,7 +373,7 @@ def _rows(
     ``province_depth`` says which provinces rows name (old or new); ``era``
     is the era of the units listed without data (1: after the reform).
     """
-    grid = _grid(tree, depth, era, obs, found, targets[targets["year"] == horizon], names)
+    grid = _grid(tree, depth, era, observed, found, targets[targets["year"] == horizon], names)
     rows = grid.merge(
         found.astype({"node": int, "tier": int, "indicator": int}), on=["node", "tier", "indicator"], how="left"
     )
@@ -282,19 +402,31 @@ def _rows(
 
 
 def _grid(
-    tree: Tree, depth: int, era: int, obs: Observations, found: pd.DataFrame, targets: pd.DataFrame, names: pd.Index
+    tree: Tree,
+    depth: int,
+    era: int,
+    observed: pd.DataFrame,
+    found: pd.DataFrame,
+    targets: pd.DataFrame,
+    names: pd.Index,
 ) -> pd.DataFrame:
     """Every unit of ``era`` at ``depth`` × every (tier, indicator) observed or targeted at or below it.
 
     Units of the other era appear only where they have data (districts exist
     in the old era only; new provinces in the new one).
 
-    ``observed_pair`` marks the pairs some unit of any level reported: their no-data rows
+    ``observed_pair`` marks the pairs some unit of any level reported (``observed``, from
+    :func:`reported_pairs`): their no-data rows
     show the gaps in coverage. Pairs that are only targeted (in ``targets``,
     those of the horizon) keep their no-data rows where a target for that
     very tier applies.
     """
-    observed = pd.DataFrame({"tier": obs.tier, "indicator": obs.indicator}).drop_duplicates()
+    observed = pd.DataFrame(
+        {
+            "tier": index_in(observed["admin_level"], TIERS),
+            "indicator": names.get_indexer(pd.Index(observed["indicator"])),
+        }
+    )
     observed = observed[observed["tier"] >= _DEPTH_TIER[depth]]
     t = targets[targets["admin_level"].isin(TIERS[_DEPTH_TIER[depth] :])]
     targeted = pd.DataFrame(
@@ -316,5 +448,5 @@ def _as_schema(rows: pd.DataFrame) -> pd.DataFrame:
         n_units_total=rows["n_units_total"].round().astype("Int64"),
         target_source=rows["target_source"].astype(object),
         latest_period_end=pd.to_datetime(rows["latest_period_end"]).dt.date,
-    ).sort_values(["map", "unit_code", "admin_level", "indicator"], kind="mergesort")
+    ).sort_values(_ROW_ORDER, kind="mergesort")
     return pa.Table.from_pandas(rows[PROGRESS.names], schema=PROGRESS, preserve_index=False).to_pandas()
