@@ -732,7 +732,9 @@ def latest_and_trend(
     """Per unit × tier × indicator at ``depth``: latest value and period, slope, projection, evidence.
 
     Latest: the latest period end; at one end the unit's own figure over a
-    complete roll-up over a partial one, then the shorter period. The trend
+    complete roll-up over a partial one, then the shorter period, then a
+    period the text states over a document's date, then the label (never the
+    order of the input: :func:`_period_ranks`). The trend
     is the least-squares slope over the series: the unit's own points and
     complete roll-ups, dated by their period (not by their document), one per
     period end (chosen as the latest is). It needs two period ends. The
