@@ -87,7 +87,30 @@ def assess(rows: pd.DataFrame, cutoff: np.datetime64, as_of: str) -> pd.DataFram
         age_quarters=pd.Series(age, index=rows.index).round().astype("Int64"),
         status=status,
     )
-    return out.assign(status_rule=[_rule(r, as_of) for r in out.itertuples(index=False)])
+    read = out[list(_RULE_READS)].astype(
+        object
+    )  # plain values: iterating Arrow-backed columns costs more than the rule
+    return out.assign(status_rule=[_rule(r, as_of) for r in read.itertuples(index=False)])
+
+
+_RULE_READS = (  # the columns _rule reads
+    "age_quarters",
+    "aggregation",
+    "comparator",
+    "dated_by_document",
+    "latest_period",
+    "latest_value",
+    "n_periods",
+    "n_units_reported",
+    "n_units_total",
+    "projected_2025",
+    "set_aside_ids",
+    "status",
+    "target_source",
+    "target_value",
+    "target_year",
+    "trend_per_year",
+)
 
 
 def _rule(r, as_of: str) -> str:
