@@ -693,7 +693,10 @@ def _ingest_into(
     documents = (
         pd.DataFrame(list(docs.values()), columns=schema("documents").names) if docs else empty_frame("documents")
     )
-    derived, failed = _derived(run, documents)
+    with tempfile.TemporaryDirectory(prefix=".by-province-", dir=run.folder) as spill:
+        parts = _by_province(run.path("observations"), Path(spill))
+        run.write_dataset(pq.read_table(path) for path in parts.values())
+        derived, failed = _derived(parts, documents)
     rejects = sorted(rejects + failed, key=lambda r: r.path)
     run.write("documents", documents)
     run.write("rejects", pd.DataFrame([asdict(r) for r in rejects], columns=schema("rejects").names))
@@ -701,7 +704,6 @@ def _ingest_into(
         run.write(table_name, load())
     for table_name, frame in derived.items():
         run.write(table_name, frame)
-    run.write_dataset()
     written = run.publish()
     return IngestResult(
         documents_read=len(docs) - len(reused),
@@ -747,35 +749,33 @@ class _Batch:
         self.tables, self.rows = [], 0
 
 
-def _derived(run: RunWriter, documents: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], list[Reject]]:
-    """The derived tables, each computed on its own: one that fails is written empty and named
-    in a reject, and the extracted tables are published all the same."""
+def _derived(
+    parts: dict[tuple[str | None, ...], Path], documents: pd.DataFrame
+) -> tuple[dict[str, pd.DataFrame], list[Reject]]:
+    """The derived tables from the observations in ``parts``, each computed on its own: one that
+    fails is written empty and named in a reject, and the extracted tables are published all the same."""
     frames: dict[str, pd.DataFrame] = {}
     failed: list[Reject] = []
-    if not DERIVED_TABLES:
-        return frames, failed
-    needed = sorted({column for columns, _ in DERIVED_TABLES.values() for column in columns})
-    with tempfile.TemporaryDirectory(prefix=".by-province-", dir=run.folder) as spill:
-        files = _by_province(run.path("observations"), Path(spill), needed)
-        for name, (columns, make) in DERIVED_TABLES.items():
-            parts: Parts = {code: functools.partial(_read_part, path, columns) for code, path in files.items()}
-            try:
-                frames[name] = make(parts, documents)
-            except Exception as exc:  # MemoryError too: the extracted tables must not be lost with it
-                logger.error(
-                    "the %s table could not be computed (%s: %s); it is written empty", name, type(exc).__name__, exc
-                )
-                logger.debug("%s failed", name, exc_info=True)
-                frames[name] = empty_frame(name)
-                reason = f"{name} table not computed ({type(exc).__name__}: {exc}); written empty"
-                failed.append(Reject(f"({name} table)", None, None, reason, "derive"))
+    for name, (columns, make) in DERIVED_TABLES.items():
+        try:
+            frames[name] = make(
+                {codes: functools.partial(_read_part, path, columns) for codes, path in parts.items()}, documents
+            )
+        except Exception as exc:  # MemoryError too: the extracted tables must not be lost with it
+            logger.error(
+                "the %s table could not be computed (%s: %s); it is written empty", name, type(exc).__name__, exc
+            )
+            logger.debug("%s failed", name, exc_info=True)
+            frames[name] = empty_frame(name)
+            reason = f"{name} table not computed ({type(exc).__name__}: {exc}); written empty"
+            failed.append(Reject(f"({name} table)", None, None, reason, "derive"))
     return frames, failed
 
 
-def _by_province(observations: Path, folder: Path, columns: list[str]) -> dict[tuple[str | None, ...], Path]:
-    """The observations' ``columns`` in parts of whole provinces (current code), each up to
-    :data:`ROWS_PER_PART` rows unless one province is larger, rows in table order; written one
-    row group at a time. (The partitioned dataset splits by year too, and reorders.)"""
+def _by_province(observations: Path, folder: Path) -> dict[tuple[str | None, ...], Path]:
+    """The observations in parts of whole provinces (current code), each up to :data:`ROWS_PER_PART`
+    rows unless one province is larger, rows in table order; read and written one row group at a
+    time. The dataset and the derived tables are made from them, a part at a time."""
     key = "current_province_code"
     counts = pc.value_counts(pq.read_table(observations, columns=[key]).column(key)).to_pylist()
     part_of: dict[str | None, int] = {}
@@ -792,15 +792,14 @@ def _by_province(observations: Path, folder: Path, columns: list[str]) -> dict[t
     writers: dict[int, pq.ParquetWriter] = {}
     try:
         source = pq.ParquetFile(observations)
-        for batch in source.iter_batches(batch_size=ROW_GROUP, columns=sorted({*columns, key})):
-            table = pa.Table.from_batches([batch], schema=batch.schema)
+        for batch in source.iter_batches(batch_size=ROW_GROUP):
+            table = pa.Table.from_batches([batch], schema=source.schema_arrow)
             codes = table.column(key).to_numpy(zero_copy_only=False)
             which = np.fromiter((part_of[c] for c in codes), np.int32, len(codes))
             for i in np.unique(which):
-                part = table.filter(pa.array(which == i))
                 if i not in writers:
-                    writers[i] = pq.ParquetWriter(folder / f"{i}.parquet", part.schema)
-                writers[i].write_table(part)
+                    writers[i] = pq.ParquetWriter(folder / f"{i}.parquet", source.schema_arrow)
+                writers[i].write_table(table.filter(pa.array(which == i)))
     finally:
         for writer in writers.values():
             writer.close()

@@ -31,7 +31,7 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -200,31 +200,32 @@ class RunWriter:
         self.written.add(name)
         return pq.ParquetWriter(self.path(name), schema(name), **_PARQUET_OPTIONS)
 
-    def write_dataset(self) -> None:
-        """The observations table as a dataset partitioned by current province code and year of period end."""
-        source = pq.ParquetFile(self.path("observations"))
+    def write_dataset(self, parts: Iterable[pa.Table]) -> None:
+        """The observations table as a dataset partitioned by current province code and year of period end.
+
+        ``parts`` are the table's rows, each part written at once so that a
+        partition gets one row group per part it has rows in (written batch
+        by batch, a partition got a row group of a few rows from every batch:
+        thousands of them, and three times the time). Ingest passes parts of
+        whole provinces, so each partition is one part's, rows in table order.
+        """
         target = self.folder / _DATASET / "observations"
-
-        year = PARTITIONING.field("year")
-
-        def batches() -> Iterator[pa.RecordBatch]:
-            for batch in source.iter_batches(batch_size=ROW_GROUP):
-                years = pc.year(batch.column("period_end")).cast(pa.string())
-                yield pa.RecordBatch.from_arrays([*batch.columns, years], schema=batch.schema.append(year))
-
-        full = source.schema_arrow.append(year)
         target.mkdir(parents=True)  # there even when no row was found
-        ds.write_dataset(
-            ds.Scanner.from_batches(batches(), schema=full),
-            target,
-            format="parquet",
-            partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
-            basename_template="part-{i}.parquet",
-            use_threads=False,  # rows keep their order: the same tables give the same bytes
-            file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
-            max_rows_per_group=ROW_GROUP,
-            existing_data_behavior="error",
-        )
+        year = PARTITIONING.field("year")
+        for n, table in enumerate(parts):
+            years = pc.year(table.column("period_end")).cast(pa.string())
+            ds.write_dataset(
+                table.append_column(year, years),
+                target,
+                format="parquet",
+                partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
+                basename_template=f"part-{n}-{{i}}.parquet",
+                use_threads=False,  # rows keep their order: the same tables give the same bytes
+                file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+                min_rows_per_group=ROW_GROUP,  # the part is in memory: its rows of a partition make one group
+                max_rows_per_group=ROW_GROUP,
+                existing_data_behavior="overwrite_or_ignore",  # each part's files have names of their own
+            )
 
     def publish(self) -> dict[str, Path]:
         """Carry over the tables this run did not write, then switch ``.current`` to this run in one rename."""
@@ -308,7 +309,7 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike) ->
             for name, table in tables.items():
                 run.write(name, table)
             if "observations" in tables:
-                run.write_dataset()
+                run.write_dataset([tables["observations"]])
             written = run.publish()
         except BaseException:
             run.discard()
