@@ -14,7 +14,7 @@ folder take a lock (``{data_dir}/.lock``) and a second one is refused with a
 message naming the first.
 
 Beside the tables, observations are also written as a Parquet dataset,
-``{data_dir}/dataset/observations/current_province_code=…/year=…/part-0.parquet``,
+``{data_dir}/dataset/observations/current_province_code=…/year=…/part-N-0.parquet``
 so that a province or a year is read without the rest. The province is the one on
 today's map (34 provinces): its code means one unit, and a former province's or
 district's figures are in the folder of the province they now belong to. A null key is the
