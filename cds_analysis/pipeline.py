@@ -56,7 +56,15 @@ from cds_analysis.reference.schemas import empty_frame, schema
 from cds_analysis.reference.targets import load_targets
 from cds_analysis.rules.extract import extract_document, extract_documents
 from cds_analysis.sheets.reader import extract_sheet, read_sheet
-from cds_analysis.store import ROW_GROUP, RunWriter, TableError, locked, read_arrow, read_table, to_arrow
+from cds_analysis.store import (
+    ROW_GROUP,
+    RowGroupReader,
+    RunWriter,
+    TableError,
+    locked,
+    read_table,
+    to_arrow,
+)
 from cds_analysis.versions import rules_version
 
 logger = logging.getLogger(__name__)
@@ -259,24 +267,22 @@ def _ingest_time() -> pd.Timestamp:
         raise ConfigError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}") from None
 
 
-def _previous(out_dir: Path) -> tuple[dict[str, dict], pa.Table]:
-    """Documents rows (by document id) and observations of an earlier run; empty if none."""
+def _previous(out_dir: Path) -> tuple[dict[str, dict], RowGroupReader | None]:
+    """Documents rows (by document id) and the observations of an earlier run; empty if none."""
     try:
         docs = read_table("documents", out_dir)
-        obs = read_arrow("observations", out_dir)
+        obs = RowGroupReader("observations", out_dir)
     except FileNotFoundError:
-        return {}, schema("observations").empty_table()
+        return {}, None
     except (TableError, pa.ArrowException, OSError) as exc:
         logger.warning("ignoring the tables in %s, which cannot be read (%s); ingesting every file anew", out_dir, exc)
-        return {}, schema("observations").empty_table()
-    # One chunk: a take from a table of many row groups costs as much as the table (15 ms a file
-    # at 460,000 rows, minutes over a rerun of 20,000 files), from one chunk as much as the rows.
-    return {row["document_id"]: row for row in docs.to_dict("records")}, obs.combine_chunks()
+        return {}, None
+    return {row["document_id"]: row for row in docs.to_dict("records")}, obs
 
 
-def _rows_by_document(observations: pa.Table) -> dict[str, np.ndarray]:
+def _rows_by_document(document_ids: pa.ChunkedArray) -> dict[str, np.ndarray]:
     """Row numbers of each document's observations, in table order."""
-    ids = pd.Series(observations.column("document_id").to_numpy(zero_copy_only=False))
+    ids = pd.Series(document_ids.to_numpy(zero_copy_only=False))
     return {str(k): np.asarray(v) for k, v in ids.groupby(ids, sort=False).indices.items()}
 
 
@@ -637,7 +643,7 @@ def _ingest_into(
 ) -> IngestResult:
     """List and hash the files, have the new ones read (here, in a pool or on Dask), write every table into ``run``."""
     old_docs, old_obs = _previous(run.out)
-    old_rows = _rows_by_document(old_obs)
+    old_rows = _rows_by_document(old_obs.column("document_id")) if old_obs is not None else {}
     files, rejects = scan(raw, run.out)
     docs: dict[str, dict] = {}  # raw path → documents row
     reused: dict[str, str] = {}  # document id → raw path, for files ingested before
@@ -670,12 +676,13 @@ def _ingest_into(
     tasks = [t for _, t in plan if t is not None]
     outcomes = _outcomes(tasks, min(jobs, len(tasks) // FILES_PER_WORKER) if not scheduler else jobs, scheduler)
     show = progress and sys.stderr.isatty()
+    empty = schema("observations").empty_table()  # a file found to state nothing
     with run.writer("observations") as writer, contextlib.closing(_Closable(outcomes)):
         batch = _Batch(writer)
         for rel, task in tqdm(plan, desc="ingest", unit="file", file=sys.stderr, disable=not show):
             if task is None:
                 doc_id = docs[rel]["document_id"]
-                rows = old_obs.take(old_rows.get(doc_id, np.array([], dtype=np.int64)))
+                rows = old_obs.take(old_rows[doc_id]) if old_obs is not None and doc_id in old_rows else empty
                 table = rows.set_column(
                     rows.schema.get_field_index("source"), "source", pa.array([rel] * len(rows), pa.string())
                 )
