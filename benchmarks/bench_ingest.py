@@ -110,6 +110,7 @@ def run_stage(stage: str, raw: Path, out: Path, jobs: int) -> dict:
 
 def in_child(stage: str, raw: Path, out: Path, jobs: int, package: Path | None) -> dict:
     env = {**os.environ, "PYTHONPATH": str(package or HERE.parents[1])}
+    env.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # as `cds-analysis ingest` runs (cli._ingest), both trees
     cmd = [sys.executable, str(HERE), "--child", stage, "--raw", str(raw), "--out", str(out), "--jobs", str(jobs)]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if done.returncode:

@@ -155,6 +155,9 @@ def _ingest(
     scheduler: str | None = None,
 ) -> int:
     """Ingest and print a summary; 1, with a one-line summary on stderr, if anything was rejected."""
+    # Before Arrow is imported, here and in the workers: its default pool (mimalloc) keeps the pages it
+    # freed, and ingest peaked 15-25 % higher with it than with the system allocator, in the same time.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     from cds_analysis.pipeline import ingest
 
     if not Path(raw_dir).is_dir():  # no raw directory: say so, without a traceback
