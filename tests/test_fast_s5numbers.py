@@ -1,0 +1,98 @@
+"""The shortcuts of session 5's numbers helper, each checked against the plain code it replaces.
+
+Texts are written for these tests in other provinces' wording (Đắk Lắk, Cà Mau, Lào Cai …),
+plus random strings of the characters the rules turn on, so that a shortcut that drops or
+adds a match shows up here and not only on the corpus.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+
+from cds_analysis.lang import segments
+from cds_analysis.rules import quantities
+
+_TEXTS = [
+    "Sở TT&TT tỉnh Đắk Lắk (ĐT: (0262) 3.852.xxx, hotline 1900 1234) ngày 12/3/2024 báo cáo: 1.458/1.604 hồ sơ.",
+    "Cà Mau: 12:30 ngày 2024-01-05, từ 28/7 - 30/7, 5/9 huyện, 43/2011/NĐ-CP, 3 tháng, 15 tuổi, 100%/năm.",
+    "Lào Cai có 0123456 và 1234567 lượt xem; 25 bình luận; 4G phủ 98,5% thôn bản; 1 cửa; “3 không”.",
+    "Huyện Bảo Yên đạt 92 thuê bao/100 dân, 12.5.2023, 5-6-2023, 7 . 8 . 2024, 2023-2025, 2.000 tỷ đồng.",
+    "x12/3/2024 5012/3/4/2024 12abc 0912 345 678 +84 912 345 678 A-12 số 35 12,5/100 ,,5 1,,5 -5%",
+    "Điện Biên: tổ 5 người, thôn 6 có, khu phố 3 Phường 2, Quyết định số 1234/QĐ-UBND, mức độ 3, 4.0, covid-19.",
+    "",
+]
+_PIECES = ["1", "12", "2024", "123456", "0", "/", "-", ":", ".", ",", " ", "(", ")", "+84", "“", '"', "%"]
+_PIECES += ["ngày", "tháng", "năm", " tuổi", "ND-CP", "abc", "\n", " lượt xem", " cửa", "km", "x"]
+
+
+def _texts() -> list[str]:
+    rng = random.Random(5)
+    return _TEXTS + ["".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 40))) for _ in range(600)]
+
+
+def _rule_by_rule(text: str) -> Iterator[tuple[str, int, int]]:
+    """The exclusion matches as they were found before the one pass: one scan per rule, gates first."""
+    low = quantities._lower(text)
+    near = quantities._NearDigits(text)
+    condensed = {False: near.condense(low), True: near.condense(text)}
+    for r in quantities.EXCLUSION_RULES:
+        source = (text if r.cased else low) if r.whole_text else condensed[r.cased]
+        if r.gates and not any(g in (low if r.whole_text else condensed[False]) for g in r.gates):
+            continue
+        for m in r.pattern.finditer(source):
+            start, end = m.span() if r.whole_text else near.to_text(*m.span())
+            if quantities._left_ok(text, start, r.left) and (r.accept is None or r.accept(text, start, end, m)):
+                yield r.name, start, end
+
+
+def test_the_one_pass_finds_what_each_rule_found_alone():
+    one = quantities._ONE_PASS
+    assert len(one.rules) >= 10 and not any(r.cased or r.whole_text for r in one.rules)
+    for text in _texts():
+        low = quantities._lower(text)
+        condensed = quantities._NearDigits(text).condense(low)
+        for r, spans in zip(one.rules, one.spans(condensed), strict=True):
+            assert spans == [m.span() for m in r.pattern.finditer(condensed)], (r.name, text)
+        assert list(quantities._exclusion_matches(text)) == list(_rule_by_rule(text)), text
+
+
+def test_the_one_pass_keeps_a_rules_leftmost_matches_when_they_overlap():
+    # 'leading_zero_code' matches at '00123' and at '0123' inside it: the rule alone takes the first only
+    text = "mã 00123 và 0456"
+    condensed = quantities._NearDigits(text).condense(text)
+    codes = [r.name for r in quantities._ONE_PASS.rules].index("leading_zero_code")
+    assert quantities._ONE_PASS.spans(condensed)[codes] == [(3, 8), (12, 16)]
+
+
+def test_the_date_rule_needs_the_same_separator_twice():
+    date_dmy = next(r for r in quantities.EXCLUSION_RULES if r.name == "date_dmy")
+    with_back_reference = re.compile(r"\d\d?\s?([/.-])\s?\d{1,2}\s?\1\s?\d{2,4}(?!\d)", re.MULTILINE)
+    for text in _texts() + ["12/3.2024 12.3/2024 12 - 3 - 2024 1/2/3/4/2024 12/03/24"]:
+        assert [m.span() for m in date_dmy.pattern.finditer(text)] == [
+            m.span() for m in with_back_reference.finditer(text)
+        ], text
+
+
+def test_digit_led_rules_start_with_the_lead():
+    lead = re.compile(quantities._DIGIT_LED)
+    for text in _texts():
+        low = quantities._lower(text)
+        for r in quantities._ONE_PASS.rules:
+            for m in r.pattern.finditer(low):
+                assert lead.match(low, m.start()), (r.name, text)
+
+
+def test_a_sentence_without_a_semicolon_is_one_clause_as_the_split_gave():
+    rng = random.Random(8)
+    texts = _TEXTS + ["Tỉnh Sơn La: 95% hồ sơ; 80% xã.  ;  Kết quả ; \nHuyện Mộc Châu đạt 3 chỉ tiêu. Xong;"]
+    texts += [
+        "".join(rng.choice([";", " ", ". ", "A", "b", "1", "\n", ";;", "  "]) for _ in range(30)) for _ in range(300)
+    ]
+    for text in texts:
+        for paragraph in segments.split_paragraphs(text):
+            for sentence in paragraph.sentences:
+                split = segments._split(text, sentence.start, sentence.end, segments._CLAUSE_END)
+                plain = tuple(segments.Span(s, e) for s, e in split) or (segments.Span(sentence.start, sentence.end),)
+                assert sentence.clauses == plain, text
