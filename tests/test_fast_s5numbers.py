@@ -11,7 +11,8 @@ import random
 import re
 from collections.abc import Iterator
 
-from cds_analysis.lang import segments
+from cds_analysis.lang import periods, segments
+from cds_analysis.lang.passes import OnePass
 from cds_analysis.rules import quantities
 
 _TEXTS = [
@@ -48,12 +49,12 @@ def _rule_by_rule(text: str) -> Iterator[tuple[str, int, int]]:
 
 
 def test_the_one_pass_finds_what_each_rule_found_alone():
-    one = quantities._ONE_PASS
-    assert len(one.rules) >= 10 and not any(r.cased or r.whole_text for r in one.rules)
+    one, rules = quantities._ONE_PASS, quantities._ONE_PASS_RULES
+    assert len(rules) >= 10 and not any(r.cased or r.whole_text for r in rules)
     for text in _texts():
         low = quantities._lower(text)
         condensed = quantities._NearDigits(text).condense(low)
-        for r, spans in zip(one.rules, one.spans(condensed), strict=True):
+        for r, spans in zip(rules, one.spans(condensed), strict=True):
             assert spans == [m.span() for m in r.pattern.finditer(condensed)], (r.name, text)
         assert list(quantities._exclusion_matches(text)) == list(_rule_by_rule(text)), text
 
@@ -62,7 +63,7 @@ def test_the_one_pass_keeps_a_rules_leftmost_matches_when_they_overlap():
     # 'leading_zero_code' matches at '00123' and at '0123' inside it: the rule alone takes the first only
     text = "mã 00123 và 0456"
     condensed = quantities._NearDigits(text).condense(text)
-    codes = [r.name for r in quantities._ONE_PASS.rules].index("leading_zero_code")
+    codes = [r.name for r in quantities._ONE_PASS_RULES].index("leading_zero_code")
     assert quantities._ONE_PASS.spans(condensed)[codes] == [(3, 8), (12, 16)]
 
 
@@ -79,7 +80,7 @@ def test_digit_led_rules_start_with_the_lead():
     lead = re.compile(quantities._DIGIT_LED)
     for text in _texts():
         low = quantities._lower(text)
-        for r in quantities._ONE_PASS.rules:
+        for r in quantities._ONE_PASS_RULES:
             for m in r.pattern.finditer(low):
                 assert lead.match(low, m.start()), (r.name, text)
 
@@ -96,3 +97,52 @@ def test_a_sentence_without_a_semicolon_is_one_clause_as_the_split_gave():
                 split = segments._split(text, sentence.start, sentence.end, segments._CLAUSE_END)
                 plain = tuple(segments.Span(s, e) for s, e in split) or (segments.Span(sentence.start, sentence.end),)
                 assert sentence.clauses == plain, text
+
+
+_PERIOD_TEXTS = [
+    "Tính đến thời điểm hiện tại, tỉnh Gia Lai có 6 tháng đầu năm 2024, 9 tháng năm nay; giai đoạn 2021 - 2025.",
+    "Từ 1.4 đến 15.5, đến nay, tới nay, hiện có 12 xã; thực hiện tại chỗ, đến 2030, tới 2025. Hiện, 2021–2023",
+    "đến thời điểm này hiện nay tới thời điểm hiện nay hiện, hiện 3/4 20/6 2020-2021 năm 2022 - năm 2024 12 tháng cuối năm",
+]
+_PERIOD_PIECES = ["đến", "tới", " ", "  ", "nay", "thời điểm", "hiện", " tại", " có", ",", "2024", "2021", "-", "–"]
+_PERIOD_PIECES += ["/", ".", "6", "12", "3", " tháng", " đầu", " cuối", " năm", "\n", "x", "thực"]
+
+
+def _period_texts() -> list[str]:
+    rng = random.Random(6)
+    return _PERIOD_TEXTS + [
+        "".join(rng.choice(_PERIOD_PIECES) for _ in range(rng.randint(0, 30))).replace("\\n", "\n") for _ in range(800)
+    ]
+
+
+def test_period_phrases_opening_on_several_words_read_as_their_alternation():
+    alternations = {
+        "now": r"(?:đến|tới)\s+(?:nay|thời điểm (?:này|hiện tại|hiện nay))(?!\w)|hiện(?: nay| tại| có|(?=[ ,]))",
+        "bare_year": rf"(?:đến|tới) (?P<y>{periods._YEAR})(?![\d/.,%-])",
+    }
+    for name, written in alternations.items():
+        pattern = periods._P[name]
+        assert isinstance(pattern, tuple)
+        for text in _period_texts():
+            low = text.lower()
+            assert [m.span() for m in periods._alternation(low, pattern)] == [
+                m.span() for m in re.finditer(written, low)
+            ], (name, text)
+
+
+def test_digit_led_period_patterns_in_one_pass_match_as_alone():
+    patterns = [periods._P[name] for name in periods._DIGIT_LED]
+    assert len(patterns) == len(periods._ONE_PASS.patterns)
+    for text in _period_texts():
+        low = text.lower()
+        for pattern, found in zip(patterns, periods._ONE_PASS.matches(low), strict=True):
+            assert isinstance(pattern, re.Pattern)
+            assert [(m.span(), m.groupdict()) for m in found] == [
+                (m.span(), m.groupdict()) for m in pattern.finditer(low)
+            ], text
+
+
+def test_one_pass_patterns_may_share_group_names():
+    one = OnePass([re.compile(r"(?P<n>\d+)x"), re.compile(r"(?P<n>\d)\d-")], r"\d")
+    assert one.spans("a12x 3 45- 7x") == [[(1, 4), (11, 13)], [(7, 10)]]
+    assert [[m.group("n") for m in found] for found in one.matches("a12x 3 45- 7x")] == [["12", "7"], ["4"]]

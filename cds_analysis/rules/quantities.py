@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 from cds_analysis.lang.numbers import parse_number
+from cds_analysis.lang.passes import OnePass
 from cds_analysis.lang.periods import ENGLISH_MONTHS
 from cds_analysis.lang.text import led_by
 
@@ -486,8 +487,8 @@ class _NearDigits:
         return start + offset, min(end + offset, e)
 
 
-# The rules whose every match starts with a digit or one of these marks: matched in one pass per
-# source (:func:`_one_pass`), where one scan per rule cost more than matching them.
+# The rules whose every match starts with a digit or one of these marks: matched in one pass over
+# the lower-cased text, where one scan per rule cost more than matching them.
 _DIGIT_LED = r"[\d(+/“\"-]"
 _DIGIT_LED_RULES = frozenset(
     {
@@ -509,53 +510,15 @@ _DIGIT_LED_RULES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class _OnePass:
-    """Digit-led rules (of the lower-cased text) as one pattern that stops at each position where any matches.
-
-    At each digit or mark the pattern tries every rule in a look-ahead (one
-    scan of the text instead of one per rule); group ``groups[i]`` holds what
-    rule ``rules[i]`` matches there, as ``rule.pattern.match`` would.
-    """
-
-    rules: tuple[_Rule, ...]
-    pattern: re.Pattern[str]
-    groups: tuple[int, ...]
-
-    def spans(self, source: str) -> list[list[tuple[int, int]]]:
-        """For each rule, the spans ``rule.pattern.finditer(source)`` gives: its matches, left to right,
-        each starting after the one before ends (a match it skips for overlapping may be accepted later)."""
-        found: list[list[tuple[int, int]]] = [[] for _ in self.rules]
-        reach = [0] * len(self.rules)
-        for m in self.pattern.finditer(source):
-            regs = m.regs
-            for i, group in enumerate(self.groups):
-                start, end = regs[group]
-                if start >= reach[i]:
-                    found[i].append((start, end))
-                    reach[i] = end
-        return found
-
-
-def _one_pass(rules: tuple[_Rule, ...]) -> _OnePass:
-    looks = "".join(f"(?:(?=(?P<r{i}>{r.pattern.pattern}))|)" for i, r in enumerate(rules))
-    any_matched = "(?!)"
-    for i in reversed(range(len(rules))):
-        any_matched = f"(?(r{i})|{any_matched})"
-    # the lead consumes the position's character, so re skips ahead to the next one; the look-behind
-    # steps back onto it to try the rules there
-    pattern = re.compile(f"{_DIGIT_LED}(?<={looks}{_DIGIT_LED}){any_matched}", re.MULTILINE)
-    return _OnePass(rules, pattern, tuple(pattern.groupindex[f"r{i}"] for i in range(len(rules))))
-
-
-_ONE_PASS = _one_pass(tuple(r for r in EXCLUSION_RULES if r.name in _DIGIT_LED_RULES))
+_ONE_PASS_RULES = tuple(r for r in EXCLUSION_RULES if r.name in _DIGIT_LED_RULES)
+_ONE_PASS = OnePass([r.pattern for r in _ONE_PASS_RULES], _DIGIT_LED)
 
 
 def _exclusion_matches(text: str) -> Iterator[tuple[str, int, int]]:
     low = _lower(text)
     near = _NearDigits(text)
     condensed = {False: near.condense(low), True: near.condense(text)}
-    digit_led = {r.name: spans for r, spans in zip(_ONE_PASS.rules, _ONE_PASS.spans(condensed[False]), strict=True)}
+    digit_led = {r.name: spans for r, spans in zip(_ONE_PASS_RULES, _ONE_PASS.spans(condensed[False]), strict=True)}
     for r in EXCLUSION_RULES:
         source = (text if r.cased else low) if r.whole_text else condensed[r.cased]
         spans = digit_led.get(r.name)
