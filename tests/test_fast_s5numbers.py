@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from cds_analysis.lang import periods, segments
 from cds_analysis.lang.passes import OnePass
-from cds_analysis.rules import quantities
+from cds_analysis.rules import boilerplate, quantities
 
 _TEXTS = [
     "Sở TT&TT tỉnh Đắk Lắk (ĐT: (0262) 3.852.xxx, hotline 1900 1234) ngày 12/3/2024 báo cáo: 1.458/1.604 hồ sơ.",
@@ -146,3 +146,15 @@ def test_one_pass_patterns_may_share_group_names():
     one = OnePass([re.compile(r"(?P<n>\d+)x"), re.compile(r"(?P<n>\d)\d-")], r"\d")
     assert one.spans("a12x 3 45- 7x") == [[(1, 4), (11, 13)], [(7, 10)]]
     assert [[m.group("n") for m in found] for found in one.matches("a12x 3 45- 7x")] == [["12", "7"], ["4"]]
+
+
+def test_a_long_text_folds_through_the_table_as_the_string_methods_fold_it():
+    rng = random.Random(9)
+    odd = "İΣΑΣ ς ǅ ﬁ ß ẞ Ⅻ ½ ² ١٢ ０ ̀́ \u00a0\u2028\t\r\n\x0b\x1c…“”–— 📈 中文 Hòa Bình ĐỨC PHỔ đường dây nóng: 0912"
+    alphabet = odd + "Sở Thông tin và Truyền thông tỉnh Quảng Trị, HUYỆN HƯỚNG HÓA; 95,5% (Ảnh: T.H)"
+    texts = [odd * 5, alphabet * 3, "a" * 200, "\n" * 130, "Ǆ" * 129]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(120, 400))) for _ in range(300)]
+    texts += ["".join(chr(rng.randrange(0x3000)) for _ in range(200)) for _ in range(50)]
+    for text in texts:
+        assert boilerplate._folded(text) == boilerplate._folded_as_written(text), text
+    assert any(len(boilerplate._folded_as_written(ch)) > 1 for ch in odd)  # the texts try the fallback too
