@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from cds_analysis.lang import periods, segments
 from cds_analysis.lang.passes import OnePass
+from cds_analysis.reference import table_headers
 from cds_analysis.rules import boilerplate, quantities
 
 _TEXTS = [
@@ -158,3 +159,15 @@ def test_a_long_text_folds_through_the_table_as_the_string_methods_fold_it():
     for text in texts:
         assert boilerplate._folded(text) == boilerplate._folded_as_written(text), text
     assert any(len(boilerplate._folded_as_written(ch)) > 1 for ch in odd)  # the texts try the fallback too
+
+
+def test_names_role_says_what_role_of_says():
+    headers = ["Chỉ tiêu", "CHỈ TIÊU:", "Nội dung (*)", "Kế hoạch năm 2025", "Thực hiện quý III/2024", "Tỷ lệ đạt (%)"]
+    headers += ["STT", "Ghi chú", "Đơn vị tính", "Tên chỉ tiêu", "Chỉ tiêu năm 2024", "Kết quả", "Giá trị", ""]
+    lines = ["Huyện Mường Tè đạt 95% chỉ tiêu", "Chỉ tiêu (ĐVT)", "chi tieu", "Kế hoạch", "Kế hoạch 2025 (%)"]
+    texts = headers + lines + [h + " " + w for h in headers for w in ("2024", "(x)", "năm 2026", "của tỉnh")]
+    roles = ["indicator", "value", "target", "ratio", "note", "row_number", "unit"]
+    for text in texts:
+        for role in roles:
+            assert table_headers.names_role(text, role) == (table_headers.role_of(text) == role), (text, role)
+    assert any(table_headers.names_role(text, "indicator") for text in texts)
