@@ -171,3 +171,21 @@ def test_names_role_says_what_role_of_says():
         for role in roles:
             assert table_headers.names_role(text, role) == (table_headers.role_of(text) == role), (text, role)
     assert any(table_headers.names_role(text, "indicator") for text in texts)
+
+
+def test_a_rules_gates_searched_as_one_pattern_are_found_as_each_was():
+    texts = _texts() + [
+        "ảnh.jpg",
+        "bao.png và .pdf",
+        "số hiệu: 12",
+        "số : 5",
+        "sốhiệu",
+        "xls.doc",
+        ".",
+        "ngày 5 tháng 6",
+    ]
+    assert "file_name" in quantities._ONE_GATE
+    for text in texts:
+        low = quantities._lower(text)
+        for r in quantities.EXCLUSION_RULES:
+            assert quantities._has_gate(r, low) == any(g in low for g in r.gates), (r.name, text)

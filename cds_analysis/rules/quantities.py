@@ -514,6 +514,18 @@ _ONE_PASS_RULES = tuple(r for r in EXCLUSION_RULES if r.name in _DIGIT_LED_RULES
 _ONE_PASS = OnePass([r.pattern for r in _ONE_PASS_RULES], _DIGIT_LED)
 
 
+# Gates that open on one character, searched as one pattern: re skips from one such character to the next.
+_ONE_GATE = {
+    r.name: re.compile("|".join(map(re.escape, r.gates))) for r in EXCLUSION_RULES if len({g[0] for g in r.gates}) == 1
+}
+
+
+def _has_gate(r: _Rule, text: str) -> bool:
+    """Whether one of the gates of ``r`` occurs in ``text``."""
+    one = _ONE_GATE.get(r.name)
+    return one.search(text) is not None if one is not None else any(g in text for g in r.gates)
+
+
 def _exclusion_matches(text: str) -> Iterator[tuple[str, int, int]]:
     low = _lower(text)
     near = _NearDigits(text)
@@ -524,7 +536,7 @@ def _exclusion_matches(text: str) -> Iterator[tuple[str, int, int]]:
         spans = digit_led.get(r.name)
         if spans == []:
             continue  # no match: its gates need no look
-        if r.gates and not any(g in (low if r.whole_text else condensed[False]) for g in r.gates):
+        if r.gates and not _has_gate(r, low if r.whole_text else condensed[False]):
             continue
         matches = r.pattern.finditer(source) if spans is None else (r.pattern.match(source, s) for s, _ in spans)
         for m in matches:
