@@ -189,3 +189,26 @@ def test_a_rules_gates_searched_as_one_pattern_are_found_as_each_was():
         low = quantities._lower(text)
         for r in quantities.EXCLUSION_RULES:
             assert quantities._has_gate(r, low) == any(g in low for g in r.gates), (r.name, text)
+
+
+def test_nouns_and_qualifiers_as_tries_match_as_their_alternations_sorted_longest_first():
+    def alternation(words) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    cases = [
+        (quantities._NOUN_ALT, alternation(quantities._UNIT_NOUNS), r"\s+(?:(?:số|các|những)\s+)?(?P<w>{})(?!\w)"),
+        (quantities._NOUN_ALT, alternation(quantities._UNIT_NOUNS), r"\s+(?P<w>{})(?:\s+(?P<next>\S))?"),
+        (quantities._QUAL_ALT, alternation(quantities._QUALIFIER_WORDS), r"(?<!\w)(?P<w>{})\s+(?:(?:cho|là|đạt)\s+)?$"),
+    ]
+    words = [*quantities._UNIT_NOUNS, *quantities._QUALIFIER_WORDS, "hộ gia", "thủ tục hành", "không vượt", "x"]
+    rng = random.Random(10)
+    texts = [
+        " " + " ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) + rng.choice(["", " ", "a", " 5"])
+        for _ in range(1500)
+    ]
+    for trie, written, around in cases:
+        as_trie, as_written = (re.compile(around.format(p), re.IGNORECASE) for p in (trie, written))
+        for text in texts + [t.upper() for t in texts[:200]]:
+            for start in range(len(text)):
+                a, b = as_trie.match(text, start), as_written.match(text, start)
+                assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), (text, start)

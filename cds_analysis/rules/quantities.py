@@ -45,7 +45,7 @@ from typing import TypeGuard
 from cds_analysis.lang.numbers import parse_number
 from cds_analysis.lang.passes import OnePass
 from cds_analysis.lang.periods import ENGLISH_MONTHS
-from cds_analysis.lang.text import led_by
+from cds_analysis.lang.text import led_by, phrase_trie
 
 __all__ = ["EXCLUSION_RULES", "Exclusion", "Quantity", "find_exclusions", "find_quantities"]
 
@@ -180,7 +180,9 @@ _UNIT_NOUNS = (
     "giấy phép",
     "cấp",
 )
-_NOUN_ALT = "|".join(re.escape(n) for n in sorted(_UNIT_NOUNS, key=len, reverse=True))
+# As a trie of letters (re follows one branch instead of trying each noun), the longest noun the rest
+# of a pattern accepts first, as in an alternation sorted longest first.
+_NOUN_ALT = phrase_trie(_UNIT_NOUNS, gap=" ")
 
 # ---------------------------------------------------------------- exclusions
 
@@ -623,7 +625,7 @@ _QUALIFIER_SYMBOLS = {
     "<=": "at_most",
     "≤": "at_most",
 }
-_QUAL_ALT = "|".join(re.escape(w) for w in sorted(_QUALIFIER_WORDS, key=len, reverse=True))
+_QUAL_ALT = phrase_trie(_QUALIFIER_WORDS, gap=" ")  # a trie, as _NOUN_ALT
 
 
 _QUALIFIER_BEFORE = re.compile(
