@@ -44,11 +44,12 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
+from cds_analysis.lang.passes import OnePass
 from cds_analysis.lang.text import normalize
 
 __all__ = [
@@ -279,8 +280,11 @@ _SEP_YEAR = rf"(?:\s*[/.-]\s*|\s+năm\s+)(?P<y>{_YEAR})"  # 'tháng 8/2024', 'th
 
 # Each pattern starts with a literal or one digit so that ``re`` skips ahead fast (``\d\d?``: a
 # pattern opening on a repeat such as ``\d{1,2}`` is tried at every character); optional words in
-# front ('ngày', 'cuối', 'giai đoạn', 'tính') are taken by _widen.
-_P = {
+# front ('ngày', 'cuối', 'giai đoạn', 'tính') are taken by _widen. A phrase that opens on one of
+# several words is several patterns, one per opening word (``re`` skips to a word, not to one of
+# several letters), read as their alternation would be (:func:`_alternation`); the patterns that
+# open on a digit are read in one scan (:data:`_DIGIT_LED`).
+_P: dict[str, re.Pattern[str] | tuple[re.Pattern[str], ...]] = {
     "day": re.compile(rf"(?P<d>\d\d?)\s*(?P<s>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=s)\s*(?P<y>{_YEAR})(?!\d)"),
     "day_words": re.compile(rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})\s+năm\s+(?P<y>{_YEAR})"),
     # '20/6', and with a cue word or in a range also '20-6', '1.4' ('Đến hết ngày 20-6', 'từ 1.4 đến 15.5')
@@ -293,11 +297,12 @@ _P = {
     "half_year": re.compile(rf"nửa\s+(?P<edge>đầu|cuối)\s+năm(?:\s+(?P<y>{_YEAR})|\s+(?P<nay>nay))?"),
     "months_bare": re.compile(r"trong\s+(?P<n>3|6|9)\s+tháng(?=\s*[,:])"),
     "year": re.compile(rf"năm\s+(?P<y>{_YEAR})(?!\d|[ \t]*[-–—][ \t]*\d)"),  # a range stays on its line
-    "bare_year": re.compile(rf"(?:đến|tới) (?P<y>{_YEAR})(?![\d/.,%-])"),
+    "bare_year": tuple(re.compile(rf"{w} (?P<y>{_YEAR})(?![\d/.,%-])") for w in ("đến", "tới")),
     "years": re.compile(rf"(?P<y>{_YEAR})[ \t]*[-–—][ \t]*(?:năm\s+)?(?P<y2>{_YEAR})(?!\d)"),
     "relative_year": re.compile(r"năm\s+(?P<rel>nay|trước|ngoái|sau|tới)(?!\w)"),
-    "now": re.compile(
-        r"(?:đến|tới)\s+(?:nay|thời điểm (?:này|hiện tại|hiện nay))(?!\w)|hiện(?: nay| tại| có|(?=[ ,]))"
+    "now": (
+        *(re.compile(rf"{w}\s+(?:nay|thời điểm (?:này|hiện tại|hiện nay))(?!\w)") for w in ("đến", "tới")),
+        re.compile(r"hiện(?: nay| tại| có|(?=[ ,]))"),
     ),
     "year_to_date": re.compile(rf"từ\s+đầu\s+năm(?:\s+(?P<y>{_YEAR}))?\s+(?:đến|tới)\s+nay(?!\w)"),
     "window": re.compile(
@@ -352,9 +357,38 @@ def _number_starts(low: str, i: int) -> bool:
     return i == 0 or low[i - 1] not in "0123456789.,/"
 
 
-def _found(low: str, name: str) -> Iterator[tuple[re.Match[str], int]]:
-    """Matches of pattern ``name`` with their widened start; digit-first patterns need a clean left edge."""
-    for m in _P[name].finditer(low):
+# Patterns opening on a digit, read in one scan of the text (without a back-reference: 'day' has one).
+_DIGIT_LED = ("day_no_year", "months", "years")
+_ONE_PASS = OnePass([p for name in _DIGIT_LED if isinstance(p := _P[name], re.Pattern)], r"\d")
+
+
+def _alternation(low: str, patterns: tuple[re.Pattern[str], ...]) -> list[re.Match[str]]:
+    """The matches of the alternation of ``patterns``, each opening on its own word.
+
+    No match of a pattern starts inside another of its own, so its ``finditer``
+    gives all of them; the alternation keeps, left to right, those that do not
+    start inside the one kept before ('đến thời điểm hiện tại' hides 'hiện tại').
+    """
+    kept: list[re.Match[str]] = []
+    for m in sorted((m for p in patterns for m in p.finditer(low)), key=lambda m: m.start()):
+        if not kept or m.start() >= kept[-1].end():
+            kept.append(m)
+    return kept
+
+
+def _found(low: str, led: dict[str, list[re.Match[str]]], name: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Matches of pattern ``name`` with their widened start; digit-first patterns need a clean left edge.
+
+    ``led``: the matches of the :data:`_DIGIT_LED` patterns, from one scan.
+    """
+    pattern = _P[name]
+    if name in led:
+        found: Iterable[re.Match[str]] = led[name]
+    elif isinstance(pattern, re.Pattern):
+        found = pattern.finditer(low)
+    else:
+        found = _alternation(low, pattern)
+    for m in found:
         if low[m.start()].isdigit() and not _number_starts(low, m.start()):
             continue
         yield m, _widen(low, name, m.start())
@@ -364,8 +398,9 @@ def _atoms(low: str, published: date | None) -> list[_Atom]:
     """Every period phrase of lower-cased ``low``; overlapping ones are resolved by the caller."""
     out: list[_Atom] = []
     add = out.append
+    led = dict(zip(_DIGIT_LED, _ONE_PASS.matches(low), strict=True))
     for name in ("day", "day_words", "day_no_year"):
-        for m, start in _found(low, name):
+        for m, start in _found(low, led, name):
             d, mo, year = int(m.group("d")), int(m.group("m")), _int(m, "y") if name != "day_no_year" else None
             if (
                 name == "day_no_year"
@@ -376,49 +411,49 @@ def _atoms(low: str, published: date | None) -> list[_Atom]:
                 continue  # without a cue word a bare 'd/m' is a date only as an end of a range
             if _is_date(year or 2000, mo, d) and not _is_page_or_legal_date(low, start, m.end()):
                 add(_Atom(start, m.end(), "day", year, _day_builder(d, mo)))
-    for m, start in _found(low, "month"):
+    for m, start in _found(low, led, "month"):
         mo = int(m.group("m"))
         if 1 <= mo <= 12:
             add(_Atom(start, m.end(), "month", _int(m, "y"), partial(_month, m=mo)))
-    for m, start in _found(low, "quarter"):
+    for m, start in _found(low, led, "quarter"):
         q = _ROMAN[m.group("q")]
         add(_Atom(start, m.end(), "quarter", _int(m, "y"), partial(_quarter, q=q)))
     for name in ("months", "half_year"):
-        for m, start in _found(low, name):
+        for m, start in _found(low, led, name):
             n = int(m.group("n")) if name == "months" else 6
             if not (1 <= n <= 12) or not (m.group("edge") or m.group("y") or m.group("nay")):
                 continue  # '3 tháng năm' without 'đầu', a year or 'nay' is not a period
             take = _last_months if m.group("edge") == "cuối" else _first_months
             add(_Atom(start, m.end(), "months", _int(m, "y"), partial(take, n=n)))
-    for m, start in _found(low, "months_bare"):
+    for m, start in _found(low, led, "months_bare"):
         n = int(m.group("n"))
         add(_Atom(start, m.end(), "months", None, partial(_first_months, n=n)))
-    for m, start in _found(low, "year"):
+    for m, start in _found(low, led, "year"):
         add(_Atom(start, m.end(), "year", int(m.group("y")), _year))
-    for m, _ in _found(low, "bare_year"):
+    for m, _ in _found(low, led, "bare_year"):
         add(_Atom(m.start("y"), m.end(), "year", int(m.group("y")), _year))
-    for m, start in _found(low, "years"):
+    for m, start in _found(low, led, "years"):
         y, y2 = int(m.group("y")), int(m.group("y2"))
         if y < y2:
             add(_Atom(start, m.end(), "years", fixed=_range(_year(y), _year(y2))))
-    for m, start in _found(low, "relative_year"):
+    for m, start in _found(low, led, "relative_year"):
         if _COUNTED_BEFORE.search(low, max(0, start - 12), start):
             continue  # 'gần 1 năm nay', 'những năm trước': a duration, not a year
         shift = {"nay": 0, "trước": -1, "ngoái": -1, "sau": 1, "tới": 1}[m.group("rel")]
         year = published.year + shift if published else None
         add(_Atom(start, m.end(), "year", year, _year, relative=True))
-    for m, start in _found(low, "now"):
+    for m, start in _found(low, led, "now"):
         if _is_now(low, m):
             add(_Atom(start, m.end(), "now", fixed=_as_of(published) if published else None, relative=True))
-    for m, start in _found(low, "year_to_date"):
+    for m, start in _found(low, led, "year_to_date"):
         since = _int(m, "y") or (published.year if published else None)
         fixed = _range(_year(since), _as_of(published)) if published and since else None
         add(_Atom(start, m.end(), "year_to_date", fixed=fixed, relative=True))
-    for m, start in _found(low, "window"):
+    for m, start in _found(low, led, "window"):
         days = int(m.group("n")) * (7 if m.group("u") == "tuần" else 1)
         fixed = _range(_day(published), _day(published + timedelta(days=days - 1))) if published and days else None
         add(_Atom(start, m.end(), "window", fixed=fixed, relative=True))
-    for m, start in _found(low, "horizon"):
+    for m, start in _found(low, led, "horizon"):
         add(_Atom(start, m.end(), "horizon", int(m.group("y")), _year))
     return out
 

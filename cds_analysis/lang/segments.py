@@ -87,6 +87,9 @@ def _sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
 
     out = []
     for s, e in (p for whole in _split(text, start, end, _SENTENCE_END, is_boundary) for p in _bounded(text, *whole)):
+        if text.find(";", s, e) < 0:  # most sentences: one clause, no split to make
+            out.append(Sentence(s, e, (Span(s, e),)))
+            continue
         clauses = tuple(Span(cs, ce) for cs, ce in _split(text, s, e, _CLAUSE_END))
         out.append(Sentence(s, e, clauses or (Span(s, e),)))
     return tuple(out)

@@ -59,8 +59,10 @@ def names_role(text: str, role: str) -> bool:
     to letters and drop spaces and zero-width characters), so a text with more
     of them outside brackets names no such role.
     """
-    if role not in PERIOD_ROLES and _at_least(_longest(role) + 1).match(PARENS.sub(" ", text)):
-        return False
+    if role not in PERIOD_ROLES and (
+        _at_least(_longest(role) + 1).match(PARENS.sub(" ", text)) or header_key(text) not in roles()[role]
+    ):
+        return False  # not one of its headers (role_of would then try each period header as a prefix)
     return role_of(text) == role
 
 

@@ -21,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+
 from cds_analysis.read.documents import is_date_stamp
 
 __all__ = ["boilerplate_spans", "in_boilerplate", "merge_spans"]
@@ -95,10 +97,41 @@ def _folded(s: str) -> str:
     """``s`` lower-cased, ASCII only, with punctuation as spaces; newlines stay where they were.
 
     Each character is folded on its own (to its letter without marks, to a space, or to nothing),
-    so the folding of a text is the folding of its lines joined by newlines.
+    so the folding of a text is the folding of its lines joined by newlines, and a long text is
+    folded through one array look-up of its code points (:data:`_FOLDED_CODES`).
     """
+    if len(s) >= _FOLD_BY_ARRAY_FROM:
+        codes = np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if codes.max() < len(_FOLDED_CODES):
+            folded = _FOLDED_CODES[codes]
+            if not (folded == _SEVERAL).any():
+                return folded[folded != _NOTHING].tobytes().decode("ascii")
+    return _folded_as_written(s)
+
+
+def _folded_as_written(s: str) -> str:
     spaced = _NON_WORD.sub(" ", s.lower()).replace("đ", "d")
     return unicodedata.normalize("NFD", spaced).encode("ascii", "ignore").decode()
+
+
+def _folded_codes(end: int) -> np.ndarray:
+    """The folding of each code point below ``end``: an ASCII code, :data:`_NOTHING` or :data:`_SEVERAL`.
+
+    The characters are folded together, a newline between each two (a newline folds to itself).
+    """
+    chars = [chr(i) for i in range(end) if chr(i) != "\n"]
+    pieces = iter(_folded_as_written("\n".join(chars)).split("\n"))
+    table = np.empty(end, dtype=np.uint8)
+    for ch in chars:
+        piece = next(pieces)
+        table[ord(ch)] = ord(piece) if len(piece) == 1 else _NOTHING if not piece else _SEVERAL
+    table[ord("\n")] = ord("\n")
+    return table
+
+
+_NOTHING, _SEVERAL = 0xFF, 0xFE  # no ASCII code is either
+_FOLDED_CODES = _folded_codes(0x3000)  # Latin, Vietnamese, combining marks, punctuation
+_FOLD_BY_ARRAY_FROM = 128  # from this length on the look-up beats the string methods
 
 
 def _key(s: str) -> str:

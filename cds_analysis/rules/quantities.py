@@ -43,8 +43,9 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 from cds_analysis.lang.numbers import parse_number
+from cds_analysis.lang.passes import OnePass
 from cds_analysis.lang.periods import ENGLISH_MONTHS
-from cds_analysis.lang.text import led_by
+from cds_analysis.lang.text import led_by, phrase_trie
 
 __all__ = ["EXCLUSION_RULES", "Exclusion", "Quantity", "find_exclusions", "find_quantities"]
 
@@ -179,7 +180,9 @@ _UNIT_NOUNS = (
     "giấy phép",
     "cấp",
 )
-_NOUN_ALT = "|".join(re.escape(n) for n in sorted(_UNIT_NOUNS, key=len, reverse=True))
+# As a trie of letters (re follows one branch instead of trying each noun), the longest noun the rest
+# of a pattern accepts first, as in an alternation sorted longest first.
+_NOUN_ALT = phrase_trie(_UNIT_NOUNS, gap=" ")
 
 # ---------------------------------------------------------------- exclusions
 
@@ -294,7 +297,8 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     # dates and times
     _rule("time", r"\d\d?:\d{2}(?::\d{2})?(?!\d)", left="number", gates=(":",)),
     _rule("date_iso", r"\d\d{3}-\d{1,2}-\d{1,2}(?!\d)", left="number", gates=("-",)),
-    _rule("date_dmy", r"\d\d?\s?([/.-])\s?\d{1,2}\s?\1\s?\d{2,4}(?!\d)", left="number"),
+    # the same separator twice, each written out (a back-reference cannot sit in the one-pass look-behind)
+    _rule("date_dmy", r"\d\d?\s?(?:/\s?\d{1,2}\s?/|\.\s?\d{1,2}\s?\.|-\s?\d{1,2}\s?-)\s?\d{2,4}(?!\d)", left="number"),
     _rule("date_words", r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?", left="word", gates=("tháng",)),
     _rule(
         "date_english",
@@ -485,15 +489,60 @@ class _NearDigits:
         return start + offset, min(end + offset, e)
 
 
+# The rules whose every match starts with a digit or one of these marks: matched in one pass over
+# the lower-cased text, where one scan per rule cost more than matching them.
+_DIGIT_LED = r"[\d(+/“\"-]"
+_DIGIT_LED_RULES = frozenset(
+    {
+        "phone",
+        "time",
+        "date_iso",
+        "date_dmy",
+        "date_span",
+        "date_day_month",
+        "year",
+        "duration",
+        "letter_code",
+        "glued_code",
+        "one_stop",
+        "per_base",
+        "long_plain_integer",
+        "leading_zero_code",
+    }
+)
+
+
+_ONE_PASS_RULES = tuple(r for r in EXCLUSION_RULES if r.name in _DIGIT_LED_RULES)
+_ONE_PASS = OnePass([r.pattern for r in _ONE_PASS_RULES], _DIGIT_LED)
+
+
+# Gates that open on one character, searched as one pattern: re skips from one such character to the next.
+_ONE_GATE = {
+    r.name: re.compile("|".join(map(re.escape, r.gates))) for r in EXCLUSION_RULES if len({g[0] for g in r.gates}) == 1
+}
+
+
+def _has_gate(r: _Rule, text: str) -> bool:
+    """Whether one of the gates of ``r`` occurs in ``text``."""
+    one = _ONE_GATE.get(r.name)
+    return one.search(text) is not None if one is not None else any(g in text for g in r.gates)
+
+
 def _exclusion_matches(text: str) -> Iterator[tuple[str, int, int]]:
     low = _lower(text)
     near = _NearDigits(text)
     condensed = {False: near.condense(low), True: near.condense(text)}
+    digit_led = {r.name: spans for r, spans in zip(_ONE_PASS_RULES, _ONE_PASS.spans(condensed[False]), strict=True)}
     for r in EXCLUSION_RULES:
         source = (text if r.cased else low) if r.whole_text else condensed[r.cased]
-        if r.gates and not any(g in (low if r.whole_text else condensed[False]) for g in r.gates):
+        spans = digit_led.get(r.name)
+        if spans == []:
+            continue  # no match: its gates need no look
+        if r.gates and not _has_gate(r, low if r.whole_text else condensed[False]):
             continue
-        for m in r.pattern.finditer(source):
+        matches = r.pattern.finditer(source) if spans is None else (r.pattern.match(source, s) for s, _ in spans)
+        for m in matches:
+            assert m is not None  # a one-pass span is where the rule matches
             start, end = m.span() if r.whole_text else near.to_text(*m.span())
             if _left_ok(text, start, r.left) and (r.accept is None or r.accept(text, start, end, m)):
                 yield r.name, start, end
@@ -576,7 +625,7 @@ _QUALIFIER_SYMBOLS = {
     "<=": "at_most",
     "≤": "at_most",
 }
-_QUAL_ALT = "|".join(re.escape(w) for w in sorted(_QUALIFIER_WORDS, key=len, reverse=True))
+_QUAL_ALT = phrase_trie(_QUALIFIER_WORDS, gap=" ")  # a trie, as _NOUN_ALT
 
 
 _QUALIFIER_BEFORE = re.compile(
