@@ -57,11 +57,13 @@ from cds_analysis.reference.targets import load_targets
 from cds_analysis.rules.extract import extract_document, extract_documents
 from cds_analysis.sheets.reader import extract_sheet, read_sheet
 from cds_analysis.store import (
+    NATURAL_KEYS,
     ROW_GROUP,
     RowGroupReader,
     RunWriter,
     TableError,
     locked,
+    read_arrow,
     read_table,
     to_arrow,
 )
@@ -107,10 +109,11 @@ REFERENCE_TABLES: dict[str, Callable[[], pd.DataFrame]] = {
 
 
 # Tables computed from the extracted ones: table → (the observation columns it reads, maker from
-# (parts, documents)). ``parts`` maps the current province codes of a part (None: no province) to a
+# (parts, documents: DOCUMENT_COLUMNS of the documents table)). ``parts`` maps the current province codes of a part (None: no province) to a
 # function reading the part's observations, those columns only: at a country's scale the
 # observations, not the tables, fill memory, and a unit's figures never leave its province.
 Parts = dict[tuple[str | None, ...], Callable[[], pd.DataFrame]]
+DOCUMENT_COLUMNS = ("document_id", "published")  # what of the documents table the makers read
 ROWS_PER_PART = 100_000  # provinces are read together up to this many observations (a larger one alone)
 DERIVED_TABLES: dict[str, tuple[tuple[str, ...], Callable[[Parts, pd.DataFrame], pd.DataFrame]]] = {
     "progress": (PROGRESS_COLUMNS, lambda parts, documents: progress_by_province(parts, documents=documents)),
@@ -267,17 +270,30 @@ def _ingest_time() -> pd.Timestamp:
         raise ConfigError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}") from None
 
 
-def _previous(out_dir: Path) -> tuple[dict[str, dict], RowGroupReader | None]:
-    """Documents rows (by document id) and the observations of an earlier run; empty if none."""
+def _previous(out_dir: Path) -> tuple[pa.Table, RowGroupReader | None]:
+    """The documents and observations tables of an earlier run; an empty documents table if none.
+
+    Kept as Arrow, not as a row dict per document: at a country's scale the
+    dicts held more than the table's 270 bytes a document.
+    """
     try:
-        docs = read_table("documents", out_dir)
+        docs = read_arrow("documents", out_dir)
         obs = RowGroupReader("observations", out_dir)
     except FileNotFoundError:
-        return {}, None
+        return schema("documents").empty_table(), None
     except (TableError, pa.ArrowException, OSError) as exc:
         logger.warning("ignoring the tables in %s, which cannot be read (%s); ingesting every file anew", out_dir, exc)
-        return {}, None
-    return {row["document_id"]: row for row in docs.to_dict("records")}, obs
+        return schema("documents").empty_table(), None
+    return docs, obs
+
+
+def _documents(new: list[dict], old: pa.Table, old_row: dict[str, int], reused: dict[str, str]) -> pa.Table:
+    """The documents table: rows of the files read now, and the earlier rows of those kept (at their path now)."""
+    fresh = to_arrow(pd.DataFrame(new, columns=schema("documents").names), "documents")
+    kept = old.take(pa.array([old_row[d] for d in reused], pa.int64()))
+    kept = kept.set_column(kept.schema.get_field_index("path"), "path", pa.array(list(reused.values()), pa.string()))
+    together = pa.concat_tables([fresh, kept.cast(fresh.schema)])
+    return together.sort_by([(key, "ascending") for key in NATURAL_KEYS["documents"]]).combine_chunks()
 
 
 def _rows_by_document(document_ids: pa.ChunkedArray) -> dict[str, np.ndarray]:
@@ -643,12 +659,14 @@ def _ingest_into(
 ) -> IngestResult:
     """List and hash the files, have the new ones read (here, in a pool or on Dask), write every table into ``run``."""
     old_docs, old_obs = _previous(run.out)
+    old_row = {str(d): i for i, d in enumerate(old_docs.column("document_id").to_pylist())}
+    old_version = old_docs.column("extractor_version")
     old_rows = _rows_by_document(old_obs.column("document_id")) if old_obs is not None else {}
     files, rejects = scan(raw, run.out)
-    docs: dict[str, dict] = {}  # raw path → documents row
+    new_docs: list[dict] = []  # documents rows of the files read now
     reused: dict[str, str] = {}  # document id → raw path, for files ingested before
     first_path: dict[str, str] = {}
-    plan: list[tuple[str, _Task | None]] = []  # in path order; None: rows kept from before
+    plan: list[tuple[str, _Task | str]] = []  # in path order; a document id: rows kept from before
     for path in files:
         rel = path.relative_to(raw).as_posix()
         try:
@@ -665,24 +683,23 @@ def _ingest_into(
             continue
         first_path[doc_id] = rel
         version = _rules_version(rel)
-        if doc_id in old_docs and old_docs[doc_id].get("extractor_version") == version:
-            docs[rel] = {**old_docs[doc_id], "path": rel}
+        row = old_row.get(doc_id)
+        if row is not None and old_version[row].as_py() == version:
             reused[doc_id] = rel
-            plan.append((rel, None))
+            plan.append((rel, doc_id))
             continue
-        ingested_at = old_docs.get(doc_id, {}).get("ingested_at", now)
+        ingested_at = now if row is None else old_docs.column("ingested_at")[row].as_py()
         plan.append((rel, _Task(str(path.resolve()), rel, doc_id, ingested_at, version, limits())))
     by_province: Counter[str | None] = Counter()
-    tasks = [t for _, t in plan if t is not None]
+    tasks = [t for _, t in plan if isinstance(t, _Task)]
     outcomes = _outcomes(tasks, min(jobs, len(tasks) // FILES_PER_WORKER) if not scheduler else jobs, scheduler)
     show = progress and sys.stderr.isatty()
     empty = schema("observations").empty_table()  # a file found to state nothing
     with run.writer("observations") as writer, contextlib.closing(_Closable(outcomes)):
         batch = _Batch(writer)
         for rel, task in tqdm(plan, desc="ingest", unit="file", file=sys.stderr, disable=not show):
-            if task is None:
-                doc_id = docs[rel]["document_id"]
-                rows = old_obs.take(old_rows[doc_id]) if old_obs is not None and doc_id in old_rows else empty
+            if isinstance(task, str):
+                rows = old_obs.take(old_rows[task]) if old_obs is not None and task in old_rows else empty
                 table = rows.set_column(
                     rows.schema.get_field_index("source"), "source", pa.array([rel] * len(rows), pa.string())
                 )
@@ -691,19 +708,19 @@ def _ingest_into(
                 rejects.extend(outcome.rejects)
                 if outcome.row is None or outcome.observations is None:
                     continue
-                docs[rel], table = outcome.row, outcome.observations
+                new_docs.append(outcome.row)
+                table = outcome.observations
             by_province.update(table.column("province").to_pylist())
             batch.add(table)
         batch.flush()
     del old_obs, old_rows  # the previous run's rows are copied: let them go before the derived tables
     rejects += _previous_part_rejects(run.out, reused)
-    documents = (
-        pd.DataFrame(list(docs.values()), columns=schema("documents").names) if docs else empty_frame("documents")
-    )
+    documents = _documents(new_docs, old_docs, old_row, reused)
+    del old_docs, old_row
     with tempfile.TemporaryDirectory(prefix=".by-province-", dir=run.folder) as spill:
         parts = _by_province(run.path("observations"), Path(spill))
         run.write_dataset(pq.read_table(path) for path in parts.values())
-        derived, failed = _derived(parts, documents)
+        derived, failed = _derived(parts, documents.select(list(DOCUMENT_COLUMNS)).to_pandas())
     rejects = sorted(rejects + failed, key=lambda r: r.path)
     run.write("documents", documents)
     run.write("rejects", pd.DataFrame([asdict(r) for r in rejects], columns=schema("rejects").names))
@@ -713,7 +730,7 @@ def _ingest_into(
         run.write(table_name, frame)
     written = run.publish()
     return IngestResult(
-        documents_read=len(docs) - len(reused),
+        documents_read=len(new_docs),
         documents_skipped=len(reused),
         observations=sum(by_province.values()),
         observations_by_province=dict(by_province),
