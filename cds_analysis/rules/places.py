@@ -26,7 +26,6 @@ from itertools import accumulate
 from urllib.parse import urlsplit
 
 from cds_analysis.lang.segments import Paragraph, Sentence, Span
-from cds_analysis.lang.text import fold_key
 from cds_analysis.reference import gazetteer
 from cds_analysis.reference.levels import RANK
 from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
@@ -205,15 +204,17 @@ _NATIONAL_ANCHOR = re.compile(
     "|".join(sorted({p.split()[0].lower() for p in _NATIONAL_BODIES} | {"bình", "trung", "tỷ", "mức", "cả", "toàn"}))
 )
 # The keywords of _BARE_REF ('tỉnh', 'huyện', 'xã', 'địa phương này') by their rarer letters: every match starts
-# at most 14 characters before one ('trên địa bàn tỉnh').
-_BARE_ANCHOR, _BARE_REACH = re.compile(r"ỉnh|uyện|xã|Xã|phương này"), 14
+# at most 14 characters before one ('trên địa bàn tỉnh') and ends with it, never before a capitalised word ('huyện
+# Tư Nghĩa' is a name, looked for in the gazetteer).
+_BARE_ANCHOR, _BARE_REACH = re.compile(r"(?:ỉnh|uyện|xã|Xã|phương này)(?!\s+[A-ZĐ])"), 14
 # A village is named by its word and a name or number ('thôn Phủ Lý Bắc', 'TDP 1', 'thôn 6'); the gazetteer
 # stops at communes, so the village is placed in the commune in focus.
 _VILLAGE_REF = re.compile(
     r"(?<![\wÀ-ỹ])(?:[Tt]hôn|TDP|[Tt]ổ dân phố|[Xx]óm|[Kk]hu phố)\s+(?:\d+\b|(?:[^\W\d_]+ ?){1,4})"
 )
-# The village words of _VILLAGE_REF without their first letter: every match starts at most 1 character before one.
-_VILLAGE_ANCHOR, _VILLAGE_REACH = re.compile(r"hôn|TDP|ổ dân phố|óm|hu phố"), 1
+# The village words of _VILLAGE_REF without their first letter, before a space ('thôn 6', not 'thông tin'): every
+# match starts at most 1 character before one.
+_VILLAGE_ANCHOR, _VILLAGE_REACH = re.compile(r"(?:hôn|TDP|ổ dân phố|óm|hu phố)(?=\s)"), 1
 
 
 _WORD_START = re.compile(r"\b(?=\w)")
@@ -331,8 +332,13 @@ class PlaceContext:
             self.district = self.site["district"]
         sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
         self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
-        self._compared = _compared_refs(self.refs, sentence_starts)
         self._starts = [r.start for r in self.refs]
+        # Units compared in one sentence ('huyện A đạt 92%, huyện B đạt 88%') do not become the focus. The last ref
+        # that may, at or before each ref (-1: none): each number looks its focus up rather than walking back.
+        compared = _compared_refs(self.refs, sentence_starts)
+        self._focus_upto = list(
+            accumulate((i if r.unit is not None and i not in compared else -1 for i, r in enumerate(self.refs)), max)
+        )
 
     def places_named(self, start: int, end: int) -> list[tuple[int, int, Place]]:
         """(start, end, place) of every unit and national body named in ``text[start:end]``, in order.
@@ -441,15 +447,9 @@ class PlaceContext:
 
     def _last_focus(self, before: int) -> _Ref | None:
         """The last ref with a unit before ``before`` that is not one of units compared in a sentence."""
-        i = bisect_right(self._starts, before - 1) - 1  # refs start in order; walk back from ``before``
-        while i >= 0 and self.refs[i].start >= before:
-            i -= 1
-        while i >= 0:
-            r = self.refs[i]
-            if r.unit is not None and r not in self._compared:
-                return r
-            i -= 1
-        return None
+        i = bisect_right(self._starts, before - 1) - 1  # the last ref that starts before ``before``
+        focus = self._focus_upto[i] if i >= 0 else -1
+        return self.refs[focus] if focus >= 0 else None
 
     def opens_with_unit(self, paragraph: Paragraph) -> bool:
         """Whether a paragraph starts by naming a district or commune ('Tại huyện Tư Nghĩa, …', 'Xã X đã …')."""
@@ -519,7 +519,6 @@ class PlaceContext:
         elif in_sentence:
             chosen = in_sentence[0]
         else:
-            # Units compared in one sentence ('huyện A đạt 92%, huyện B đạt 88%') do not become the focus.
             chosen = self._last_focus(sentence.start)
         if chosen is not None and chosen.tier == "national":
             return Place("national", None, chosen.collective)
@@ -566,13 +565,6 @@ _SOURCE_LINE = re.compile(r"\A\s*source:\s*(?P<url>\S+)", re.IGNORECASE)
 _CHILD_LEVEL = {"province": "district", "district": "commune"}
 
 
-@cache
-def _squashed_names(level: str) -> dict[str, str]:
-    """Unit names of ``level`` by their folded form without spaces, as site addresses write them ('anthi')."""
-    units = gazetteer.load_units()
-    return {fold_key(name).replace(" ", ""): name for name in units.loc[units["level"] == level, "name"]}
-
-
 def site_units(text: str, on: date | None = None) -> dict[str, gazetteer.Unit]:
     """Units named by the address of the page a text was saved from, by level.
 
@@ -587,7 +579,7 @@ def site_units(text: str, on: date | None = None) -> dict[str, gazetteer.Unit]:
     level, parent = "province", None
     for label in reversed(host.split(".")[:-1]):
         key = label.removeprefix("bao") if level == "province" and label.startswith("bao") else label
-        name = _squashed_names(level).get(key)
+        name = gazetteer.squashed_names(level).get(key)
         unit = None
         if name is not None:
             if level == "province":
@@ -649,16 +641,19 @@ def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit],
     return tuple(found)
 
 
-def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[_Ref]:
-    """Refs in sentences that name two or more different units of one level."""
-    by_sentence: dict[int, list[tuple[_Ref, gazetteer.Unit]]] = {}
-    for r in refs:
+def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[int]:
+    """Indices of the refs in sentences that name two or more different units of one level.
+
+    A unit is its (code, map): a set of Units would hash all their fields.
+    """
+    by_sentence: dict[int, list[tuple[int, gazetteer.Unit]]] = {}
+    for i, r in enumerate(refs):
         if r.unit is not None:
-            by_sentence.setdefault(_floor(sentence_starts, r.start), []).append((r, r.unit))
-    compared: set[_Ref] = set()
+            by_sentence.setdefault(_floor(sentence_starts, r.start), []).append((i, r.unit))
+    compared: set[int] = set()
     for group in by_sentence.values():
-        levels = Counter(u.level for u in {u for _, u in group})
-        compared.update(r for r, u in group if levels[u.level] >= 2)
+        levels = Counter(u.level for u in {(u.code, u.map): u for _, u in group}.values())
+        compared.update(i for i, u in group if levels[u.level] >= 2)
     return compared
 
 

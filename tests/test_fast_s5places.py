@@ -1,0 +1,93 @@
+"""The place shortcuts of issue 15 (session 5) find what the plain code they replace finds."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from cds_analysis.lang.segments import split_paragraphs
+from cds_analysis.lang.text import fold, fold_key, normalize
+from cds_analysis.reference import gazetteer
+from cds_analysis.rules import places
+
+
+def test_squashed_names_are_the_folded_table_names_without_spaces():
+    gazetteer.squashed_names.cache_clear()  # built here, not left over from another test
+    units = gazetteer.load_units()
+    for level in ("province", "district", "commune"):
+        plain = {fold_key(name).replace(" ", ""): name for name in units.loc[units["level"] == level, "name"]}
+        assert gazetteer.squashed_names(level) == plain
+    assert gazetteer.squashed_names("district")["anthi"] == "Ân Thi"
+
+
+# Reports of other provinces, in their own wording, with the edges the shortcuts must respect.
+TEXTS = [
+    "Trên địa bàn tỉnh Nghệ An có 412 xã; toàn tỉnh đạt 87%. Huyện Con Cuông đạt 92%, huyện Tương Dương đạt 88%.",
+    "Tỉnh đã triển khai 1.200 Tổ CNSCĐ; UBND huyện Đô Lương, thị xã Hoàng Mai và Xã Nghi Phong hoàn thành.",
+    "Thuế điện tử: 98% doanh nghiệp. Thừa Thiên Huế và Cần Thơ lần lượt xếp thứ 4 và thứ 5; TP.HCM dẫn đầu.",
+    "Tại thôn Phú Lộc, thôn 6 và TDP 3 (xã Cẩm Lĩnh), xóm Bãi Sậy có 5 người; thông tin không còn ở nông thôn.",
+    "Bộ Thông tin và Truyền thông, Ngân hàng Nhà nước Việt Nam; bình quân cả nước 72,5%. Cả nước có 63 tỉnh.",
+    "toàn huyện, trên địa bàn huyện; các xã, cấp huyện; 6 huyện, thị xã; năm 2024 thị xã đạt; địa phương này 3 thôn",
+    "Quảng Ngãi-Bình Định, Đăk Lăk–Gia Lai; BR-VT, TT-Huế, Hà Nội; Đỗ Thái Bình viết. Thái Bình Dương; Hà Namx.",
+    "  xã\n\nhuyện\tmiền núi; huyện Vùng cao; Khu phố 2, khu phố Tân Hòa, Tổ dân phố   Số 7; tỉnh\nHà Tĩnh",
+]
+
+
+def test_province_names_start_words_as_the_look_behind_did():
+    g = gazetteer._index()
+    plain = re.compile(r"(?<!\w)" + g.province_name.pattern)
+    folded = [fold(normalize(t)) for t in TEXTS] + ["thue hue, xhue hue-thue; quangngai quang ngai", ""]
+    for text in folded:
+        spans = [m.span() for m in gazetteer._province_names(g.province_name, text)]
+        assert spans == [m.span() for m in plain.finditer(text)]
+    assert [m.group() for m in gazetteer._province_names(g.province_name, "thue hue, xhue")] == ["hue"]
+
+
+def test_cached_unit_words_and_province_names_are_the_plain_lookups():
+    gazetteer._word_key.cache_clear()
+    gazetteer._province_named.cache_clear()
+    for written in ["TX. ", "Thị  xã ", "tp.", "H.", "huyện "]:
+        assert gazetteer._word_key(written) == " ".join(fold(written).replace(".", " ").split())
+    day = gazetteer.LAST_OLD_DAY
+    for written in ["Quảng Ngãi", "Thừa Thiên Huế", "TT-Huế", "Hồ Chí Minh", "Hà Nội"]:
+        folded = fold(written)
+        rows = tuple(gazetteer._candidates(gazetteer._key(folded), None, "province", day))
+        assert gazetteer._province_named(folded, written, day) == gazetteer._chosen(rows, written, None, None)
+    assert gazetteer._province_named("quang ngai", "Quảng Ngãi", day).code == "51"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchor", "reach"),
+    [
+        (places._BARE_REF, places._BARE_ANCHOR, places._BARE_REACH),
+        (places._VILLAGE_REF, places._VILLAGE_ANCHOR, places._VILLAGE_REACH),
+    ],
+)
+def test_anchored_refs_are_found_as_finditer_finds_them(pattern, anchor, reach):
+    for text in [normalize(t) for t in TEXTS] + [normalize(" ".join(TEXTS))]:
+        near = places._matches_near(pattern, text, (m.start() for m in anchor.finditer(text)), reach)
+        assert [m.span() for m in near] == [m.span() for m in pattern.finditer(text)]
+
+
+def _context(text: str) -> places.PlaceContext:
+    text = normalize(text)
+    return places.PlaceContext(text, split_paragraphs(text), [])
+
+
+def test_the_focus_looked_up_is_the_one_walked_back_to():
+    text = " ".join(TEXTS[:2] + TEXTS[3:4]) + " Huyện Anh Sơn đạt 90%, huyện Thanh Chương đạt 91%. Huyện đạt 70%."
+    ctx = _context(text)
+    plain_compared = set()
+    for sentence in (s for p in split_paragraphs(ctx.text) for s in p.sentences):
+        units = [r for r in ctx.refs if r.unit is not None and sentence.start <= r.start < sentence.end]
+        levels = Counter(u.level for u in {r.unit for r in units})
+        plain_compared |= {id(r) for r in units if levels[r.unit.level] >= 2}
+    assert plain_compared  # the text compares units
+    for before in range(len(ctx.text) + 2):
+        walked = next(
+            (r for r in reversed(ctx.refs) if r.start < before and r.unit is not None and id(r) not in plain_compared),
+            None,
+        )
+        assert ctx._last_focus(before) is walked
