@@ -32,6 +32,10 @@ TEXTS = [
     "toàn huyện, trên địa bàn huyện; các xã, cấp huyện; 6 huyện, thị xã; năm 2024 thị xã đạt; địa phương này 3 thôn",
     "Quảng Ngãi-Bình Định, Đăk Lăk–Gia Lai; BR-VT, TT-Huế, Hà Nội; Đỗ Thái Bình viết. Thái Bình Dương; Hà Namx.",
     "  xã\n\nhuyện\tmiền núi; huyện Vùng cao; Khu phố 2, khu phố Tân Hòa, Tổ dân phố   Số 7; tỉnh\nHà Tĩnh",
+    "Tỉnh đã chi; cấp Huyện, Cấp huyện, các Huyện, , huyện; CỦA tỉnh, TOÀN tỉnh, Trên địa bàn tỉnh, CẢ tỉnh; điều chỉnh. Tỉnh tiếp tục tăng, tỉnh xếp thứ 5",
+    "các thị xã, cấp thị xã, , thị xã, toàn thị xã, Toàn thị xã, UBND thị xã, UBND xã, toàn xã, Xã đạt; tình nguyện. Huyện đã đạt",
+    "Trung bình cả nước, mức chung của toàn quốc; trung bình quân cả nước. Toàn quốc: 60%; BỘ NỘI VỤ; bộ y tế x",
+    "Bộ Thông tın và Truyền thông (ı không chấm); Bộ Nội vụ; İstanbul, Văn phòng Chính phủ; Ủy ban Dân tộc.",
 ]
 
 
@@ -91,3 +95,17 @@ def test_the_focus_looked_up_is_the_one_walked_back_to():
             None,
         )
         assert ctx._last_focus(before) is walked
+
+
+def test_national_refs_are_found_as_finditer_finds_them():
+    for text in [normalize(t) for t in TEXTS] + [normalize(" ".join(TEXTS))]:
+        lowered = _context(text)._lowered
+        assert (lowered is None) == ("ı" in text or "İ" in text)
+        for start, end in [(0, len(text)), (3, len(text) - 5), (len(text) // 2, len(text))]:
+            found = places._national_refs(text, lowered, start, end)
+            assert [m.span() for m in found] == [m.span() for m in places._NATIONAL_REF.finditer(text, start, end)]
+    # IGNORECASE reads the dotless 'ı' as 'i', lower-casing keeps it: such a text is read word by word.
+    text = "Bộ Thông tın và Truyền thông; Bộ Nội vụ."
+    assert [m.group() for m in places._NATIONAL_REF.finditer(text)] == ["Bộ Thông tın và Truyền thông", "Bộ Nội vụ"]
+    assert [m.group() for m in places._national_refs(text, text.lower(), 0, len(text))] == ["Bộ Nội vụ"]
+    assert _context(text)._lowered is None

@@ -26,6 +26,7 @@ from itertools import accumulate
 from urllib.parse import urlsplit
 
 from cds_analysis.lang.segments import Paragraph, Sentence, Span
+from cds_analysis.lang.text import phrase_trie
 from cds_analysis.reference import gazetteer
 from cds_analysis.reference.levels import RANK
 from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
@@ -199,14 +200,22 @@ _NATIONAL_REF = re.compile(
     r"|(?:^|(?<=[.:;] ))(?P<whole>Cả nước|Toàn quốc)\b",
     re.IGNORECASE | re.MULTILINE,
 )
-# Where _NATIONAL_REF's matches start, found in the lower-cased text: the first word of every phrase.
+# Where _NATIONAL_REF's matches start, in the lower-cased text: a body's name or the words opening the others.
 _NATIONAL_ANCHOR = re.compile(
-    "|".join(sorted({p.split()[0].lower() for p in _NATIONAL_BODIES} | {"bình", "trung", "tỷ", "mức", "cả", "toàn"}))
+    phrase_trie(
+        [*_NATIONAL_BODIES, "bình quân", "trung bình", "tỷ lệ chung của", "mức chung của", "cả nước", "toàn quốc"]
+    )
 )
-# The keywords of _BARE_REF ('tỉnh', 'huyện', 'xã', 'địa phương này') by their rarer letters: every match starts
-# at most 14 characters before one ('trên địa bàn tỉnh') and ends with it, never before a capitalised word ('huyện
-# Tư Nghĩa' is a name, looked for in the gazetteer).
-_BARE_ANCHOR, _BARE_REACH = re.compile(r"(?:ỉnh|uyện|xã|Xã|phương này)(?!\s+[A-ZĐ])"), 14
+# The keywords of _BARE_REF ('tỉnh', 'huyện', 'xã', 'địa phương này') by their rarer letters, with what must stand
+# before them for a match to end there: every match starts at most 14 characters before one ('trên địa bàn tỉnh')
+# and ends with it, never before a capitalised word ('huyện Tư Nghĩa' is a name, looked for in the gazetteer).
+_BARE_ANCHOR = re.compile(
+    r"(?:ỉnh(?:(?<=[nNaAảẢpP] tỉnh|[,.:] [tT]ỉnh)|(?<=^[tT]ỉnh))"  # 'toàn|của|cả|cấp|… bàn tỉnh', 'Tỉnh đã'
+    r"|uyện(?<=[hH]uyện)(?<!cấp [hH]uyện|các [hH]uyện)(?<!, [hH]uyện)"  # not 'cấp huyện', 'các huyện', ', huyện'
+    r"|xã(?:(?<=thị xã)(?<!cấp thị xã|các thị xã)(?<!, thị xã)|(?<=toàn xã|UBND xã))"  # not 'cấp xã', '100% xã'
+    r"|Xã|phương này)(?!\s+[A-ZĐ])"
+)
+_BARE_REACH = 14
 # A village is named by its word and a name or number ('thôn Phủ Lý Bắc', 'TDP 1', 'thôn 6'); the gazetteer
 # stops at communes, so the village is placed in the commune in focus.
 _VILLAGE_REF = re.compile(
@@ -246,12 +255,20 @@ def _matches_near(pattern: re.Pattern[str], text: str, anchors: Iterable[int], r
 
 
 def _national_refs(text: str, lowered: str | None, start: int, end: int):
-    """``_NATIONAL_REF.finditer(text, start, end)``, tried only where the lower-cased text has a first word."""
-    if lowered is None:  # lower-casing changed the length ('İ'): try every word
+    """``_NATIONAL_REF.finditer(text, start, end)``, tried only where the lower-cased text starts a phrase of it."""
+    if lowered is None:  # lower-casing does not give what IGNORECASE matches: try every word
         anchors = (m.start() for m in _WORD_START.finditer(text, start, end))
     else:
-        anchors = (m.start() for m in _NATIONAL_ANCHOR.finditer(lowered, start, end))
+        anchors = _every_start(_NATIONAL_ANCHOR, lowered, start, end)
     return _matches_near(_NATIONAL_REF, text, anchors, 0, start, end)
+
+
+def _every_start(pattern: re.Pattern[str], text: str, start: int, end: int):
+    """Every position of ``text[start:end]`` where ``pattern`` matches, those inside another match too."""
+    m = pattern.search(text, start, end)
+    while m is not None:
+        yield m.start()
+        m = pattern.search(text, m.start() + 1, end)
 
 
 def _village_name(hit: re.Match[str]) -> str | None:
@@ -301,7 +318,9 @@ class PlaceContext:
     ):
         self.text = text
         lowered = text.lower()
-        self._lowered = lowered if len(lowered) == len(text) else None  # where national bodies are looked for
+        # Where national bodies are looked for. Lower-casing keeps IGNORECASE's matches in place unless it changes the
+        # length ('İ') or keeps a letter IGNORECASE equates with another (dotless 'ı' with 'i').
+        self._lowered = lowered if len(lowered) == len(text) and "ı" not in lowered else None
         # A text dated after the 2025 reform names the new units (class R): 'xã Bắc Hà, tỉnh Lào Cai' is the new
         # commune, not the abolished district. Earlier and undated texts are read on the old map.
         self.on = published if published is not None and published > gazetteer.LAST_OLD_DAY else None
