@@ -109,3 +109,12 @@ def test_national_refs_are_found_as_finditer_finds_them():
     assert [m.group() for m in places._NATIONAL_REF.finditer(text)] == ["Bộ Thông tın và Truyền thông", "Bộ Nội vụ"]
     assert [m.group() for m in places._national_refs(text, text.lower(), 0, len(text))] == ["Bộ Nội vụ"]
     assert _context(text)._lowered is None
+
+
+def test_marker_words_are_found_where_the_case_blind_words_are():
+    plain = re.compile(r"(?i:các|cấp|toàn)")
+    for text in [normalize(t) for t in TEXTS] + ["CÁC XÃ, Cấp huyện, TOÀN tỉnh, cÁc, tOÀN, xcác"]:
+        for start in range(0, len(text), 3):
+            for end in range(start, len(text) + 1, 7):
+                found, expected = places._MARKER_WORD.search(text, start, end), plain.search(text, start, end)
+                assert (found and found.span()) == (expected and expected.span())

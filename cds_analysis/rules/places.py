@@ -101,8 +101,9 @@ _CLAUSE_MARKER = re.compile(
     r"|(?P<district>(?i:toàn) huyện|(?i:toàn) thị xã|(?i:cấp) huyện)"
     r"|(?P<district_collective>(?i:các) (?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ])))"
 )
-# Every match of _CLAUSE_MARKER has one of these words: where none is, _CLAUSE_MARKER is not tried.
-_MARKER_WORD = re.compile(r"(?=[cCtT])(?i:các|cấp|toàn)")
+# Every match of _CLAUSE_MARKER has one of these words: where none is, _CLAUSE_MARKER is not tried. (Each
+# alternative opens on a letter as written: ``re`` skips ahead to those letters rather than trying every position.)
+_MARKER_WORD = re.compile(r"c(?i:ác|ấp)|C(?i:ác|ấp)|t(?i:oàn)|T(?i:oàn)")
 # 'thành viên Tổ CNSCĐ cấp xã': the tier describes the team, not the fact's unit.
 _ORGANISATION = re.compile(r"(Tổ CNSCĐ|Tổ công nghệ số cộng đồng|thành viên|Ban Chỉ đạo|Tổ giúp việc)\s*$", re.I)
 
