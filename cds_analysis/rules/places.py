@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import accumulate
 from urllib.parse import urlsplit
 
@@ -636,23 +636,11 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
     return parent.code in (child.parent_code, child.district_code, child.province_code)
 
 
-@cache
-def _district_names() -> dict[tuple[str, str], list[str]]:
-    """Names of the district-level units by their province's (code, map), in table order (the table is read
-    once); a province of the 2025 map has none, even where an old province had its code."""
-    units = gazetteer.load_units()
-    districts = units[units["level"] == "district"]
-    names: dict[tuple[str, str], list[str]] = {}
-    for name, parent, map_ in zip(districts["name"], districts["parent_code"], districts["map"]):
-        names.setdefault((parent, map_), []).append(name)
-    return names
-
-
 @lru_cache(maxsize=128)
 def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit], ...]:
     """Names of the province's districts, recognised bare ('Đam Rông (38,2%)'), the province's own name aside."""
     found = []
-    for name in _district_names().get((province.code, province.map), ()):
+    for name in gazetteer.district_names().get((province.code, province.map), ()):
         if name.isdigit():
             continue  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
         unit = gazetteer.resolve(name, level="district", province=province.code)
