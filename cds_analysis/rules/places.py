@@ -467,7 +467,9 @@ class PlaceContext:
 
     def _last_focus(self, before: int) -> _Ref | None:
         """The last ref with a unit before ``before`` that is not one of units compared in a sentence."""
-        i = bisect_right(self._starts, before - 1) - 1  # the last ref that starts before ``before``
+        i = bisect_right(self._starts, before - 1) - 1  # refs start in order; walk back from ``before``
+        while i >= 0 and self.refs[i].start >= before:
+            i -= 1
         focus = self._focus_upto[i] if i >= 0 else -1
         return self.refs[focus] if focus >= 0 else None
 
