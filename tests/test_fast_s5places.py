@@ -130,3 +130,30 @@ def test_district_names_are_the_table_rows_of_each_province():
     assert gazetteer.district_names() == plain
     assert "Tư Nghĩa" in gazetteer.district_names()["51", gazetteer.OLD_MAP]
     assert not any(map_ == gazetteer.NEW_MAP for _, map_ in gazetteer.district_names())
+
+
+def _in_list_on_slices(ctx: places.PlaceContext, ref, sentence_start: int) -> bool:
+    """PlaceContext._in_list as it read copies of the text before and after the ref."""
+    if places._OWN_FIGURE.match(ctx.text[ref.end : ref.end + 12]):
+        return False
+    before = ctx.text[sentence_start : ref.start]
+    if "gồm" not in before and "như" not in before:
+        return False
+    if places._LIST_OPENER.search(before):
+        return True
+    m = list(places._INCLUDING.finditer(before))
+    return bool(m) and ";" not in before[m[-1].end() :] and "." not in before[m[-1].end() :]
+
+
+def test_list_members_are_found_without_copying_the_sentence():
+    text = (
+        "Tỉnh có 5 huyện gồm: huyện Con Cuông, huyện Anh Sơn; như huyện Tương Dương (38,2%), huyện Kỳ Sơn đạt 41%, "
+        "bao gồm xã Châu Khê. Các xã như: xã Lạng Khê, xã Môn Sơn. Huyện Con Cuông đạtx 90%, huyện Anh Sơn với 3 thôn."
+    )
+    ctx = _context(text)
+    refs = ctx._refs([m for m in gazetteer.find_mentions(ctx.text) if m.unit is not None], [])
+    verdicts = [
+        (ctx._in_list(r, start), _in_list_on_slices(ctx, r, start)) for r in refs for start in range(0, r.start, 5)
+    ]
+    assert all(fast == plain for fast, plain in verdicts)
+    assert {fast for fast, _ in verdicts} == {True, False}

@@ -447,11 +447,12 @@ class PlaceContext:
 
     def _in_list(self, ref: _Ref, sentence_start: int) -> bool:
         """Units enumerated after 'gồm' are members of a count, not the subject."""
-        if _OWN_FIGURE.match(self.text[ref.end : ref.end + 12]):
+        t = self.text
+        if _OWN_FIGURE.match(t, ref.end, ref.end + 12):
             return False  # 'như Đam Rông (38,2%), Lạc Dương (41,7%)': each listed unit has its own figure
-        before = self.text[sentence_start : ref.start]
-        if "gồm" not in before and "như" not in before:
-            return False  # the words both patterns need: most sentences list nothing
+        if t.find("gồm", sentence_start, ref.start) < 0 and t.find("như", sentence_start, ref.start) < 0:
+            return False  # the words both patterns need: most sentences list nothing (nor is their start copied)
+        before = t[sentence_start : ref.start]
         if _LIST_OPENER.search(before):
             return True
         m = list(_INCLUDING.finditer(before))
@@ -662,6 +663,8 @@ def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[int]:
             by_sentence.setdefault(_floor(sentence_starts, r.start), []).append((i, r.unit))
     compared: set[int] = set()
     for group in by_sentence.values():
+        if len(group) < 2:
+            continue  # most sentences name one unit at most
         levels = Counter(u.level for u in {(u.code, u.map): u for _, u in group}.values())
         compared.update(i for i, u in group if levels[u.level] >= 2)
     return compared
