@@ -10,7 +10,7 @@ import pytest
 from cds_analysis.lang.segments import split_paragraphs
 from cds_analysis.lang.text import fold, fold_key, normalize
 from cds_analysis.reference import gazetteer
-from cds_analysis.rules import places
+from cds_analysis.rules import places, quantities
 
 
 def test_squashed_names_are_the_folded_table_names_without_spaces():
@@ -157,3 +157,36 @@ def test_list_members_are_found_without_copying_the_sentence():
     ]
     assert all(fast == plain for fast, plain in verdicts)
     assert {fast for fast, _ in verdicts} == {True, False}
+
+
+def _respective_by_scan(ctx: places.PlaceContext, q, sentence, neighbours):
+    """PlaceContext._respective as it scanned each number's sentence for 'lần lượt'."""
+    if ctx.text.find("lần lượt", sentence.start, q.number_start) < 0:
+        return None
+    word = places._RESPECTIVELY.search(ctx.text, sentence.start, q.number_start)
+    if word is None:
+        return None
+    units = [r for r in ctx._refs_between(sentence.start, word.start()) if r.unit is not None]
+    numbers_after = sorted(
+        [o.number_start for o in neighbours if word.end() <= o.number_start < sentence.end] + [q.number_start]
+    )
+    k = numbers_after.index(q.number_start)
+    return units[k] if len(units) >= 2 and k < len(units) else None
+
+
+def test_respective_units_are_looked_up_where_the_sentence_says_lan_luot():
+    text = normalize(
+        "Huyện Con Cuông và huyện Anh Sơn lần lượt đạt 92% và 88%. Lần lượt 5 xã; huyện Kỳ Sơn lần lượtđạt 7, "
+        "huyện Quế Phong và huyện Quỳ Châu lần lượt là 3 và 4 điểm; lần lượt 9"
+    )
+    ctx = _context(text)
+    numbers = quantities.find_quantities(text)
+    paired = []
+    for sentence in (s for p in split_paragraphs(text) for s in p.sentences):
+        in_sentence = [q for q in numbers if sentence.start <= q.number_start < sentence.end]
+        for q in in_sentence:
+            neighbours = [o for o in in_sentence if o is not q]
+            found = ctx._respective(q, sentence, neighbours)
+            assert found is _respective_by_scan(ctx, q, sentence, neighbours)
+            paired.append(found and found.unit.name)
+    assert {"Con Cuông", "Anh Sơn", "Quế Phong", "Quỳ Châu"} <= set(paired)

@@ -359,6 +359,7 @@ class PlaceContext:
         self._focus_upto = list(
             accumulate((i if r.unit is not None and i not in compared else -1 for i, r in enumerate(self.refs)), max)
         )
+        self._respectively = _occurrences(text, "lần lượt")  # 'A và B lần lượt đạt 4 và 5' pairs units and numbers
 
     def places_named(self, start: int, end: int) -> list[tuple[int, int, Place]]:
         """(start, end, place) of every unit and national body named in ``text[start:end]``, in order.
@@ -509,8 +510,9 @@ class PlaceContext:
 
     def _respective(self, q: quantities.Quantity, sentence: Sentence, neighbours) -> _Ref | None:
         """The k-th unit named before 'lần lượt' for the k-th number after it."""
-        if self.text.find("lần lượt", sentence.start, q.number_start) < 0:
-            return None  # the common case, without a scan of the sentence
+        i = bisect_left(self._respectively, sentence.start)
+        if i == len(self._respectively) or self._respectively[i] + len("lần lượt") > q.number_start:
+            return None  # the common case, looked up rather than a scan of the sentence
         word = _RESPECTIVELY.search(self.text, sentence.start, q.number_start)
         if word is None:
             return None
@@ -617,6 +619,15 @@ def site_units(text: str, on: date | None = None) -> dict[str, gazetteer.Unit]:
         if level not in _CHILD_LEVEL:
             break
         level = _CHILD_LEVEL[level]
+    return found
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Starts of ``word`` in ``text`` (str.find: one pass, no regex)."""
+    found, start = [], text.find(word)
+    while start >= 0:
+        found.append(start)
+        start = text.find(word, start + 1)
     return found
 
 
