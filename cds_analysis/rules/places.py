@@ -21,12 +21,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import accumulate
 from urllib.parse import urlsplit
 
 from cds_analysis.lang.segments import Paragraph, Sentence, Span
-from cds_analysis.lang.text import fold_key
+from cds_analysis.lang.text import phrase_trie
 from cds_analysis.reference import gazetteer
 from cds_analysis.reference.levels import RANK
 from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
@@ -101,8 +101,9 @@ _CLAUSE_MARKER = re.compile(
     r"|(?P<district>(?i:toàn) huyện|(?i:toàn) thị xã|(?i:cấp) huyện)"
     r"|(?P<district_collective>(?i:các) (?:huyện|quận|thị xã|thành phố)(?:, (?:thị xã|thành phố|quận|huyện))*(?!\s+[A-ZĐ])))"
 )
-# Every match of _CLAUSE_MARKER has one of these words: where none is, _CLAUSE_MARKER is not tried.
-_MARKER_WORD = re.compile(r"(?=[cCtT])(?i:các|cấp|toàn)")
+# Every match of _CLAUSE_MARKER has one of these words: where none is, _CLAUSE_MARKER is not tried. (Each
+# alternative opens on a letter as written: ``re`` skips ahead to those letters rather than trying every position.)
+_MARKER_WORD = re.compile(r"c(?i:ác|ấp)|C(?i:ác|ấp)|t(?i:oàn)|T(?i:oàn)")
 # 'thành viên Tổ CNSCĐ cấp xã': the tier describes the team, not the fact's unit.
 _ORGANISATION = re.compile(r"(Tổ CNSCĐ|Tổ công nghệ số cộng đồng|thành viên|Ban Chỉ đạo|Tổ giúp việc)\s*$", re.I)
 
@@ -200,20 +201,30 @@ _NATIONAL_REF = re.compile(
     r"|(?:^|(?<=[.:;] ))(?P<whole>Cả nước|Toàn quốc)\b",
     re.IGNORECASE | re.MULTILINE,
 )
-# Where _NATIONAL_REF's matches start, found in the lower-cased text: the first word of every phrase.
+# Where _NATIONAL_REF's matches start, in the lower-cased text: a body's name or the words opening the others.
 _NATIONAL_ANCHOR = re.compile(
-    "|".join(sorted({p.split()[0].lower() for p in _NATIONAL_BODIES} | {"bình", "trung", "tỷ", "mức", "cả", "toàn"}))
+    phrase_trie(
+        [*_NATIONAL_BODIES, "bình quân", "trung bình", "tỷ lệ chung của", "mức chung của", "cả nước", "toàn quốc"]
+    )
 )
-# The keywords of _BARE_REF ('tỉnh', 'huyện', 'xã', 'địa phương này') by their rarer letters: every match starts
-# at most 14 characters before one ('trên địa bàn tỉnh').
-_BARE_ANCHOR, _BARE_REACH = re.compile(r"ỉnh|uyện|xã|Xã|phương này"), 14
+# The keywords of _BARE_REF ('tỉnh', 'huyện', 'xã', 'địa phương này') by their rarer letters, with what must stand
+# before them for a match to end there: every match starts at most 14 characters before one ('trên địa bàn tỉnh')
+# and ends with it, never before a capitalised word ('huyện Tư Nghĩa' is a name, looked for in the gazetteer).
+_BARE_ANCHOR = re.compile(
+    r"(?:ỉnh(?:(?<=[nNaAảẢpP] tỉnh|[,.:] [tT]ỉnh)|(?<=^[tT]ỉnh))"  # 'toàn|của|cả|cấp|… bàn tỉnh', 'Tỉnh đã'
+    r"|uyện(?<=[hH]uyện)(?<!cấp [hH]uyện|các [hH]uyện)(?<!, [hH]uyện)"  # not 'cấp huyện', 'các huyện', ', huyện'
+    r"|xã(?:(?<=thị xã)(?<!cấp thị xã|các thị xã)(?<!, thị xã)|(?<=toàn xã|UBND xã))"  # not 'cấp xã', '100% xã'
+    r"|Xã|phương này)(?!\s+[A-ZĐ])"
+)
+_BARE_REACH = 14
 # A village is named by its word and a name or number ('thôn Phủ Lý Bắc', 'TDP 1', 'thôn 6'); the gazetteer
 # stops at communes, so the village is placed in the commune in focus.
 _VILLAGE_REF = re.compile(
     r"(?<![\wÀ-ỹ])(?:[Tt]hôn|TDP|[Tt]ổ dân phố|[Xx]óm|[Kk]hu phố)\s+(?:\d+\b|(?:[^\W\d_]+ ?){1,4})"
 )
-# The village words of _VILLAGE_REF without their first letter: every match starts at most 1 character before one.
-_VILLAGE_ANCHOR, _VILLAGE_REACH = re.compile(r"hôn|TDP|ổ dân phố|óm|hu phố"), 1
+# The village words of _VILLAGE_REF without their first letter, before a space ('thôn 6', not 'thông tin'): every
+# match starts at most 1 character before one.
+_VILLAGE_ANCHOR, _VILLAGE_REACH = re.compile(r"(?:hôn|TDP|ổ dân phố|óm|hu phố)(?=\s)"), 1
 
 
 _WORD_START = re.compile(r"\b(?=\w)")
@@ -245,12 +256,20 @@ def _matches_near(pattern: re.Pattern[str], text: str, anchors: Iterable[int], r
 
 
 def _national_refs(text: str, lowered: str | None, start: int, end: int):
-    """``_NATIONAL_REF.finditer(text, start, end)``, tried only where the lower-cased text has a first word."""
-    if lowered is None:  # lower-casing changed the length ('İ'): try every word
+    """``_NATIONAL_REF.finditer(text, start, end)``, tried only where the lower-cased text starts a phrase of it."""
+    if lowered is None:  # lower-casing does not give what IGNORECASE matches: try every word
         anchors = (m.start() for m in _WORD_START.finditer(text, start, end))
     else:
-        anchors = (m.start() for m in _NATIONAL_ANCHOR.finditer(lowered, start, end))
+        anchors = _every_start(_NATIONAL_ANCHOR, lowered, start, end)
     return _matches_near(_NATIONAL_REF, text, anchors, 0, start, end)
+
+
+def _every_start(pattern: re.Pattern[str], text: str, start: int, end: int):
+    """Every position of ``text[start:end]`` where ``pattern`` matches, those inside another match too."""
+    m = pattern.search(text, start, end)
+    while m is not None:
+        yield m.start()
+        m = pattern.search(text, m.start() + 1, end)
 
 
 def _village_name(hit: re.Match[str]) -> str | None:
@@ -300,7 +319,9 @@ class PlaceContext:
     ):
         self.text = text
         lowered = text.lower()
-        self._lowered = lowered if len(lowered) == len(text) else None  # where national bodies are looked for
+        # Where national bodies are looked for. Lower-casing keeps IGNORECASE's matches in place unless it changes the
+        # length ('İ') or keeps a letter IGNORECASE equates with another (dotless 'ı' with 'i').
+        self._lowered = lowered if len(lowered) == len(text) and "ı" not in lowered else None
         # A text dated after the 2025 reform names the new units (class R): 'xã Bắc Hà, tỉnh Lào Cai' is the new
         # commune, not the abolished district. Earlier and undated texts are read on the old map.
         self.on = published if published is not None and published > gazetteer.LAST_OLD_DAY else None
@@ -331,8 +352,14 @@ class PlaceContext:
             self.district = self.site["district"]
         sentence_starts = sorted(s.start for p in paragraphs for s in p.sentences)
         self.refs = [r for r in self._refs(named, furniture) if not self._in_list(r, _floor(sentence_starts, r.start))]
-        self._compared = _compared_refs(self.refs, sentence_starts)
         self._starts = [r.start for r in self.refs]
+        # Units compared in one sentence ('huyện A đạt 92%, huyện B đạt 88%') do not become the focus. The last ref
+        # that may, at or before each ref (-1: none): each number looks its focus up rather than walking back.
+        compared = _compared_refs(self.refs, sentence_starts)
+        self._focus_upto = list(
+            accumulate((i if r.unit is not None and i not in compared else -1 for i, r in enumerate(self.refs)), max)
+        )
+        self._respectively = _occurrences(text, "lần lượt")  # 'A và B lần lượt đạt 4 và 5' pairs units and numbers
 
     def places_named(self, start: int, end: int) -> list[tuple[int, int, Place]]:
         """(start, end, place) of every unit and national body named in ``text[start:end]``, in order.
@@ -421,11 +448,12 @@ class PlaceContext:
 
     def _in_list(self, ref: _Ref, sentence_start: int) -> bool:
         """Units enumerated after 'gồm' are members of a count, not the subject."""
-        if _OWN_FIGURE.match(self.text[ref.end : ref.end + 12]):
+        t = self.text
+        if _OWN_FIGURE.match(t, ref.end, ref.end + 12):
             return False  # 'như Đam Rông (38,2%), Lạc Dương (41,7%)': each listed unit has its own figure
-        before = self.text[sentence_start : ref.start]
-        if "gồm" not in before and "như" not in before:
-            return False  # the words both patterns need: most sentences list nothing
+        if t.find("gồm", sentence_start, ref.start) < 0 and t.find("như", sentence_start, ref.start) < 0:
+            return False  # the words both patterns need: most sentences list nothing (nor is their start copied)
+        before = t[sentence_start : ref.start]
         if _LIST_OPENER.search(before):
             return True
         m = list(_INCLUDING.finditer(before))
@@ -444,12 +472,8 @@ class PlaceContext:
         i = bisect_right(self._starts, before - 1) - 1  # refs start in order; walk back from ``before``
         while i >= 0 and self.refs[i].start >= before:
             i -= 1
-        while i >= 0:
-            r = self.refs[i]
-            if r.unit is not None and r not in self._compared:
-                return r
-            i -= 1
-        return None
+        focus = self._focus_upto[i] if i >= 0 else -1
+        return self.refs[focus] if focus >= 0 else None
 
     def opens_with_unit(self, paragraph: Paragraph) -> bool:
         """Whether a paragraph starts by naming a district or commune ('Tại huyện Tư Nghĩa, …', 'Xã X đã …')."""
@@ -486,8 +510,9 @@ class PlaceContext:
 
     def _respective(self, q: quantities.Quantity, sentence: Sentence, neighbours) -> _Ref | None:
         """The k-th unit named before 'lần lượt' for the k-th number after it."""
-        if self.text.find("lần lượt", sentence.start, q.number_start) < 0:
-            return None  # the common case, without a scan of the sentence
+        i = bisect_left(self._respectively, sentence.start)
+        if i == len(self._respectively) or self._respectively[i] + len("lần lượt") > q.number_start:
+            return None  # the common case, looked up rather than a scan of the sentence
         word = _RESPECTIVELY.search(self.text, sentence.start, q.number_start)
         if word is None:
             return None
@@ -519,7 +544,6 @@ class PlaceContext:
         elif in_sentence:
             chosen = in_sentence[0]
         else:
-            # Units compared in one sentence ('huyện A đạt 92%, huyện B đạt 88%') do not become the focus.
             chosen = self._last_focus(sentence.start)
         if chosen is not None and chosen.tier == "national":
             return Place("national", None, chosen.collective)
@@ -566,13 +590,6 @@ _SOURCE_LINE = re.compile(r"\A\s*source:\s*(?P<url>\S+)", re.IGNORECASE)
 _CHILD_LEVEL = {"province": "district", "district": "commune"}
 
 
-@cache
-def _squashed_names(level: str) -> dict[str, str]:
-    """Unit names of ``level`` by their folded form without spaces, as site addresses write them ('anthi')."""
-    units = gazetteer.load_units()
-    return {fold_key(name).replace(" ", ""): name for name in units.loc[units["level"] == level, "name"]}
-
-
 def site_units(text: str, on: date | None = None) -> dict[str, gazetteer.Unit]:
     """Units named by the address of the page a text was saved from, by level.
 
@@ -587,7 +604,7 @@ def site_units(text: str, on: date | None = None) -> dict[str, gazetteer.Unit]:
     level, parent = "province", None
     for label in reversed(host.split(".")[:-1]):
         key = label.removeprefix("bao") if level == "province" and label.startswith("bao") else label
-        name = _squashed_names(level).get(key)
+        name = gazetteer.squashed_names(level).get(key)
         unit = None
         if name is not None:
             if level == "province":
@@ -602,6 +619,15 @@ def site_units(text: str, on: date | None = None) -> dict[str, gazetteer.Unit]:
         if level not in _CHILD_LEVEL:
             break
         level = _CHILD_LEVEL[level]
+    return found
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Starts of ``word`` in ``text`` (str.find: one pass, no regex)."""
+    found, start = [], text.find(word)
+    while start >= 0:
+        found.append(start)
+        start = text.find(word, start + 1)
     return found
 
 
@@ -624,23 +650,11 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
     return parent.code in (child.parent_code, child.district_code, child.province_code)
 
 
-@cache
-def _district_names() -> dict[tuple[str, str], list[str]]:
-    """Names of the district-level units by their province's (code, map), in table order (the table is read
-    once); a province of the 2025 map has none, even where an old province had its code."""
-    units = gazetteer.load_units()
-    districts = units[units["level"] == "district"]
-    names: dict[tuple[str, str], list[str]] = {}
-    for name, parent, map_ in zip(districts["name"], districts["parent_code"], districts["map"]):
-        names.setdefault((parent, map_), []).append(name)
-    return names
-
-
 @lru_cache(maxsize=128)
 def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit], ...]:
     """Names of the province's districts, recognised bare ('Đam Rông (38,2%)'), the province's own name aside."""
     found = []
-    for name in _district_names().get((province.code, province.map), ()):
+    for name in gazetteer.district_names().get((province.code, province.map), ()):
         if name.isdigit():
             continue  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
         unit = gazetteer.resolve(name, level="district", province=province.code)
@@ -649,16 +663,21 @@ def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit],
     return tuple(found)
 
 
-def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[_Ref]:
-    """Refs in sentences that name two or more different units of one level."""
-    by_sentence: dict[int, list[tuple[_Ref, gazetteer.Unit]]] = {}
-    for r in refs:
+def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[int]:
+    """Indices of the refs in sentences that name two or more different units of one level.
+
+    A unit is its (code, map): a set of Units would hash all their fields.
+    """
+    by_sentence: dict[int, list[tuple[int, gazetteer.Unit]]] = {}
+    for i, r in enumerate(refs):
         if r.unit is not None:
-            by_sentence.setdefault(_floor(sentence_starts, r.start), []).append((r, r.unit))
-    compared: set[_Ref] = set()
+            by_sentence.setdefault(_floor(sentence_starts, r.start), []).append((i, r.unit))
+    compared: set[int] = set()
     for group in by_sentence.values():
-        levels = Counter(u.level for u in {u for _, u in group})
-        compared.update(r for r, u in group if levels[u.level] >= 2)
+        if len(group) < 2:
+            continue  # most sentences name one unit at most
+        levels = Counter(u.level for u in {(u.code, u.map): u for _, u in group}.values())
+        compared.update(i for i, u in group if levels[u.level] >= 2)
     return compared
 
 
