@@ -11,12 +11,13 @@ import re
 from functools import lru_cache
 
 from cds_analysis.lang.segments import Sentence, Span
-from cds_analysis.lang.text import phrase_trie
+from cds_analysis.lang.text import led_by, phrase_trie
 from cds_analysis.reference.vocab import load_vocabulary
 from cds_analysis.rules import quantities
 
 # Goal words whose reach is the rest of the sentence …
-_TARGET_CUE = re.compile(rf"\b({phrase_trie(load_vocabulary('goal_cues')['phrase'])})\b", re.I)
+_GOAL_WORDS = list(load_vocabulary("goal_cues")["phrase"])
+_TARGET_CUE = re.compile(rf"{led_by(_GOAL_WORDS)}\b({phrase_trie(_GOAL_WORDS)})\b", re.I)
 
 
 # … and 'chỉ tiêu 97%', whose reach is the number it stands before ('đạt 95%, vượt chỉ tiêu 92%').
