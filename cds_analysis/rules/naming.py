@@ -146,12 +146,24 @@ def _triggers(text: str, unit: str | None) -> tuple[TriggerMatch, ...]:
 
 
 def _outermost(matches: list[TriggerMatch]) -> list[TriggerMatch]:
-    """Drop matches lying inside a longer match: the longer phrase is the more specific."""
-    return [
-        m
-        for m in matches
-        if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in matches)
-    ]
+    """Drop matches lying inside a longer match: the longer phrase is the more specific.
+
+    ``matches`` are in the order of their starts, and those that start
+    together span the same text (one phrase, its owners), as
+    :meth:`_Matcher.scan` finds them: a match lies inside a longer one when a
+    match that starts before it reaches as far. One pass, where comparing each
+    match with every other grew with the square of a long clause's phrases.
+    """
+    kept: list[TriggerMatch] = []
+    reach = reach_before = -1  # the furthest end of the matches so far, and of those that start before this one
+    start = -1
+    for m in matches:
+        if m.start != start:
+            start, reach_before = m.start, reach
+        if reach_before < m.end:
+            kept.append(m)
+        reach = max(reach, m.end)
+    return kept
 
 
 _FOLDED_RATE_WORD = re.compile(r"(?<!\w)t[yi] le\s+")  # 'tỷ lệ' / 'tỉ lệ', folded
