@@ -1,4 +1,4 @@
-"""Shortcuts in goal words and naming find what the plain code finds (issue 15)."""
+"""Shortcuts in goal words, naming and lists find what the plain code finds (issue 15)."""
 
 import re
 
@@ -44,3 +44,14 @@ def test_outermost_in_one_pass_keeps_what_comparing_every_pair_keeps(text, unit)
     ]
     assert naming._outermost(found) == pairwise
     assert len(found) > len(pairwise) or not text  # phrases inside longer ones are there to drop
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hai huyện Yên Định, Thọ Xuân CÙNG đạt 100%; ba xã ĐỀU thuộc nhóm dẫn đầu", "Đều nằm trong nhóm A", "", "cùn"],
+)
+def test_words_of_sharing_led_by_their_first_letters_are_those_found_without(text):
+    from cds_analysis.rules import enumerations
+
+    plain = re.compile(r"cùng|đều|thuộc nhóm|nằm trong nhóm", re.IGNORECASE)
+    assert [m.span() for m in enumerations._SHARED_WORD.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -20,6 +20,7 @@ from bisect import bisect_left
 from functools import lru_cache
 
 from cds_analysis.lang.segments import Sentence, Span
+from cds_analysis.lang.text import led_by
 from cds_analysis.rules import quantities
 from cds_analysis.rules.places import Place, PlaceContext
 
@@ -27,7 +28,10 @@ __all__ = ["members"]
 
 _JOINER = re.compile(r"\s*(?:,|;|và|cùng với)\s*")
 _SHARED = re.compile(r"\b(?:cùng|đều|thuộc nhóm|nằm trong nhóm)\b", re.IGNORECASE)
-_SHARED_WORD = re.compile(r"cùng|đều|thuộc nhóm|nằm trong nhóm", re.IGNORECASE)  # _SHARED without its edges
+_SHARED_WORDS = ("cùng", "đều", "thuộc nhóm", "nằm trong nhóm")
+_SHARED_WORD = re.compile(  # _SHARED without its edges, led by its first letters so re skips ahead
+    rf"{led_by(_SHARED_WORDS)}(?:{'|'.join(_SHARED_WORDS)})", re.IGNORECASE
+)
 _LIST_NEXT = re.compile(
     r"\s*(?:Những|Các)\s+(?:đơn vị|địa phương|bộ, ngành|tỉnh, thành phố|tỉnh|huyện|xã)[^.:]{0,30}?\b(?:bao gồm|gồm|là)\s*:?",
     re.IGNORECASE,
