@@ -262,7 +262,13 @@ def _is_place_name(text: str, start: int, end: int, m: re.Match[str]) -> bool:
     return bool(noun.group("next")) and text[end + noun.start("next")].isupper()
 
 
+# Not a percentage; after digits taken whole ('\d++'): if '%' follows the whole number it follows any
+# shorter part too, so giving digits back finds no other match and would only cost time.
 _NOT_PCT = r"(?![\d.,]*\s?%)"
+# A digit that opens a number: none of '0-9', '.', ',' before it (the rules with ``left="number"``
+# refuse the rest anyway). A rule that reads a run of digits to its end opens on this, so that it
+# reads each run once, not once from every one of its digits.
+_RUN_START = r"\d(?<![\d.,]\d)"
 _MONTHS_EN = ENGLISH_MONTHS
 _ME = "|".join(_MONTHS_EN)
 
@@ -338,16 +344,16 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     # '30 ngày đêm', '2 năm' — but not 'vị trí 60 năm 2021', where the year dates a rank.
     _rule(
         "duration",
-        rf"\d\d*\s+(?:ngày(?:\s+đêm)?|tuần|tháng|năm(?!\s+(?:19|20)\d\d)|quý|giờ|tiếng|phút|giây)(?!{_L})",
+        rf"{_RUN_START}\d*\s+(?:ngày(?:\s+đêm)?|tuần|tháng|năm(?!\s+(?:19|20)\d\d)|quý|giờ|tiếng|phút|giây)(?!{_L})",
         left="number",
     ),
-    _rule("age", r"\d\d*\s+tuổi(?!\w)", left="number", gates=("tuổi",)),
+    _rule("age", rf"{_RUN_START}\d*\s+tuổi(?!\w)", left="number", gates=("tuổi",)),
     # legal and document references
-    _rule("legal_code", rf"\d\d*(?:/\d{{2,4}})?[/-](?=[{_UPPER}]{{2}})[\w/&-]*", left="number", cased=True),
+    _rule("legal_code", rf"\d(?<!\d\d)\d*(?:/\d{{2,4}})?[/-](?=[{_UPPER}]{{2}})[\w/&-]*", left="number", cased=True),
     _rule(
         "legal_reference",
         rf"(?:nghị quyết|quyết định|nghị định|chỉ thị|công văn|thông tư|công điện|tờ trình|pháp lệnh|đề án"
-        rf"|chương trình|luật)\s+(?:số\s*)?:?\s*\d+{_NOT_PCT}[^\s,;:)]*",
+        rf"|chương trình|luật)\s+(?:số\s*)?:?\s*\d++{_NOT_PCT}[^\s,;:)]*",
         left="word",
         gates=(
             "nghị",
@@ -365,7 +371,7 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "numbered_document",
-        rf"số\s*:?\s*\d+{_NOT_PCT}[^\s,;:)]*",
+        rf"số\s*:?\s*\d++{_NOT_PCT}[^\s,;:)]*",
         left="word",
         gates=("số",),
         accept=_after_document_word,
@@ -373,7 +379,7 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     _rule("document_number", r"^[ \t]*số(?:\s+hiệu)?\s*:\s*\d+\S*", gates=("số:", "số :", "số hiệu")),
     _rule(
         "section_reference",
-        rf"(?:bài|phần|chương|mục|điều|khoản(?<!tài khoản)|phụ lục|kỳ|tập|khóa|khoá|đợt|lần thứ|lần)\s+\d+{_NOT_PCT}",
+        rf"(?:bài|phần|chương|mục|điều|khoản(?<!tài khoản)|phụ lục|kỳ|tập|khóa|khoá|đợt|lần thứ|lần)\s+\d++{_NOT_PCT}",
         left="word",
         gates=("bài", "phần", "chương", "mục", "điều", "khoản", "phụ lục", "kỳ", "tập", "khóa", "khoá", "đợt", "lần"),
     ),
@@ -382,7 +388,7 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "ntm_criterion",
-        r"(?:tiêu chí|chỉ tiêu)\s+(?:số\s+)?\d+(?:\.\d+)*(?![\d,]*\s?%)",
+        r"(?:tiêu chí|chỉ tiêu)\s+(?:số\s+)?\d++(?:\.\d++)*(?![\d,]*\s?%)",
         left="word",
         gates=("tiêu chí", "chỉ tiêu"),
     ),
@@ -404,7 +410,7 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     _rule("covid", r"covid[\s-]?19(?!\d)", left="word", gates=("covid",)),
     _rule("standard", r"(?:iso|tcvn)\s*\d+(?::\d{4})?", left="word", gates=("iso", "tcvn")),
     _rule("letter_code", r"-\d+", gates=("-",), accept=_follows_letter),
-    _rule("glued_code", rf"\d\d*(?:[.,]\d+)*(?!(?:km|mb|gb|kb|đ)(?!{_L})){_L}", left="number"),
+    _rule("glued_code", rf"{_RUN_START}\d*(?:[.,]\d+)*(?!(?:km|mb|gb|kb|đ)(?!{_L})){_L}", left="number"),
     _rule("one_stop", r"1\s+cửa(?!\w)", left="word", gates=("cửa",)),
     _rule("quoted_name", r"[“\"]\d[^”\"\n%,.;:]{0,40}[”\"]", gates=("“", '"')),
     _rule(
@@ -425,15 +431,18 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "view_count_before_label",
-        r"\d[\d.,]*\s+(?:lượt xem|lượt thích|lượt chia sẻ|views?)(?!\w)",
+        rf"{_RUN_START}[\d.,]*\s+(?:lượt xem|lượt thích|lượt chia sẻ|views?)(?!\w)",
         left="number",
         gates=("lượt", "view"),
     ),
     _rule(
-        "comment_counter", r"\(?\d+\)?\s*(?:bình luận|comments?)(?!\w)", left="number", gates=("bình luận", "comment")
+        "comment_counter",
+        rf"(?:\(\d|{_RUN_START})\d*\)?\s*(?:bình luận|comments?)(?!\w)",
+        left="number",
+        gates=("bình luận", "comment"),
     ),
-    _rule("long_plain_integer", r"\d\d{5,}(?![\w]|[.,]\d)", left="number"),
-    _rule("leading_zero_code", r"0\d{3,}(?![\w]|[.,]\d)", left="number"),
+    _rule("long_plain_integer", rf"{_RUN_START}\d{{5,}}(?![\w]|[.,]\d)", left="number"),
+    _rule("leading_zero_code", r"0(?<![\d.,]0)\d{3,}(?![\w]|[.,]\d)", left="number"),
 )
 
 
