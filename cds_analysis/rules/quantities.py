@@ -194,7 +194,9 @@ class _Rule:
     ``pattern`` runs on the lower-cased text (on the text as written when
     ``cased``). It starts with a literal or one digit so that ``re`` can skip
     ahead quickly (a digit then a repeat: a pattern opening on a repeat of
-    digits is tried at every character); the word boundary on its left is
+    digits is tried at every character), and a pattern that reads a run of
+    digits to its end opens on the run's first digit (:data:`_RUN_START`), so
+    that a run is read once; the word boundary on its left is
     checked in Python (``left``: 'word' — no letter or digit before; 'number' — nor a '.' or
     ','). ``gates``: the rule only runs when one of them occurs in the
     lower-cased text. ``accept(text, start, end, match)`` vetoes a match on
@@ -265,9 +267,11 @@ def _is_place_name(text: str, start: int, end: int, m: re.Match[str]) -> bool:
 # Not a percentage; after digits taken whole ('\d++'): if '%' follows the whole number it follows any
 # shorter part too, so giving digits back finds no other match and would only cost time.
 _NOT_PCT = r"(?![\d.,]*\s?%)"
-# A digit that opens a number: none of '0-9', '.', ',' before it (the rules with ``left="number"``
-# refuse the rest anyway). A rule that reads a run of digits to its end opens on this, so that it
-# reads each run once, not once from every one of its digits.
+# A digit that opens a number: no '0-9', '.' or ',' before it. A rule that reads a run of digits to
+# its end opens on this, so that it reads a run once, not once from each of its digits. It keeps the
+# same matches: ``left="number"`` refuses a match after those characters, and such a match hides no
+# match the rule would keep (a digit inside it follows a digit, '.' or ','); the two rules where one
+# could hide a kept match open otherwise (legal_code, comment_counter). tests/test_digit_runs.py.
 _RUN_START = r"\d(?<![\d.,]\d)"
 _MONTHS_EN = ENGLISH_MONTHS
 _ME = "|".join(_MONTHS_EN)
@@ -349,6 +353,8 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     ),
     _rule("age", rf"{_RUN_START}\d*\s+tuổi(?!\w)", left="number", gates=("tuổi",)),
     # legal and document references
+    # Opens after no digit, not on _RUN_START: after '.' or ',' the match is refused but hides the code in it
+    # ('1,5/2021/QĐ-UBND' is no '2021/QĐ-UBND').
     _rule("legal_code", rf"\d(?<!\d\d)\d*(?:/\d{{2,4}})?[/-](?=[{_UPPER}]{{2}})[\w/&-]*", left="number", cased=True),
     _rule(
         "legal_reference",
@@ -435,6 +441,7 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
         left="number",
         gates=("lượt", "view"),
     ),
+    # '(' opens with no guard: a refused '(12) bình luận' after a digit hides the '12' in it.
     _rule(
         "comment_counter",
         rf"(?:\(\d|{_RUN_START})\d*\)?\s*(?:bình luận|comments?)(?!\w)",
