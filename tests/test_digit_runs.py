@@ -1,9 +1,10 @@
-"""Runs of digits (#15): a flattened table, a barcode or a scanned number string is read once, not once per digit.
+"""Long runs (#15): a flattened table, a barcode or a scanned number string is read once, not once per digit.
 
 The exclusion rules that read a run of digits to its end open on the run's first digit
-(``quantities._RUN_START``) or take the digits whole before a look-ahead (``\\d++``). Each such rule
-is checked here against the pattern it had before, on texts of other provinces' reports and on
-random strings of the characters the rules turn on: the matches that the rule keeps are the same.
+(``quantities._RUN_START``) or take the digits whole before a look-ahead (``\\d++``); those that
+read the whole text, e-mail addresses and file names, open on a run of their characters too. Each
+such rule is checked here against the pattern it had before, on texts of other provinces' reports
+and on random strings of the characters the rules turn on: the matches that the rule keeps are the same.
 """
 
 from __future__ import annotations
@@ -63,6 +64,32 @@ def _kept(pattern: re.Pattern[str], text: str, left: str | None) -> list[tuple[i
     return [m.span() for m in pattern.finditer(text) if quantities._left_ok(text, m.start(), left)]
 
 
+_WHOLE_TEXT_UNGUARDED = {
+    "email": r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    "file_name": r"\S+\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?)\b",
+}
+_ADDRESS_TEXTS = [
+    "Liên hệ: vanthu@sotttt.laocai.gov.vn, so.tttt+bc@gmail.com; tải baocao_2024.pdf, Phu-luc.1.docx, anh.jpg.",
+    "a@b.vn+c@d.vn a@b.vn.c@d.vn x.pdf,y.pdf tệp:bc.xlsx/và.doc",  # a match that ends inside a run
+]
+_ADDRESS_PIECES = ["a", "1", "@", "b.vn", ".", ".pdf", ".docx", ".jpg", "+", "-", " ", "_", "\n", ",", "/", "Ủy"]
+
+
+def _address_texts() -> list[str]:
+    rng = random.Random(16)
+    randoms = ["".join(rng.choice(_ADDRESS_PIECES) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    return _ADDRESS_TEXTS + randoms
+
+
+@pytest.mark.parametrize("name", sorted(_WHOLE_TEXT_UNGUARDED))
+def test_a_whole_text_rule_finds_the_matches_of_its_unguarded_pattern(name):
+    rule = _RULES[name]
+    scan = rule.scan or rule.pattern.finditer
+    unguarded = re.compile(_WHOLE_TEXT_UNGUARDED[name], rule.pattern.flags)
+    for text in _address_texts():
+        assert [m.span() for m in scan(text)] == [m.span() for m in unguarded.finditer(text)], text
+
+
 @pytest.mark.parametrize("name", sorted(_UNGUARDED))
 def test_a_guarded_rule_keeps_the_matches_of_its_unguarded_pattern(name):
     rule = _RULES[name]
@@ -114,13 +141,21 @@ _RUNS = {
     "legal numbers": ("12/", 5_000),
     "percent after a document number": ("1", 20_000),
     "spaced numbers": ("12 ", 800),  # each is a quantity: the dearest per character
+    "digits in a page with an e-mail address": ("1", 20_000),
+    "a long word in a page with a file name": ("a", 20_000),
+}
+_BEFORE = {
+    "percent after a document number": "Kế hoạch số ",
+    "digits in a page with an e-mail address": "Liên hệ: vanthu@sotttt.gov.vn. Năm 2023, huyện có ",
+    "a long word in a page with a file name": "Tải về baocao.pdf. Năm 2023, huyện có ",
 }
 
 
 @pytest.mark.parametrize("kind", sorted(_RUNS))
 def test_doubling_a_run_of_numbers_about_doubles_its_extraction_time(kind):
     piece, count = _RUNS[kind]
-    before, after = ("Kế hoạch số ", "% dân số.") if kind.startswith("percent") else ("Năm 2023, huyện có ", " hồ sơ.")
+    before = _BEFORE.get(kind, "Năm 2023, huyện có ")
+    after = "% dân số." if kind.startswith("percent") else " hồ sơ."
     single, double = (before + piece * n + after for n in (count, 2 * count))
     extract_text(before + piece + after)  # compiled patterns are built once, not timed
     single_seconds, double_seconds = _best_seconds(single, double)

@@ -38,7 +38,7 @@ import bisect
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeGuard
 
@@ -201,7 +201,9 @@ class _Rule:
     ','). ``gates``: the rule only runs when one of them occurs in the
     lower-cased text. ``accept(text, start, end, match)`` vetoes a match on
     grounds a regex cannot say. Rules see only the text within
-    ``_MARGIN`` characters of a digit unless ``whole_text``.
+    ``_MARGIN`` characters of a digit unless ``whole_text``. ``scan(text)``
+    gives the matches of ``pattern.finditer`` where that would read a run
+    from each of its characters.
     """
 
     name: str
@@ -211,6 +213,7 @@ class _Rule:
     cased: bool = False
     accept: Callable[[str, int, int, re.Match[str]], bool] | None = None
     whole_text: bool = False
+    scan: Callable[[str], Iterator[re.Match[str]]] | None = None
 
 
 def _rule(
@@ -221,8 +224,9 @@ def _rule(
     cased: bool = False,
     accept=None,
     whole_text: bool = False,
+    scan=None,
 ) -> _Rule:
-    return _Rule(name, re.compile(pattern, re.MULTILINE), left, gates, cased, accept, whole_text)
+    return _Rule(name, re.compile(pattern, re.MULTILINE), left, gates, cased, accept, whole_text, scan)
 
 
 def _is_day_month_not_fraction(text: str, start: int, end: int, m: re.Match[str]) -> bool:
@@ -267,6 +271,23 @@ def _is_place_name(text: str, start: int, end: int, m: re.Match[str]) -> bool:
 # Not a percentage; after digits taken whole ('\d++'): if '%' follows the whole number it follows any
 # shorter part too, so giving digits back finds no other match and would only cost time.
 _NOT_PCT = r"(?![\d.,]*\s?%)"
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.MULTILINE)
+_EMAIL_AT_RUN_START = re.compile(r"(?<![\w.+-])" + _EMAIL.pattern, re.MULTILINE)
+
+
+def _emails(text: str) -> Iterator[re.Match[str]]:
+    """``_EMAIL.finditer(text)``, reading each run of the characters of an address once, not from each of them.
+
+    The run's first character starts the match any of its characters starts, except where the match
+    before ends inside the run ('a@b.vn+c@d.vn'): there the next one is tried first.
+    """
+    pos = 0
+    while (m := (_EMAIL.match(text, pos) if pos else None) or _EMAIL_AT_RUN_START.search(text, pos)) is not None:
+        yield m
+        pos = m.end()
+
+
 # A digit that opens a number: no '0-9', '.' or ',' before it. A rule that reads a run of digits to
 # its end opens on this, so that it reads a run once, not once from each of its digits. It keeps the
 # same matches: ``left="number"`` refuses a match after those characters, and such a match hides no
@@ -285,10 +306,12 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
         gates=("http", "www.", ".vn/", ".com/", ".net/", ".org/", ".gov/", ".edu/", ".info/"),
         whole_text=True,
     ),
-    _rule("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", gates=("@",), whole_text=True),
+    _rule("email", _EMAIL.pattern, gates=("@",), whole_text=True, scan=_emails),
     _rule(
         "file_name",
-        r"\S+\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?)\b",
+        # Opens where a run of non-spaces does: the match from there ends at the run's last name, which
+        # any match from inside the run would too.
+        r"(?<!\S)\S+\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?)\b",
         gates=(".jp", ".png", ".gif", ".webp", ".svg", ".pdf", ".doc", ".xls"),
         whole_text=True,
     ),
@@ -556,7 +579,10 @@ def _exclusion_matches(text: str) -> Iterator[tuple[str, int, int]]:
             continue  # no match: its gates need no look
         if r.gates and not _has_gate(r, low if r.whole_text else condensed[False]):
             continue
-        matches = r.pattern.finditer(source) if spans is None else (r.pattern.match(source, s) for s, _ in spans)
+        if spans is not None:
+            matches: Iterable[re.Match[str] | None] = (r.pattern.match(source, s) for s, _ in spans)
+        else:
+            matches = (r.scan or r.pattern.finditer)(source)
         for m in matches:
             assert m is not None  # a one-pass span is where the rule matches
             start, end = m.span() if r.whole_text else near.to_text(*m.span())
