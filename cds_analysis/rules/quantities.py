@@ -415,6 +415,7 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     _rule(
         "section_number", r"^[ \t]*\d{1,2}(?:\.\d{1,2})*\.(?=\s)|^[ \t]*\d{1,2}(?:\.\d{1,2})+(?=\s)|^[ \t]*\d{1,2}\)"
     ),
+    # Digits taken whole, as before _NOT_PCT; a dotted group is still given back ('tiêu chí 1.2%' is 'tiêu chí 1').
     _rule(
         "ntm_criterion",
         r"(?:tiêu chí|chỉ tiêu)\s+(?:số\s+)?\d++(?:\.\d++)*(?![\d,]*\s?%)",
