@@ -279,7 +279,7 @@ def test_rules_opening_on_one_digit_match_as_their_repeat_did():
     texts = ["12:30 ngày 2024-01-05, 28/7/2024, 5/9 - 6/9, 1234567, 3 tháng, 43/2011/NĐ-CP, 12abc, 15 tuổi"]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(300)]
     rewritten = [r for r in quantities.EXCLUSION_RULES if _opening_as_a_repeat(r.pattern.pattern) != r.pattern.pattern]
-    assert len(rewritten) >= 9
+    assert len(rewritten) >= 5  # those that read a run of digits to its end open on its first: test_digit_runs.py
     for r in rewritten:
         former = re.compile(_opening_as_a_repeat(r.pattern.pattern), re.MULTILINE)
         for text in texts:

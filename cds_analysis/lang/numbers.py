@@ -61,7 +61,8 @@ def parse_number(token: str) -> float:
     if _DECIMAL_DOT.fullmatch(t):
         return float(t)
     try:
-        with localcontext(prec=_FLOAT_DIGITS):  # strict parsing re-formats the number to compare
+        # strict parsing re-formats the number to compare, at a precision that holds every digit of it
+        with localcontext(prec=max(_FLOAT_DIGITS, len(t))):
             return float(parse_decimal(t, locale=_VI, strict=True))
     except NumberFormatError as err:
         raise ValueError(f"not a Vietnamese number: {token!r}") from err

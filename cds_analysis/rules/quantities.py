@@ -38,7 +38,7 @@ import bisect
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeGuard
 
@@ -194,12 +194,16 @@ class _Rule:
     ``pattern`` runs on the lower-cased text (on the text as written when
     ``cased``). It starts with a literal or one digit so that ``re`` can skip
     ahead quickly (a digit then a repeat: a pattern opening on a repeat of
-    digits is tried at every character); the word boundary on its left is
+    digits is tried at every character), and a pattern that reads a run of
+    digits to its end opens on the run's first digit (:data:`_RUN_START`), so
+    that a run is read once; the word boundary on its left is
     checked in Python (``left``: 'word' — no letter or digit before; 'number' — nor a '.' or
     ','). ``gates``: the rule only runs when one of them occurs in the
     lower-cased text. ``accept(text, start, end, match)`` vetoes a match on
     grounds a regex cannot say. Rules see only the text within
-    ``_MARGIN`` characters of a digit unless ``whole_text``.
+    ``_MARGIN`` characters of a digit unless ``whole_text``. ``scan(text)``
+    gives the matches of ``pattern.finditer`` where that would read a run
+    from each of its characters.
     """
 
     name: str
@@ -209,6 +213,7 @@ class _Rule:
     cased: bool = False
     accept: Callable[[str, int, int, re.Match[str]], bool] | None = None
     whole_text: bool = False
+    scan: Callable[[str], Iterator[re.Match[str]]] | None = None
 
 
 def _rule(
@@ -219,8 +224,9 @@ def _rule(
     cased: bool = False,
     accept=None,
     whole_text: bool = False,
+    scan=None,
 ) -> _Rule:
-    return _Rule(name, re.compile(pattern, re.MULTILINE), left, gates, cased, accept, whole_text)
+    return _Rule(name, re.compile(pattern, re.MULTILINE), left, gates, cased, accept, whole_text, scan)
 
 
 def _is_day_month_not_fraction(text: str, start: int, end: int, m: re.Match[str]) -> bool:
@@ -262,7 +268,32 @@ def _is_place_name(text: str, start: int, end: int, m: re.Match[str]) -> bool:
     return bool(noun.group("next")) and text[end + noun.start("next")].isupper()
 
 
+# Not a percentage; after digits taken whole ('\d++'): if '%' follows the whole number it follows any
+# shorter part too, so giving digits back finds no other match and would only cost time.
 _NOT_PCT = r"(?![\d.,]*\s?%)"
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.MULTILINE)
+_EMAIL_AT_RUN_START = re.compile(r"(?<![\w.+-])" + _EMAIL.pattern, re.MULTILINE)
+
+
+def _emails(text: str) -> Iterator[re.Match[str]]:
+    """``_EMAIL.finditer(text)``, reading each run of the characters of an address once, not from each of them.
+
+    The run's first character starts the match any of its characters starts, except where the match
+    before ends inside the run ('a@b.vn+c@d.vn'): there the next one is tried first.
+    """
+    pos = 0
+    while (m := (_EMAIL.match(text, pos) if pos else None) or _EMAIL_AT_RUN_START.search(text, pos)) is not None:
+        yield m
+        pos = m.end()
+
+
+# A digit that opens a number: no '0-9', '.' or ',' before it. A rule that reads a run of digits to
+# its end opens on this, so that it reads a run once, not once from each of its digits. It keeps the
+# same matches: ``left="number"`` refuses a match after those characters, and such a match hides no
+# match the rule would keep (a digit inside it follows a digit, '.' or ','); the two rules where one
+# could hide a kept match open otherwise (legal_code, comment_counter). tests/test_digit_runs.py.
+_RUN_START = r"\d(?<![\d.,]\d)"
 _MONTHS_EN = ENGLISH_MONTHS
 _ME = "|".join(_MONTHS_EN)
 
@@ -275,10 +306,12 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
         gates=("http", "www.", ".vn/", ".com/", ".net/", ".org/", ".gov/", ".edu/", ".info/"),
         whole_text=True,
     ),
-    _rule("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", gates=("@",), whole_text=True),
+    _rule("email", _EMAIL.pattern, gates=("@",), whole_text=True, scan=_emails),
     _rule(
         "file_name",
-        r"\S+\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?)\b",
+        # Opens where a run of non-spaces does: the match from there ends at the run's last name, which
+        # any match from inside the run would too.
+        r"(?<!\S)\S+\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?)\b",
         gates=(".jp", ".png", ".gif", ".webp", ".svg", ".pdf", ".doc", ".xls"),
         whole_text=True,
     ),
@@ -338,16 +371,18 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     # '30 ngày đêm', '2 năm' — but not 'vị trí 60 năm 2021', where the year dates a rank.
     _rule(
         "duration",
-        rf"\d\d*\s+(?:ngày(?:\s+đêm)?|tuần|tháng|năm(?!\s+(?:19|20)\d\d)|quý|giờ|tiếng|phút|giây)(?!{_L})",
+        rf"{_RUN_START}\d*\s+(?:ngày(?:\s+đêm)?|tuần|tháng|năm(?!\s+(?:19|20)\d\d)|quý|giờ|tiếng|phút|giây)(?!{_L})",
         left="number",
     ),
-    _rule("age", r"\d\d*\s+tuổi(?!\w)", left="number", gates=("tuổi",)),
+    _rule("age", rf"{_RUN_START}\d*\s+tuổi(?!\w)", left="number", gates=("tuổi",)),
     # legal and document references
-    _rule("legal_code", rf"\d\d*(?:/\d{{2,4}})?[/-](?=[{_UPPER}]{{2}})[\w/&-]*", left="number", cased=True),
+    # Opens after no digit, not on _RUN_START: after '.' or ',' the match is refused but hides the code in it
+    # ('1,5/2021/QĐ-UBND' is no '2021/QĐ-UBND').
+    _rule("legal_code", rf"\d(?<!\d\d)\d*(?:/\d{{2,4}})?[/-](?=[{_UPPER}]{{2}})[\w/&-]*", left="number", cased=True),
     _rule(
         "legal_reference",
         rf"(?:nghị quyết|quyết định|nghị định|chỉ thị|công văn|thông tư|công điện|tờ trình|pháp lệnh|đề án"
-        rf"|chương trình|luật)\s+(?:số\s*)?:?\s*\d+{_NOT_PCT}[^\s,;:)]*",
+        rf"|chương trình|luật)\s+(?:số\s*)?:?\s*\d++{_NOT_PCT}[^\s,;:)]*",
         left="word",
         gates=(
             "nghị",
@@ -365,7 +400,7 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "numbered_document",
-        rf"số\s*:?\s*\d+{_NOT_PCT}[^\s,;:)]*",
+        rf"số\s*:?\s*\d++{_NOT_PCT}[^\s,;:)]*",
         left="word",
         gates=("số",),
         accept=_after_document_word,
@@ -373,16 +408,17 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     _rule("document_number", r"^[ \t]*số(?:\s+hiệu)?\s*:\s*\d+\S*", gates=("số:", "số :", "số hiệu")),
     _rule(
         "section_reference",
-        rf"(?:bài|phần|chương|mục|điều|khoản(?<!tài khoản)|phụ lục|kỳ|tập|khóa|khoá|đợt|lần thứ|lần)\s+\d+{_NOT_PCT}",
+        rf"(?:bài|phần|chương|mục|điều|khoản(?<!tài khoản)|phụ lục|kỳ|tập|khóa|khoá|đợt|lần thứ|lần)\s+\d++{_NOT_PCT}",
         left="word",
         gates=("bài", "phần", "chương", "mục", "điều", "khoản", "phụ lục", "kỳ", "tập", "khóa", "khoá", "đợt", "lần"),
     ),
     _rule(
         "section_number", r"^[ \t]*\d{1,2}(?:\.\d{1,2})*\.(?=\s)|^[ \t]*\d{1,2}(?:\.\d{1,2})+(?=\s)|^[ \t]*\d{1,2}\)"
     ),
+    # Digits taken whole, as before _NOT_PCT; a dotted group is still given back ('tiêu chí 1.2%' is 'tiêu chí 1').
     _rule(
         "ntm_criterion",
-        r"(?:tiêu chí|chỉ tiêu)\s+(?:số\s+)?\d+(?:\.\d+)*(?![\d,]*\s?%)",
+        r"(?:tiêu chí|chỉ tiêu)\s+(?:số\s+)?\d++(?:\.\d++)*(?![\d,]*\s?%)",
         left="word",
         gates=("tiêu chí", "chỉ tiêu"),
     ),
@@ -404,7 +440,7 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     _rule("covid", r"covid[\s-]?19(?!\d)", left="word", gates=("covid",)),
     _rule("standard", r"(?:iso|tcvn)\s*\d+(?::\d{4})?", left="word", gates=("iso", "tcvn")),
     _rule("letter_code", r"-\d+", gates=("-",), accept=_follows_letter),
-    _rule("glued_code", rf"\d\d*(?:[.,]\d+)*(?!(?:km|mb|gb|kb|đ)(?!{_L})){_L}", left="number"),
+    _rule("glued_code", rf"{_RUN_START}\d*(?:[.,]\d+)*(?!(?:km|mb|gb|kb|đ)(?!{_L})){_L}", left="number"),
     _rule("one_stop", r"1\s+cửa(?!\w)", left="word", gates=("cửa",)),
     _rule("quoted_name", r"[“\"]\d[^”\"\n%,.;:]{0,40}[”\"]", gates=("“", '"')),
     _rule(
@@ -425,15 +461,19 @@ EXCLUSION_RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "view_count_before_label",
-        r"\d[\d.,]*\s+(?:lượt xem|lượt thích|lượt chia sẻ|views?)(?!\w)",
+        rf"{_RUN_START}[\d.,]*\s+(?:lượt xem|lượt thích|lượt chia sẻ|views?)(?!\w)",
         left="number",
         gates=("lượt", "view"),
     ),
+    # '(' opens with no guard: a refused '(12) bình luận' after a digit hides the '12' in it.
     _rule(
-        "comment_counter", r"\(?\d+\)?\s*(?:bình luận|comments?)(?!\w)", left="number", gates=("bình luận", "comment")
+        "comment_counter",
+        rf"(?:\(\d|{_RUN_START})\d*\)?\s*(?:bình luận|comments?)(?!\w)",
+        left="number",
+        gates=("bình luận", "comment"),
     ),
-    _rule("long_plain_integer", r"\d\d{5,}(?![\w]|[.,]\d)", left="number"),
-    _rule("leading_zero_code", r"0\d{3,}(?![\w]|[.,]\d)", left="number"),
+    _rule("long_plain_integer", rf"{_RUN_START}\d{{5,}}(?![\w]|[.,]\d)", left="number"),
+    _rule("leading_zero_code", r"0(?<![\d.,]0)\d{3,}(?![\w]|[.,]\d)", left="number"),
 )
 
 
@@ -540,7 +580,10 @@ def _exclusion_matches(text: str) -> Iterator[tuple[str, int, int]]:
             continue  # no match: its gates need no look
         if r.gates and not _has_gate(r, low if r.whole_text else condensed[False]):
             continue
-        matches = r.pattern.finditer(source) if spans is None else (r.pattern.match(source, s) for s, _ in spans)
+        if spans is not None:
+            matches: Iterable[re.Match[str] | None] = (r.pattern.match(source, s) for s, _ in spans)
+        else:
+            matches = (r.scan or r.pattern.finditer)(source)
         for m in matches:
             assert m is not None  # a one-pass span is where the rule matches
             start, end = m.span() if r.whole_text else near.to_text(*m.span())
