@@ -109,9 +109,10 @@ REFERENCE_TABLES: dict[str, Callable[[], pd.DataFrame]] = {
 
 
 # Tables computed from the extracted ones: table → (the observation columns it reads, maker from
-# (parts, documents: DOCUMENT_COLUMNS of the documents table)). ``parts`` maps the current province codes of a part (None: no province) to a
-# function reading the part's observations, those columns only: at a country's scale the
+# (parts, documents)). ``parts`` maps the current province codes of a part (None: no province) to
+# a function reading the part's observations, those columns only: at a country's scale the
 # observations, not the tables, fill memory, and a unit's figures never leave its province.
+# ``documents`` holds the DOCUMENT_COLUMNS of the documents table.
 Parts = dict[tuple[str | None, ...], Callable[[], pd.DataFrame]]
 DOCUMENT_COLUMNS = ("document_id", "published")  # what of the documents table the makers read
 ROWS_PER_PART = 100_000  # provinces are read together up to this many observations (a larger one alone)
