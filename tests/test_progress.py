@@ -920,19 +920,28 @@ def test_progress_reads_only_its_input_columns():
 
 def test_a_value_does_not_depend_on_the_order_the_reports_were_read():
     # Two communes of Trà Bồng stated 'tính đến 30/6/2023', a third undated in a report published that day: two
-    # partial roll-ups end together, and the period the text states wins over the document's date either way.
+    # partial roll-ups end together, and the one of more units wins, whichever was read first.
     def stated(value, commune):
         o = observation("community_tech_teams", value, "commune", None, "51", "525", commune, unit="count")
         day = dt.date(2023, 6, 30)
         return {**o, "period_label": "as_of 2023-06-30", "period_start": day, "period_end": day}
 
-    undated = observation("community_tech_teams", 9, "commune", None, "51", "525", "21121", unit="count", document="b")
+    def undated(value, commune):
+        return observation(
+            "community_tech_teams", value, "commune", None, "51", "525", commune, unit="count", document="b"
+        )
+
     documents = pd.DataFrame({"document_id": ["d1", "b"], "published": [dt.date(2023, 7, 2), dt.date(2023, 6, 30)]})
-    rows = [stated(4, "21115"), stated(5, "21118"), undated]
+    rows = [stated(4, "21115"), stated(5, "21118"), undated(9, "21121")]
     for order in (rows, rows[::-1]):
         r = row(run(order, documents=documents), "525", "community_tech_teams", "commune")
         assert (r["latest_value"], r["latest_period"], r["aggregation"]) == (9, "as_of 2023-06-30", "sum_partial")
         assert not r["dated_by_document"]
+    # Of two partial sums, the one of more units goes first: two communes dated by the report beat one stated.
+    rows = [stated(4, "21115"), undated(5, "21118"), undated(6, "21121")]
+    for order in (rows, rows[::-1]):
+        r = row(run(order, documents=documents), "525", "community_tech_teams", "commune")
+        assert (r["latest_value"], r["n_units_reported"], r["dated_by_document"]) == (11, 2, True)
 
 
 def _country_observations() -> tuple[pd.DataFrame, pd.DataFrame]:

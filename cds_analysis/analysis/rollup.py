@@ -43,8 +43,8 @@ rule (0.7 s). Handing the step over would also mean converting the frame and
 still choosing a figure per period end here for the roll-ups and their
 evidence. At ten million rows most of the cost is fresh memory (the kernel
 faulting in pages for each large temporary), so the step keeps few: one sort
-key packed in place (:func:`_sort_order`), one rank per period code instead
-of three keys per point (:func:`_period_ranks`), presence tables instead of
+keys packed into one integer (:func:`_sort_order`), ranks per period code read
+by each point (:func:`_period_ranks`), presence tables instead of
 hashing (:func:`_periods`, :func:`_dense_codes`).
 """
 
@@ -732,9 +732,10 @@ def latest_and_trend(
     """Per unit × tier × indicator at ``depth``: latest value and period, slope, projection, evidence.
 
     Latest: the latest period end; at one end the unit's own figure over a
-    complete roll-up over a partial one, then the shorter period, then a
-    period the text states over a document's date, then the label (never the
-    order of the input: :func:`_period_ranks`). The trend
+    complete roll-up over a partial one, then the value covering more units
+    (of two partial sums, the one of more units), then the shorter period,
+    then a period the text states over a document's date, then the label
+    (never the order of the input: :func:`_period_ranks`). The trend
     is the least-squares slope over the series: the unit's own points and
     complete roll-ups, dated by their period (not by their document), one per
     period end (chosen as the latest is). It needs two period ends. The
@@ -746,14 +747,12 @@ def latest_and_trend(
     layer = points.layers.setdefault(depth, Layer.empty())
     sid, n = _dense_codes(*_key(layer.node, layer.tier, layer.indicator, 0, (len(unit_of), 1), len(tree.code)))
     sid = np.arange(n) if sid is None else sid
-    end_rank, rank, step = _period_ranks(points)
-    preference = _PREFERENCE[layer.aggregation]
-    preference *= step
-    rank_in_series = rank[layer.period]
-    rank_in_series += preference
-    del preference
-    order = _sort_order(sid, rank_in_series)
-    del rank_in_series
+    end_rank, period_rank = _period_ranks(points)
+    end_and_preference = end_rank[layer.period] * len(_PREFERENCE)
+    end_and_preference += _PREFERENCE[layer.aggregation]
+    coverage = np.unique(layer.reported, return_inverse=True)[1].reshape(-1)  # the more units covered, the later
+    order = _sort_order(sid, end_and_preference, coverage, period_rank[layer.period])
+    del end_and_preference, coverage
     ordered_sid = sid[order]
     last_of_series = np.ones(len(order), bool)
     last_of_series[:-1] = ordered_sid[1:] != ordered_sid[:-1]
@@ -808,16 +807,14 @@ def latest_and_trend(
 _PREFERENCE = np.array([2, 1, 1, 0], np.int64)  # by aggregation: own figure > complete roll-up > partial roll-up
 
 
-def _period_ranks(points: Points) -> tuple[np.ndarray, np.ndarray, int]:
-    """Per period code, the rank of its end, and a rank that orders points by end, preference and period.
+def _period_ranks(points: Points) -> tuple[np.ndarray, np.ndarray]:
+    """Per period code, the rank of its end and its rank among periods that end together.
 
-    Ordering the points of a layer by (end, preference, period) is ordering
-    them by ``rank[period] + preference * step``: one small integer per point
-    computed from a table per period, instead of several keys. Periods that
-    end together are ordered by length (the shorter preferred), then a period
-    the text states over a date taken from the document, then by label: the
-    choice rests on what the figures say, never on the order they were read
-    in (a province's value must not change with another province's reports).
+    Periods that end together are ordered by length (the shorter preferred),
+    then a period the text states over a date taken from the document, then
+    by label: the choice rests on what the figures say, never on the order
+    they were read in (a province's value must not change with another
+    province's reports).
     """
     end_rank = np.unique(_days_number(points.end), return_inverse=True)[1].reshape(-1)
     label = pd.Series(points.label, dtype=object)
@@ -826,8 +823,7 @@ def _period_ranks(points: Points) -> tuple[np.ndarray, np.ndarray, int]:
     by_period = np.lexsort((label_rank, stated, -points.duration))
     period_rank = np.empty(len(by_period), np.int64)
     period_rank[by_period] = np.arange(len(by_period))
-    step = len(by_period)
-    return end_rank, end_rank * (len(_PREFERENCE) * step) + period_rank, step
+    return end_rank, period_rank
 
 
 def _key(node, tier, indicator, period, radix: tuple[int, int], n_nodes: int) -> tuple[np.ndarray, int]:
