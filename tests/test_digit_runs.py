@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import random
 import re
-import time
 
 import pytest
+from cpu_time import best_seconds
 
 from cds_analysis.lang.numbers import parse_number
 from cds_analysis.rules import quantities
@@ -122,17 +122,6 @@ def test_a_long_dotted_number_is_read_not_refused_with_a_decimal_error():
     assert extract_text("Năm 2023, huyện có 1." + "234." * 3000 + "567 hồ sơ.") is not None
 
 
-def _best_seconds(*texts: str, rounds: int = 5) -> list[float]:
-    """Best CPU time of each text over ``rounds``, the texts taken in turn within a round (a shared machine)."""
-    best = [float("inf")] * len(texts)
-    for _ in range(rounds):
-        for i, text in enumerate(texts):
-            start = time.process_time()
-            extract_text(text)
-            best[i] = min(best[i], time.process_time() - start)
-    return best
-
-
 _RUNS = {
     "digits": ("1", 20_000),  # before the guards: 20,000 digits took ~18 s, twice as many four times that
     "digits and letters": ("1234567890abc", 2_000),
@@ -158,6 +147,6 @@ def test_doubling_a_run_of_numbers_about_doubles_its_extraction_time(kind):
     after = "% dân số." if kind.startswith("percent") else " hồ sơ."
     single, double = (before + piece * n + after for n in (count, 2 * count))
     extract_text(before + piece + after)  # compiled patterns are built once, not timed
-    single_seconds, double_seconds = _best_seconds(single, double)
+    single_seconds, double_seconds = best_seconds(single, double)
     ratio = double_seconds / single_seconds
     assert ratio < 3.0, f"{kind}: twice the run took {ratio:.1f}x the time"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cpu_time import best_seconds
 
 from cds_analysis.read.documents import read_document
 from cds_analysis.rules.extract import extract_document, extract_documents, extract_text
@@ -19,18 +19,6 @@ def _report() -> str:
     return "\n\n".join(t.replace("\r\n", "\n") for t in texts[:4])
 
 
-def _best_seconds(*texts: str, rounds: int = 5) -> list[float]:
-    """Best CPU time of each text over ``rounds``, the texts taken in turn within a round: the
-    machine is shared, and a slow spell then falls on both texts rather than on one."""
-    best = [float("inf")] * len(texts)
-    for _ in range(rounds):
-        for i, text in enumerate(texts):
-            start = time.process_time()
-            extract_text(text)
-            best[i] = min(best[i], time.process_time() - start)
-    return best
-
-
 @pytest.mark.parametrize("layout", ["paragraphs", "one line"])
 def test_doubling_a_document_about_doubles_its_extraction_time(layout):
     report = _report()
@@ -39,7 +27,7 @@ def test_doubling_a_document_about_doubles_its_extraction_time(layout):
     joiner = "\n\n" if layout == "paragraphs" else " "
     single, double = joiner.join([report] * 16), joiner.join([report] * 32)  # ~90 and ~180 kB
     extract_text(report)  # catalogues and compiled patterns are built once, not timed
-    single_seconds, double_seconds = _best_seconds(single, double)
+    single_seconds, double_seconds = best_seconds(single, double)
     ratio = double_seconds / single_seconds
     # Linear gives ~2; a rescan per sentence or per number gives ~4. The bound is generous for a noisy machine.
     assert ratio < 3.0, f"{layout}: twice the text took {ratio:.1f}x the time"
@@ -50,7 +38,7 @@ def test_doubling_one_line_without_sentence_ends_about_doubles_its_time():
     line = " ".join(_report().split()).replace(". ", ", ")
     line = (line * (48_000 // len(line) + 1))[:48_000]
     extract_text(line[:4000])  # compile the matchers first
-    half_seconds, whole_seconds = _best_seconds(line[:24_000], line)
+    half_seconds, whole_seconds = best_seconds(line[:24_000], line)
     assert whole_seconds / half_seconds < 3.2, f"doubling the line took {whole_seconds / half_seconds:.1f}x the time"
 
 
