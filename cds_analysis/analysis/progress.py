@@ -209,10 +209,18 @@ def progress(
 def latest_quarter(observations: pd.DataFrame, today: date | None = None) -> str:
     """Label of the quarter of the latest result observed (not after ``today``), e.g. '2024-Q4'."""
     today = today or date.today()
+    return _quarter(_last_result_end(observations, today) or pd.Timestamp(today))
+
+
+def _last_result_end(observations: pd.DataFrame, today: date) -> pd.Timestamp | None:
+    """The latest period end of a result (not a target), not after ``today``; None if there is none."""
     ends = pd.to_datetime(observations.loc[~observations["is_target"].astype(bool), "period_end"], errors="coerce")
     ends = ends[ends <= pd.Timestamp(today)]
-    last = ends.max() if len(ends.dropna()) else pd.Timestamp(today)
-    return f"{last.year}-Q{(last.month - 1) // 3 + 1}"
+    return ends.max() if len(ends.dropna()) else None
+
+
+def _quarter(day: pd.Timestamp) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 def progress_table(
@@ -252,14 +260,14 @@ def progress_by_province(
     """
     if not parts:
         return progress_table(_no_observations(), documents, levels)
+    today = date.today()
     ends, stated, pairs = [], [], []
     for read in parts.values():
         frame = read()
-        ends.append(frame[["is_target", "period_end"]])
+        ends.append(_last_result_end(frame, today))
         stated.append(frame[frame["is_target"].astype(bool)])
         pairs.append(reported_pairs(frame, documents))
-    as_of = latest_quarter(pd.concat(ends, ignore_index=True))
-    del ends
+    as_of = _quarter(max((e for e in ends if e is not None), default=pd.Timestamp(today)))
     targets = pd.concat([load_targets(), targets_from_reports(pd.concat(stated, ignore_index=True))], ignore_index=True)
     del stated
     reported = _earliest(pd.concat(pairs, ignore_index=True))
