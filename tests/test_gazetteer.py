@@ -319,3 +319,13 @@ def test_readme_counts_the_units_of_both_maps():
         cells = [str(counts.get(level, "none")) for level in ("province", "district", "commune")]
         cells = [f"{int(c):,}".replace(",", " ") if c.isdigit() else c for c in cells]
         assert f"| `{map_}` | {' | '.join(cells)} |" in readme
+
+
+def test_each_unit_is_filed_under_its_2025_province():
+    units = gz.load_units().assign(current=gz.current_province_codes())
+    filed = {(r.code, r.map): r.current for r in units.itertuples()}
+    assert filed["62", gz.OLD_MAP] == "51"  # Kon Tum went into Quảng Ngãi
+    assert filed["608", gz.OLD_MAP] == "51"  # and so did its districts
+    assert filed["23281", gz.OLD_MAP] == "51"  # and communes
+    assert filed["38", gz.OLD_MAP] == filed["38", gz.NEW_MAP] == "38"
+    assert units["current"].notna().all()

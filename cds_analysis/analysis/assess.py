@@ -87,9 +87,8 @@ def assess(rows: pd.DataFrame, cutoff: np.datetime64, as_of: str) -> pd.DataFram
         age_quarters=pd.Series(age, index=rows.index).round().astype("Int64"),
         status=status,
     )
-    read = out[list(_RULE_READS)].astype(
-        object
-    )  # plain values: iterating Arrow-backed columns costs more than the rule
+    # Plain values: iterating Arrow-backed columns cost more than writing the sentences.
+    read = out[list(_RULE_READS)].astype(object)
     return out.assign(status_rule=[_rule(r, as_of) for r in read.itertuples(index=False)])
 
 

@@ -83,7 +83,7 @@ from cds_analysis.analysis.rollup import (
 )
 from cds_analysis.lang.periods import Period
 from cds_analysis.log import logger
-from cds_analysis.reference.gazetteer import load_units
+from cds_analysis.reference.gazetteer import current_province_codes, load_units
 from cds_analysis.reference.indicators import load_indicators
 from cds_analysis.reference.schemas import NEW_MAP, OLD_MAP, PROGRESS, empty_frame
 from cds_analysis.reference.targets import TARGET_YEAR, applicable_targets, load_targets, targets_from_reports
@@ -272,7 +272,7 @@ def progress_by_province(
     del stated
     reported = _earliest(pd.concat(pairs, ignore_index=True))
     units = load_units()
-    under = _units_by_province(units)
+    under = _units_by_province()
     without = tuple(code for code in under if not any(code in codes for codes in parts))
     by_level: dict[str, list[pd.DataFrame]] = {level: [] for level in levels}
     for codes, read in [*parts.items(), *([(without, _no_observations)] if without else [])]:
@@ -321,23 +321,10 @@ def _earliest(pairs: pd.DataFrame) -> pd.DataFrame:
     return pairs.groupby(["admin_level", "indicator"], as_index=False, sort=False).agg(first_end=("first_end", "min"))
 
 
-def _units_by_province(units: pd.DataFrame) -> dict[str | None, np.ndarray]:
-    """Row positions in ``units`` of each 2025 province's units: itself, the old provinces it took in, their
-    districts and communes, and its new communes (the units whose figures roll up into it)."""
-    code, level = units["code"].astype(object), units["level"]
-    new_map = units["map"].eq(NEW_MAP)
-    home = pd.Series(None, index=units.index, dtype=object)
-    home[level.eq("province") & new_map] = code
-    home[level.eq("province") & ~new_map] = units["successor_code"]
-    home[level.eq("commune") & new_map] = units["parent_code"]
-    old_province = dict(zip(code[level.eq("province") & ~new_map], home[level.eq("province") & ~new_map]))
-    district_home = units["parent_code"].map(old_province)
-    home[level.eq("district")] = district_home[level.eq("district")]
-    district = dict(zip(code[level.eq("district")], home[level.eq("district")]))
-    old_commune = level.eq("commune") & ~new_map
-    home[old_commune] = units["parent_code"][old_commune].map(district)
-    positions = pd.Series(np.arange(len(units)), index=units.index)
-    return {str(code): rows.to_numpy() for code, rows in positions.groupby(home.to_numpy(), sort=True)}
+def _units_by_province() -> dict[str | None, np.ndarray]:
+    """Row positions in :func:`load_units` of each 2025 province's units: those whose figures roll up into it."""
+    codes = pd.Series(current_province_codes(), dtype=object)
+    return {str(code): np.asarray(rows) for code, rows in codes.groupby(codes, sort=True).indices.items()}
 
 
 def _no_observations() -> pd.DataFrame:

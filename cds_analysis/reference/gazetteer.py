@@ -51,6 +51,7 @@ __all__ = [
     "find_mentions",
     "squashed_names",
     "district_names",
+    "current_province_codes",
     "parse_place",
     "successor_province",
     "province_table",
@@ -686,6 +687,18 @@ def successor_province(code: str, map: str = OLD_MAP) -> str | None:
         raise KeyError(f"unknown unit code {code!r} on the {map} map (codes are strings with leading zeros, e.g. '08')")
     new = _new_province(i)
     return None if new is None else g.code[new]
+
+
+@cache
+def current_province_codes() -> tuple[str | None, ...]:
+    """Per row of :func:`load_units`, the code of the 2025-map province the unit's figures are filed under.
+
+    The province itself on the 2025 map, an old province's successor, and for
+    districts and communes their province's; what ``current_province_code``
+    says of an observation naming the unit. None where there is none.
+    """
+    g = _index()
+    return tuple(None if (p := _new_province(i)) is None else g.code[p] for i in range(len(g.code)))
 
 
 def _new_province(i: int) -> int | None:
