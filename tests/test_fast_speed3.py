@@ -17,8 +17,8 @@ def _fold_by_table(text: str) -> str:
 
 
 def test_fold_by_array_matches_translate_on_every_code_point():
-    every = "".join(chr(i) for i in range(text_module._FOLD_ARRAY_END))
-    assert len(every) >= text_module._FOLD_BY_ARRAY_FROM
+    every = "".join(chr(i) for i in range(text_module.CHAR_TABLE_END))
+    assert len(every) >= text_module.CHAR_TABLE_FROM
     assert fold(every) == _fold_by_table(every)
 
 
@@ -28,8 +28,8 @@ def test_fold_by_array_matches_translate_on_every_code_point():
         "Tỷ lệ hồ sơ TTHC được xử lý trực tuyến ĐẠT 95%; Hoà, Thuỷ, Khánh Hoà. " * 4,
         "Quyết định số 12/QĐ-UBND ngày 3\u00a0tháng 5 — “Chuyển đổi số”\u200b\n" * 5,
         "Ký tự ngoài bảng: 中文 😀 và dấu tách \ud800 lẻ. " * 6,  # code points the array does not hold
-        "x" * (text_module._FOLD_BY_ARRAY_FROM - 1),
-        "É" * text_module._FOLD_BY_ARRAY_FROM,
+        "x" * (text_module.CHAR_TABLE_FROM - 1),
+        "É" * text_module.CHAR_TABLE_FROM,
         "",
     ],
 )

@@ -22,7 +22,18 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["NormalizedText", "normalize", "fold", "fold_key", "led_by", "phrase_trie"]
+__all__ = [
+    "CHAR_TABLE_END",
+    "CHAR_TABLE_FROM",
+    "NormalizedText",
+    "code_points",
+    "fold",
+    "fold_key",
+    "led_by",
+    "normalize",
+    "phrase_trie",
+    "table_codes",
+]
 
 _TONES = set("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 _DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
@@ -69,13 +80,32 @@ def _retone(nfd: list[str]) -> list[str]:
 _MARK_BLOCKS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
 
 
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as one array (a lone surrogate stays one code point)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+# A text this long or longer is read through its code points, each looking up a table of one entry per code
+# point below CHAR_TABLE_END (Latin, Vietnamese, combining marks, punctuation): one array look-up beats
+# ``str.translate`` and the string methods, which handle shorter texts.
+CHAR_TABLE_FROM, CHAR_TABLE_END = 128, 0x3000
+
+
+def table_codes(text: str) -> np.ndarray | None:
+    """:func:`code_points` of ``text`` where a table of :data:`CHAR_TABLE_END` entries reads it faster; else None."""
+    if len(text) < CHAR_TABLE_FROM:
+        return None
+    codes = code_points(text)
+    return codes if codes.max() < CHAR_TABLE_END else None
+
+
 def _cluster_starts(text: str) -> list[int]:
     """Where each base character with the combining marks after it starts (marks opening the text: one cluster).
 
     Read off all code points at once: a decomposed report has a mark every few
     characters, and a regex match per cluster cost milliseconds per report.
     """
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(text)
     is_mark = np.zeros(len(codes), dtype=bool)
     for first, last in _MARK_BLOCKS:
         is_mark |= (codes >= first) & (codes <= last)
@@ -216,11 +246,7 @@ class _FoldTable(dict):
 _FOLD = _FoldTable(_fold_char)
 _FOLD_KEY = _FoldTable(_key_char)
 
-# Code points below this fold through one array lookup (Latin, Vietnamese, combining marks, punctuation).
-_FOLD_ARRAY_END = 0x3000
-_FOLD_ARRAY = np.array([ord(_fold_char(chr(i))) for i in range(_FOLD_ARRAY_END)], dtype=np.uint32)
-# From this length on an array lookup over all code points beats ``str.translate`` (a dict look-up per character).
-_FOLD_BY_ARRAY_FROM = 128
+_FOLD_ARRAY = np.array([ord(_fold_char(chr(i))) for i in range(CHAR_TABLE_END)], dtype=np.uint32)
 
 
 def fold(text: str) -> str:
@@ -231,10 +257,9 @@ def fold(text: str) -> str:
     A long text (a whole report) is folded with one array look-up, several
     times faster than ``str.translate``; both give the same characters.
     """
-    if len(text) >= _FOLD_BY_ARRAY_FROM:
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        if codes.max() < _FOLD_ARRAY_END:
-            return _FOLD_ARRAY[codes].tobytes().decode("utf-32-le", "surrogatepass")
+    codes = table_codes(text)
+    if codes is not None:
+        return _FOLD_ARRAY[codes].tobytes().decode("utf-32-le", "surrogatepass")
     return text.translate(_FOLD)
 
 

@@ -23,6 +23,7 @@ from functools import cached_property
 
 import numpy as np
 
+from cds_analysis.lang.text import CHAR_TABLE_END, table_codes
 from cds_analysis.read.documents import is_date_stamp
 
 __all__ = ["boilerplate_spans", "in_boilerplate", "merge_spans"]
@@ -100,12 +101,11 @@ def _folded(s: str) -> str:
     so the folding of a text is the folding of its lines joined by newlines, and a long text is
     folded through one array look-up of its code points (:data:`_FOLDED_CODES`).
     """
-    if len(s) >= _FOLD_BY_ARRAY_FROM:
-        codes = np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        if codes.max() < len(_FOLDED_CODES):
-            folded = _FOLDED_CODES[codes]
-            if not (folded == _SEVERAL).any():
-                return folded[folded != _NOTHING].tobytes().decode("ascii")
+    codes = table_codes(s)
+    if codes is not None:
+        folded = _FOLDED_CODES[codes]
+        if not (folded == _SEVERAL).any():
+            return folded[folded != _NOTHING].tobytes().decode("ascii")
     return _folded_as_written(s)
 
 
@@ -130,8 +130,7 @@ def _folded_codes(end: int) -> np.ndarray:
 
 
 _NOTHING, _SEVERAL = 0xFF, 0xFE  # no ASCII code is either
-_FOLDED_CODES = _folded_codes(0x3000)  # Latin, Vietnamese, combining marks, punctuation
-_FOLD_BY_ARRAY_FROM = 128  # from this length on the look-up beats the string methods
+_FOLDED_CODES = _folded_codes(CHAR_TABLE_END)
 
 
 def _key(s: str) -> str:
