@@ -633,13 +633,11 @@ def _occurrences(text: str, word: str) -> list[int]:
 
 def _bare_occurrences(text: str, name: str):
     """Starts of ``name`` as a whole word in ``text`` (str.find: no regex to compile per name)."""
-    start = text.find(name)
-    while start >= 0:
+    for start in _occurrences(text, name):
         before = text[start - 1] if start else " "
         after = text[start + len(name)] if start + len(name) < len(text) else " "
         if not (before.isalnum() or before == ".") and not after.isalnum():
             yield start
-        start = text.find(name, start + 1)
 
 
 def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
