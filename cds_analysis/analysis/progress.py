@@ -177,7 +177,7 @@ def progress(
     units = load_units() if units is None else units
     indicators = load_indicators() if indicators is None else indicators
     if targets is None:
-        targets = pd.concat([load_targets(), targets_from_reports(observations, indicators)], ignore_index=True)
+        targets = _default_targets(observations, indicators)
     province_depth = NEW if map == NEW_MAP else OLD
     depth = {"province": province_depth, "district": DISTRICT, "commune": COMMUNE}[level]
     if documents is None:
@@ -268,7 +268,7 @@ def progress_by_province(
         stated.append(frame[frame["is_target"].astype(bool)])
         pairs.append(reported_pairs(frame, documents))
     as_of = _quarter(max((e for e in ends if e is not None), default=pd.Timestamp(today)))
-    targets = pd.concat([load_targets(), targets_from_reports(pd.concat(stated, ignore_index=True))], ignore_index=True)
+    targets = _default_targets(pd.concat(stated, ignore_index=True), load_indicators())
     del stated
     reported = _earliest(pd.concat(pairs, ignore_index=True))
     units = load_units()
@@ -325,6 +325,11 @@ def _units_by_province() -> dict[str | None, np.ndarray]:
     """Row positions in :func:`load_units` of each 2025 province's units: those whose figures roll up into it."""
     codes = pd.Series(current_province_codes(), dtype=object)
     return {str(code): np.asarray(rows) for code, rows in codes.groupby(codes, sort=True).indices.items()}
+
+
+def _default_targets(observations: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The package's targets and those stated in ``observations`` (only its target rows are read)."""
+    return pd.concat([load_targets(), targets_from_reports(observations, indicators)], ignore_index=True)
 
 
 def _no_observations() -> pd.DataFrame:
