@@ -205,3 +205,13 @@ def test_a_rerun_copies_unchanged_files_rows_a_row_group_at_a_time(raw, tmp_path
         (raw / "a_bao_cao_09.txt").rename(raw / "bao_cao_09.txt")
     assert again.documents_skipped == 13 and again.documents_read == 0
     pd.testing.assert_frame_equal(read_table("observations", out), read_table("observations", fresh))
+
+
+def test_documents_rows_gathered_in_arrow_batches_give_the_same_documents_table(raw, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # both runs ingested at the same second
+    ingest(raw, tmp_path / "one", progress=False, jobs=1)
+    monkeypatch.setattr(ingest_module, "DOCUMENT_ROWS", 2)  # an Arrow table every two files, the last one short
+    result = ingest(raw, tmp_path / "batches", progress=False, jobs=1)
+    documents = pq.read_table(tmp_path / "batches" / "documents.parquet")
+    assert result.documents_read == len(documents) > 2 * 2
+    assert documents.equals(pq.read_table(tmp_path / "one" / "documents.parquet"))
