@@ -403,7 +403,7 @@ def failure_reason(exc: BaseException) -> tuple[str, str | None]:
     return f"{type(exc).__name__}: {exc}", None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Task:
     """One file to read and extract, with all a worker process needs to do it as this process would."""
 
