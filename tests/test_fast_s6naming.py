@@ -128,3 +128,18 @@ def test_a_phrase_read_as_written_has_the_owners_of_its_joined_key(unit):
         whole = {(m.start, m.end, m.code) for m in matcher.scan(folded)}
         joined = {(m.start, m.end, m.code) for m in matcher.scan(" ".join(folded.split()))}
         assert len(whole) == len(joined)
+
+
+def test_a_codes_phrases_read_off_its_units_scan_are_those_the_scan_of_all_units_finds():
+    _clear_caches()
+    texts = _TEXTS + [
+        # phrases of one unit inside longer phrases of another: 'hồ sơ trực tuyến' (count, percent, ...)
+        "tỷ lệ hồ sơ trực tuyến toàn trình, số hồ sơ trực tuyến, dịch vụ công trực tuyến toàn trình, ký số tập thể",
+        "Tổ công nghệ số cộng đồng thôn Nà Hẩu, thành viên Tổ CNSCĐ, chữ ký số công cộng, nền tảng số",
+    ]
+    codes = [c for c, ind in catalogue().items() if ind.triggers]
+    for text in texts:
+        every = naming.find_triggers(text)
+        for code in codes:
+            plain = [m for m in every if m.code == code]
+            assert naming._phrases_of(code, text, 0, len(text)) == plain, (code, text)

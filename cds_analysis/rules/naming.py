@@ -518,9 +518,30 @@ def indicator_for(
     if code in _MEMBERS_TWIN and q.unit == "count" and noun_after(t, q) in PEOPLE:
         code = _MEMBERS_TWIN[code]
     here = q.number_start - start
-    hits = [m for m in _triggers_in(t, start, end) if m.code == code]
+    hits = _phrases_of(code, t, start, end)
     nearest = min(hits, key=lambda m: min(abs(m.start - here), abs(m.end - here)), default=None)
     return [(code, t[start + nearest.start : start + nearest.end] if nearest else None)]
+
+
+def _phrases_of(code: str, t: str, start: int, end: int) -> list[TriggerMatch]:
+    """``[m for m in find_triggers(t[start:end]) if m.code == code]``, read off the scan of ``code``'s unit.
+
+    Where the longest phrase of all units at a start is ``code``'s, it is the
+    longest of its unit's phrases there too: those matches are among the
+    unit's, and a match of all phrases at the start tells which of the unit's
+    no longer phrase of another unit outreaches. The unit's scan of the window
+    is the one :func:`match_indicator` made of it, so the window is not
+    scanned again with every phrase of the catalogue.
+    """
+    folded = _folded(t)[start:end]
+    every = _matcher(None, "triggers")
+    hits = []
+    for m in _triggers(folded, catalogue()[code].unit):
+        if m.code == code:
+            longest = every.regex.match(folded, m.start) if every else None
+            if longest is not None and longest.end(1) == m.end:
+                hits.append(m)
+    return hits
 
 
 _ITEM_END = re.compile(rf"[;:]|,\s*(?!\s*(?:và\s+|các\s+)?{TIER_WORD})", re.I)
