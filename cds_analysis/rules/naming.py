@@ -212,7 +212,7 @@ def _evidence(folded: str, unit_word: str | None, unit: str | None) -> dict[str,
     named_rate = _rate_named(folded)
     near = (0, 0)
     if unit_word and unit_word.strip():
-        noun = " ".join(fold(unit_word).split())
+        noun = phrase_key(unit_word)
         at = folded.rfind(noun)
         if at >= 0:
             near = (at, at + len(noun))
@@ -241,6 +241,7 @@ def _place_unit() -> re.Pattern:
     return re.compile(rf"(?:{'|'.join(re.escape(n) for n in nouns)})(?!\w)")
 
 
+@lru_cache(maxsize=1 << 12)  # a number's noun, asked again for each window around it; reports repeat their nouns
 def _is_place_unit(unit_word: str) -> bool:
     """Whether ``unit_word`` starts with the noun of a place unit ('xã', 'huyện', 'địa phương')."""
     return bool(_place_unit().match(_DETERMINER.sub("", phrase_key(unit_word))))
@@ -249,8 +250,9 @@ def _is_place_unit(unit_word: str) -> bool:
 _DETERMINER = re.compile(r"^\s*(?:cac|nhung|so|toan bo|tat ca)\s+")  # 'các cơ quan', folded
 
 
+@lru_cache(maxsize=1 << 12)  # a number's noun, asked again for each window around it; reports repeat their nouns
 def _counted(unit_word: str, unit: str | None) -> dict[str, int]:
-    """Entries whose counted noun heads ``unit_word`` → the noun's weight."""
+    """Entries whose counted noun heads ``unit_word`` → the noun's weight (one dict per noun: read, never changed)."""
     matcher = _matcher(unit, "counts")
     if matcher is None:
         return {}
