@@ -7,6 +7,7 @@ whole text scanned again. Each is checked here against the code it replaces, on 
 written for these tests (other provinces' wording).
 """
 
+import re
 from collections import defaultdict
 
 import pytest
@@ -143,3 +144,18 @@ def test_a_codes_phrases_read_off_its_units_scan_are_those_the_scan_of_all_units
         for code in codes:
             plain = [m for m in every if m.code == code]
             assert naming._phrases_of(code, text, 0, len(text)) == plain, (code, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tỷ lệ hồ sơ; ty le, tỉ lệ\nhộ; stỷ lệ x; tỷ lệtỷ lệ y; (tỷ lệ  z); TỶ LỆ số; t ỷ lệ; 5tỷ lệ a; _ty le b",
+        "ty le ",
+        "ty le",
+        "",
+    ],
+)
+def test_the_rate_word_led_by_its_letter_is_found_where_the_look_behind_first_found_it(text):
+    former = re.compile(r"(?<!\w)t[yi] le\s+")
+    folded = fold(text)
+    assert [m.span() for m in naming._FOLDED_RATE_WORD.finditer(folded)] == [m.span() for m in former.finditer(folded)]
