@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -95,12 +96,16 @@ class _Matcher:
         that starts inside a longer one is found too.
         """
         found: list[TriggerMatch] = []
-        m = self.regex.search(folded)
+        owners = self.owners
+        search = self.regex.search
+        m = search(folded)
         while m is not None:
             start, end = m.span(1)
-            key = " ".join(m.group(1).split())
-            found.extend(TriggerMatch(start, end, code, phrase, weight) for code, phrase, weight in self.owners[key])
-            m = self.regex.search(folded, start + 1)
+            phrase = m.group(1)
+            # The phrase as written is its key unless a run of spaces or a line break sits inside it.
+            for code, trigger, weight in owners.get(phrase) or owners[" ".join(phrase.split())]:
+                found.append(TriggerMatch(start, end, code, trigger, weight))
+            m = search(folded, start + 1)
         return found
 
     def at(self, folded: str, pos: int) -> list[TriggerMatch]:
@@ -136,16 +141,28 @@ def find_triggers(text: str, unit: str | None = None) -> list[TriggerMatch]:
     phrases that start later inside it are reported too. ``unit`` restricts
     the search to indicators of that unit ('percent', 'count', ...).
     """
-    return list(_triggers(text, unit))
+    return list(_triggers(fold(text), unit))
 
 
-@lru_cache(maxsize=1 << 14)  # the extractor asks a number's window and its words again for each number near them
-def _triggers(text: str, unit: str | None) -> tuple[TriggerMatch, ...]:
+@lru_cache(maxsize=1 << 14)  # a number's window is read again by the rules around it, and reports repeat phrasing
+def _triggers(folded: str, unit: str | None) -> tuple[TriggerMatch, ...]:
+    """:func:`find_triggers` of a text already folded: what the matching reads, so texts folded alike share it."""
     matcher = _matcher(unit, "triggers")
-    return tuple(matcher.scan(fold(text))) if matcher else ()
+    return tuple(matcher.scan(folded)) if matcher else ()
 
 
-def _outermost(matches: list[TriggerMatch]) -> list[TriggerMatch]:
+@lru_cache(maxsize=4)  # the report being read: each of its numbers folds windows of it
+def _folded(t: str) -> str:
+    """The report folded once. Folding maps each character on its own, so a slice of this is the slice folded."""
+    return fold(t)
+
+
+def _triggers_in(t: str, start: int, end: int, unit: str | None = None) -> list[TriggerMatch]:
+    """``find_triggers(t[start:end], unit)``, the slice folded from the report's fold."""
+    return list(_triggers(_folded(t)[start:end], unit))
+
+
+def _outermost(matches: Iterable[TriggerMatch]) -> list[TriggerMatch]:
     """Drop matches lying inside a longer match: the longer phrase is the more specific.
 
     ``matches`` are in the order of their starts, and those that start
@@ -166,35 +183,48 @@ def _outermost(matches: list[TriggerMatch]) -> list[TriggerMatch]:
     return kept
 
 
-_FOLDED_RATE_WORD = re.compile(r"(?<!\w)t[yi] le\s+")  # 'tỷ lệ' / 'tỉ lệ', folded
+# 'tỷ lệ' / 'tỉ lệ', folded, at a word's start: opening on the letter lets re skip to each 't' (the look-behind
+# after it reads the 't' and the character before it), where opening on the look-behind tried every character.
+_FOLDED_RATE_WORD = re.compile(r"t(?<!\wt)[yi] le\s+")
 # An abbreviation in brackets interrupts a phrase ('dịch vụ công (DVC) trực tuyến'); it is read as a space.
 _ASIDE = re.compile(r"\s*\(\s*[a-z0-9&.\-]{2,10}\s*\)")
 
 
-def _evidence(context: str, unit_word: str | None, unit: str | None) -> dict[str, dict[str, int]]:
-    """Code → phrase → score for the phrases of ``context`` and ``unit_word`` (rule 2).
+def _rate_named(folded: str) -> set[int]:
+    """Where the words right after 'tỷ lệ' start in ``folded`` (a phrase there names the rate itself)."""
+    return {m.end() for m in _FOLDED_RATE_WORD.finditer(folded)}
+
+
+def _evidence(folded: str, unit_word: str | None, unit: str | None) -> dict[str, dict[str, int]]:
+    """Code → phrase → score for the phrases of ``folded`` (a context, folded) and ``unit_word`` (rule 2).
 
     The unit word is looked for in the context (its last occurrence), so a
-    noun the caller passes in both is scored once; otherwise it is appended
-    after a separator no phrase crosses.
+    noun the caller passes in both is scored once; otherwise it is read as if
+    it followed the context after a separator no phrase crosses (' | '): its
+    phrases are those of the noun alone, shifted past the separator.
     """
     evidence: dict[str, dict[str, int]] = defaultdict(dict)
-    matcher = _matcher(unit, "triggers")
-    if matcher is None:
+    if _matcher(unit, "triggers") is None:
         return evidence
-    folded = _ASIDE.sub(lambda m: " " * len(m.group()), fold(context))
+    if "(" in folded:
+        folded = _ASIDE.sub(lambda m: " " * len(m.group()), folded)
+    found = _triggers(folded, unit)
+    named_rate = _rate_named(folded)
     near = (0, 0)
     if unit_word and unit_word.strip():
-        noun = " ".join(fold(unit_word).split())
+        noun = phrase_key(unit_word)
         at = folded.rfind(noun)
         if at >= 0:
             near = (at, at + len(noun))
         else:
-            near = (len(folded) + 3, len(folded) + 3 + len(noun))
-            folded = f"{folded} | {noun}"
-    named_rate = {m.end() for m in _FOLDED_RATE_WORD.finditer(folded)}
+            shift = len(folded) + 3
+            near = (shift, shift + len(noun))
+            found += tuple(
+                TriggerMatch(m.start + shift, m.end + shift, m.code, m.trigger, m.weight) for m in _triggers(noun, unit)
+            )
+            named_rate = named_rate | {shift + end for end in _rate_named(noun)}
     unit_factor = 1 if unit == "percent" else 2
-    for m in _outermost(matcher.scan(folded)):
+    for m in _outermost(found):
         score = m.weight * (2 if m.start in named_rate else 1)
         if near[0] <= m.start and m.end <= near[1]:
             score *= unit_factor
@@ -211,6 +241,7 @@ def _place_unit() -> re.Pattern:
     return re.compile(rf"(?:{'|'.join(re.escape(n) for n in nouns)})(?!\w)")
 
 
+@lru_cache(maxsize=1 << 12)  # a number's noun, asked again for each window around it; reports repeat their nouns
 def _is_place_unit(unit_word: str) -> bool:
     """Whether ``unit_word`` starts with the noun of a place unit ('xã', 'huyện', 'địa phương')."""
     return bool(_place_unit().match(_DETERMINER.sub("", phrase_key(unit_word))))
@@ -219,8 +250,9 @@ def _is_place_unit(unit_word: str) -> bool:
 _DETERMINER = re.compile(r"^\s*(?:cac|nhung|so|toan bo|tat ca)\s+")  # 'các cơ quan', folded
 
 
+@lru_cache(maxsize=1 << 12)  # a number's noun, asked again for each window around it; reports repeat their nouns
 def _counted(unit_word: str, unit: str | None) -> dict[str, int]:
-    """Entries whose counted noun heads ``unit_word`` → the noun's weight."""
+    """Entries whose counted noun heads ``unit_word`` → the noun's weight (one dict per noun: read, never changed)."""
     matcher = _matcher(unit, "counts")
     if matcher is None:
         return {}
@@ -240,7 +272,6 @@ def counted_phrase(text: str, unit: str | None = None) -> str | None:
     return text[head : max(ends)] if ends else None
 
 
-@lru_cache(maxsize=1 << 14)  # a pure function of its strings; the extractor asks some windows twice
 def match_indicator(
     context: str, unit: str | None = None, unit_word: str | None = None, named: bool = False
 ) -> str | None:
@@ -281,7 +312,13 @@ def match_indicator(
        all, gives None: the extractor then records ``other`` with the text's
        own phrase rather than a guess.
     """
-    evidence = _evidence(context, unit_word, unit)
+    return _match_folded(fold(context), unit, unit_word, named)
+
+
+@lru_cache(maxsize=1 << 14)  # a pure function of its strings; the extractor asks some windows twice
+def _match_folded(folded: str, unit: str | None, unit_word: str | None, named: bool) -> str | None:
+    """:func:`match_indicator` of a context already folded (all it reads of the context)."""
+    evidence = _evidence(folded, unit_word, unit)
     nouns = _counted(unit_word, unit) if unit_word else {}
     entries = catalogue()
     own = {code: sum(phrases.values()) for code, phrases in evidence.items()}
@@ -313,6 +350,13 @@ def match_indicator(
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         return None
     return ranked[0][0]
+
+
+def _match_span(
+    t: str, start: int, end: int, unit: str | None, unit_word: str | None = None, named: bool = False
+) -> str | None:
+    """``match_indicator(t[start:end], unit, unit_word, named)``, the slice folded from the report's fold."""
+    return _match_folded(_folded(t)[start:end], unit, unit_word, named)
 
 
 # --- the indicator of a number in its sentence ---------------------------------------
@@ -403,7 +447,7 @@ def indicator_for(
     elif (
         nxt
         and _AND_BEFORE.search(t[q.end : nxt[0].number_start])
-        and not match_indicator(t[start:end], unit=q.unit, unit_word=q.unit_word)
+        and not _match_span(t, start, end, q.unit, q.unit_word)
     ):
         # '6 huyện … và 300 xã … hoàn thành CĐS': the shared predicate comes after the second number.
         end = nxt[1].number_start if len(nxt) > 1 else clause.end
@@ -416,30 +460,33 @@ def indicator_for(
         # '1.548/1.562 thôn (99%)', '19.255 hồ sơ (đạt 96,55%)': the bracketed rate is that count's share.
         earlier = [o for o in prev[:-1]]
         start = earlier[-1].number_end if earlier else clause.start
-    window = t[start:end]
     code = None
     if q.unit != "percent":
         # A count is named by its own noun phrase first when that phrase says more than
         # the counted noun ('40 TTHC mức độ 3 và 13 TTHC mức độ 4').
         phrase = _PHRASE_END.split(t[q.number_end : end], maxsplit=1)[0]
+        phrase_end = q.number_end + len(phrase)
         noun = (q.unit_word or "").strip()
         head = len(phrase) - len(phrase.lstrip()) + len(noun) + 1  # a modifier starts right after the noun
-        if any(fold_key(m.trigger) != fold_key(noun) and m.start <= head for m in find_triggers(phrase, q.unit)):
-            code = match_indicator(phrase, unit=q.unit, unit_word=q.unit_word)
+        if any(
+            fold_key(m.trigger) != fold_key(noun) and m.start <= head
+            for m in _triggers_in(t, q.number_end, phrase_end, q.unit)
+        ):
+            code = _match_span(t, q.number_end, phrase_end, q.unit, q.unit_word)
     counted = None
     if code is None and q.unit == "count":
         # '507 hộ, cá nhân kinh doanh …': the counted noun may run past the word the number parser took
         counted = counted_phrase(t[q.number_end : q.number_end + 40], q.unit)
         if counted and len(counted) > len(q.unit_word or ""):
-            code = match_indicator(window, unit=q.unit, unit_word=counted, named=True)
+            code = _match_span(t, start, end, q.unit, counted, named=True)
         else:
             counted = None
     if code is None and joined is not None and q.unit == "percent":
         # '… Sổ tay đảng viên điện tử cho 67.500 đảng viên và 100% chi bộ': the share's own population
         # names an entry of the words before the 'và'.
-        shared = match_indicator(t[joined:end], unit=q.unit, unit_word=q.unit_word)
+        shared = _match_span(t, joined, end, q.unit, q.unit_word)
         code = shared if shared and indicators.get(shared).counts else None
-    code = code or match_indicator(window, unit=q.unit, unit_word=q.unit_word)
+    code = code or _match_span(t, start, end, q.unit, q.unit_word)
     if not before_named:
         code = _own_item_reading(t, q, start, end, code) or code
     if (
@@ -448,20 +495,20 @@ def indicator_for(
         and (before_named or q.unit in ("rank", "ranks", "points", "percentage_points"))
     ):
         # 'tỷ lệ này đạt 97%', 'tại cấp huyện đạt 95%': the subject was named earlier.
-        for words in (
-            t[clause.start : q.number_start],
-            t[sentence.start : clause.start],
-            t[previous.start : previous.end] if previous else "",
-            t[max(0, sentence.start - 1500) : sentence.start] if q.unit in ("rank", "ranks", "points") else "",
+        for a, b in (
+            (clause.start, q.number_start),
+            (sentence.start, clause.start),
+            (previous.start, previous.end) if previous else (0, 0),
+            (max(0, sentence.start - 1500), sentence.start) if q.unit in ("rank", "ranks", "points") else (0, 0),
         ):
-            code = match_indicator(words, unit=q.unit) if words.strip() else None
+            code = _match_span(t, a, b, q.unit) if t[a:b].strip() else None
             if code:
                 return [(code, None)]
     if code is None and counted and sentence is not None and noun_after(t, q) not in ADMIN_NOUNS:
         # 'Hệ thống quản lý văn bản … . Đến nay có 19.881 người sử dụng': the counted noun of one entry,
         # whose system the sentence before names.
-        for words in (t[sentence.start : q.number_start], t[previous.start : previous.end] if previous else ""):
-            code = match_indicator(words, unit=q.unit, unit_word=counted, named=True) if words else None
+        for a, b in ((sentence.start, q.number_start), (previous.start, previous.end) if previous else (0, 0)):
+            code = _match_span(t, a, b, q.unit, counted, named=True) if a < b else None
             if code:
                 return [(code, None)]
     if code is None:
@@ -473,9 +520,30 @@ def indicator_for(
     if code in _MEMBERS_TWIN and q.unit == "count" and noun_after(t, q) in PEOPLE:
         code = _MEMBERS_TWIN[code]
     here = q.number_start - start
-    hits = [m for m in find_triggers(window) if m.code == code]
+    hits = _phrases_of(code, t, start, end)
     nearest = min(hits, key=lambda m: min(abs(m.start - here), abs(m.end - here)), default=None)
-    return [(code, window[nearest.start : nearest.end] if nearest else None)]
+    return [(code, t[start + nearest.start : start + nearest.end] if nearest else None)]
+
+
+def _phrases_of(code: str, t: str, start: int, end: int) -> list[TriggerMatch]:
+    """``[m for m in find_triggers(t[start:end]) if m.code == code]``, read off the scan of ``code``'s unit.
+
+    Where the longest phrase of all units at a start is ``code``'s, it is the
+    longest of its unit's phrases there too: those matches are among the
+    unit's, and a match of all phrases at the start tells which of the unit's
+    no longer phrase of another unit outreaches. The unit's scan of the window
+    is the one :func:`match_indicator` made of it, so the window is not
+    scanned again with every phrase of the catalogue.
+    """
+    folded = _folded(t)[start:end]
+    every = _matcher(None, "triggers")
+    hits = []
+    for m in _triggers(folded, catalogue()[code].unit):
+        if m.code == code:
+            longest = every.regex.match(folded, m.start) if every else None
+            if longest is not None and longest.end(1) == m.end:
+                hits.append(m)
+    return hits
 
 
 _ITEM_END = re.compile(rf"[;:]|,\s*(?!\s*(?:và\s+|các\s+)?{TIER_WORD})", re.I)
@@ -496,11 +564,11 @@ def _own_item_reading(t: str, q: quantities.Quantity, start: int, end: int, code
     right = stop.start() if stop else end
     if left == start and right == end:
         return None
-    own = match_indicator(t[left:right], unit=q.unit, unit_word=q.unit_word)
+    own = _match_span(t, left, right, q.unit, q.unit_word)
     if own is None or own == code:
         return None
     if code is not None and any(
-        m.code == code and start + m.start < right and left < start + m.end for m in find_triggers(t[start:end], q.unit)
+        m.code == code and start + m.start < right and left < start + m.end for m in _triggers_in(t, start, end, q.unit)
     ):
         return None
     return own
@@ -515,8 +583,7 @@ def _narrower_named_before(
     narrower = indicators.narrower(code)
     if not narrower or start <= sentence.start:
         return code
-    head = t[sentence.start : start]
-    hits = [m for m in find_triggers(head, q.unit) if m.code in narrower]
+    hits = [m for m in _triggers_in(t, sentence.start, start, q.unit) if m.code in narrower]
     if not hits:
         return code
     last = max(hits, key=lambda m: m.end)
