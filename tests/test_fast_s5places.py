@@ -8,19 +8,9 @@ from collections import Counter
 import pytest
 
 from cds_analysis.lang.segments import split_paragraphs
-from cds_analysis.lang.text import fold, fold_key, normalize
+from cds_analysis.lang.text import fold, normalize
 from cds_analysis.reference import gazetteer
 from cds_analysis.rules import places, quantities
-
-
-def test_squashed_names_are_the_folded_table_names_without_spaces():
-    gazetteer.squashed_names.cache_clear()  # built here, not left over from another test
-    units = gazetteer.load_units()
-    for level in ("province", "district", "commune"):
-        plain = {fold_key(name).replace(" ", ""): name for name in units.loc[units["level"] == level, "name"]}
-        assert gazetteer.squashed_names(level) == plain
-    assert gazetteer.squashed_names("district")["anthi"] == "Ân Thi"
-
 
 # Reports of other provinces, in their own wording, with the edges the shortcuts must respect.
 TEXTS = [
@@ -118,18 +108,6 @@ def test_marker_words_are_found_where_the_case_blind_words_are():
             for end in range(start, len(text) + 1, 7):
                 found, expected = places._MARKER_WORD.search(text, start, end), plain.search(text, start, end)
                 assert (found and found.span()) == (expected and expected.span())
-
-
-def test_district_names_are_the_table_rows_of_each_province():
-    gazetteer.district_names.cache_clear()  # built here, not left over from another test
-    units = gazetteer.load_units()
-    districts = units[units["level"] == "district"]
-    plain: dict[tuple[str, str], list[str]] = {}
-    for name, parent, map_ in zip(districts["name"], districts["parent_code"], districts["map"]):
-        plain.setdefault((parent, map_), []).append(name)
-    assert gazetteer.district_names() == plain
-    assert "Tư Nghĩa" in gazetteer.district_names()["51", gazetteer.OLD_MAP]
-    assert not any(map_ == gazetteer.NEW_MAP for _, map_ in gazetteer.district_names())
 
 
 def _in_list_on_slices(ctx: places.PlaceContext, ref, sentence_start: int) -> bool:

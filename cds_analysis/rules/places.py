@@ -604,7 +604,7 @@ def site_units(text: str, on: date | None = None) -> dict[str, gazetteer.Unit]:
     level, parent = "province", None
     for label in reversed(host.split(".")[:-1]):
         key = label.removeprefix("bao") if level == "province" and label.startswith("bao") else label
-        name = gazetteer.squashed_names(level).get(key)
+        name = gazetteer.squashed_name(key, level)
         unit = None
         if name is not None:
             if level == "province":
@@ -651,14 +651,12 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
 @lru_cache(maxsize=128)
 def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit], ...]:
     """Names of the province's districts, recognised bare ('Đam Rông (38,2%)'), the province's own name aside."""
-    found = []
-    for name in gazetteer.district_names().get((province.code, province.map), ()):
-        if name.isdigit():
-            continue  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
-        unit = gazetteer.resolve(name, level="district", province=province.code)
-        if unit is not None and name != province.name:
-            found.append((name, unit))
-    return tuple(found)
+    return tuple(
+        (name, unit)
+        for name, unit in gazetteer.named_districts(province)
+        if not name.isdigit()  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
+        and name != province.name
+    )
 
 
 def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[int]:

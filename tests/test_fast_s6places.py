@@ -1,0 +1,38 @@
+"""The place shortcuts of issue 15 (session 6) find what the plain code they replace finds."""
+
+from __future__ import annotations
+
+from cds_analysis.lang.text import fold_key
+from cds_analysis.reference import gazetteer
+
+
+def test_squashed_name_is_the_later_table_name_of_the_level_folded_without_spaces():
+    gazetteer._rows_by_squashed_key.cache_clear()  # built here, not left over from another test
+    units = gazetteer.load_units()
+    plain = {
+        level: {fold_key(name).replace(" ", ""): name for name in units.loc[units["level"] == level, "name"]}
+        for level in ("province", "district", "commune")
+    }
+    for level, names in plain.items():
+        for label, name in names.items():
+            assert gazetteer.squashed_name(label, level) == name
+        others = {label for other in plain.values() for label in other} - set(names)
+        assert all(gazetteer.squashed_name(label, level) is None for label in others)
+    assert gazetteer.squashed_name("anthi", "district") == "Ân Thi"
+    assert gazetteer.squashed_name("hungyen", "province") == "Hưng Yên"
+    assert gazetteer.squashed_name("gov", "province") is None
+
+
+def test_named_districts_are_what_resolve_gives_for_each_district_name_of_the_province():
+    gazetteer.named_districts.cache_clear()  # built here, not left over from another test
+    units = gazetteer.load_units()
+    districts = units[units["level"] == "district"]
+    for map_ in (gazetteer.OLD_MAP, gazetteer.NEW_MAP):
+        for code in units.loc[(units["level"] == "province") & (units["map"] == map_), "code"]:
+            province = gazetteer.resolve(code, level="province", map=map_)
+            names = districts.loc[(districts["parent_code"] == code) & (districts["map"] == map_), "name"]
+            plain = [(name, gazetteer.resolve(name, level="district", province=code)) for name in names]
+            assert gazetteer.named_districts(province) == tuple((n, u) for n, u in plain if u is not None)
+    quang_ngai = gazetteer.resolve("Quảng Ngãi", level="province")
+    assert ("Tư Nghĩa", gazetteer.resolve("huyện Tư Nghĩa")) in gazetteer.named_districts(quang_ngai)
+    assert gazetteer.named_districts(gazetteer.resolve("Quảng Ngãi", level="province", map=gazetteer.NEW_MAP)) == ()
