@@ -295,10 +295,11 @@ def named_districts(province: Unit) -> tuple[tuple[str, Unit], ...]:
     """The district-level units of ``province`` that their name alone picks out, (name, unit) in table order.
 
     What ``resolve(name, level="district", province=province.code)`` gives
-    for each district's name, without a look-up across the country per name
-    (half a millisecond per province, paid by the first report naming it): the
-    candidates are the province's own districts of the same name key. A
-    province of the 2025 map has none, even where an old province had its code.
+    for each district's name (the table's names are in canonical form), without
+    a look-up across the country per name (half a millisecond per province,
+    paid by the first report naming it): the candidates are the province's own
+    districts of the same name key. A province of the 2025 map has none, even
+    where an old province had its code.
     """
     g = _index()
     rows = _district_rows().get((province.code, province.map), [])
@@ -306,7 +307,7 @@ def named_districts(province: Unit) -> tuple[tuple[str, Unit], ...]:
     found = []
     for i, key in zip(rows, keys, strict=True):
         name = g.name[i]
-        if normalize(name).strip() != name or (name, OLD_MAP) in g.by_code or not _valid(g, i, LAST_OLD_DAY):
+        if (name, OLD_MAP) in g.by_code or not _valid(g, i, LAST_OLD_DAY):
             unit = resolve(name, level="district", province=province.code)  # not the table's plain case
         else:
             same = [j for j, other in zip(rows, keys, strict=True) if other == key and _valid(g, j, LAST_OLD_DAY)]
