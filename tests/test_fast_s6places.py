@@ -25,6 +25,7 @@ def test_squashed_name_is_the_later_table_name_of_the_level_folded_without_space
 
 def test_named_districts_are_what_resolve_gives_for_each_district_name_of_the_province():
     gazetteer.named_districts.cache_clear()  # built here, not left over from another test
+    gazetteer._district_rows.cache_clear()
     units = gazetteer.load_units()
     districts = units[units["level"] == "district"]
     for map_ in (gazetteer.OLD_MAP, gazetteer.NEW_MAP):
