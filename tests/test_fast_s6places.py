@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference import gazetteer
+from cds_analysis.rules import places
 
 
 def test_squashed_name_is_the_later_table_name_of_the_level_folded_without_spaces():
@@ -37,3 +38,18 @@ def test_named_districts_are_what_resolve_gives_for_each_district_name_of_the_pr
     quang_ngai = gazetteer.resolve("Quảng Ngãi", level="province")
     assert ("Tư Nghĩa", gazetteer.resolve("huyện Tư Nghĩa")) in gazetteer.named_districts(quang_ngai)
     assert gazetteer.named_districts(gazetteer.resolve("Quảng Ngãi", level="province", map=gazetteer.NEW_MAP)) == ()
+
+
+def test_site_units_read_the_host_through_the_squashed_names():
+    gazetteer._rows_by_squashed_key.cache_clear()
+    hung_yen = gazetteer.resolve("Hưng Yên", level="province")
+    an_thi = gazetteer.resolve("Ân Thi", level="district", province=hung_yen)
+    xuan_truc = gazetteer.resolve("Xuân Trúc", level="commune", district=an_thi)
+    assert xuan_truc is not None
+    found = places.site_units("source: https://xuantruc.anthi.hungyen.gov.vn/ke-hoach-2023.html\n\nXã Xuân Trúc …")
+    assert found == {"province": hung_yen, "district": an_thi, "commune": xuan_truc}
+    assert places.site_units("source: https://baoquangnam.vn/tin-123.html\n\n…") == {
+        "province": gazetteer.resolve("Quảng Nam", level="province")
+    }
+    assert places.site_units("source: https://www.chinhphu.gov.vn/tin.html\n\n…") == {}
+    assert places.site_units("Không có địa chỉ trang: anthi.hungyen.gov.vn") == {}
