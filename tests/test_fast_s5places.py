@@ -110,6 +110,18 @@ def test_marker_words_are_found_where_the_case_blind_words_are():
                 assert (found and found.span()) == (expected and expected.span())
 
 
+def test_district_names_are_the_table_rows_of_each_province():
+    gazetteer.district_names.cache_clear()  # built here, not left over from another test
+    units = gazetteer.load_units()
+    districts = units[units["level"] == "district"]
+    plain: dict[tuple[str, str], list[str]] = {}
+    for name, parent, map_ in zip(districts["name"], districts["parent_code"], districts["map"]):
+        plain.setdefault((parent, map_), []).append(name)
+    assert gazetteer.district_names() == plain
+    assert "Tư Nghĩa" in gazetteer.district_names()["51", gazetteer.OLD_MAP]
+    assert not any(map_ == gazetteer.NEW_MAP for _, map_ in gazetteer.district_names())
+
+
 def _in_list_on_slices(ctx: places.PlaceContext, ref, sentence_start: int) -> bool:
     """PlaceContext._in_list as it read copies of the text before and after the ref."""
     if places._OWN_FIGURE.match(ctx.text[ref.end : ref.end + 12]):

@@ -24,22 +24,6 @@ def test_squashed_name_is_the_later_table_name_of_the_level_folded_without_space
     assert gazetteer.squashed_name("gov", "province") is None
 
 
-def test_named_districts_are_what_resolve_gives_for_each_district_name_of_the_province():
-    gazetteer.named_districts.cache_clear()  # built here, not left over from another test
-    gazetteer._district_rows.cache_clear()
-    units = gazetteer.load_units()
-    districts = units[units["level"] == "district"]
-    for map_ in (gazetteer.OLD_MAP, gazetteer.NEW_MAP):
-        for code in units.loc[(units["level"] == "province") & (units["map"] == map_), "code"]:
-            province = gazetteer.resolve(code, level="province", map=map_)
-            names = districts.loc[(districts["parent_code"] == code) & (districts["map"] == map_), "name"]
-            plain = [(name, gazetteer.resolve(name, level="district", province=code)) for name in names]
-            assert gazetteer.named_districts(province) == tuple((n, u) for n, u in plain if u is not None)
-    quang_ngai = gazetteer.resolve("Quảng Ngãi", level="province")
-    assert ("Tư Nghĩa", gazetteer.resolve("huyện Tư Nghĩa")) in gazetteer.named_districts(quang_ngai)
-    assert gazetteer.named_districts(gazetteer.resolve("Quảng Ngãi", level="province", map=gazetteer.NEW_MAP)) == ()
-
-
 def test_site_units_read_the_host_through_the_squashed_names():
     gazetteer._rows_by_squashed_key.cache_clear()
     hung_yen = gazetteer.resolve("Hưng Yên", level="province")

@@ -651,12 +651,14 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
 @lru_cache(maxsize=128)
 def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit], ...]:
     """Names of the province's districts, recognised bare ('Đam Rông (38,2%)'), the province's own name aside."""
-    return tuple(
-        (name, unit)
-        for name, unit in gazetteer.named_districts(province)
-        if not name.isdigit()  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
-        and name != province.name
-    )
+    found = []
+    for name in gazetteer.district_names().get((province.code, province.map), ()):
+        if name.isdigit():
+            continue  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
+        unit = gazetteer.resolve(name, level="district", province=province.code)
+        if unit is not None and name != province.name:
+            found.append((name, unit))
+    return tuple(found)
 
 
 def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[int]:
