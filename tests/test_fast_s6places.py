@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cds_analysis.lang.segments import split_paragraphs
 from cds_analysis.lang.text import fold_key
 from cds_analysis.reference import gazetteer
 from cds_analysis.rules import places
@@ -37,3 +38,46 @@ def test_site_units_read_the_host_through_the_squashed_names():
     }
     assert places.site_units("source: https://www.chinhphu.gov.vn/tin.html\n\n…") == {}
     assert places.site_units("Không có địa chỉ trang: anthi.hungyen.gov.vn") == {}
+
+
+# Reports of other provinces naming their districts bare, with a unit named once with its word.
+KNOWN_TEXTS = [
+    "Tỉnh Nghệ An: huyện Con Cuông đạt 92%, Tương Dương 88%; Đô Lương và Quỳnh Lưu dẫn đầu. Xã Môn Sơn đạt; Môn Sơn có 5 thôn.",
+    "Tỉnh Lâm Đồng có Đam Rông (38,2%), Lạc Dương (41,7%); thành phố Đà Lạt, Bảo Lộc đạt 90%. Tỉnh Lâm Đồng xếp thứ 5.",
+    "Tỉnh Tuyên Quang: thành phố Tuyên Quang, huyện Lâm Bình, Na Hang; Tuyên Quang đạt 70%, phường Tân Quang đạt.",
+    "Tỉnh Quảng Nam: Quế Sơn, Thăng Bình và Điện Bàn; thị xã Điện Bàn, huyện Quế Sơn dẫn đầu bảng xếp hạng.",
+    "Trên địa bàn tỉnh Tiền Giang, Châu Thành, Cai Lậy (huyện Cai Lậy và thị xã Cai Lậy) và Quận 1 đạt; Quận 1 không.",
+]
+
+
+def _plain_known_units(ctx: places.PlaceContext, named) -> dict:
+    """The bare names as found before: every district of the province looked up, then the units named."""
+    known: dict = {}
+    if ctx.province:
+        for name in gazetteer.district_names().get((ctx.province.code, ctx.province.map), ()):
+            unit = gazetteer.resolve(name, level="district", province=ctx.province.code)
+            if not name.isdigit() and unit is not None and name != ctx.province.name:
+                known.setdefault(name, unit)
+    for m in named:
+        if m.unit.level in ("district", "commune"):
+            known.setdefault(m.unit.name, m.unit)
+    return known
+
+
+def test_known_units_are_the_plain_ones_that_the_text_holds_in_their_order():
+    places._district_names.cache_clear()  # looked up here, not left over from another test
+    places._district_named.cache_clear()
+    checked, found = 0, set()
+    for text in KNOWN_TEXTS:
+        ctx = places.PlaceContext(text, split_paragraphs(text), [])
+        assert ctx.province is not None
+        named = [m for m in gazetteer.find_mentions(text, province=ctx.province.code) if m.unit is not None]
+        fast = [(name, unit) for name, unit in ctx._known_units(named).items() if name in text]
+        plain = [(name, unit) for name, unit in _plain_known_units(ctx, named).items() if name in text]
+        assert fast == plain
+        checked += len(fast)
+        found |= {(text[r.start : r.end], r.unit.label) for r in ctx.refs if r.unit is not None}
+    assert checked >= 15
+    named_bare = {("Tương Dương", "huyện Tương Dương"), ("Đam Rông", "huyện Đam Rông"), ("Môn Sơn", "xã Môn Sơn")}
+    assert named_bare | {("Na Hang", "huyện Na Hang"), ("Thăng Bình", "huyện Thăng Bình")} <= found
+    assert ("Tuyên Quang", "tỉnh Tuyên Quang") in found  # the province's own name is not its city
