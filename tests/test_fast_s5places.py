@@ -8,19 +8,9 @@ from collections import Counter
 import pytest
 
 from cds_analysis.lang.segments import split_paragraphs
-from cds_analysis.lang.text import fold, fold_key, normalize
+from cds_analysis.lang.text import fold, normalize
 from cds_analysis.reference import gazetteer
 from cds_analysis.rules import places, quantities
-
-
-def test_squashed_names_are_the_folded_table_names_without_spaces():
-    gazetteer.squashed_names.cache_clear()  # built here, not left over from another test
-    units = gazetteer.load_units()
-    for level in ("province", "district", "commune"):
-        plain = {fold_key(name).replace(" ", ""): name for name in units.loc[units["level"] == level, "name"]}
-        assert gazetteer.squashed_names(level) == plain
-    assert gazetteer.squashed_names("district")["anthi"] == "Ân Thi"
-
 
 # Reports of other provinces, in their own wording, with the edges the shortcuts must respect.
 TEXTS = [

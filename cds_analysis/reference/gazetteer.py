@@ -49,7 +49,7 @@ __all__ = [
     "load_units",
     "resolve",
     "find_mentions",
-    "squashed_names",
+    "squashed_name",
     "district_names",
     "current_province_codes",
     "parse_place",
@@ -266,17 +266,28 @@ def _index() -> _Index:
     )
 
 
-@cache
-def squashed_names(level: str) -> dict[str, str]:
-    """Unit names of ``level`` by their folded form without spaces, as web addresses write them ('anthi').
+def squashed_name(label: str, level: str) -> str | None:
+    """The name of a unit of ``level`` that a web address writes as ``label``: folded, without spaces ('anthi').
 
-    Read off the index's name keys: folding the seven thousand commune names
-    again cost a tenth of a second, more than a dozen reports' extraction.
-    Where two names squash alike, the later in the table wins.
+    Where two names of the level squash alike, the later in the table wins.
     """
     g = _index()
-    key_of = {i: key for key, rows in g.by_key.items() for i in rows}
-    return {key_of[i].replace(" ", ""): g.name[i] for i, of_level in enumerate(g.level) if of_level == level}
+    rows = [i for i in _rows_by_squashed_key().get(label, ()) if g.level[i] == level]
+    return g.name[max(rows)] if rows else None
+
+
+@cache
+def _rows_by_squashed_key() -> dict[str, list[int]]:
+    """Rows by their name key without spaces, read off the index's name keys for all levels at once.
+
+    Paid by the first report whose address names a unit: folding the seven
+    thousand commune names again cost a tenth of a second, and a dict of
+    names per level three times this.
+    """
+    rows: dict[str, list[int]] = {}
+    for key, of_key in _index().by_key.items():
+        rows.setdefault(key.replace(" ", ""), []).extend(of_key)
+    return rows
 
 
 @cache

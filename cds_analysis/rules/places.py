@@ -386,12 +386,7 @@ class PlaceContext:
     def _refs(self, named, furniture) -> list[_Ref]:
         refs = [_Ref(m.start, m.end, m.unit) for m in named if not self._is_parent_aside(m.start, m.end)]
         taken = _Spans([(m.start, m.end) for m in named])  # a bracketed parent is no subject, nor is its name bare
-        # A unit named once with its unit word is recognised bare later on ('Bình Đào đã …').
-        known = dict(_districts_of(self.province)) if self.province else {}
-        for m in named:
-            if m.unit.level in ("district", "commune"):
-                known.setdefault(m.unit.name, m.unit)
-        for name, unit in known.items():
+        for name, unit in self._known_units(named).items():
             for start in _bare_occurrences(self.text, name):
                 end = start + len(name)
                 if (
@@ -434,6 +429,23 @@ class PlaceContext:
                 continue
             out.append(ref)
         return out
+
+    def _known_units(self, named) -> dict[str, gazetteer.Unit]:
+        """Units recognised by their bare name: the province's districts, and a unit named once with its unit word
+        ('Bình Đào đã …').
+
+        Only the districts whose name the text holds are looked up: a province has dozens, a report names a few,
+        and each look-up was paid by the first report naming the province.
+        """
+        known = {}
+        if self.province:
+            for name in _district_names(self.province):
+                if name in self.text and (unit := _district_named(name, self.province.code)) is not None:
+                    known[name] = unit
+        for m in named:
+            if m.unit.level in ("district", "commune"):
+                known.setdefault(m.unit.name, m.unit)
+        return known
 
     def _is_parent_aside(self, start: int, end: int) -> bool:
         """'xã Tịnh Long (TP.Quảng Ngãi)': a unit alone in brackets only locates the one before it.
@@ -604,7 +616,7 @@ def site_units(text: str, on: date | None = None) -> dict[str, gazetteer.Unit]:
     level, parent = "province", None
     for label in reversed(host.split(".")[:-1]):
         key = label.removeprefix("bao") if level == "province" and label.startswith("bao") else label
-        name = gazetteer.squashed_names(level).get(key)
+        name = gazetteer.squashed_name(key, level)
         unit = None
         if name is not None:
             if level == "province":
@@ -649,16 +661,20 @@ def _is_apposed_parent(text: str, first: _Ref, second: _Ref) -> bool:
 
 
 @lru_cache(maxsize=128)
-def _districts_of(province: gazetteer.Unit) -> tuple[tuple[str, gazetteer.Unit], ...]:
-    """Names of the province's districts, recognised bare ('Đam Rông (38,2%)'), the province's own name aside."""
-    found = []
-    for name in gazetteer.district_names().get((province.code, province.map), ()):
-        if name.isdigit():
-            continue  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
-        unit = gazetteer.resolve(name, level="district", province=province.code)
-        if unit is not None and name != province.name:
-            found.append((name, unit))
-    return tuple(found)
+def _district_names(province: gazetteer.Unit) -> tuple[str, ...]:
+    """Names of the province's districts that may stand bare ('Đam Rông (38,2%)'), the province's own name aside."""
+    return tuple(
+        name
+        for name in gazetteer.district_names().get((province.code, province.map), ())
+        if not name.isdigit()  # 'Quận 1', 'Q.7' need their word: a bare '10' is a number
+        and name != province.name
+    )
+
+
+@lru_cache(maxsize=1 << 12)
+def _district_named(name: str, province_code: str) -> gazetteer.Unit | None:
+    """The district a bare name names in the province, or None (ambiguous there)."""
+    return gazetteer.resolve(name, level="district", province=province_code)
 
 
 def _compared_refs(refs: list[_Ref], sentence_starts: list[int]) -> set[int]:
