@@ -1,0 +1,106 @@
+"""The shortcuts of the table and quantity readers give what the plain code they replace gives.
+
+Tables and sentences are written here in the wording of other provinces' reports
+(Hà Giang, Bến Tre, Đắk Lắk, Lâm Đồng); the figures are made up in the usual range.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cds_analysis.read.tables import Sheet, sheet_of
+from cds_analysis.sheets import headers
+from cds_analysis.sheets.headers import Table, find_table, group_row, header_columns, layout_of
+
+
+def _sheet(grid: list[list[str]], merged: tuple[tuple[int, int, int, int], ...] = ()) -> Sheet:
+    return sheet_of("Bảng 1", [[(text, -1, -1) for text in row] for row in grid], merged)
+
+
+def _plain_find_table(sheet: Sheet) -> Table | None:
+    """find_table as it read every row of the first ones as a header row."""
+    best = None
+    for r in range(min(len(sheet.rows), headers._HEADER_SEARCH_ROWS)):
+        columns = header_columns(sheet, r)
+        layout, score = layout_of(columns)
+        if layout is not None and (best is None or score > best[0]):
+            best = (score, r, layout, columns)
+    if best is None:
+        return None
+    _, r, layout, columns = best
+    title_rows = tuple(range(r - 1 if r > 0 and group_row(sheet, r - 1) else r))
+    return Table(r, layout, tuple(columns), title_rows)
+
+
+_SHEETS = {
+    "long, one cell per line": _sheet(
+        [
+            ["Chỉ tiêu", "Kế hoạch năm 2024", "Thực hiện 6 tháng", "Ghi chú"],
+            ["Tỷ lệ hồ sơ trực tuyến toàn trình", "50%", "42,7%", "Chưa đạt"],
+            ["Số tài khoản VNeID kích hoạt mức 2", "350.000", "298.411", ""],
+            ["+ Cấp xã", "", "87%", ""],
+        ]
+    ),
+    "title rows above the header": _sheet(
+        [
+            ["UBND TỈNH HÀ GIANG", "", "", ""],
+            ["KẾT QUẢ CHUYỂN ĐỔI SỐ QUÝ II/2024", "", "", ""],
+            ["STT", "Tên chỉ tiêu", "Đơn vị tính", "Kết quả"],
+            ["1", "Tỷ lệ thủ tục hành chính có phát sinh hồ sơ trực tuyến", "%", "61,2"],
+            ["2", "Số điểm phục vụ một cửa", "điểm", "195"],
+        ]
+    ),
+    "group header over plan and result": _sheet(
+        [
+            ["Nội dung", "Năm 2023", "", "Năm 2024", ""],
+            ["", "Kế hoạch", "Thực hiện", "Kế hoạch", "Thực hiện"],
+            ["Tỷ lệ văn bản ký số", "90%", "93%", "95%", "96,5%"],
+            ["Tỷ lệ người dân có sổ sức khỏe điện tử", "70%", "64%", "80%", "81%"],
+        ],
+        merged=((0, 1, 0, 2), (0, 3, 0, 4)),
+    ),
+    "wide, one column per indicator": _sheet(
+        [
+            ["Huyện", "Tỷ lệ hồ sơ trực tuyến (%)", "Số Tổ công nghệ số cộng đồng", "Số thành viên"],
+            ["Krông Pắc", "45,1", "213", "1.104"],
+            ["Ea Kar", "38,9", "157", "806"],
+            ["Lắk", "29", "98", "511"],
+        ]
+    ),
+    "wide under a group header": _sheet(
+        [
+            ["Đơn vị", "Tổ CNSCĐ", "", "Hồ sơ TTHC", ""],
+            ["", "Số tổ", "Số thành viên", "Số hồ sơ trực tuyến", "Tỷ lệ (%)"],
+            ["Xã Đạ Đờn", "9", "45", "1.320", "71"],
+            ["Thị trấn Đinh Văn", "12", "66", "2.051", "83"],
+        ],
+        merged=((0, 1, 0, 2), (0, 3, 0, 4)),
+    ),
+    "a later row names more columns": _sheet(
+        [
+            ["Chỉ tiêu", "Kết quả", "", ""],
+            ["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đánh giá"],
+            ["Tỷ lệ doanh nghiệp sử dụng hóa đơn điện tử", "100%", "100%", "Đạt"],
+        ]
+    ),
+    "periods as columns": _sheet(
+        [
+            ["Chỉ tiêu", "Quý I/2024", "Quý II/2024", "Quý III/2024"],
+            ["Tỷ lệ hồ sơ được số hóa", "40%", "55%", "68%"],
+            ["Quý IV/2024", "Quý I/2025", "Năm 2025", "Năm 2026"],
+        ]
+    ),
+    "no table": _sheet([["Bến Tre, ngày 5 tháng 8 năm 2024", ""], ["Nơi nhận:", "- Như trên;"]]),
+    "empty": _sheet([]),
+}
+
+
+@pytest.mark.parametrize("name", _SHEETS)
+def test_find_table_reads_as_the_plain_scan(name):
+    sheet = _SHEETS[name]
+    assert find_table(sheet) == _plain_find_table(sheet)
+
+
+def test_find_table_picks_the_row_naming_more_columns():
+    table = find_table(_SHEETS["a later row names more columns"])
+    assert table is not None and table.header_row == 1 and len(table.columns) == 4
