@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from cds_analysis.read.tables import Sheet, sheet_of
+from cds_analysis.rules import quantities
 from cds_analysis.sheets import headers
 from cds_analysis.sheets.headers import Table, find_table, group_row, header_columns, layout_of
 
@@ -104,3 +105,51 @@ def test_find_table_reads_as_the_plain_scan(name):
 def test_find_table_picks_the_row_naming_more_columns():
     table = find_table(_SHEETS["a later row names more columns"])
     assert table is not None and table.header_row == 1 and len(table.columns) == 4
+
+
+# --------------------------------------------------------------------------- exclusions
+
+
+def _plain_exclusion_matches(text: str) -> list[tuple[str, int, int]]:
+    """Every rule's matches as its own ``finditer`` finds them, no gate looked at and no pass shared."""
+    low = quantities._lower(text)
+    near = quantities._NearDigits(text)
+    found = []
+    for r in quantities.EXCLUSION_RULES:
+        source = (text if r.cased else low) if r.whole_text else near.condense(text if r.cased else low)
+        for m in r.pattern.finditer(source):
+            start, end = m.span() if r.whole_text else near.to_text(*m.span())
+            if quantities._left_ok(text, start, r.left) and (r.accept is None or r.accept(text, start, end, m)):
+                found.append((r.name, start, end))
+    return sorted(found)
+
+
+_SENTENCES = [
+    "Theo Kế hoạch số 45/KH-UBND ngày 12/3/2024 của UBND tỉnh Hà Giang, đến hết quý II/2024 toàn tỉnh có 1.952 Tổ",
+    "công nghệ số cộng đồng với 11.230 thành viên; tỷ lệ hồ sơ trực tuyến đạt 48,6%, tăng 5,2 điểm phần trăm.",
+    "Số: 118/BC-STTTT",
+    "Đường dây nóng: 0219.3866.111; email: sotttt@hagiang.gov.vn; xem thêm tại https://hagiang.gov.vn/cds-2024.",
+    "Thôn 6 xã Ea Tu có 95% hộ dân dùng ví điện tử, mạng 4G phủ 100% thôn, buôn; Thông tư 01/2024/TT-BTTTT.",
+    "Lúc 14:30 ngày 5 tháng 8 năm 2024, Sở tổ chức hội nghị lần thứ 3 tại tổ dân phố 2 thị trấn Đinh Văn.",
+    "Chỉ tiêu 7.2 đạt 80%; tiêu chí số 8 đạt; mức độ 3, 4 đạt 92%; phiên bản 2.0; ISO 9001:2015 tại 12 cơ quan.",
+    "75,3%",
+    "1 hồ sơ",
+    "Tỷ lệ văn bản 97%",
+    "Đạt",
+    "",
+    "Trang 2/15 | 1.204 lượt xem | (12) bình luận | ảnh: cds_2024.jpg | “5 không” | 25/12 – 31/12 | thứ 2, ngày 3/6",
+]
+
+
+@pytest.mark.parametrize("text", [*_SENTENCES, " ".join(_SENTENCES), "\n".join(_SENTENCES)])
+def test_exclusions_gated_once_per_text_are_every_rules_own_matches(text):
+    assert sorted(quantities._exclusion_matches(text)) == _plain_exclusion_matches(text)
+
+
+def test_the_gates_found_once_per_text_are_each_rules_gates_found_in_it():
+    for text in _SENTENCES:
+        low = quantities._lower(text)
+        found = quantities._gates_in(low)
+        for r in quantities.EXCLUSION_RULES:
+            if not r.whole_text:
+                assert (not found.isdisjoint(r.gates)) == any(g in low for g in r.gates), (r.name, text)
