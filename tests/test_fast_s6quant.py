@@ -6,10 +6,16 @@ Tables and sentences are written here in the wording of other provinces' reports
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
+import pyarrow as pa
 import pytest
 
-from cds_analysis.read.tables import Sheet, sheet_of
+from cds_analysis.read.tables import Sheet, find_text_tables, sheet_of
+from cds_analysis.reference.schemas import OBSERVATIONS
 from cds_analysis.rules import quantities
+from cds_analysis.rules import tables as report_tables
 from cds_analysis.sheets import headers
 from cds_analysis.sheets.headers import Table, find_table, group_row, header_columns, layout_of
 
@@ -153,3 +159,82 @@ def test_the_gates_found_once_per_text_are_each_rules_gates_found_in_it():
         for r in quantities.EXCLUSION_RULES:
             if not r.whole_text:
                 assert (not found.isdisjoint(r.gates)) == any(g in low for g in r.gates), (r.name, text)
+
+
+# --------------------------------------------------------------------------- restatements, as rows
+
+_PLAN = """UBND TỈNH LÂM ĐỒNG
+
+KẾ HOẠCH
+Chuyển đổi số tỉnh Lâm Đồng năm 2025
+
+Kết quả thực hiện các chỉ tiêu năm 2024:
+
+Chỉ tiêu
+
+Kế hoạch năm 2024
+
+Thực hiện năm 2024
+
+Đánh giá
+
+- Tỷ lệ hồ sơ giải quyết thủ tục hành chính được xử lý trực tuyến toàn trình
+
+50%
+
+63,4%
+
+Vượt
+
+- Tỷ lệ người dân trưởng thành có chữ ký số cá nhân
+
+40%
+
+21%
+
+Chưa đạt
+
+- Số Tổ công nghệ số cộng đồng
+
+1.500
+
+1.820
+
+Vượt
+"""
+
+
+def _plain_without_restatements(prose: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """without_restatements as it was on frames built by Arrow from the rows."""
+    if table.empty:
+        return prose
+    if prose.empty:
+        return table.sort_values("char_start", kind="stable", ignore_index=True)
+    columns = [*report_tables._SAME_FACT]
+
+    def tuples(frame):
+        values = frame[columns].astype(object)
+        return list(values.where(values.notna(), None).itertuples(index=False, name=None))
+
+    stated = {(*row[:-1], period) for row in tuples(table) for period in (row[-1], None)}
+    kept = prose[~pd.Series([row in stated for row in tuples(prose)], index=prose.index)]
+    return pd.concat([kept, table], ignore_index=True).sort_values("char_start", kind="stable", ignore_index=True)
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    return pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
+
+
+def test_restatements_left_out_of_rows_as_out_of_frames():
+    table = report_tables.read_tables(_PLAN, find_text_tables(_PLAN), date(2024, 12, 20), "ld.txt", "ld").rows
+    assert len(table) == 6
+    restated = [{**row, "char_start": 40 + i, "period_label": None} for i, row in enumerate(table[:3])]
+    other_period = [{**table[3], "char_start": 60, "period_label": "2023"}]
+    other_value = [{**table[4], "char_start": 500, "value": 22.0}]
+    after = [{**table[5], "char_start": table[5]["char_start"], "province_code": None, "map": None}]
+    for prose in ([], restated, restated + other_period + other_value + after, other_value):
+        for cells in (table, table[:1], []):
+            rows = report_tables.without_restatements(prose, cells)
+            expected = _plain_without_restatements(_frame(prose), _frame(cells))
+            pd.testing.assert_frame_equal(_frame(rows), expected)
+    assert len(report_tables.without_restatements(restated + other_value, table)) == 7
