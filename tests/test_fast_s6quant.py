@@ -12,11 +12,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from cds_analysis.read.tables import Sheet, find_text_tables, sheet_of
+from cds_analysis.read.tables import Cell, Sheet, find_text_tables, sheet_of
 from cds_analysis.reference.schemas import OBSERVATIONS
 from cds_analysis.rules import quantities
 from cds_analysis.rules import tables as report_tables
-from cds_analysis.sheets import headers
+from cds_analysis.sheets import cells, headers, words
+from cds_analysis.sheets.cells import read_value
 from cds_analysis.sheets.headers import Table, find_table, group_row, header_columns, layout_of
 
 
@@ -233,8 +234,48 @@ def test_restatements_left_out_of_rows_as_out_of_frames():
     other_value = [{**table[4], "char_start": 500, "value": 22.0}]
     after = [{**table[5], "char_start": table[5]["char_start"], "province_code": None, "map": None}]
     for prose in ([], restated, restated + other_period + other_value + after, other_value):
-        for cells in (table, table[:1], []):
-            rows = report_tables.without_restatements(prose, cells)
-            expected = _plain_without_restatements(_frame(prose), _frame(cells))
+        for table_rows in (table, table[:1], []):
+            rows = report_tables.without_restatements(prose, table_rows)
+            expected = _plain_without_restatements(_frame(prose), _frame(table_rows))
             pd.testing.assert_frame_equal(_frame(rows), expected)
     assert len(report_tables.without_restatements(restated + other_value, table)) == 7
+
+
+# --------------------------------------------------------------------------- cached cell readings
+
+_CELLS = [
+    "100%",
+    "75,3%",
+    "1.820",
+    "trên 40%",
+    "1.458/1.604",
+    "85,2*",
+    "118 (1)",
+    "Đạt",
+    "-",
+    "0123",
+    "2.0",
+    "46 tỷ đồng",
+]
+_NAMES = [
+    "- Tỷ lệ hồ sơ trực tuyến phát sinh của từng DVCTT (toàn trình và một phần)",
+    "+ Cấp xã đạt (trừ hồ sơ công việc thuộc phạm vi bí mật nhà nước)",
+    "Số Tổ công nghệ số cộng đồng",
+    "Tỷ lệ người dân trưởng thành có chữ ký số cá nhân (%)",
+    "Nội dung khác",
+]
+
+
+def test_a_cells_text_reads_as_the_uncached_reading_gives_it():
+    for text in _CELLS:
+        assert read_value(Cell(text, text)) == cells._read_text.__wrapped__(text), text
+    assert read_value(Cell("75,3%", "75,3%")).unit == "percent"
+
+
+def test_indicator_of_cached_names_what_the_uncached_names():
+    for name in _NAMES:
+        for unit in (None, "percent", "count"):
+            for counted in (None, "Số thành viên"):
+                expected = words.indicator_of.__wrapped__(name, None, unit, counted)
+                assert words.indicator_of(name, None, unit, counted) == expected, (name, unit, counted)
+    assert words.indicator_of(_NAMES[2], None, "count") is not None
