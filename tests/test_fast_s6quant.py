@@ -12,13 +12,16 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from cds_analysis.read.documents import Document
 from cds_analysis.read.tables import Cell, Sheet, find_text_tables, sheet_of
 from cds_analysis.reference.schemas import OBSERVATIONS
 from cds_analysis.rules import quantities
 from cds_analysis.rules import tables as report_tables
 from cds_analysis.sheets import cells, headers, words
 from cds_analysis.sheets.cells import read_value
+from cds_analysis.sheets.context import Where, row_place
 from cds_analysis.sheets.headers import Table, find_table, group_row, header_columns, layout_of
+from cds_analysis.sheets.reader import TableReader
 
 
 def _sheet(grid: list[list[str]], merged: tuple[tuple[int, int, int, int], ...] = ()) -> Sheet:
@@ -280,3 +283,26 @@ def test_indicator_of_cached_names_what_the_uncached_names():
                 expected = words.indicator_of.__wrapped__(name, None, unit, counted)
                 assert words.indicator_of(name, None, unit, counted) == expected, (name, unit, counted)
     assert words.indicator_of(_NAMES[2], None, "count") is not None
+
+
+# --------------------------------------------------------------------------- a row's place, read once
+
+
+class _PlacePerFigure(TableReader):
+    """The reader as it read a row's place again for each of its figures."""
+
+    def _place(self, r: int, texts: dict[str, str]) -> Where:
+        return row_place(texts, self.ctx)
+
+
+@pytest.mark.parametrize(
+    "name", ["wide, one column per indicator", "wide under a group header", "title rows above the header"]
+)
+def test_a_rows_place_read_once_is_the_place_each_figure_read(name):
+    sheet = _SHEETS[name]
+    table = find_table(sheet)
+    assert table is not None
+    doc = Document("dak_lak.xlsx", "xlsx", "", None, None, None, "dl")
+    once, per_figure = TableReader(doc, sheet, table), _PlacePerFigure(doc, sheet, table)
+    assert once.rows() == per_figure.rows()
+    assert len(once.rows()[0]) >= 2
