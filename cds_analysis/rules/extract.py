@@ -95,7 +95,7 @@ def extract_documents(docs: Iterable[Document]) -> pd.DataFrame:
 
     The frame is built once for the batch rather than once per document (a
     short report's frame costs as much as reading its sentences); a document
-    whose tables hold facts brings its own frame.
+    with a period that is not a plain date brings its own frame (:func:`current_map_rows`).
     """
     parts: list[pd.DataFrame] = []
     rows: list[dict] = []
@@ -122,7 +122,8 @@ def _extract(
     document_id: str | None,
     tables: tuple[Sheet, ...] | None,
 ) -> tuple[list[dict], list[tuple]] | pd.DataFrame:
-    """The rows of ``text`` with their places on the current map, or its frame when its tables hold facts."""
+    """The rows of ``text`` (its sentences' and its tables') with their places on the current map, or its frame
+    when a period is not a plain date."""
     nt = NormalizedText.of(text)
     doc_id = document_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     sheets = find_text_tables(text) if tables is None else tables
@@ -132,13 +133,12 @@ def _extract(
     facts = _facts(unwrap(nt.text), published, regions)
     version = rules_version("text")
     rows = [_row(fact, nt, doc_id, source or "<text>", version) for fact in facts]
-    placed = current_map_rows(rows, published) if found is None or found.observations.empty else None
+    if found is not None:
+        rows = report_tables.without_restatements(rows, found.rows)
+    placed = current_map_rows(rows, published)
     if placed is None:
-        prose = pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
-        if found is not None:
-            prose = report_tables.without_restatements(prose, found.observations)
-        return on_current_map(prose, published)
-    return rows, placed  # no table facts to merge: placed on the current map before any frame is built
+        return on_current_map(pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas(), published)
+    return rows, placed  # placed on the current map before any frame is built
 
 
 def _frame(rows: list[dict], placed: list[tuple]) -> pd.DataFrame:

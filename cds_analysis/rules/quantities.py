@@ -568,17 +568,34 @@ def _has_gate(r: _Rule, text: str) -> bool:
     return one.search(text) is not None if one is not None else any(g in text for g in r.gates)
 
 
+# The gates of the rules that see the text near digits, looked for in one loop per text (a call per rule cost
+# more than the rules themselves on a short text, a table cell); a rule's gates are looked for until one is found.
+_NEAR_GATES = tuple((r.name, r.gates) for r in EXCLUSION_RULES if r.gates and not r.whole_text)
+
+
+def _gated_in(text: str) -> set[str]:
+    """The rules of :data:`_NEAR_GATES` one of whose gates occurs in ``text``."""
+    found = set()
+    for name, gates in _NEAR_GATES:
+        for gate in gates:
+            if gate in text:
+                found.add(name)
+                break
+    return found
+
+
 def _exclusion_matches(text: str) -> Iterator[tuple[str, int, int]]:
     low = _lower(text)
     near = _NearDigits(text)
     condensed = {False: near.condense(low), True: near.condense(text)}
     digit_led = {r.name: spans for r, spans in zip(_ONE_PASS_RULES, _ONE_PASS.spans(condensed[False]), strict=True)}
+    gated = _gated_in(condensed[False])
     for r in EXCLUSION_RULES:
         source = (text if r.cased else low) if r.whole_text else condensed[r.cased]
         spans = digit_led.get(r.name)
         if spans == []:
             continue  # no match: its gates need no look
-        if r.gates and not _has_gate(r, low if r.whole_text else condensed[False]):
+        if r.gates and (not _has_gate(r, low) if r.whole_text else r.name not in gated):
             continue
         if spans is not None:
             matches: Iterable[re.Match[str] | None] = (r.pattern.match(source, s) for s, _ in spans)

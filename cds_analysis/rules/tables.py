@@ -30,24 +30,23 @@ Decisions:
   (its indicator, period and target flag come from its structure). A sentence
   fact is dropped when a table fact has the same indicator, value, target flag and
   unit codes, and the same period or the sentence names none.
+- Table facts are rows (dicts of the ``observations`` columns), as sentence facts
+  are: the extractor builds one frame of both, and a report's few table rows do
+  not pay for a frame of their own.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
-
-import pandas as pd
-import pyarrow as pa
 
 from cds_analysis.lang.text import fold_key
 from cds_analysis.read.documents import Document
 from cds_analysis.read.tables import Sheet
-from cds_analysis.reference.schemas import OBSERVATIONS
 from cds_analysis.sheets.context import Context, title_context
 from cds_analysis.sheets.headers import VALUE_ROLES, Table, find_table
 from cds_analysis.sheets.reader import TableReader
@@ -59,24 +58,36 @@ logger = logging.getLogger(__name__)
 __all__ = ["TableFacts", "read_tables", "without_restatements"]
 
 _CAPTION_LINES, _CAPTION_CHARS, _HEAD_CHARS = 3, 400, 600
-_SAME_FACT = ["indicator", "value", "is_target", "province_code", "district_code", "commune_code", "map"]
+# What a sentence fact shares with the table fact that restates it; the period label last (the sentence may name none).
+_SAME_FACT = [
+    "indicator",
+    "value",
+    "is_target",
+    "province_code",
+    "district_code",
+    "commune_code",
+    "map",
+    "period_label",
+]
 
 
 @dataclass(frozen=True)
 class TableFacts:
-    """The facts of a report's tables and the spans of text the tables take (no sentence is read there)."""
+    """The facts of a report's tables (rows of the ``observations`` columns) and the spans of text the tables take
+    (no sentence is read there)."""
 
-    observations: pd.DataFrame
+    rows: list[dict]
     regions: list[tuple[int, int]]
 
 
 def read_tables(
     text: str, tables: Sequence[Sheet], published: date | None, source: str, document_id: str
 ) -> TableFacts:
-    """Every fact of the ``tables`` of the report ``text`` (columns of the ``observations`` table)."""
+    """Every fact of the ``tables`` of the report ``text``, in table order."""
     doc = Document(source, "txt", text, None, published, None, document_id)
     head = None  # the report's head is read only for a report that has a table
-    frames, regions = [], []
+    rows: list[dict] = []
+    regions = []
     for sheet in tables:
         table = find_table(sheet)
         located = [c for row in sheet.rows for c in row if c.start >= 0]
@@ -88,10 +99,8 @@ def read_tables(
             head = title_context(text[:_HEAD_CHARS])
         ctx = _context(text, start, sheet, table, head)
         candidates, _ = TableReader(doc, sheet, table, ctx, kind="text").rows()
-        frames.append(_facts(candidates))
-    if not frames:
-        return TableFacts(_empty(), regions)
-    return TableFacts(pd.concat(frames, ignore_index=True), regions)
+        rows += _facts(candidates)
+    return TableFacts(rows, regions)
 
 
 def _context(text: str, start: int, sheet: Sheet, table: Table, head: Context) -> Context:
@@ -113,7 +122,7 @@ _BLANK_LABEL = re.compile(r"^\W*$")
 _TOTAL_LABEL = re.compile(r"^(?:tong cong|cong|tong)$")  # a sum of the rows above, in a table of indicators
 
 
-def _facts(candidates: list[dict]) -> pd.DataFrame:
+def _facts(candidates: list[dict]) -> list[dict]:
     """The candidates that are facts: a figure with a place in the text, under a label.
 
     A unit of measure the catalogue does not know ('Tổ', 'hồ sơ', 'tài khoản')
@@ -121,7 +130,7 @@ def _facts(candidates: list[dict]) -> pd.DataFrame:
     a report's table may be about a tier ('Cấp xã') or name no period, as its
     sentences may.
     """
-    rows = [
+    return [
         {
             **{k: v for k, v in c.items() if k not in CELL_COLUMNS},
             "indicator": c["indicator"] or "other",
@@ -133,33 +142,17 @@ def _facts(candidates: list[dict]) -> pd.DataFrame:
         and not _BLANK_LABEL.match(c["indicator_text"] or "")
         and not _TOTAL_LABEL.match(fold_key(c["indicator_text"] or ""))
     ]
-    return pa.Table.from_pylist(rows, schema=OBSERVATIONS).to_pandas()
 
 
-def _empty() -> pd.DataFrame:
-    return _empty_template().copy()
-
-
-@cache
-def _empty_template() -> pd.DataFrame:
-    """Built once: converting an empty table costs as much as a full one."""
-    return pa.Table.from_pylist([], schema=OBSERVATIONS).to_pandas()
-
-
-def without_restatements(prose: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+def without_restatements(prose: list[dict], table: list[dict]) -> list[dict]:
     """Sentence and table facts in text order, a sentence fact that a table restates left out."""
-    if table.empty:
+    if not table:
         return prose
-    if prose.empty:
-        return table.sort_values("char_start", kind="stable", ignore_index=True)
-    columns = [*_SAME_FACT, "period_label"]
-    stated = {(*row[:-1], period) for row in _tuples(table, columns) for period in (row[-1], None)}
-    restated = [row in stated for row in _tuples(prose, columns)]
-    kept = prose[~pd.Series(restated, index=prose.index)]
-    return pd.concat([kept, table], ignore_index=True).sort_values("char_start", kind="stable", ignore_index=True)
+    stated = {(*key[:-1], period) for key in map(_same_fact, table) for period in (key[-1], None)}
+    kept = [row for row in prose if _same_fact(row) not in stated]
+    return sorted(kept + table, key=lambda row: row["char_start"])  # stable: a sentence fact before a cell's
 
 
-def _tuples(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
-    """Rows of ``columns`` as tuples, every missing value None (so that keys compare)."""
-    values = frame[columns].astype(object)
-    return list(values.where(values.notna(), None).itertuples(index=False, name=None))
+def _same_fact(row: dict) -> tuple:
+    """The :data:`_SAME_FACT` values of ``row``, a missing figure (NaN) read as None."""
+    return tuple(None if isinstance(v, float) and math.isnan(v) else v for v in map(row.get, _SAME_FACT))

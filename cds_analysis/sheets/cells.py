@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
+from functools import lru_cache
 
 from cds_analysis.lang import numbers
 from cds_analysis.lang.text import normalize
@@ -46,7 +47,13 @@ def read_value(cell: Cell) -> Value:
         return Value(None)
     if isinstance(v, (int, float)):
         return Value(_percent_of(v), "percent") if cell.percent else Value(float(v))
-    t = _FOOTNOTE.sub("", normalize(str(v))).strip()
+    return _read_text(str(v))
+
+
+@lru_cache(maxsize=1 << 12)  # a pure function of the cell's text; a table repeats its figures ('100%', '0')
+def _read_text(text: str) -> Value:
+    """The figure a cell's text states (see :func:`read_value`)."""
+    t = _FOOTNOTE.sub("", normalize(text)).strip()
     try:
         return Value(numbers.parse_number(t))
     except ValueError:

@@ -66,16 +66,28 @@ def group_row(sheet: Sheet, r: int) -> bool:
 
 def header_columns(sheet: Sheet, r: int) -> list[Column]:
     """The columns named by header row ``r`` (and the merged group headers just above it)."""
+    return _columns_of(_header_texts(sheet, r))
+
+
+def _header_texts(sheet: Sheet, r: int) -> list[tuple[int, str, str]]:
+    """(index, own text, group header above it) of each column that row ``r`` names, read as a header row."""
     group = r > 0 and group_row(sheet, r - 1)
-    columns = []
+    texts = []
     for c in range(sheet.width):
         own = "" if sheet.spanned(r, c) else sheet.cell(r, c).text.strip()
         parent = sheet.cell(r - 1, c).text.strip() if group else ""
         if parent == own:
             parent = ""
+        if own or parent:
+            texts.append((c, own, parent))
+    return texts
+
+
+def _columns_of(texts: list[tuple[int, str, str]]) -> list[Column]:
+    """What each named column of a header row holds (see :func:`header_columns`)."""
+    columns = []
+    for c, own, parent in texts:
         header = " ".join(t for t in (parent, own) if t)
-        if not header:
-            continue
         role = role_of(own) if own else role_of(parent)
         if role in VALUE_ROLES:
             # the header under its group reads as one phrase: 'Thực hiện 9 tháng' under 'Năm 2024'
@@ -94,7 +106,7 @@ def header_columns(sheet: Sheet, r: int) -> list[Column]:
 
 
 def layout_of(columns: list[Column]) -> tuple[str | None, int]:
-    """('long' | 'wide' | None, how many columns are recognised)."""
+    """('long' | 'wide' | None, how many columns are recognised: at most one per column)."""
     named = {c.role for c in columns}
     measures = [c for c in columns if c.role == "measure" and c.indicator]
     score = sum(c.role != "measure" for c in columns) + len(measures)
@@ -106,10 +118,19 @@ def layout_of(columns: list[Column]) -> tuple[str | None, int]:
 
 
 def find_table(sheet: Sheet) -> Table | None:
-    """The header row of ``sheet`` that names the most columns of a long or wide table."""
+    """The header row of ``sheet`` that names the most columns of a long or wide table.
+
+    A row scores at most one per column it names, so a row naming no more
+    columns than the best score so far is not read (most rows of a table are
+    data rows under its header, and reading a row's every cell as a header costs
+    as much as reading the row).
+    """
     best: tuple[int, int, str, list[Column]] | None = None
     for r in range(min(len(sheet.rows), _HEADER_SEARCH_ROWS)):
-        columns = header_columns(sheet, r)
+        texts = _header_texts(sheet, r)
+        if best is not None and len(texts) <= best[0]:
+            continue
+        columns = _columns_of(texts)
         layout, score = layout_of(columns)
         if layout is not None and (best is None or score > best[0]):
             best = (score, r, layout, columns)

@@ -75,7 +75,7 @@ from cds_analysis.read.workbooks import (
 from cds_analysis.reference import gazetteer
 from cds_analysis.reference.schemas import OBSERVATIONS, empty_frame, schema
 from cds_analysis.sheets.cells import Value, figure, number_in, read_value
-from cds_analysis.sheets.context import Context, row_place, sheet_context
+from cds_analysis.sheets.context import Context, Where, row_place, sheet_context
 from cds_analysis.sheets.headers import PLACE_ROLES, VALUE_ROLES, Column, Table, find_table
 from cds_analysis.sheets.validation import CELL_COLUMNS, row_failures
 from cds_analysis.sheets.words import UNIT_LABELS, indicator_of, period_of, unit_hint
@@ -115,6 +115,8 @@ class TableReader:
         self.doc, self.sheet, self.table, self.kind = doc, sheet, table, kind
         self.file = Path(doc.path).name
         self.ctx = ctx or sheet_context(sheet, table.title_rows)
+        self.version = rules_version(kind)
+        self._row_place: tuple[int, Where] | None = None  # the last row's place: a row's figures share it
 
     def rows(self) -> tuple[list[dict], list[dict]]:
         candidates: list[dict] = []
@@ -195,7 +197,7 @@ class TableReader:
         indicator = indicator_of(name, code, unit_hint(unit_text, parsed.unit if parsed else None, name))
         value, unit, numerator, denominator = figure(parsed, unit_text, indicator, fraction)
         period, period_label = self._period(texts, col)
-        where = row_place(texts, self.ctx)
+        where = self._place(r, texts)
         place = where.place
         is_target = col is not None and col.role == "target"
         key = f"{self.doc.document_id}|{ref}|{indicator}|{value!r}|{is_target}"
@@ -226,10 +228,16 @@ class TableReader:
             "evidence": self._evidence(ref, text, name, texts, col),
             "char_start": start,
             "char_end": end,
-            "extractor_version": rules_version(self.kind),
+            "extractor_version": self.version,
             "cell": ref,
             "cell_text": text,
         }
+
+    def _place(self, r: int, texts: dict[str, str]) -> Where:
+        """The place of row ``r``, read once for all its figures (a wide row names one place for every column)."""
+        if self._row_place is None or self._row_place[0] != r:
+            self._row_place = (r, row_place(texts, self.ctx))
+        return self._row_place[1]
 
     def _evidence(self, ref: str, text: str, name: str | None, texts: dict[str, str], col: Column | None) -> str:
         if self.kind == "sheet":

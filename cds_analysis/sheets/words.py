@@ -9,7 +9,7 @@ catalogue. Shared by district spreadsheets and tables inside reports.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from cds_analysis.lang import periods
 from cds_analysis.lang.text import fold, fold_key, normalize
@@ -177,6 +177,7 @@ def _phrase(text: str) -> str:
     return _OUTLINE.sub("", without_units).strip()
 
 
+@lru_cache(maxsize=1 << 12)  # a pure function of its strings; a table asks it for each figure of a row
 def indicator_of(name: str | None, code: str | None, unit: str | None, counted: str | None = None) -> str | None:
     """Catalogue code of a row or column: by code, then by name, then by trigger phrases.
 
