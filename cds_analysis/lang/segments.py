@@ -97,7 +97,7 @@ def _sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
 
 # A line that stops mid-sentence and goes on in lower case on the next line is one line, hard-wrapped
 # ('tỷ lệ hồ sơ công việc tại cấp\nxã được xử lý …').
-_UNFINISHED = re.compile(r"[^.!?…:;\s]\s*$")
+_END_MARKS = ".!?…:;"
 
 
 _LINE = re.compile(r"[^\n]+")
@@ -136,12 +136,25 @@ _NOT_SPACE = re.compile(r"\S")
 
 
 def _wraps(text: str, previous: tuple[int, int], start: int) -> bool:
-    """Whether the line at ``start`` continues ``previous`` (one newline between, no end mark, lower case)."""
+    """Whether the line at ``start`` continues ``previous`` (one newline between, no end mark, lower case).
+
+    The end of ``previous`` is read backwards from its last character, not searched for from its
+    first: a paragraph grows with each line it takes, and a search from its start would read it again
+    for every line (a hard-wrapped page would take time quadratic in its length).
+    """
     after = _NOT_SPACE.search(text, start)  # the first letter after the break (not a copy of the rest of the text)
     first = after.group() if after else ""
     return (
-        text.count("\n", previous[1], start) == 1
-        and bool(_UNFINISHED.search(text, previous[0], previous[1]))
-        and first.isalpha()
+        first.isalpha()
         and first.islower()
+        and text.count("\n", previous[1], start) == 1
+        and _unfinished(text, *previous)
     )
+
+
+def _unfinished(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` ends, white space aside, on a character other than an end mark."""
+    last = end - 1
+    while last >= start and text[last].isspace():
+        last -= 1
+    return last >= start and text[last] not in _END_MARKS
