@@ -4,6 +4,7 @@ import random
 import re
 
 from cds_analysis.lang import segments
+from cds_analysis.rules import boilerplate
 
 # Texts in other provinces' wording, with the marks the shortcuts turn on.
 _TEXTS = [
@@ -57,3 +58,87 @@ def test_sentences_of_a_long_and_a_short_paragraph_are_those_cut_to_the_limit():
         wholes = segments._split(text, 0, len(text), segments._SENTENCE_END, lambda s, m: True)
         pieces = [p for whole in wholes for p in segments._bounded(text, *whole)]
         assert [(s.start, s.end) for s in paragraph.sentences] == pieces
+
+
+_PAGE_LINES = [
+    "Chia sẻ | In bài viết | Cỡ chữ A- A+",
+    "• Chia sẻ",
+    "| / Gửi email | Lưu bài viết",
+    "(12) Bình luận",
+    "A A+ A-",
+    "Lượt xem: 1.204",
+    "Ý kiến của bạn sẽ được biên tập trước khi đăng",
+    "Vui lòng nhập họ tên",
+    "Xem thêm: Kon Tum đẩy mạnh thanh toán không dùng tiền mặt",
+    "Điện thoại: 0260 3862 123",
+    "Email: stttt@kontum.gov.vn",
+    "banbientap@baodaknong.vn",
+    "Tác giả: Minh Thư",
+    "Nguồn: Cổng TTĐT tỉnh Bến Tre - 95% hồ sơ",
+    "Bài và ảnh: Ngọc Hân",
+    "© Bản quyền thuộc Sở Thông tin và Truyền thông tỉnh Hậu Giang",
+    "Giấy phép số 12/GP-TTĐT",
+    "Powered by Portal",
+    "![Ảnh](https://dongthap.gov.vn/a.jpg) |",
+    "anh-chuyen-doi-so-2024.webp",
+    "{name} - {time}",
+    "Bình luận của {name}",
+    "Năm 2024, tỉnh Bình Phước có 87% hồ sơ trực tuyến toàn trình.",
+    "An Giang đạt 91,2% số hộ có địa chỉ số.",
+    "Anh Nguyễn Văn Tư, xã Vĩnh Hòa: đã có chữ ký số",
+    "a) Chỉ tiêu về chính quyền số: 100% văn bản được ký số",
+    "Hotline hỗ trợ người dân: 1022",
+    "/",
+    "",
+]
+
+
+def _furniture_by_every_rule(content: str) -> bool:
+    """The former test of a furniture line: every rule tried on every short line."""
+    b = boilerplate
+    return len(content) <= b._SHORT and bool(
+        b._is_control_line(content)
+        or b._TEMPLATE.search(content)
+        or b._COMMENT_NOTICE.match(content)
+        or b._RELATED_INLINE.fullmatch(content)
+        or b._CONTACT.fullmatch(content)
+        or (b._BYLINE.match(content) and "%" not in content)
+        or b._FOOTER.match(content)
+        or b._IMAGE.fullmatch(content)
+    )
+
+
+def test_a_furniture_line_is_one_some_rule_finds():
+    rng = random.Random(26)
+    lines = _PAGE_LINES + [line.upper() for line in _PAGE_LINES] + ["  | " + line for line in _PAGE_LINES]
+    lines += [" | ".join(rng.sample(_PAGE_LINES, 2)) for _ in range(300)]
+    lines += [line for text in _TEXTS for line in text.split("\n")]
+    found = [boilerplate._is_furniture(line) for line in lines]
+    assert found == [_furniture_by_every_rule(line) for line in lines]
+    assert sum(found) > len(_PAGE_LINES) // 2  # the lines are furniture enough to test the opening
+
+
+def _glued_to_every_earlier_line(lines) -> dict[int, int]:
+    """The former search for glued headlines: each line against every earlier short line."""
+    glued, headlines = {}, []
+    for idx, line in enumerate(lines):
+        if not line.content or line.junk:
+            continue
+        head = next(
+            (h for h in headlines if line.content.startswith(h) and line.content[len(h) : len(h) + 1].isupper()), None
+        )
+        if head:
+            glued[idx] = len(head)
+        elif 15 <= len(line.content) <= boilerplate._SHORT:
+            headlines.append(line.content)
+    return glued
+
+
+def test_glued_headlines_are_those_found_against_every_earlier_line():
+    rng = random.Random(36)
+    heads = ["Vĩnh Long chuyển đổi số", "Vĩnh Long chuyển đổi số mạnh mẽ", "Trà Vinh số hóa hồ sơ", "Ngắn", "Trà Vinh"]
+    tails = ["Bộ phận một cửa xã Tân An đạt 98%.", "bộ phận một cửa", "Người dân làm thủ tục", ""]
+    for _ in range(300):
+        text = "\n".join(rng.choice(heads) + rng.choice(tails) for _ in range(rng.randint(1, 12)))
+        lines = boilerplate._lines(text)
+        assert boilerplate._glued_headlines(lines) == _glued_to_every_earlier_line(lines), text

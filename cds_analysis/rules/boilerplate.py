@@ -76,6 +76,19 @@ _FOOTER = re.compile(
     _I,
 )
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)\s*\|?|[\w./-]+\.(?:jpe?g|png|gif|webp)", _I)
+# How every furniture line but a template one opens: a control label (after any separators), or
+# the opening of a notice, a related link, a contact, a byline, a footer, an image. A line where
+# none opens (most body lines) is no furniture, at the cost of one match instead of one per rule.
+_FURNITURE_OPENING = re.compile(
+    "|".join(
+        f"(?:{p})"
+        for p in (
+            rf"[\s|•·/]*(?:{_CONTROL})",
+            *(rule.pattern for rule in (_COMMENT_NOTICE, _RELATED_INLINE, _CONTACT, _BYLINE, _FOOTER, _IMAGE)),
+        )
+    ),
+    _I,
+)
 
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _NAME = rf"[{_UPPER}][^\s()]*(?:\s+[{_UPPER}][^\s()]*){{0,4}}"
@@ -182,7 +195,7 @@ def _is_control_line(content: str) -> bool:
 
 def _is_furniture(content: str) -> bool:
     """A short line that is a widget, control, byline, contact line, footer or image placeholder."""
-    if len(content) > _SHORT:
+    if len(content) > _SHORT or (not _FURNITURE_OPENING.match(content) and "{" not in content):
         return False
     return bool(
         _is_control_line(content)
@@ -270,18 +283,28 @@ def _glued_headlines(lines: list[_Line]) -> dict[int, int]:
     length of the repeated headline.
     """
     glued: dict[int, int] = {}
-    headlines: list[str] = []
+    # The earlier short lines by their first characters: a line is compared with those it can start
+    # with, not with every one before it (a page of short lines would take time quadratic in them).
+    headlines: dict[str, list[str]] = {}
     for idx, line in enumerate(lines):
         if not line.content or line.junk:
             continue
         head = next(
-            (h for h in headlines if line.content.startswith(h) and line.content[len(h) : len(h) + 1].isupper()), None
+            (
+                h
+                for h in headlines.get(line.content[:_HEADLINE_MIN], ())
+                if line.content.startswith(h) and line.content[len(h) : len(h) + 1].isupper()
+            ),
+            None,
         )
         if head:
             glued[idx] = len(head)
-        elif 15 <= len(line.content) <= _SHORT:
-            headlines.append(line.content)
+        elif _HEADLINE_MIN <= len(line.content) <= _SHORT:
+            headlines.setdefault(line.content[:_HEADLINE_MIN], []).append(line.content)
     return glued
+
+
+_HEADLINE_MIN = 15  # shorter lines are not taken for a glued headline
 
 
 def _mark_captions(lines: list[_Line]) -> list[tuple[int, int]]:
