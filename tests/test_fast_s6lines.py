@@ -142,3 +142,30 @@ def test_glued_headlines_are_those_found_against_every_earlier_line():
         text = "\n".join(rng.choice(heads) + rng.choice(tails) for _ in range(rng.randint(1, 12)))
         lines = boilerplate._lines(text)
         assert boilerplate._glued_headlines(lines) == _glued_to_every_earlier_line(lines), text
+
+
+def _credit_of_the_lowered_tail(content: str):
+    """The former look for a photo credit: the tail lower-cased, searched when it holds 'ảnh'."""
+    tail_from = max(0, len(content) - boilerplate._CREDIT_TAIL)
+    if "ảnh" not in content[tail_from:].lower():
+        return None
+    return boilerplate._CREDIT.search(content, tail_from)
+
+
+def test_photo_credits_are_those_the_lowered_tail_let_through():
+    rng = random.Random(46)
+    credits = [
+        "(Ảnh: Thanh Hà)",
+        "(ảnh: VGP)",
+        ". Ảnh: T.HẬU",
+        ". ẢNH: TTXVN",
+        "(Nguồn ảnh: Sở TT&TT)",
+        " Ảnh TT",
+        "ảnh",
+    ]
+    bodies = ["Lãnh đạo tỉnh Tây Ninh dự hội nghị trực tuyến với 95 điểm cầu", "Đạt 97%.", "x" * 150, ""]
+    lines = [rng.choice(bodies) + rng.choice(credits) + rng.choice(["", ".", " ", " x"]) for _ in range(500)]
+    for line in lines + bodies:
+        found, former = boilerplate._credit(line), _credit_of_the_lowered_tail(line)
+        assert (found and found.span()) == (former and former.span()), line
+    assert sum(boilerplate._credit(line) is not None for line in lines) > 100

@@ -161,6 +161,7 @@ class _Line:
     end: int
     content: str
     key: str  # _key(content)
+    credit: re.Match | None  # the photo credit that ends the line, if any
     junk: bool = False  # the whole line is boilerplate
 
     @cached_property
@@ -168,24 +169,30 @@ class _Line:
         return set(self.key.split())
 
     @cached_property
-    def credit(self) -> re.Match | None:
-        """The photo credit that ends the line, if any (only the tail can hold one)."""
-        tail_from = max(0, len(self.content) - _CREDIT_TAIL)
-        if "ảnh" not in self.content[tail_from:].lower():
-            return None
-        return _CREDIT.search(self.content, tail_from)
+    def numbers(self) -> set[str]:
+        return set(_NUMBER.findall(self.content))
 
 
 def _lines(text: str) -> list[_Line]:
     """The lines of ``text``, each with its key (the text folded in one go, then cut at its newlines)."""
     lines = []
     pos = 0
+    photos = "ảnh" in text or "Ảnh" in text  # every photo credit names one; most texts have none
     for raw, folded in zip(text.split("\n"), _folded(text).split("\n"), strict=True):
         stripped = raw.strip()
         start = pos + (len(raw) - len(raw.lstrip())) if stripped else pos
-        lines.append(_Line(start, start + len(stripped), stripped, " ".join(folded.split())))
+        credit = _credit(stripped) if photos else None
+        lines.append(_Line(start, start + len(stripped), stripped, " ".join(folded.split()), credit))
         pos += len(raw) + 1
     return lines
+
+
+def _credit(content: str) -> re.Match | None:
+    """The photo credit that ends a line, if any (only the tail can hold one, and it writes 'ảnh' or 'Ảnh')."""
+    tail = content[-_CREDIT_TAIL:]
+    if "ảnh" not in tail and "Ảnh" not in tail:
+        return None
+    return _CREDIT.search(content, len(content) - len(tail))
 
 
 def _is_control_line(content: str) -> bool:
@@ -333,10 +340,7 @@ def _mark_captions(lines: list[_Line]) -> list[tuple[int, int]]:
     for idx, (start, end) in captions.items():
         caption = lines[idx].content[start:end]
         numbers, words = set(_NUMBER.findall(caption)), set(_key(caption).split())
-        if not numbers or any(
-            numbers <= set(_NUMBER.findall(line.content)) and len(words & line.words) >= 0.7 * len(words)
-            for line in body
-        ):
+        if not numbers or any(numbers <= line.numbers and len(words & line.words) >= 0.7 * len(words) for line in body):
             lines[idx].junk = True
     return spans
 
@@ -344,7 +348,7 @@ def _mark_captions(lines: list[_Line]) -> list[tuple[int, int]]:
 def _similar(line: _Line, caption: str) -> bool:
     """The uncredited twin of a caption: nearly the same words and the same numbers."""
     wa, wb = line.words, set(_key(caption).split())
-    same_numbers = set(_NUMBER.findall(line.content)) == set(_NUMBER.findall(caption))
+    same_numbers = line.numbers == set(_NUMBER.findall(caption))
     return bool(wa and wb) and same_numbers and len(wa & wb) / len(wa | wb) >= 0.8
 
 
