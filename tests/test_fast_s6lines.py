@@ -169,3 +169,23 @@ def test_photo_credits_are_those_the_lowered_tail_let_through():
         found, former = boilerplate._credit(line), _credit_of_the_lowered_tail(line)
         assert (found and found.span()) == (former and former.span()), line
     assert sum(boilerplate._credit(line) is not None for line in lines) > 100
+
+
+def test_a_view_count_and_a_short_repeat_are_judged_as_line_by_line():
+    page = (
+        "Lượt xem: 2.315\nSở TT&TT tỉnh Gia Lai triển khai nền tảng số tại 100% xã\n"
+        "Sở TT&TT tỉnh Gia Lai triển khai nền tảng số tại 100% xã\nHai ba bốn năm\nHai ba bốn năm\n"
+        "Một hai ba bốn năm sáu\nMột hai ba bốn năm sáu\nLƯỢT XEM 17"
+    )
+    spans = boilerplate.boilerplate_spans(page)
+    for line in boilerplate._lines(page):
+        key = line.key
+        assert (key.count(" ") < 4) == (len(key.split()) < 5)
+    assert [page[s:e] for s, e in spans] == [
+        "Lượt xem: 2.315",
+        "Sở TT&TT tỉnh Gia Lai triển khai nền tảng số tại 100% xã",
+        "LƯỢT XEM 17",
+    ]
+    assert boilerplate.boilerplate_spans(page.replace("Lượt xem: 2.315", "").replace("LƯỢT XEM 17", "")) == [
+        (s - 15, e - 15) for s, e in spans[1:2]
+    ]

@@ -362,7 +362,8 @@ def _repeat_key(line: _Line) -> str | None:
     tag = _SOURCE_TAG.match(line.content)
     end = line.credit.start() if line.credit else len(line.content)
     key = _key(line.content[tag.end() if tag else 0 : end]) if tag or line.credit else line.key
-    if len(key.split()) < 5 or (len(key) < 80 and not _NUMBER.search(key)):
+    # fewer than 5 words (a key has one space between each two), or short with no number
+    if key.count(" ") < 4 or (len(key) < 80 and not _NUMBER.search(key)):
         return None
     return key
 
@@ -408,7 +409,7 @@ def boilerplate_spans(text: str) -> list[tuple[int, int]]:
     _mark_blocks(lines)
     _mark_tail_list(lines)
     spans = _mark_captions(lines)
-    for line in lines:
+    for line in lines if _VIEW_COUNT.search(text) else ():  # a view count on no line: none in the text
         if not line.junk and len(line.content) <= _SHORT:
             spans.extend((line.start + m.start(), line.start + m.end()) for m in _VIEW_COUNT.finditer(line.content))
     spans += _repeat_spans(lines)
