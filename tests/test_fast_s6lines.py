@@ -3,7 +3,7 @@
 import random
 import re
 
-from cds_analysis.lang import segments
+from cds_analysis.lang import periods, segments
 from cds_analysis.rules import boilerplate
 
 # Texts in other provinces' wording, with the marks the shortcuts turn on.
@@ -189,3 +189,30 @@ def test_a_view_count_and_a_short_repeat_are_judged_as_line_by_line():
     assert boilerplate.boilerplate_spans(page.replace("Lượt xem: 2.315", "").replace("LƯỢT XEM 17", "")) == [
         (s - 15, e - 15) for s, e in spans[1:2]
     ]
+
+
+def test_the_digit_led_period_patterns_read_in_one_scan_find_what_each_finditer_finds():
+    rng = random.Random(56)
+    pieces = ["1", "2", "20", "2024", "1999", "31", "/", ".", "-", " ", "  ", "\n", "ngày ", "tháng ", "năm ", "–", "x"]
+    texts = [t.lower() for t in _TEXTS] + [
+        "ngày 20/6/2024, 20/6-2024, 1.4.2023 và 15 - 5 - 2022; 12/1/2023/5/2024; 3 tháng đầu năm 2024, 2021-2025"
+    ]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(3000)]
+
+    def date_like() -> str:  # '20 / 6-2024', '1.4.2023', '12/1/20245': a day, its month and year, any separators
+        space, seps = (lambda: rng.choice(["", " ", "  "])), "/.-"
+        parts = [rng.choice(["1", "20", "31", "123"]), rng.choice(seps), rng.choice(["6", "12", "1/"])]
+        parts += [rng.choice(seps), rng.choice(["2024", "1999", "20245", "2101", "24"])]
+        return "".join(part + space() for part in parts)
+
+    texts += ["".join(date_like() + rng.choice(pieces) for _ in range(rng.randint(1, 4))) for _ in range(3000)]
+    assert sum(len(list(periods._P["day"].finditer(text))) for text in texts) > 300
+    for text in texts:
+        assert [m.span() for m in periods._DAY_SCAN.finditer(text)] == [
+            m.span() for m in periods._P["day"].finditer(text)
+        ], text
+        found = periods._digit_led(text)
+        for name, pattern in periods._DIGIT_LED.items():
+            assert [(m.span(), m.groupdict()) for m in found[name]] == [
+                (m.span(), m.groupdict()) for m in pattern.finditer(text)
+            ], (name, text)
