@@ -4,7 +4,7 @@ import random
 import re
 
 from cds_analysis.lang import periods, segments
-from cds_analysis.rules import boilerplate
+from cds_analysis.rules import boilerplate, enumerations
 
 # Texts in other provinces' wording, with the marks the shortcuts turn on.
 _TEXTS = [
@@ -216,3 +216,25 @@ def test_the_digit_led_period_patterns_read_in_one_scan_find_what_each_finditer_
             assert [(m.span(), m.groupdict()) for m in found[name]] == [
                 (m.span(), m.groupdict()) for m in pattern.finditer(text)
             ], (name, text)
+
+
+def test_words_of_sharing_found_in_the_lower_cased_text_are_those_of_the_case_blind_scan():
+    rng = random.Random(66)
+    words = [
+        "cùng",
+        "Cùng",
+        "CÙNG",
+        "đều",
+        "Đều",
+        "ĐỀU",
+        "thuộc nhóm",
+        "Thuộc Nhóm",
+        "NẰM TRONG NHÓM",
+        "nằm trong nhóm",
+    ]
+    fillers = [" ", "xã ", "cùngcùng", "İ", "đềuđ", "Ninh Thuận và Bình Thuận ", "nhóm ", "\n"]
+    texts = ["".join(rng.choice(words + fillers) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    for text in texts:
+        spans = [m.span() for m in enumerations._SHARED_WORD.finditer(text)]
+        enumerations._shared_words.cache_clear()
+        assert enumerations._shared_words(text) == ([s for s, _ in spans], [e for _, e in spans]), text
