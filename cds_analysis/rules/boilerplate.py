@@ -409,7 +409,7 @@ def boilerplate_spans(text: str) -> list[tuple[int, int]]:
     _mark_blocks(lines)
     _mark_tail_list(lines)
     spans = _mark_captions(lines)
-    for line in lines if _VIEW_COUNT.search(text) else ():  # a view count on no line: none in the text
+    for line in lines:
         if not line.junk and len(line.content) <= _SHORT:
             spans.extend((line.start + m.start(), line.start + m.end()) for m in _VIEW_COUNT.finditer(line.content))
     spans += _repeat_spans(lines)
