@@ -3,8 +3,12 @@
 import random
 import re
 
+import pytest
+from cpu_time import best_seconds
+
 from cds_analysis.lang import periods, segments
 from cds_analysis.rules import boilerplate, enumerations
+from cds_analysis.rules.extract import extract_text
 
 # Texts in other provinces' wording, with the marks the shortcuts turn on.
 _TEXTS = [
@@ -136,12 +140,17 @@ def _glued_to_every_earlier_line(lines) -> dict[int, int]:
 
 def test_glued_headlines_are_those_found_against_every_earlier_line():
     rng = random.Random(36)
+    found = 0
     heads = ["Vĩnh Long chuyển đổi số", "Vĩnh Long chuyển đổi số mạnh mẽ", "Trà Vinh số hóa hồ sơ", "Ngắn", "Trà Vinh"]
-    tails = ["Bộ phận một cửa xã Tân An đạt 98%.", "bộ phận một cửa", "Người dân làm thủ tục", ""]
-    for _ in range(300):
+    heads += ["Vĩnh Long chuyển đổi", "Vĩnh Long chuyển đổi sốMạnh", "Vĩnh Long chuyển"]
+    tails = ["Bộ phận một cửa xã Tân An đạt 98%.", "bộ phận một cửa", "Người dân", "", "", "", "Mạnh mẽ", " Số"]
+    for _ in range(1000):
         text = "\n".join(rng.choice(heads) + rng.choice(tails) for _ in range(rng.randint(1, 12)))
         lines = boilerplate._lines(text)
-        assert boilerplate._glued_headlines(lines) == _glued_to_every_earlier_line(lines), text
+        glued = boilerplate._glued_headlines(lines)
+        assert glued == _glued_to_every_earlier_line(lines), text
+        found += len(glued)
+    assert found > 300
 
 
 def _credit_of_the_lowered_tail(content: str):
@@ -238,3 +247,22 @@ def test_words_of_sharing_found_in_the_lower_cased_text_are_those_of_the_case_bl
         spans = [m.span() for m in enumerations._SHARED_WORD.finditer(text)]
         enumerations._shared_words.cache_clear()
         assert enumerations._shared_words(text) == ([s for s, _ in spans], [e for _, e in spans]), text
+
+
+def _words(i: int) -> str:
+    """A distinct run of words for ``i``, without digits (no figure to read: the page passes are timed)."""
+    syllables = ["an", "bình", "cao", "đông", "hòa", "lộc", "minh", "phú", "sơn", "tân"]
+    return " ".join(syllables[int(d)] for d in f"{i:05d}")
+
+
+@pytest.mark.parametrize("page", ["hard-wrapped lines", "short lines with the same start"])
+def test_doubling_a_page_of_many_lines_about_doubles_its_extraction_time(page):
+    if page == "hard-wrapped lines":  # one paragraph: each line goes on in lower case on the next
+        lines = [f"tỷ lệ hồ sơ trực tuyến tại cấp xã {_words(i)} được xử lý" for i in range(4000)]
+    else:  # each line a short headline, all starting alike (a list of links)
+        lines = [f"Tin ngắn của trang {_words(i)}" for i in range(4000)]
+    single, double = "\n".join(lines[:2000]), "\n".join(lines)
+    extract_text(single[:2000])  # catalogues and compiled patterns are built once, not timed
+    single_seconds, double_seconds = best_seconds(single, double, rounds=3)
+    # Linear gives ~2; comparing each line with every earlier one gives ~4.
+    assert double_seconds / single_seconds < 3.0, f"{page}: twice the lines took {double_seconds / single_seconds:.1f}x"

@@ -290,24 +290,25 @@ def _glued_headlines(lines: list[_Line]) -> dict[int, int]:
     length of the repeated headline.
     """
     glued: dict[int, int] = {}
-    # The earlier short lines by their first characters: a line is compared with those it can start
-    # with, not with every one before it (a page of short lines would take time quadratic in them).
-    headlines: dict[str, list[str]] = {}
+    # Each earlier short line with its rank (the first copy's), and their lengths by their first
+    # characters: a line is compared with the earlier lines it can start with, one length at a time
+    # (a page of short lines would otherwise take time quadratic in them).
+    ranks: dict[str, int] = {}
+    lengths: dict[str, set[int]] = {}
     for idx, line in enumerate(lines):
-        if not line.content or line.junk:
+        content = line.content
+        if not content or line.junk:
             continue
-        head = next(
-            (
-                h
-                for h in headlines.get(line.content[:_HEADLINE_MIN], ())
-                if line.content.startswith(h) and line.content[len(h) : len(h) + 1].isupper()
-            ),
-            None,
-        )
-        if head:
-            glued[idx] = len(head)
-        elif _HEADLINE_MIN <= len(line.content) <= _SHORT:
-            headlines.setdefault(line.content[:_HEADLINE_MIN], []).append(line.content)
+        heads = [
+            (ranks[content[:n]], n)
+            for n in lengths.get(content[:_HEADLINE_MIN], ())
+            if n < len(content) and content[n].isupper() and content[:n] in ranks
+        ]
+        if heads:
+            glued[idx] = min(heads)[1]  # the earliest of the lines it starts with
+        elif _HEADLINE_MIN <= len(content) <= _SHORT:
+            ranks.setdefault(content, len(ranks))
+            lengths.setdefault(content[:_HEADLINE_MIN], set()).add(len(content))
     return glued
 
 
