@@ -338,10 +338,19 @@ def _mark_captions(lines: list[_Line]) -> list[tuple[int, int]]:
             if twin and _similar(lines[near], lines[idx].content[slice(*captions[idx])]):
                 captions[near] = (0, len(lines[near].content))
     body = [line for idx, line in enumerate(lines) if line.content and not line.junk and idx not in captions]
+    # The body lines by the numbers they write: a caption is compared with the lines that write its
+    # numbers, not with every line (a photo page would take time quadratic in its captions).
+    writing: dict[str, list[_Line]] = {}
+    for line in body if captions else ():
+        for number in line.numbers:
+            writing.setdefault(number, []).append(line)
     for idx, (start, end) in captions.items():
         caption = lines[idx].content[start:end]
         numbers, words = set(_NUMBER.findall(caption)), set(_key(caption).split())
-        if not numbers or any(numbers <= line.numbers and len(words & line.words) >= 0.7 * len(words) for line in body):
+        if not numbers or any(
+            numbers <= line.numbers and len(words & line.words) >= 0.7 * len(words)
+            for line in min((writing.get(number, []) for number in numbers), key=len)
+        ):
             lines[idx].junk = True
     return spans
 
