@@ -8,7 +8,7 @@ from cpu_time import best_seconds
 
 from cds_analysis.lang import periods, segments
 from cds_analysis.rules import boilerplate, enumerations
-from cds_analysis.rules.extract import extract_text
+from cds_analysis.rules.extract import _Covering, extract_text
 
 # Texts in other provinces' wording, with the marks the shortcuts turn on.
 _TEXTS = [
@@ -316,3 +316,12 @@ def test_captions_compared_with_the_lines_writing_their_numbers_are_those_compar
         assert [line.junk for line in lines] == [line.junk for line in former], text
         marked += sum(line.junk for line in lines)
     assert marked > 500
+
+
+def test_a_covering_of_spans_answers_what_a_look_at_every_span_answers():
+    rng = random.Random(86)
+    for _ in range(500):
+        spans = [(s, s + rng.randint(0, 15)) for s in (rng.randint(0, 60) for _ in range(rng.randint(0, 8)))]
+        covering = _Covering(spans)
+        for pos in range(-2, 80):
+            assert covering.covers(pos) == any(s <= pos < e for s, e in spans), (spans, pos)
