@@ -357,9 +357,22 @@ def _number_starts(low: str, i: int) -> bool:
     return i == 0 or low[i - 1] not in "0123456789.,/"
 
 
-# Patterns opening on a digit, read in one scan of the text (without a back-reference: 'day' has one).
-_DIGIT_LED = ("day_no_year", "months", "years")
-_ONE_PASS = OnePass([p for name in _DIGIT_LED if isinstance(p := _P[name], re.Pattern)], r"\d")
+# Patterns opening on a digit, read in one scan of the text. 'day' refers back to its separator
+# ('20/6/2024', not '20/6-2024'), which the scan cannot (its patterns sit in a look-behind): it is
+# scanned as the same pattern with each separator spelled out (the separator is the character after
+# the day's digits and spaces, so both match where the other does, to the same end), then read by
+# 'day' itself where the scan found it.
+_DIGIT_LED = {name: p for name in ("day", "day_no_year", "months", "years") if isinstance(p := _P[name], re.Pattern)}
+_DAY_SCAN = re.compile(rf"\d\d?\s*(?:/\s*\d{{1,2}}\s*/|\.\s*\d{{1,2}}\s*\.|-\s*\d{{1,2}}\s*-)\s*{_YEAR}(?!\d)")
+_ONE_PASS = OnePass([_DAY_SCAN if name == "day" else p for name, p in _DIGIT_LED.items()], r"\d")
+
+
+def _digit_led(low: str) -> dict[str, list[re.Match[str]]]:
+    """The matches of each :data:`_DIGIT_LED` pattern (what its ``finditer`` gives), from one scan."""
+    return {
+        name: [m for start, _ in spans if (m := pattern.match(low, start)) is not None]
+        for (name, pattern), spans in zip(_DIGIT_LED.items(), _ONE_PASS.spans(low), strict=True)
+    }
 
 
 def _alternation(low: str, patterns: tuple[re.Pattern[str], ...]) -> list[re.Match[str]]:
@@ -398,7 +411,7 @@ def _atoms(low: str, published: date | None) -> list[_Atom]:
     """Every period phrase of lower-cased ``low``; overlapping ones are resolved by the caller."""
     out: list[_Atom] = []
     add = out.append
-    led = dict(zip(_DIGIT_LED, _ONE_PASS.matches(low), strict=True))
+    led = _digit_led(low)
     for name in ("day", "day_words", "day_no_year"):
         for m, start in _found(low, led, name):
             d, mo, year = int(m.group("d")), int(m.group("m")), _int(m, "y") if name != "day_no_year" else None

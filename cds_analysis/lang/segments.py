@@ -14,11 +14,11 @@ from dataclasses import dataclass
 __all__ = ["Span", "Sentence", "Paragraph", "split_paragraphs", "unwrap"]
 
 # A sentence ends at . ! ? … followed by space and an upper-case letter, digit
-# or opening quote — but not after unit abbreviations ('TX. Đức Phổ'). The pattern opens on the space so
-# that re skips from one space to the next; the end mark is looked for behind it.
-_SENTENCE_END = re.compile(r"\s(?:(?<=[.!?…]\s)|(?<=[.!?…][\"”’)]\s))\s*(?=[\"“‘(]?(\w))")
+# or opening quote — but not after unit abbreviations ('TX. Đức Phổ'). The pattern opens on the end mark,
+# which is rare, rather than on the space, which stands every few letters; the cut is the space ('gap').
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)]?(?P<gap>\s+)(?=[\"“‘(]?(?P<next>\w))")
 _ABBREVIATIONS = re.compile(r"(?:^|[\s.(])(?:TX|TP|TT|ThS|TS|PGS|GS|Tp|v\.v|[A-ZĐ])\.$")
-_CLAUSE_END = re.compile(r";")
+_CLAUSE_END = re.compile(r"(?P<gap>;)")
 # Longest sentence kept whole, in characters. Real report sentences stay under ~700; a text
 # without sentence ends (one 1 MiB line) would otherwise be one sentence, and the extraction
 # rules, which look around each number within its sentence, would take time quadratic in it.
@@ -51,11 +51,13 @@ class Paragraph(Span):
 
 
 def _split(text: str, start: int, end: int, pattern: re.Pattern, keep=lambda s, m: True) -> list[tuple[int, int]]:
+    """The non-blank pieces of ``text[start:end]`` between the 'gap' groups of ``pattern``'s matches."""
     pieces, cursor = [], start
     for m in pattern.finditer(text, start, end):
         if not keep(cursor, m):
             continue
-        pieces.append((cursor, m.start() if m.start() > cursor else m.end()))
+        gap = m.start("gap")
+        pieces.append((cursor, gap if gap > cursor else m.end()))
         cursor = m.end()
     pieces.append((cursor, end))
     return [(s, e) for s, e in pieces if text[s:e].strip()]
@@ -80,24 +82,25 @@ def _bounded(text: str, start: int, end: int, limit: int = MAX_SENTENCE) -> list
 
 def _sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
     def is_boundary(s: int, m: re.Match) -> bool:
-        following = m.group(1)
-        return (following.isupper() or following.isdigit()) and not _ABBREVIATIONS.search(
-            text[max(s, m.start() - 8) : m.start()]
-        )
+        following = m.group("next")
+        gap = m.start("gap")
+        return (following.isupper() or following.isdigit()) and not _ABBREVIATIONS.search(text[max(s, gap - 8) : gap])
 
     out = []
-    for s, e in (p for whole in _split(text, start, end, _SENTENCE_END, is_boundary) for p in _bounded(text, *whole)):
-        if text.find(";", s, e) < 0:  # most sentences: one clause, no split to make
-            out.append(Sentence(s, e, (Span(s, e),)))
-            continue
-        clauses = tuple(Span(cs, ce) for cs, ce in _split(text, s, e, _CLAUSE_END))
-        out.append(Sentence(s, e, clauses or (Span(s, e),)))
+    for whole in _split(text, start, end, _SENTENCE_END, is_boundary):
+        # most sentences are short and not blank (_split kept them): one piece, no copy of it to check
+        for s, e in _bounded(text, *whole) if whole[1] - whole[0] > MAX_SENTENCE else (whole,):
+            if text.find(";", s, e) < 0:  # most sentences: one clause, no split to make
+                out.append(Sentence(s, e, (Span(s, e),)))
+                continue
+            clauses = tuple(Span(cs, ce) for cs, ce in _split(text, s, e, _CLAUSE_END))
+            out.append(Sentence(s, e, clauses or (Span(s, e),)))
     return tuple(out)
 
 
 # A line that stops mid-sentence and goes on in lower case on the next line is one line, hard-wrapped
 # ('tỷ lệ hồ sơ công việc tại cấp\nxã được xử lý …').
-_UNFINISHED = re.compile(r"[^.!?…:;\s]\s*$")
+_END_MARKS = ".!?…:;"
 
 
 _LINE = re.compile(r"[^\n]+")
@@ -136,12 +139,25 @@ _NOT_SPACE = re.compile(r"\S")
 
 
 def _wraps(text: str, previous: tuple[int, int], start: int) -> bool:
-    """Whether the line at ``start`` continues ``previous`` (one newline between, no end mark, lower case)."""
+    """Whether the line at ``start`` continues ``previous`` (one newline between, no end mark, lower case).
+
+    The end of ``previous`` is read backwards from its last character, not searched for from its
+    first: a paragraph grows with each line it takes, and a search from its start would read it again
+    for every line (a hard-wrapped page would take time quadratic in its length).
+    """
     after = _NOT_SPACE.search(text, start)  # the first letter after the break (not a copy of the rest of the text)
     first = after.group() if after else ""
     return (
-        text.count("\n", previous[1], start) == 1
-        and bool(_UNFINISHED.search(text, previous[0], previous[1]))
-        and first.isalpha()
+        first.isalpha()
         and first.islower()
+        and text.count("\n", previous[1], start) == 1
+        and _unfinished(text, *previous)
     )
+
+
+def _unfinished(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` ends, white space aside, on a character other than an end mark."""
+    last = end - 1
+    while last >= start and text[last].isspace():
+        last -= 1
+    return last >= start and text[last] not in _END_MARKS

@@ -76,6 +76,19 @@ _FOOTER = re.compile(
     _I,
 )
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)\s*\|?|[\w./-]+\.(?:jpe?g|png|gif|webp)", _I)
+# How every furniture line but a template one opens: a control label (after any separators), or
+# the opening of a notice, a related link, a contact, a byline, a footer, an image. A line where
+# none opens (most body lines) is no furniture, at the cost of one match instead of one per rule.
+_FURNITURE_OPENING = re.compile(
+    "|".join(
+        f"(?:{p})"
+        for p in (
+            rf"[\s|•·/]*(?:{_CONTROL})",
+            *(rule.pattern for rule in (_COMMENT_NOTICE, _RELATED_INLINE, _CONTACT, _BYLINE, _FOOTER, _IMAGE)),
+        )
+    ),
+    _I,
+)
 
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _NAME = rf"[{_UPPER}][^\s()]*(?:\s+[{_UPPER}][^\s()]*){{0,4}}"
@@ -148,6 +161,7 @@ class _Line:
     end: int
     content: str
     key: str  # _key(content)
+    credit: re.Match | None  # the photo credit that ends the line, if any
     junk: bool = False  # the whole line is boilerplate
 
     @cached_property
@@ -155,24 +169,30 @@ class _Line:
         return set(self.key.split())
 
     @cached_property
-    def credit(self) -> re.Match | None:
-        """The photo credit that ends the line, if any (only the tail can hold one)."""
-        tail_from = max(0, len(self.content) - _CREDIT_TAIL)
-        if "ảnh" not in self.content[tail_from:].lower():
-            return None
-        return _CREDIT.search(self.content, tail_from)
+    def numbers(self) -> set[str]:
+        return set(_NUMBER.findall(self.content))
 
 
 def _lines(text: str) -> list[_Line]:
     """The lines of ``text``, each with its key (the text folded in one go, then cut at its newlines)."""
     lines = []
     pos = 0
+    photos = "ảnh" in text or "Ảnh" in text  # every photo credit names one; most texts have none
     for raw, folded in zip(text.split("\n"), _folded(text).split("\n"), strict=True):
         stripped = raw.strip()
         start = pos + (len(raw) - len(raw.lstrip())) if stripped else pos
-        lines.append(_Line(start, start + len(stripped), stripped, " ".join(folded.split())))
+        credit = _credit(stripped) if photos else None
+        lines.append(_Line(start, start + len(stripped), stripped, " ".join(folded.split()), credit))
         pos += len(raw) + 1
     return lines
+
+
+def _credit(content: str) -> re.Match | None:
+    """The photo credit that ends a line, if any (only the tail can hold one, and it writes 'ảnh' or 'Ảnh')."""
+    tail = content[-_CREDIT_TAIL:]
+    if "ảnh" not in tail and "Ảnh" not in tail:
+        return None
+    return _CREDIT.search(content, len(content) - len(tail))
 
 
 def _is_control_line(content: str) -> bool:
@@ -182,7 +202,7 @@ def _is_control_line(content: str) -> bool:
 
 def _is_furniture(content: str) -> bool:
     """A short line that is a widget, control, byline, contact line, footer or image placeholder."""
-    if len(content) > _SHORT:
+    if len(content) > _SHORT or (not _FURNITURE_OPENING.match(content) and "{" not in content):
         return False
     return bool(
         _is_control_line(content)
@@ -270,18 +290,29 @@ def _glued_headlines(lines: list[_Line]) -> dict[int, int]:
     length of the repeated headline.
     """
     glued: dict[int, int] = {}
-    headlines: list[str] = []
+    # Each earlier short line with its rank (the first copy's), and their lengths by their first
+    # characters: a line is compared with the earlier lines it can start with, one length at a time
+    # (a page of short lines would otherwise take time quadratic in them).
+    ranks: dict[str, int] = {}
+    lengths: dict[str, set[int]] = {}
     for idx, line in enumerate(lines):
-        if not line.content or line.junk:
+        content = line.content
+        if not content or line.junk:
             continue
-        head = next(
-            (h for h in headlines if line.content.startswith(h) and line.content[len(h) : len(h) + 1].isupper()), None
-        )
-        if head:
-            glued[idx] = len(head)
-        elif 15 <= len(line.content) <= _SHORT:
-            headlines.append(line.content)
+        heads = [
+            (ranks[content[:n]], n)
+            for n in lengths.get(content[:_HEADLINE_MIN], ())
+            if n < len(content) and content[n].isupper() and content[:n] in ranks
+        ]
+        if heads:
+            glued[idx] = min(heads)[1]  # the earliest of the lines it starts with
+        elif _HEADLINE_MIN <= len(content) <= _SHORT:
+            ranks.setdefault(content, len(ranks))
+            lengths.setdefault(content[:_HEADLINE_MIN], set()).add(len(content))
     return glued
+
+
+_HEADLINE_MIN = 15  # shorter lines are not taken for a glued headline
 
 
 def _mark_captions(lines: list[_Line]) -> list[tuple[int, int]]:
@@ -307,12 +338,18 @@ def _mark_captions(lines: list[_Line]) -> list[tuple[int, int]]:
             if twin and _similar(lines[near], lines[idx].content[slice(*captions[idx])]):
                 captions[near] = (0, len(lines[near].content))
     body = [line for idx, line in enumerate(lines) if line.content and not line.junk and idx not in captions]
+    # The body lines by the numbers they write: a caption is compared with the lines that write its
+    # numbers, not with every line (a photo page would take time quadratic in its captions).
+    writing: dict[str, list[_Line]] = {}
+    for line in body if captions else ():
+        for number in line.numbers:
+            writing.setdefault(number, []).append(line)
     for idx, (start, end) in captions.items():
         caption = lines[idx].content[start:end]
         numbers, words = set(_NUMBER.findall(caption)), set(_key(caption).split())
         if not numbers or any(
-            numbers <= set(_NUMBER.findall(line.content)) and len(words & line.words) >= 0.7 * len(words)
-            for line in body
+            numbers <= line.numbers and len(words & line.words) >= 0.7 * len(words)
+            for line in min((writing.get(number, []) for number in numbers), key=len)
         ):
             lines[idx].junk = True
     return spans
@@ -321,7 +358,7 @@ def _mark_captions(lines: list[_Line]) -> list[tuple[int, int]]:
 def _similar(line: _Line, caption: str) -> bool:
     """The uncredited twin of a caption: nearly the same words and the same numbers."""
     wa, wb = line.words, set(_key(caption).split())
-    same_numbers = set(_NUMBER.findall(line.content)) == set(_NUMBER.findall(caption))
+    same_numbers = line.numbers == set(_NUMBER.findall(caption))
     return bool(wa and wb) and same_numbers and len(wa & wb) / len(wa | wb) >= 0.8
 
 
@@ -335,7 +372,8 @@ def _repeat_key(line: _Line) -> str | None:
     tag = _SOURCE_TAG.match(line.content)
     end = line.credit.start() if line.credit else len(line.content)
     key = _key(line.content[tag.end() if tag else 0 : end]) if tag or line.credit else line.key
-    if len(key.split()) < 5 or (len(key) < 80 and not _NUMBER.search(key)):
+    # fewer than 5 words (a key has one space between each two), or short with no number
+    if key.count(" ") < 4 or (len(key) < 80 and not _NUMBER.search(key)):
         return None
     return key
 

@@ -83,10 +83,24 @@ def _shared_words(t: str) -> tuple[list[int], list[int]]:
     """Starts and ends of the words of sharing in ``t``, found once: each number of a sentence asks for them.
 
     No word of sharing can overlap another, so the words inside a stretch are
-    the matches of the whole text that lie inside it.
+    the matches of the whole text that lie inside it: the occurrences of each
+    word in the lower-cased text (found by ``str.find``, many times faster than
+    a case-blind scan), unless lower case changes the text's length.
     """
-    spans = [m.span() for m in _SHARED_WORD.finditer(t)]
+    low = t.lower()
+    if len(low) != len(t):  # a letter whose lower case is two ('İ'): the offsets would shift
+        spans = [m.span() for m in _SHARED_WORD.finditer(t)]
+    else:
+        spans = sorted((i, i + len(word)) for word in _SHARED_WORDS for i in _occurrences(low, word))
     return [s for s, _ in spans], [e for _, e in spans]
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    found, i = [], text.find(word)
+    while i >= 0:
+        found.append(i)
+        i = text.find(word, i + len(word))
+    return found
 
 
 def _has_shared_word(t: str, start: int, end: int) -> bool:

@@ -229,7 +229,8 @@ def _facts(t: str, published: date | None, in_tables: list[tuple[int, int]]) -> 
     quantities = [q for q in quantities if not in_period.covers(q.number_start)]
     quantities = _without_repeating_captions(t, paragraphs, quantities)
     in_focus = places.PlaceContext(t, paragraphs, furniture, published)
-    quantities = [q for q in quantities if not any(s <= q.number_start < e for s, e in in_tables)]
+    in_a_table = _Covering(in_tables)
+    quantities = [q for q in quantities if not in_a_table.covers(q.number_start)]
     facts: list[_Fact] = []
     seen: set[tuple] = set()
     previous_sentence_facts: list[_Fact] = []
@@ -583,10 +584,10 @@ def _is_caption(paragraph: str) -> bool:
 
 def _without_repeating_captions(t: str, paragraphs, quantities):
     """A photo caption that restates figures of the body adds no fact ('Ảnh: … 13 điểm cầu')."""
-    captions = [p for p in paragraphs if _is_caption(t[p.start : p.end])]
+    in_a_caption = _Covering([(p.start, p.end) for p in paragraphs if _is_caption(t[p.start : p.end])])
     kept, seen = [], set()
     for q in quantities:
-        if any(p.start <= q.number_start < p.end for p in captions) and q.value in seen:
+        if q.value in seen and in_a_caption.covers(q.number_start):
             continue
         seen.add(q.value)
         kept.append(q)
