@@ -93,13 +93,14 @@ def test_table_over_two_pages_without_its_header_again_is_one_table(tmp_path):
     assert all(isinstance(value, float) and value < 10**9 for _, value in found)  # no '- 2 -' read as a figure
 
 
-def test_table_over_three_pages_with_its_header_repeated_reads_the_header_once(tmp_path):
+@pytest.mark.parametrize("repeated", [[HEADER], []])
+def test_table_over_three_pages_reads_its_header_once(tmp_path, repeated):
     running = "UBND tỉnh Nghệ An - Kế hoạch chuyển đổi số năm 2025"
     title = ["ỦY BAN NHÂN DÂN TỈNH NGHỆ AN", running, "Phụ lục: Chỉ tiêu chuyển đổi số của tỉnh năm 2025"]
     pages: list[Page] = [
         (title, [HEADER, *NATIONAL[:2]], ["Trang 1/3"]),
-        ([running, "Trang 2/3"], [HEADER, *NATIONAL[2:5]], []),
-        ([running, "3"], [HEADER, *NATIONAL[5:]], []),
+        ([running, "Trang 2/3"], [*repeated, *NATIONAL[2:5]], []),
+        ([running, "3"], [*repeated, *NATIONAL[5:]], []),
     ]
     path = pdf_of(tmp_path / "ke_hoach.pdf", pages)
     (table,) = read_document(path).tables
@@ -148,6 +149,13 @@ def test_piece_with_fewer_ruled_columns_goes_on_the_columns_it_spans(tmp_path):
     (table,) = read_document(path).tables
     assert [words(cell.text) for cell in table.rows[-1]] == ["8", note, note, note, note]
     assert table.merged[-1] == (len(table.rows) - 1, 1, len(table.rows) - 1, 4)
+
+
+def test_header_alone_at_the_foot_of_a_page_heads_the_rows_of_the_next(tmp_path):
+    path = pdf_of(tmp_path / "ha_giang.pdf", [(TITLE, [HEADER], []), (["2"], NATIONAL, [])])
+    (table,) = read_document(path).tables
+    assert len(table.rows) == 1 + len(NATIONAL)
+    assert ("digital_economy_share_grdp", 14.0) in facts(path)
 
 
 def test_cells_of_every_page_keep_their_place_in_the_text(tmp_path):

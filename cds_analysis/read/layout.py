@@ -217,7 +217,7 @@ def pdf_tables(data: bytes, text: str, page_starts: Sequence[int]) -> tuple[Shee
                     piece = _continues(above, piece) or piece
                 if piece is not carried:
                     tables.append(piece)
-                if k == len(found) - 1 and _furniture(_text_below(page, bbox), running):
+                if k == len(found) - 1 and number + 1 < len(pdf.pages) and _furniture(_text_below(page, bbox), running):
                     open_table = piece
     kept = [t for t in tables if len(t.rows) >= 2]
     return tuple(sheet_of(_table_name(n), t.rows, _ranges(t.covered)) for n, t in enumerate(kept, 1))
