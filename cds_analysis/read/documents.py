@@ -18,7 +18,8 @@ Decisions:
   :func:`~cds_analysis.read.page.find_title_and_date` reads them from the top of the text.
 - Tables stay tables: a Word, HTML or PDF file's tables come with the document
   as grids of cells pointing into its text (:mod:`cds_analysis.read.layout`); a
-  Word table row is one line of the text, its cells separated by tabs.
+  Word table row is one line of the text, its cells separated by tabs; a PDF
+  table that runs over pages is one table.
 - A PDF locked only against editing (empty user password) is read; one that
   needs a password to open is an error, and so is a PDF without a text layer
   (no OCR).
