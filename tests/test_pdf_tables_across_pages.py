@@ -6,8 +6,8 @@ a table of indicators. Figures: the 2025 national targets of Quyết định
 749/QĐ-TTg (digital economy 20% of GDP, fibre for 80% of households, 80% of adults
 with a smartphone; work records handled online 90/80/60% at province/district/
 commune level), of QĐ 942/QĐ-TTg (80% of dossiers fully online) and of Đề án 06
-(40 million VNeID accounts), and the 2025 outcomes of
-``/work/shared/reference/outcomes_2025_national.csv`` (O05 digital economy 14%,
+(40 million VNeID accounts), and the 2025 outcomes the package bundles in
+``cds_analysis/reference/data/outcomes_2025.csv``, each with its source (O05 digital economy 14%,
 O01 51,7% of dossiers fully online, O11 5G for 26% of people, O08 65 million
 VNeID accounts, O10 70,8% of procedures online).
 """
@@ -193,3 +193,25 @@ def test_table_followed_by_text_on_its_page_does_not_go_on_over_the_page(tmp_pat
     )
     first, second = read_document(path).tables
     assert (len(first.rows), second.rows[0][0].text) == (4, "4")
+
+
+def test_a_page_whose_text_around_a_table_cannot_be_read_keeps_its_tables_apart(tmp_path):
+    # pdfplumber refuses to crop outside the page (a table ruled past the page's edge): the text there is
+    # not known to be furniture, so no table goes on over the break, and the file is still read.
+    import pdfplumber
+
+    from cds_analysis.read.layout import _furniture, _text_in
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname=FONT)
+    pdf.set_font("DejaVu", size=11)
+    pdf.cell(60, 10, "Trang 2")
+    path = tmp_path / "trang.pdf"
+    pdf.output(str(path))
+    with pdfplumber.open(path) as opened:
+        page = opened.pages[0]
+        assert _text_in(page, (0, 0, page.width, page.height)) == "Trang 2"
+        outside = _text_in(page, (0, -10, page.width, 20))
+    assert outside is None and not _furniture(outside, frozenset())
+    assert _furniture("Trang 2", frozenset())

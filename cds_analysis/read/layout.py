@@ -347,19 +347,32 @@ def _running_lines(text: str, page_starts: Sequence[int]) -> frozenset[str]:
     return frozenset(line for line, n in seen.items() if n >= 2)
 
 
-def _furniture(lines: str, running: frozenset[str]) -> bool:
-    """True when every line is page furniture: a page number ('2', '- 2 -', 'Trang 2/5') or a running line."""
-    return all(_PAGE_NUMBER.match(line) or line in running for line in map(_one_line, lines.split("\n")) if line)
+def _furniture(lines: str | None, running: frozenset[str]) -> bool:
+    """True when every line is page furniture: a page number ('2', '- 2 -', 'Trang 2/5') or a running line;
+    False when the lines could not be read (None)."""
+    return lines is not None and all(
+        _PAGE_NUMBER.match(line) or line in running for line in map(_one_line, lines.split("\n")) if line
+    )
 
 
-def _text_above(page, bbox: tuple[float, float, float, float]) -> str:
+def _text_above(page, bbox: tuple[float, float, float, float]) -> str | None:
     x0, top, x1, _ = page.bbox
-    return page.crop((x0, top, x1, bbox[1])).extract_text() if bbox[1] > top else ""
+    return _text_in(page, (x0, top, x1, bbox[1])) if bbox[1] > top else ""
 
 
-def _text_below(page, bbox: tuple[float, float, float, float]) -> str:
+def _text_below(page, bbox: tuple[float, float, float, float]) -> str | None:
     x0, _, x1, bottom = page.bbox
-    return page.crop((x0, bbox[3], x1, bottom)).extract_text() if bbox[3] < bottom else ""
+    return _text_in(page, (x0, bbox[3], x1, bottom)) if bbox[3] < bottom else ""
+
+
+def _text_in(page, box: tuple[float, float, float, float]) -> str | None:
+    """The text of a part of ``page``; None when pdfplumber cannot crop or read it (a table drawn past the page's
+    edge): the table is then read as one of its own, as it was before tables went on over pages."""
+    try:
+        return page.crop(box).extract_text()
+    except Exception:
+        logger.debug("PDF page %s: text around a table not read", page.page_number, exc_info=True)
+        return None
 
 
 def _pdf_grid(raw: Sequence[Sequence[str | None]]) -> tuple[list[list[str]], dict[tuple[int, int], tuple[int, int]]]:
