@@ -1,0 +1,113 @@
+"""The province report says where its sources disagree: marks on the figures, one short section, nothing otherwise.
+
+The figures are the small tables of test_plots.py (Quảng Ngãi, Thanh Hóa) with two more
+reports written for these tests: one giving the province's own 2023-H1 rate differently
+from its report (72% against 70%), one giving Nghĩa Hành's (68% against 66,4%).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from test_plots import OBSERVATIONS, QN, TABLES, _observation, _province_observation
+
+from cds_analysis.reference.schemas import schema
+from cds_analysis.report import content, labels, render
+
+HEADING = "Số liệu chưa thống nhất giữa các nguồn"
+DISAGREEING = [
+    {
+        **_province_observation(
+            "o12", QN, "online_dossier_rate", 72.0, "2023-H1", "6 tháng đầu năm, hồ sơ trực tuyến toàn tỉnh đạt 72%"
+        ),
+        "document_id": "do12",
+        "source": "ban_tin_51.txt",
+    },
+    {
+        **_observation("o13", "532", "online_dossier_rate", 68.0, "2023-H1", "Nghĩa Hành: hồ sơ trực tuyến đạt 68%"),
+        "source": "ban_tin_532.txt",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    """The test tables with the two disagreeing reports added to the observations."""
+    out = tmp_path_factory.mktemp("processed")
+    for name, rows in {**TABLES, "observations": OBSERVATIONS + DISAGREEING}.items():
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema(name)), out / f"{name}.parquet")
+    return out
+
+
+@pytest.fixture(scope="module")
+def disputed(data_dir) -> content.ReportData:
+    return content.province_data("Quảng Ngãi", "2023-Q2", data_dir)
+
+
+def test_the_section_lists_each_conflict_once_the_provinces_first(disputed):
+    table = content.disagreements(disputed)
+    things = table.groupby("thing")
+    assert things.ngroups == 2 and table["thing"].is_monotonic_increasing
+    province, district = (rows for _, rows in things)
+    assert set(province["admin_level"]) == {"province"} and set(district["Đơn vị"]) == {"Nghĩa Hành"}
+    assert sorted(province["Giá trị"]) == ["70%", "72%"] and sorted(district["Giá trị"]) == ["66,4%", "68%"]
+    assert set(province["Tệp"]) == {"bao_cao_51.txt", "ban_tin_51.txt"}  # each value with its source
+    assert set(province["Kỳ"]) == {"6 tháng đầu năm 2023"}  # periods as people write them
+    assert "<mark>72%</mark>" in province.set_index("Giá trị").loc["72%", "Câu gốc"]
+    assert province["shown"].sum() == 1  # the value the report uses, and only it
+
+
+def test_the_scorecard_marks_the_figure_and_says_which_value_it_shows(disputed):
+    card = content.scorecard(disputed).set_index("Chỉ tiêu")
+    row = card.loc["Tỷ lệ hồ sơ thủ tục hành chính nộp trực tuyến (cấp tỉnh)"]
+    other = ({"70%", "72%"} - {row["Giá trị"]}).pop()
+    assert row["Nguồn khác nhau"] == f"⚠ 2 nguồn khác nhau: báo cáo dùng {row['Giá trị']}, nguồn khác ghi {other}"
+    assert row["conflict_id"] == "cf-0"
+    shown = content.disagreements(disputed).query("shown and thing == 0")
+    assert list(shown["Giá trị"]) == [row["Giá trị"]]  # the mark and the section name the same value
+    assert set(card.drop(index=row.name)["Nguồn khác nhau"]) == {""}
+
+
+def test_a_province_whose_sources_agree_gets_no_mark_and_no_section(data_dir, monkeypatch):
+    agreed = content.province_data("Thanh Hóa", "2023-Q2", data_dir)
+    assert content.disagreements(agreed).empty and content.summary(agreed).disputed == 0
+    assert set(content.scorecard(agreed)["Nguồn khác nhau"]) == {""}
+    shown = []
+    monkeypatch.setattr(content, "display", shown.append)
+    content.show_disagreements(content.disagreements(agreed))
+    assert shown == []  # not even a heading
+
+
+def test_the_section_holds_a_screenful_and_counts_the_rest(disputed, monkeypatch):
+    shown = []
+    monkeypatch.setattr(content, "display", shown.append)
+    monkeypatch.setattr(content, "MAX_DISAGREEMENTS", 1)
+    content.show_disagreements(content.disagreements(disputed))
+    (page,) = (html.data for html in shown)
+    assert HEADING in page and labels.conflict_text("rule") in page
+    assert "Nghĩa Hành" not in page and "Còn 1 chỗ chưa thống nhất khác" in page
+
+
+def test_the_rendered_report_carries_the_marks_and_the_section(data_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = render.render_report("Quảng Ngãi", "2023-Q2", data_dir, "reports")
+    page = result.html.read_text(encoding="utf-8")
+    assert page.index('class="cds-card"') < page.index("⚠ 2 nguồn khác nhau: báo cáo dùng")
+    assert page.index('class="cds-card"') < page.index(HEADING) < page.index("Phụ lục: nguồn của từng số liệu")
+    assert 'href="#cf-0"' in page and 'id="cf-0"' in page and 'id="cf-1"' in page
+    assert "ban_tin_532.txt" in page and "Nghĩa Hành: hồ sơ trực tuyến đạt <mark>68%</mark>" in page
+    assert result.summary["disputed"] == 2
+    sheet = openpyxl.load_workbook(result.xlsx)["Nguồn khác nhau"]
+    assert sheet.max_row == 5  # a header and the four values
+
+
+def test_a_rendered_report_without_conflicts_has_no_such_heading(data_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = render.render_report("Thanh Hóa", "2023-Q2", data_dir, "reports")
+    page = result.html.read_text(encoding="utf-8")
+    assert 'class="cds-card"' in page and HEADING not in page and "⚠" not in page
+    assert "Nguồn khác nhau" not in openpyxl.load_workbook(result.xlsx).sheetnames
