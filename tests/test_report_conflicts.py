@@ -7,6 +7,7 @@ from its report (72% against 70%), one giving Nghĩa Hành's (68% against 66,4%)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -111,3 +112,11 @@ def test_a_rendered_report_without_conflicts_has_no_such_heading(data_dir, tmp_p
     page = result.html.read_text(encoding="utf-8")
     assert 'class="cds-card"' in page and HEADING not in page and "⚠" not in page
     assert "Nguồn khác nhau" not in openpyxl.load_workbook(result.xlsx).sheetnames
+
+
+def test_figures_without_a_map_are_marked_too(disputed):
+    # A column null throughout is typed differently in the observations and in the section's table.
+    unmapped = replace(disputed, observations=disputed.observations.assign(map=None))
+    marked = content.evidence(unmapped).set_index("id")["Nguồn khác nhau"]
+    assert (marked != "").sum() == 2  # the province's figure and Nghĩa Hành's, one value each
+    assert marked.equals(content.evidence(disputed).set_index("id")["Nguồn khác nhau"])

@@ -751,13 +751,24 @@ _DISAGREEMENT_COLUMNS = [
     "Câu",
     "shown",
     *THING,
+    "thing_key",
 ]
 
 
+def _thing_key(frame: pd.DataFrame) -> pd.Series:
+    """Each row's thing (the :data:`~cds_analysis.analysis.conflicts.THING` columns) as one text to join on.
+
+    Frames from different tables type a column that is null throughout differently
+    (float in one, text in the other), which pandas refuses to join on; text does not.
+    """
+    text = frame[THING].astype(object).where(frame[THING].notna(), "").astype(str)
+    return pd.Series(["|".join(row) for row in text.itertuples(index=False)], index=frame.index, dtype=object)
+
+
 def _things(observations: pd.DataFrame) -> pd.DataFrame:
-    """Each observation's thing (the :data:`~cds_analysis.analysis.conflicts.THING` columns), value and qualifier."""
+    """Each observation's thing (its key, see :func:`_thing_key`), value and qualifier."""
     rows = observations.assign(unit_code=unit_codes(observations))
-    return rows[["observation_id", *THING, "value", "qualifier"]]
+    return rows[["observation_id", "value", "qualifier"]].assign(thing_key=_thing_key(rows))
 
 
 def _used_ids(frames: list[pd.DataFrame]) -> set[str]:
@@ -780,29 +791,30 @@ def disagreements(data: ReportData) -> pd.DataFrame:
         return pd.DataFrame(columns=_DISAGREEMENT_COLUMNS)
     observations = data.observations.drop_duplicates("observation_id")
     found = find_conflicts(observations)
+    found = found.assign(thing_key=_thing_key(found))
     end = pd.Timestamp(period_end_of(data.period))
     by_id = observations.set_index("observation_id")
     found = found[pd.to_datetime(found["observation_id"].map(by_id["period_end"])) <= end]
     if found.empty:
         return pd.DataFrame(columns=_DISAGREEMENT_COLUMNS)
     used = _things(observations[observations["observation_id"].isin(_used_ids([data.own, data.units, data.history]))])
-    shown = used[[*THING, "value", "qualifier"]].drop_duplicates().assign(shown=True)
-    found = found.merge(shown, on=[*THING, "value", "qualifier"], how="left")
+    shown = used[["thing_key", "value", "qualifier"]].drop_duplicates().assign(shown=True)
+    found = found.merge(shown, on=["thing_key", "value", "qualifier"], how="left")
     found["shown"] = found["shown"].fillna(False).astype(bool)
     card = _rows_of_interest(data.own, data.post_reform)
     behind = _things(observations[observations["observation_id"].isin(_used_ids([card]))])
-    in_card = behind[THING].drop_duplicates().assign(in_card=True)
-    found = found.merge(in_card, on=THING, how="left")
+    in_card = behind[["thing_key"]].drop_duplicates().assign(in_card=True)
+    found = found.merge(in_card, on="thing_key", how="left")
     found["in_card"] = found["in_card"].fillna(False).astype(bool)
     found["period_end"] = pd.to_datetime(found["observation_id"].map(by_id["period_end"]))
-    order = found.groupby(THING, dropna=False, sort=False).agg(
+    order = found.groupby("thing_key", sort=False).agg(
         province=("admin_level", lambda tiers: tiers.iloc[0] != "province"),
         card=("in_card", lambda flags: not flags.any()),
         recent=("period_end", "max"),
     )
     order = order.sort_values(["province", "card", "recent"], ascending=[True, True, False], kind="stable")
     rank = pd.Series(range(len(order)), index=order.index, name="thing")
-    found = found.join(rank, on=THING).sort_values(["thing", "value"], kind="stable")
+    found = found.join(rank, on="thing_key").sort_values(["thing", "value"], kind="stable")
     return _disagreement_table(data, found, by_id)
 
 
@@ -834,7 +846,7 @@ def _disagreement_table(data: ReportData, found: pd.DataFrame, by_id: pd.DataFra
                 "Câu gốc": str(_highlight(sentence, start, stop, row["value"])),
                 "Câu": sentence,
                 "shown": bool(row["shown"]),
-                **{column: row[column] for column in THING},
+                **{column: row[column] for column in [*THING, "thing_key"]},
             }
         )
     return pd.DataFrame(records, columns=_DISAGREEMENT_COLUMNS).reset_index(drop=True)
@@ -856,8 +868,8 @@ def _disagreement_note(
     if disputed is None or disputed.empty:
         return "", None
     ids = _ids(row["observation_ids"])
-    behind = _things(observations[observations["observation_id"].isin(ids)])[THING].drop_duplicates()
-    things = disputed.merge(behind, on=THING)
+    behind = _things(observations[observations["observation_id"].isin(ids)])[["thing_key"]].drop_duplicates()
+    things = disputed.merge(behind, on="thing_key")
     if things.empty:
         return "", None
     notes = [_note(rows, str(row["unit_code"])) for _, rows in things.groupby("thing", sort=True)]
@@ -886,7 +898,7 @@ def _disputed_observations(disputed: pd.DataFrame, observations: pd.DataFrame) -
     """For each of ``observations`` whose thing sources disagree on: its mark and the link to the thing."""
     if disputed.empty or observations.empty:
         return {}
-    things = _things(observations).merge(disputed.drop(columns=["id"]), on=THING)
+    things = _things(observations)[["observation_id", "thing_key"]].merge(disputed.drop(columns=["id"]), on="thing_key")
     return {
         str(oid): (_note(rows, str(rows["unit_code"].iloc[0])), _anchor(int(rows["thing"].iloc[0])))
         for oid, rows in things.groupby("observation_id", sort=False)
@@ -1105,7 +1117,7 @@ def save_formats(data: ReportData, output_dir: str | Path) -> None:
         "Nguồn": table.drop(columns=["Câu gốc"], errors="ignore"),
     }
     if not disputed.empty:  # every conflict, where the report lists a screenful
-        sheets["Nguồn khác nhau"] = disputed.drop(columns=["Câu gốc"])
+        sheets["Nguồn khác nhau"] = disputed.drop(columns=["Câu gốc", "thing_key"])
     export.write_xlsx(sheets, out / "tables.xlsx")
     export.write_pdf(
         f"{data.title} — {data.period_label}", found.text, card, sorted(out.glob("*.png")), out / "report.pdf"
