@@ -14,6 +14,7 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from pypdf import PdfReader
 from test_plots import OBSERVATIONS, QN, TABLES, _observation, _province_observation
 
 from cds_analysis.reference.schemas import schema
@@ -120,3 +121,10 @@ def test_figures_without_a_map_are_marked_too(disputed):
     marked = content.evidence(unmapped).set_index("id")["Nguồn khác nhau"]
     assert (marked != "").sum() == 2  # the province's figure and Nghĩa Hành's, one value each
     assert marked.equals(content.evidence(disputed).set_index("id")["Nguồn khác nhau"])
+
+
+def test_the_pdf_marks_the_figure_and_lists_the_conflicts(disputed, tmp_path):
+    content.save_formats(disputed, tmp_path)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(tmp_path / "report.pdf").pages)
+    assert "⚠ 2 số liệu các nguồn ghi khác nhau" in text
+    assert "⚠ 2 nguồn khác nhau: báo cáo dùng" in text and HEADING in text and "ban_tin_532.txt" in text

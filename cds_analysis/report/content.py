@@ -905,6 +905,12 @@ def _disputed_observations(disputed: pd.DataFrame, observations: pd.DataFrame) -
     }
 
 
+def _listed(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The values of the things a report lists (the first :data:`MAX_DISAGREEMENTS`), and how many things are left."""
+    listed = table[table["thing"] < MAX_DISAGREEMENTS]
+    return listed, table["thing"].nunique() - listed["thing"].nunique()
+
+
 def show_disagreements(table: pd.DataFrame) -> None:
     """The section 'Số liệu chưa thống nhất giữa các nguồn': nothing at all, not even a heading, when none.
 
@@ -913,7 +919,7 @@ def show_disagreements(table: pd.DataFrame) -> None:
     """
     if table.empty:
         return
-    listed = table[table["thing"] < MAX_DISAGREEMENTS]
+    listed, rest = _listed(table)
     things = [
         {
             "anchor": _anchor(int(rows["thing"].iloc[0])),
@@ -922,7 +928,6 @@ def show_disagreements(table: pd.DataFrame) -> None:
         }
         for _, rows in listed.groupby("thing", sort=True)
     ]
-    rest = table["thing"].nunique() - len(things)
     display(
         HTML(
             template("conflicts.html.j2").render(
@@ -1119,9 +1124,39 @@ def save_formats(data: ReportData, output_dir: str | Path) -> None:
     if not disputed.empty:  # every conflict, where the report lists a screenful
         sheets["Nguồn khác nhau"] = disputed.drop(columns=["Câu gốc", "thing_key"])
     export.write_xlsx(sheets, out / "tables.xlsx")
+    marked = card["Nguồn khác nhau"].astype(bool)
+    card = card.assign(**{"Giá trị": card["Giá trị"].where(~marked, card["Giá trị"] + "\n" + card["Nguồn khác nhau"])})
     export.write_pdf(
-        f"{data.title} — {data.period_label}", found.text, card, sorted(out.glob("*.png")), out / "report.pdf"
+        f"{data.title} — {data.period_label}",
+        "\n".join(filter(None, [found.text, _disputed_line(found)])),
+        card,
+        sorted(out.glob("*.png")),
+        out / "report.pdf",
+        _disagreement_sections(disputed),
     )
+
+
+def _disagreement_sections(table: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """The section on sources that disagree as the PDF prints it: the things the HTML lists, the rest counted."""
+    if table.empty:
+        return []
+    listed, rest = _listed(table)
+    shown = labels.conflict_text("shown", value="").strip()
+    rows = pd.DataFrame(
+        {
+            "Đơn vị": listed["Đơn vị"],
+            "Chỉ tiêu": listed["Chỉ tiêu"],
+            "Kỳ": listed["Kỳ"],
+            "Giá trị": listed["Giá trị"] + listed["shown"].map({True: f" ({shown})", False: ""}),
+            "Nguồn": listed["Tệp"],
+            "Câu gốc": listed["Câu"],
+        }
+    )
+    text = " ".join(
+        [labels.conflict_text("intro"), labels.conflict_text("rule")]
+        + ([labels.conflict_text("rest", n=rest)] if rest else [])
+    )
+    return [(labels.conflict_text("heading"), text, rows)]
 
 
 def show_table(table: pd.DataFrame) -> None:
