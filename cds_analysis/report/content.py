@@ -5,8 +5,9 @@ compute progress; :func:`report_rows` is the one place that reads progress's
 columns. The rest turns a :class:`ReportData` into what a leader reads first (a
 summary line and a scorecard), then the heat map and the charts that say
 something (bars only with two units or more, trajectories only with two dated
-points, as small multiples), then the evidence: each value once, in its whole
-sentence. The notebooks in ``report/notebooks/`` are narrative and calls into
+points, as small multiples), then where sources disagree (a mark on each such
+figure, a short section, nothing when they agree), then the evidence: each value
+once, in its whole sentence. The notebooks in ``report/notebooks/`` are narrative and calls into
 this module; rendering them is :mod:`cds_analysis.report.render`'s job.
 """
 
@@ -552,7 +553,7 @@ def scorecard(data: ReportData) -> pd.DataFrame:
     end = period_end_of(data.period).astype(dt.date)
     by_id = data.observations.drop_duplicates("observation_id").set_index("observation_id")
     titles = _titles(data.documents)
-    disputed = disagreements(data) if data.unit_code else None
+    disputed = disagreements(data)  # empty for the overview
     records = []
     for _, row in rows.iterrows():
         code = str(row["indicator"])
@@ -808,11 +809,11 @@ def disagreements(data: ReportData) -> pd.DataFrame:
     found["in_card"] = found["in_card"].fillna(False).astype(bool)
     found["period_end"] = pd.to_datetime(found["observation_id"].map(by_id["period_end"]))
     order = found.groupby("thing_key", sort=False).agg(
-        province=("admin_level", lambda tiers: tiers.iloc[0] != "province"),
-        card=("in_card", lambda flags: not flags.any()),
+        below_province=("admin_level", lambda tiers: tiers.iloc[0] != "province"),
+        off_card=("in_card", lambda flags: not flags.any()),
         recent=("period_end", "max"),
     )
-    order = order.sort_values(["province", "card", "recent"], ascending=[True, True, False], kind="stable")
+    order = order.sort_values(["below_province", "off_card", "recent"], ascending=[True, True, False], kind="stable")
     rank = pd.Series(range(len(order)), index=order.index, name="thing")
     found = found.join(rank, on="thing_key").sort_values(["thing", "value"], kind="stable")
     return _disagreement_table(data, found, by_id)
@@ -857,15 +858,13 @@ def _anchor(thing: int) -> str:
     return f"cf-{thing}"
 
 
-def _disagreement_note(
-    disputed: pd.DataFrame | None, observations: pd.DataFrame, row: pd.Series
-) -> tuple[str, str | None]:
+def _disagreement_note(disputed: pd.DataFrame, observations: pd.DataFrame, row: pd.Series) -> tuple[str, str | None]:
     """The mark of a scorecard row whose value rests on a figure sources disagree on, and the link to that thing.
 
     '⚠ 2 nguồn khác nhau: báo cáo dùng 70%, nguồn khác ghi 75%'; a rolled-up value
     names the unit whose figure is disputed. Empty, None when every source agrees.
     """
-    if disputed is None or disputed.empty:
+    if disputed.empty:
         return "", None
     ids = _ids(row["observation_ids"])
     behind = _things(observations[observations["observation_id"].isin(ids)])[["thing_key"]].drop_duplicates()
