@@ -128,3 +128,13 @@ def test_the_pdf_marks_the_figure_and_lists_the_conflicts(disputed, tmp_path):
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(tmp_path / "report.pdf").pages)
     assert "⚠ 2 số liệu các nguồn ghi khác nhau" in text
     assert "⚠ 2 nguồn khác nhau: báo cáo dùng" in text and HEADING in text and "ban_tin_532.txt" in text
+
+
+def test_a_conflict_the_report_shows_no_value_of_says_so(disputed, monkeypatch):
+    none = disputed.own.iloc[0:0]  # e.g. a later report, where newer figures are shown
+    table = content.disagreements(replace(disputed, own=none, units=none, history=none))
+    assert not table.empty and not table["shown"].any()
+    shown = []
+    monkeypatch.setattr(content, "display", shown.append)
+    content.show_disagreements(table)
+    assert shown[0].data.count("Báo cáo không dùng số của kỳ này.") == table["thing"].nunique()

@@ -904,6 +904,11 @@ def _disputed_observations(disputed: pd.DataFrame, observations: pd.DataFrame) -
     }
 
 
+def _sentence_case(text: str) -> str:
+    """'Báo cáo không dùng số của kỳ này.': a label that is part of a mark, written as a sentence of its own."""
+    return f"{text[:1].upper()}{text[1:]}."
+
+
 def _listed(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """The values of the things a report lists (the first :data:`MAX_DISAGREEMENTS`), and how many things are left."""
     listed = table[table["thing"] < MAX_DISAGREEMENTS]
@@ -935,6 +940,7 @@ def show_disagreements(table: pd.DataFrame) -> None:
                 intro=labels.conflict_text("intro"),
                 rule=labels.conflict_text("rule"),
                 shown=labels.conflict_text("shown", value="").strip(),
+                not_shown=_sentence_case(labels.conflict_text("not_shown")),
                 rest=labels.conflict_text("rest", n=rest) if rest else None,
             )
         )
