@@ -7,6 +7,7 @@ from its report (72% against 70%), one giving Nghĩa Hành's (68% against 66,4%)
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,11 +37,34 @@ DISAGREEING = [
 ]
 
 
+def _document(observation: dict, title: str, published: dt.date) -> dict:
+    return {
+        "document_id": observation["document_id"],
+        "path": observation["source"],
+        "format": "txt",
+        "title": title,
+        "published": published,
+        "n_chars": len(observation["evidence"]),
+        "n_observations": 1,
+        "extractor_version": "test",
+        "ingested_at": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
+    }
+
+
+# Every report published on 28/07/2023 but a bulletin of 15/08/2023: the later one's figure is shown.
+BULLETIN = {"do12": ("Bản tin chuyển đổi số tháng 8/2023", dt.date(2023, 8, 15))}
+DOCUMENTS = [
+    _document(row, *BULLETIN.get(row["document_id"], (row["source"], dt.date(2023, 7, 28))))
+    for row in OBSERVATIONS + DISAGREEING
+]
+
+
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
     """The test tables with the two disagreeing reports added to the observations."""
     out = tmp_path_factory.mktemp("processed")
-    for name, rows in {**TABLES, "observations": OBSERVATIONS + DISAGREEING}.items():
+    tables = {**TABLES, "observations": OBSERVATIONS + DISAGREEING, "documents": DOCUMENTS}
+    for name, rows in tables.items():
         pq.write_table(pa.Table.from_pylist(rows, schema=schema(name)), out / f"{name}.parquet")
     return out
 
@@ -61,6 +85,12 @@ def test_the_section_lists_each_conflict_once_the_provinces_first(disputed):
     assert set(province["Kỳ"]) == {"6 tháng đầu năm 2023"}  # periods as people write them
     assert "<mark>72%</mark>" in province.set_index("Giá trị").loc["72%", "Câu gốc"]
     assert province["shown"].sum() == 1  # the value the report uses, and only it
+    shown = province[province["shown"]].iloc[0]
+    assert (shown["Giá trị"], shown["Ngày"], shown["Tài liệu"]) == (
+        "72%",
+        "15/08/2023",
+        "Bản tin chuyển đổi số tháng 8/2023",
+    )
 
 
 def test_the_scorecard_marks_the_figure_and_says_which_value_it_shows(disputed):

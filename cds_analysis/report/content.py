@@ -746,6 +746,7 @@ _DISAGREEMENT_COLUMNS = [
     "Giá trị",
     "Số nguồn",
     "Tài liệu",
+    "Ngày",
     "Tệp",
     "link",
     "Câu gốc",
@@ -823,6 +824,7 @@ def _disagreement_table(data: ReportData, found: pd.DataFrame, by_id: pd.DataFra
     """The conflicts' values as a reader sees them: unit, indicator, period, value, source and its sentence."""
     catalogue = _catalogue(data.indicators)
     titles = _titles(data.documents)
+    published = _published(data.documents)
     records = []
     for _, row in found.iterrows():
         obs = by_id.loc[row["observation_id"]]
@@ -842,6 +844,7 @@ def _disagreement_table(data: ReportData, found: pd.DataFrame, by_id: pd.DataFra
                 + plots.format_value(row["value"], obs["unit"], exact=True),
                 "Số nguồn": int(row["n_sources"]),
                 "Tài liệu": titles.get(obs["document_id"]) or str(row["source"]),
+                "Ngày": published.get(obs["document_id"], "–"),  # the rule reads it: a later document wins
                 "Tệp": str(row["source"]),
                 "link": path.as_uri() if path else None,
                 "Câu gốc": str(_highlight(sentence, start, stop, row["value"])),
@@ -851,6 +854,14 @@ def _disagreement_table(data: ReportData, found: pd.DataFrame, by_id: pd.DataFra
             }
         )
     return pd.DataFrame(records, columns=_DISAGREEMENT_COLUMNS).reset_index(drop=True)
+
+
+def _published(documents: pd.DataFrame | None) -> dict[str, str]:
+    """Each document's publication day as readers write it ('25/07/2023'), where known."""
+    if documents is None or documents.empty:
+        return {}
+    known = documents[documents["published"].notna()]
+    return {str(i): f"{day:%d/%m/%Y}" for i, day in zip(known["document_id"], known["published"])}
 
 
 def _anchor(thing: int) -> str:
@@ -1153,7 +1164,7 @@ def _disagreement_sections(table: pd.DataFrame) -> list[tuple[str, str, pd.DataF
             "Chỉ tiêu": listed["Chỉ tiêu"],
             "Kỳ": listed["Kỳ"],
             "Giá trị": listed["Giá trị"] + listed["shown"].map({True: f" ({shown})", False: ""}),
-            "Nguồn": listed["Tệp"],
+            "Nguồn": listed["Tệp"] + " (" + listed["Ngày"] + ")",
             "Câu gốc": listed["Câu"],
         }
     )
