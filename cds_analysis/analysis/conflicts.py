@@ -39,10 +39,19 @@ import pandas as pd
 
 from cds_analysis.reference.schemas import empty_frame, schema
 
-__all__ = ["APPROX_TOLERANCE", "INPUT_COLUMNS", "conflicts", "conflicts_in_parts", "values_agree"]
+__all__ = [
+    "APPROX_TOLERANCE",
+    "INPUT_COLUMNS",
+    "THING",
+    "conflicts",
+    "conflicts_in_parts",
+    "unit_codes",
+    "values_agree",
+]
 
 APPROX_TOLERANCE = 0.05  # 'gần', 'khoảng': within 5% of the stated value
-_KEY = ["indicator", "period_label", "admin_level", "unit_code", "map", "is_target"]
+THING = ["indicator", "period_label", "admin_level", "unit_code", "map", "is_target"]
+"""The columns that name the thing measured: rows equal on them state values of one fact."""
 _VALUE = ["value", "qualifier"]
 INPUT_COLUMNS = (
     "observation_id",
@@ -92,22 +101,27 @@ def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
     ``observations`` untouched. Rows are in the order of the thing (indicator,
     period, level, unit) and of the value.
     """
-    codes = observations[["commune_code", "district_code", "province_code"]].astype(object)
-    rows = observations.assign(unit_code=codes.bfill(axis=1).iloc[:, 0])  # the most specific code
+    rows = observations.assign(unit_code=unit_codes(observations))
     rows = rows[rows["period_label"].notna() & rows["unit_code"].notna() & (rows["indicator"] != "other")]
     rows = rows.sort_values(["source", "char_start", "observation_id"], kind="mergesort")
-    rows = rows[rows.groupby(_KEY, dropna=False)["source"].transform("nunique") >= 2]  # things two sources speak of
-    n_sources = rows.groupby(_KEY + _VALUE, dropna=False)["source"].transform("nunique")
-    rows = rows.assign(n_sources=n_sources).drop_duplicates(_KEY + _VALUE)  # the first source of each value
-    rows = rows.sort_values(_KEY + _VALUE, kind="mergesort").reset_index(drop=True)
+    rows = rows[rows.groupby(THING, dropna=False)["source"].transform("nunique") >= 2]  # things two sources speak of
+    n_sources = rows.groupby(THING + _VALUE, dropna=False)["source"].transform("nunique")
+    rows = rows.assign(n_sources=n_sources).drop_duplicates(THING + _VALUE)  # the first source of each value
+    rows = rows.sort_values(THING + _VALUE, kind="mergesort").reset_index(drop=True)
     if rows.empty:
         return empty_frame("conflicts")
-    thing = rows.groupby(_KEY, dropna=False, sort=False).ngroup().to_numpy()
+    thing = rows.groupby(THING, dropna=False, sort=False).ngroup().to_numpy()
     starts = np.flatnonzero(np.r_[True, thing[1:] != thing[:-1], True])  # rows sorted: each thing a run
     disagrees = _disagreements(rows, starts)
     listed = np.repeat(np.maximum.reduceat(disagrees, starts[:-1]) > 0, np.diff(starts))
     found = rows[listed].assign(disagrees_with=disagrees[listed])
     return found[schema("conflicts").names].reset_index(drop=True)
+
+
+def unit_codes(observations: pd.DataFrame) -> pd.Series:
+    """The code of the unit each observation measures: its commune's, else its district's, else its province's."""
+    codes = observations[["commune_code", "district_code", "province_code"]].astype(object)
+    return codes.bfill(axis=1).iloc[:, 0]
 
 
 def conflicts_in_parts(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
@@ -119,7 +133,7 @@ def conflicts_in_parts(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
     found = [rows for rows in map(conflicts, parts) if not rows.empty]
     if not found:
         return empty_frame("conflicts")
-    return pd.concat(found, ignore_index=True).sort_values(_KEY + _VALUE, kind="mergesort", ignore_index=True)
+    return pd.concat(found, ignore_index=True).sort_values(THING + _VALUE, kind="mergesort", ignore_index=True)
 
 
 def _disagreements(rows: pd.DataFrame, starts: np.ndarray) -> np.ndarray:

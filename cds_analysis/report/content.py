@@ -5,8 +5,9 @@ compute progress; :func:`report_rows` is the one place that reads progress's
 columns. The rest turns a :class:`ReportData` into what a leader reads first (a
 summary line and a scorecard), then the heat map and the charts that say
 something (bars only with two units or more, trajectories only with two dated
-points, as small multiples), then the evidence: each value once, in its whole
-sentence. The notebooks in ``report/notebooks/`` are narrative and calls into
+points, as small multiples), then where sources disagree (a mark on each such
+figure, a short section, nothing when they agree), then the evidence: each value
+once, in its whole sentence. The notebooks in ``report/notebooks/`` are narrative and calls into
 this module; rendering them is :mod:`cds_analysis.report.render`'s job.
 """
 
@@ -26,6 +27,8 @@ from IPython.display import HTML, Image, display
 from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
+from cds_analysis.analysis.conflicts import THING, unit_codes
+from cds_analysis.analysis.conflicts import conflicts as find_conflicts
 from cds_analysis.analysis.progress import REFORM_DAY, period_end_of
 from cds_analysis.analysis.progress import progress as compute_progress
 from cds_analysis.config import PACKAGE_DATA, PROCESSED_DIR, RAW_DIR
@@ -48,6 +51,7 @@ __all__ = [
     "summary",
     "scorecard",
     "evidence",
+    "disagreements",
     "heatmap_chart",
     "comparison_chart",
     "tile_map_chart",
@@ -57,6 +61,7 @@ __all__ = [
     "show_summary",
     "show_scorecard",
     "show_evidence",
+    "show_disagreements",
     "show_table",
     "status_table",
     "national_outcomes",
@@ -180,7 +185,8 @@ class ReportData:
         return bool(period_end_of(self.period) >= np.datetime64(REFORM_DAY))
 
     def _repr_html_(self) -> str:
-        return str(template("summary.html.j2").render(data=self, summary=summary(self)))
+        found = summary(self)
+        return str(template("summary.html.j2").render(data=self, summary=found, disputed=_disputed_line(found)))
 
 
 def _check_period(period: str) -> tuple[str, dt.date]:
@@ -389,6 +395,7 @@ class Summary:
     units_reported: int  # lower units with some value
     units_total: int
     latest: str | None  # latest period end of a result, ISO date
+    disputed: int = 0  # things sources disagree on (the section 'Số liệu chưa thống nhất giữa các nguồn')
 
     @property
     def with_data(self) -> int:
@@ -442,6 +449,7 @@ def summary(data: ReportData) -> Summary:
         units_reported=len(data.units.loc[data.units["latest_value"].notna(), ["unit_code", "map"]].drop_duplicates()),
         units_total=len(data.units[["unit_code", "map"]].drop_duplicates()),
         latest=ends.max().date().isoformat() if not ends.empty else None,
+        disputed=int(disagreements(data)["thing"].nunique()),
     )
 
 
@@ -545,12 +553,14 @@ def scorecard(data: ReportData) -> pd.DataFrame:
     end = period_end_of(data.period).astype(dt.date)
     by_id = data.observations.drop_duplicates("observation_id").set_index("observation_id")
     titles = _titles(data.documents)
+    disputed = disagreements(data)  # empty for the overview
     records = []
     for _, row in rows.iterrows():
         code = str(row["indicator"])
         info = _indicator(catalogue, code)
         unit = info.unit
         status = labels.status(row["status"])
+        note, anchor = _disagreement_note(disputed, data.observations, row)
         trend = labels.trend(_trend(row, info.higher_is_better, end))
         ids = _ids(row["observation_ids"])
         records.append(
@@ -571,10 +581,12 @@ def scorecard(data: ReportData) -> pd.DataFrame:
                 "Căn cứ": row["status_rule"] if pd.notna(row["status_rule"]) else "–",
                 "Xu hướng": trend.arrow,
                 "Nguồn": _source(row, by_id, titles, data.post_reform),
+                "Nguồn khác nhau": note,
                 "status": status.code,
                 "colour": status.colour,
                 "trend": trend.code,
                 "evidence_id": ids[0] if ids else None,
+                "conflict_id": anchor,
                 "value": row["latest_value"],
             }
         )
@@ -596,10 +608,12 @@ def scorecard(data: ReportData) -> pd.DataFrame:
         "Căn cứ",
         "Xu hướng",
         "Nguồn",
+        "Nguồn khác nhau",
         "status",
         "colour",
         "trend",
         "evidence_id",
+        "conflict_id",
         "value",
     ]
     table = pd.DataFrame(records, columns=columns)
@@ -681,6 +695,7 @@ def evidence(data: ReportData) -> pd.DataFrame:
     )
     meta = documents.set_index("document_id")
     catalogue = _catalogue(data.indicators)
+    disputed = _disputed_observations(disagreements(data), rows)
     records = []
     for _, obs in rows.iterrows():
         path = _source_path(str(obs["source"]), data.raw_dir)
@@ -703,6 +718,8 @@ def evidence(data: ReportData) -> pd.DataFrame:
                 "Tệp": str(obs["source"]),
                 "link": path.as_uri() if path else None,
                 "Vị trí (ký tự)": f"{int(obs['char_start'])}–{int(obs['char_end'])}",
+                "Nguồn khác nhau": disputed.get(obs["observation_id"], ("", None))[0],
+                "conflict_id": disputed.get(obs["observation_id"], ("", None))[1],
             }
         )
     return pd.DataFrame(records)
@@ -714,6 +731,231 @@ def _source_path(source: str, raw_dir: Path | None) -> Path | None:
         if candidate.is_file():
             return candidate.resolve()
     return None
+
+
+# ---------------------------------------------------------------- where sources disagree
+
+
+MAX_DISAGREEMENTS = 5  # things listed in the section, about a screenful; the rest are counted in one line
+_DISAGREEMENT_COLUMNS = [
+    "thing",
+    "id",
+    "Đơn vị",
+    "Chỉ tiêu",
+    "Kỳ",
+    "Giá trị",
+    "Số nguồn",
+    "Tài liệu",
+    "Ngày",
+    "Tệp",
+    "link",
+    "Câu gốc",
+    "Câu",
+    "shown",
+    *THING,
+    "thing_key",
+]
+
+
+def _thing_key(frame: pd.DataFrame) -> pd.Series:
+    """Each row's thing (the :data:`~cds_analysis.analysis.conflicts.THING` columns) as one text to join on.
+
+    Frames from different tables type a column that is null throughout differently
+    (float in one, text in the other), which pandas refuses to join on; text does not.
+    """
+    text = frame[THING].astype(object).where(frame[THING].notna(), "").astype(str)
+    return pd.Series(["|".join(row) for row in text.itertuples(index=False)], index=frame.index, dtype=object)
+
+
+def _things(observations: pd.DataFrame) -> pd.DataFrame:
+    """Each observation's thing (its key, see :func:`_thing_key`), value and qualifier."""
+    rows = observations.assign(unit_code=unit_codes(observations))
+    return rows[["observation_id", "value", "qualifier"]].assign(thing_key=_thing_key(rows))
+
+
+def _used_ids(frames: list[pd.DataFrame]) -> set[str]:
+    """The ids of the observations the values of ``frames`` (progress rows) were taken or summed from."""
+    return {i for frame in frames for value in frame["observation_ids"] for i in _ids(value)}
+
+
+def disagreements(data: ReportData) -> pd.DataFrame:
+    """Every value that sources disagree on for the province's units, up to the report's period, one row per value.
+
+    The conflicts are computed from the report's observations as ingest computes the
+    stored ``conflicts`` table (:func:`cds_analysis.analysis.conflicts.conflicts`), so the
+    report and the table agree. ``thing`` numbers the things sources disagree on, the
+    most important first: the province's own figures, then those behind the scorecard,
+    then the most recent. ``shown`` marks the value the report uses (progress chose it,
+    by the rule stated with the section); a thing of a period the report shows no value
+    for has none. Empty for the overview, or when every source agrees.
+    """
+    if not data.unit_code:
+        return pd.DataFrame(columns=_DISAGREEMENT_COLUMNS)
+    observations = data.observations.drop_duplicates("observation_id")
+    found = find_conflicts(observations)
+    found = found.assign(thing_key=_thing_key(found))
+    end = pd.Timestamp(period_end_of(data.period))
+    by_id = observations.set_index("observation_id")
+    found = found[pd.to_datetime(found["observation_id"].map(by_id["period_end"])) <= end]
+    if found.empty:
+        return pd.DataFrame(columns=_DISAGREEMENT_COLUMNS)
+    used = _things(observations[observations["observation_id"].isin(_used_ids([data.own, data.units, data.history]))])
+    shown = used[["thing_key", "value", "qualifier"]].drop_duplicates().assign(shown=True)
+    found = found.merge(shown, on=["thing_key", "value", "qualifier"], how="left")
+    found["shown"] = found["shown"].fillna(False).astype(bool)
+    card = _rows_of_interest(data.own, data.post_reform)
+    behind = _things(observations[observations["observation_id"].isin(_used_ids([card]))])
+    in_card = behind[["thing_key"]].drop_duplicates().assign(in_card=True)
+    found = found.merge(in_card, on="thing_key", how="left")
+    found["in_card"] = found["in_card"].fillna(False).astype(bool)
+    found["period_end"] = pd.to_datetime(found["observation_id"].map(by_id["period_end"]))
+    order = found.groupby("thing_key", sort=False).agg(
+        below_province=("admin_level", lambda tiers: tiers.iloc[0] != "province"),
+        off_card=("in_card", lambda flags: not flags.any()),
+        recent=("period_end", "max"),
+    )
+    order = order.sort_values(["below_province", "off_card", "recent"], ascending=[True, True, False], kind="stable")
+    rank = pd.Series(range(len(order)), index=order.index, name="thing")
+    found = found.join(rank, on="thing_key").sort_values(["thing", "value"], kind="stable")
+    return _disagreement_table(data, found, by_id)
+
+
+def _disagreement_table(data: ReportData, found: pd.DataFrame, by_id: pd.DataFrame) -> pd.DataFrame:
+    """The conflicts' values as a reader sees them: unit, indicator, period, value, source and its sentence."""
+    catalogue = _catalogue(data.indicators)
+    titles = _titles(data.documents)
+    published = _published(data.documents)
+    records = []
+    for _, row in found.iterrows():
+        obs = by_id.loc[row["observation_id"]]
+        info = _indicator(catalogue, str(row["indicator"]))
+        path = _source_path(str(row["source"]), data.raw_dir)
+        text = _document_text(str(path)) if path else None
+        sentence, start, stop = _sentence(text, int(obs["char_start"]), int(obs["char_end"]), str(row["evidence"]))
+        target = " — mục tiêu" if row["is_target"] else ""
+        records.append(
+            {
+                "thing": int(row["thing"]),
+                "id": row["observation_id"],
+                "Đơn vị": _named_unit(obs),
+                "Chỉ tiêu": f"{info.name} ({_tier(row['admin_level'], data.post_reform)}){target}",
+                "Kỳ": human_label(str(row["period_label"])),
+                "Giá trị": _QUALIFIER_WORDS.get(str(row["qualifier"]), "")
+                + plots.format_value(row["value"], obs["unit"], exact=True),
+                "Số nguồn": int(row["n_sources"]),
+                "Tài liệu": titles.get(obs["document_id"]) or str(row["source"]),
+                "Ngày": published.get(obs["document_id"], "–"),  # the rule reads it: a later document wins
+                "Tệp": str(row["source"]),
+                "link": path.as_uri() if path else None,
+                "Câu gốc": str(_highlight(sentence, start, stop, row["value"])),
+                "Câu": sentence,
+                "shown": bool(row["shown"]),
+                **{column: row[column] for column in [*THING, "thing_key"]},
+            }
+        )
+    return pd.DataFrame(records, columns=_DISAGREEMENT_COLUMNS).reset_index(drop=True)
+
+
+def _published(documents: pd.DataFrame | None) -> dict[str, str]:
+    """Each document's publication day as readers write it ('25/07/2023'), where known."""
+    if documents is None or documents.empty:
+        return {}
+    known = documents[documents["published"].notna()]
+    return {str(i): f"{day:%d/%m/%Y}" for i, day in zip(known["document_id"], known["published"])}
+
+
+def _anchor(thing: int) -> str:
+    """The id of a thing's heading in the section ('cf-0'), which marks link to."""
+    return f"cf-{thing}"
+
+
+def _disagreement_note(disputed: pd.DataFrame, observations: pd.DataFrame, row: pd.Series) -> tuple[str, str | None]:
+    """The mark of a scorecard row whose value rests on a figure sources disagree on, and the link to that thing.
+
+    '⚠ 2 nguồn khác nhau: báo cáo dùng 70%, nguồn khác ghi 75%'; a rolled-up value
+    names the unit whose figure is disputed. Empty, None when every source agrees.
+    """
+    if disputed.empty:
+        return "", None
+    ids = _ids(row["observation_ids"])
+    behind = _things(observations[observations["observation_id"].isin(ids)])[["thing_key"]].drop_duplicates()
+    things = disputed.merge(behind, on="thing_key")
+    if things.empty:
+        return "", None
+    notes = [_note(rows, str(row["unit_code"])) for _, rows in things.groupby("thing", sort=True)]
+    return "; ".join(notes), _anchor(int(things["thing"].min()))
+
+
+def _note(rows: pd.DataFrame, unit_code: str) -> str:
+    """'⚠ 2 nguồn khác nhau: báo cáo dùng 70%, nguồn khác ghi 75%' for the values of one thing."""
+    shown = rows[rows["shown"]]
+    others = rows[~rows["shown"]]
+    sources = int(rows["Số nguồn"].sum())
+    mark = labels.conflict_text("mark", n=len(rows)) if sources == len(rows) else None
+    parts = [mark or labels.conflict_text("mark_shared", sources=sources, n=len(rows))]
+    if shown.empty:
+        parts.append(labels.conflict_text("not_shown"))
+    else:
+        parts.append(labels.conflict_text("shown", value=shown["Giá trị"].iloc[0]))
+    parts.append(labels.conflict_text("others", others=", ".join(others["Giá trị"])))
+    text = f"{parts[0]}: {', '.join(parts[1:])}"
+    if str(rows["unit_code"].iloc[0]) != unit_code:  # a rolled-up value: whose figure is disputed
+        text = f"{labels.conflict_text('of_unit', unit=rows['Đơn vị'].iloc[0])}: {text}"
+    return text
+
+
+def _disputed_observations(disputed: pd.DataFrame, observations: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """For each of ``observations`` whose thing sources disagree on: its mark and the link to the thing."""
+    if disputed.empty or observations.empty:
+        return {}
+    things = _things(observations)[["observation_id", "thing_key"]].merge(disputed.drop(columns=["id"]), on="thing_key")
+    return {
+        str(oid): (_note(rows, str(rows["unit_code"].iloc[0])), _anchor(int(rows["thing"].iloc[0])))
+        for oid, rows in things.groupby("observation_id", sort=False)
+    }
+
+
+def _sentence_case(text: str) -> str:
+    """'Báo cáo không dùng số của kỳ này.': a label that is part of a mark, written as a sentence of its own."""
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+def _listed(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The values of the things a report lists (the first :data:`MAX_DISAGREEMENTS`), and how many things are left."""
+    listed = table[table["thing"] < MAX_DISAGREEMENTS]
+    return listed, table["thing"].nunique() - listed["thing"].nunique()
+
+
+def show_disagreements(table: pd.DataFrame) -> None:
+    """The section 'Số liệu chưa thống nhất giữa các nguồn': nothing at all, not even a heading, when none.
+
+    At most :data:`MAX_DISAGREEMENTS` things, each with its values, sources and sentences;
+    the count of the rest in one line (all of them are in tables.xlsx).
+    """
+    if table.empty:
+        return
+    listed, rest = _listed(table)
+    things = [
+        {
+            "anchor": _anchor(int(rows["thing"].iloc[0])),
+            "rows": rows.to_dict("records"),
+            **rows.iloc[0][["Đơn vị", "Chỉ tiêu", "Kỳ"]].to_dict(),
+        }
+        for _, rows in listed.groupby("thing", sort=True)
+    ]
+    display(
+        HTML(
+            template("conflicts.html.j2").render(
+                things=things,
+                heading=labels.conflict_text("heading"),
+                intro=labels.conflict_text("intro"),
+                rule=labels.conflict_text("rule"),
+                shown=labels.conflict_text("shown", value="").strip(),
+                not_shown=_sentence_case(labels.conflict_text("not_shown")),
+                rest=labels.conflict_text("rest", n=rest) if rest else None,
+            )
+        )
+    )
 
 
 # ---------------------------------------------------------------- charts
@@ -855,7 +1097,12 @@ def show_summary(data: ReportData, output_dir: str | Path | None = None) -> None
     if output_dir is not None:
         Path(output_dir).mkdir(parents=True, exist_ok=True)
         (Path(output_dir) / SUMMARY_FILE).write_text(json.dumps(asdict(found), ensure_ascii=False), encoding="utf-8")
-    display(HTML(template("summary.html.j2").render(data=data, summary=found)))
+    display(HTML(template("summary.html.j2").render(data=data, summary=found, disputed=_disputed_line(found))))
+
+
+def _disputed_line(found: Summary) -> str | None:
+    """'⚠ 2 số liệu các nguồn ghi khác nhau: xem mục cuối', under the summary line; None when sources agree."""
+    return labels.conflict_text("summary", n=found.disputed) if found.disputed else None
 
 
 def show_scorecard(card: pd.DataFrame) -> None:
@@ -867,6 +1114,7 @@ def show_scorecard(card: pd.DataFrame) -> None:
                 statuses=labels.statuses().values(),
                 trends=labels.trends().values(),
                 overview="Mã đơn vị" in card and card["Mã đơn vị"].nunique() > 1,
+                conflict_rule=labels.conflict_text("rule") if card["Nguồn khác nhau"].astype(bool).any() else None,
             )
         )
     )
@@ -884,14 +1132,47 @@ def save_formats(data: ReportData, output_dir: str | Path) -> None:
     out = Path(output_dir)
     card, found = scorecard(data), summary(data)
     table = evidence(data)
+    disputed = disagreements(data)
     sheets = {
         "Bảng điểm": card.drop(columns=["colour", "value"]),
         "Nguồn": table.drop(columns=["Câu gốc"], errors="ignore"),
     }
+    if not disputed.empty:  # every conflict, where the report lists a screenful
+        sheets["Nguồn khác nhau"] = disputed.drop(columns=["Câu gốc", "thing_key"])
     export.write_xlsx(sheets, out / "tables.xlsx")
+    marked = card["Nguồn khác nhau"].astype(bool)
+    card = card.assign(**{"Giá trị": card["Giá trị"].where(~marked, card["Giá trị"] + "\n" + card["Nguồn khác nhau"])})
     export.write_pdf(
-        f"{data.title} — {data.period_label}", found.text, card, sorted(out.glob("*.png")), out / "report.pdf"
+        f"{data.title} — {data.period_label}",
+        "\n".join(filter(None, [found.text, _disputed_line(found)])),
+        card,
+        sorted(out.glob("*.png")),
+        out / "report.pdf",
+        _disagreement_sections(disputed),
     )
+
+
+def _disagreement_sections(table: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """The section on sources that disagree as the PDF prints it: the things the HTML lists, the rest counted."""
+    if table.empty:
+        return []
+    listed, rest = _listed(table)
+    shown = labels.conflict_text("shown", value="").strip()
+    rows = pd.DataFrame(
+        {
+            "Đơn vị": listed["Đơn vị"],
+            "Chỉ tiêu": listed["Chỉ tiêu"],
+            "Kỳ": listed["Kỳ"],
+            "Giá trị": listed["Giá trị"] + listed["shown"].map({True: f" ({shown})", False: ""}),
+            "Nguồn": listed["Tệp"] + " (" + listed["Ngày"] + ")",
+            "Câu gốc": listed["Câu"],
+        }
+    )
+    text = " ".join(
+        [labels.conflict_text("intro"), labels.conflict_text("rule")]
+        + ([labels.conflict_text("rest", n=rest)] if rest else [])
+    )
+    return [(labels.conflict_text("heading"), text, rows)]
 
 
 def show_table(table: pd.DataFrame) -> None:

@@ -52,8 +52,19 @@ def _cell(value: object, text: bool) -> object:
     return str(value) if text else value
 
 
-def write_pdf(title: str, summary: str, card: pd.DataFrame, figures: Sequence[Path], path: Path) -> Path:
-    """A4 PDF: the title, the summary line, the scorecard with status colours, then the figures, one per page."""
+def write_pdf(
+    title: str,
+    summary: str,
+    card: pd.DataFrame,
+    figures: Sequence[Path],
+    path: Path,
+    sections: Sequence[tuple[str, str, pd.DataFrame]] = (),
+) -> Path:
+    """A4 PDF: the title, the summary line, the scorecard with status colours, ``sections``, then the figures.
+
+    A section is a heading, a paragraph and a table of text (where sources disagree);
+    each figure gets a page of its own.
+    """
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_font("DejaVu", "", str(_FONT_DIR / "DejaVuSans.ttf"))
@@ -76,6 +87,17 @@ def write_pdf(title: str, summary: str, card: pd.DataFrame, figures: Sequence[Pa
                 for column in columns:
                     fill = _rgb(record["colour"]) if column == "Tình trạng" else None
                     row.cell(str(record[column]), style=FontFace(fill_color=fill) if fill else None)
+    for heading, text, rows in sections:
+        pdf.ln(4)
+        pdf.set_font("DejaVu", "B", 12)
+        pdf.multi_cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 8)
+        pdf.multi_cell(0, 4.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        with pdf.table(line_height=4.5, headings_style=FontFace(emphasis="BOLD")) as table:
+            table.row([str(c) for c in rows.columns])
+            for values in rows.itertuples(index=False):
+                table.row([str(v) for v in values])
     for figure in figures:
         pdf.add_page()
         pdf.image(str(figure), x=10, y=10, w=pdf.epw, keep_aspect_ratio=True, h=pdf.eph)

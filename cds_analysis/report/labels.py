@@ -16,7 +16,7 @@ import yaml
 from cds_analysis.config import PACKAGE_DATA
 from cds_analysis.errors import ReportError
 
-__all__ = ["LABELS_FILE", "Status", "Trend", "status", "statuses", "tier_label", "trend", "trends"]
+__all__ = ["LABELS_FILE", "Status", "Trend", "conflict_text", "status", "statuses", "tier_label", "trend", "trends"]
 
 LABELS_FILE = PACKAGE_DATA / "labels_vi.yaml"
 _UNKNOWN_COLOUR = "#bdbdbd"
@@ -53,8 +53,8 @@ def _load() -> dict:
             missing = [k for k in keys if k not in (entry or {})]
             if missing:
                 raise ReportError(f"{LABELS_FILE}: {section} {code!r} lacks {', '.join(missing)}")
-    if not data or not {"status", "trend", "tier"} <= set(data):
-        raise ReportError(f"{LABELS_FILE}: needs the sections status, trend and tier")
+    if not data or not {"status", "trend", "tier", "conflict"} <= set(data):
+        raise ReportError(f"{LABELS_FILE}: needs the sections status, trend, tier and conflict")
     return data
 
 
@@ -88,3 +88,11 @@ def trend(code: str) -> Trend:
 def tier_label(tier: object) -> str:
     """'cấp xã' for 'commune'; an unknown tier as written."""
     return str(_load()["tier"].get(str(tier), tier))
+
+
+def conflict_text(key: str, **values: object) -> str:
+    """The wording of where sources disagree ('⚠ 2 nguồn khác nhau'), with ``values`` filled in."""
+    wording = _load()["conflict"].get(key)
+    if wording is None:
+        raise ReportError(f"{LABELS_FILE}: conflict lacks {key!r}")
+    return str(wording).format(**values)

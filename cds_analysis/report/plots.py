@@ -124,12 +124,17 @@ def _higher_is_better(catalogue: pd.DataFrame, code: str) -> bool:
     return bool(catalogue.at[code, "higher_is_better"]) if code in catalogue.index else True
 
 
-def format_value(value: float, unit: str | None) -> str:
-    """A value as a Vietnamese reader writes it: '95,5%', '4.573', '46 tỷ đồng'."""
+def format_value(value: float, unit: str | None, exact: bool = False) -> str:
+    """A value as a Vietnamese reader writes it: '95,5%', '4.573', '46 tỷ đồng'.
+
+    ``exact`` keeps a percentage's second decimal ('95,45%'), where two values must not
+    look the same once rounded (sources that disagree).
+    """
     if value is None or pd.isna(value):
         return "–"
     if unit == "percent":
-        return f"{format_decimal(round(float(value), 1), format='#,##0.#', locale='vi')}%"
+        pattern = "#,##0.##" if exact else "#,##0.#"
+        return f"{format_decimal(round(float(value), 2 if exact else 1), format=pattern, locale='vi')}%"
     if unit == "vnd" and abs(value) >= 1e9:
         return f"{format_decimal(round(value / 1e9, 1), format='#,##0.#', locale='vi')} tỷ đồng"
     if unit == "vnd" and abs(value) >= 1e6:

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -56,6 +58,10 @@ content.show_scorecard(content.scorecard(data))
 content.show(content.heatmap_chart(data), output_dir)
 content.show(content.comparison_chart(data), output_dir)
 content.show(content.trajectory_chart(data), output_dir)
+
+# %%
+# The section "Số liệu chưa thống nhất giữa các nguồn", only when sources disagree (no empty heading).
+content.show_disagreements(content.disagreements(data))
 
 # %% [markdown]
 # ## Phụ lục: nguồn của từng số liệu
