@@ -309,6 +309,14 @@ def test_as_of_leaves_out_later_periods():
     assert row(run(rows, as_of="2022"), "534", "work_records_online_rate", "district")["status"] == "no_data"
 
 
+def test_documents_that_are_none_of_the_observations_dates_leave_them_as_they_are():
+    # An analyst's subset: the documents table given holds none of these observations' documents.
+    dated = observation("work_records_online_rate", 80, "district", "2023-Q1", "51", "534", document="qng")
+    others = pd.DataFrame({"document_id": ["other"], "published": [dt.date(2023, 7, 28)]})
+    r = row(run([dated], as_of="2023-Q2", documents=others), "534", "work_records_online_rate", "district")
+    assert (r["latest_value"], r["latest_period"]) == (80, "2023-Q1")
+
+
 def test_undated_observations_count_as_of_publication_only_when_documents_are_given():
     undated = observation("work_records_online_rate", 80, "district", None, "51", "534", document="qng")
     documents = pd.DataFrame({"document_id": ["qng"], "published": [dt.date(2023, 7, 28)]})

@@ -912,5 +912,7 @@ def _days(values: pd.Series) -> np.ndarray:
     """A date column (dates, datetimes or ISO strings) as datetime64[D], NaT where missing."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.to_numpy().astype("datetime64[D]")
-    days = pa.array(values, from_pandas=True).cast(pa.date32())
-    return np.asarray(days.to_numpy(zero_copy_only=False), "datetime64[D]")
+    array = pa.array(values, from_pandas=True)
+    if array.null_count == len(array):  # no day known: pandas made the column floats (NaN), which no date casts from
+        return np.full(len(array), np.datetime64("NaT"), "datetime64[D]")
+    return np.asarray(array.cast(pa.date32()).to_numpy(zero_copy_only=False), "datetime64[D]")
