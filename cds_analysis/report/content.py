@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -183,6 +183,12 @@ class ReportData:
     def post_reform(self) -> bool:
         """True when the period ends on or after 1 July 2025 (34 provinces, no district tier)."""
         return bool(period_end_of(self.period) >= np.datetime64(REFORM_DAY))
+
+    @cached_property
+    def disputed(self) -> pd.DataFrame:
+        """:func:`disagreements` of this report, computed once: the summary, the scorecard, the evidence and the
+        formats all read it."""
+        return disagreements(self)
 
     def _repr_html_(self) -> str:
         found = summary(self)
@@ -449,7 +455,7 @@ def summary(data: ReportData) -> Summary:
         units_reported=len(data.units.loc[data.units["latest_value"].notna(), ["unit_code", "map"]].drop_duplicates()),
         units_total=len(data.units[["unit_code", "map"]].drop_duplicates()),
         latest=ends.max().date().isoformat() if not ends.empty else None,
-        disputed=int(disagreements(data)["thing"].nunique()),
+        disputed=int(data.disputed["thing"].nunique()),
     )
 
 
@@ -553,7 +559,7 @@ def scorecard(data: ReportData) -> pd.DataFrame:
     end = period_end_of(data.period).astype(dt.date)
     by_id = data.observations.drop_duplicates("observation_id").set_index("observation_id")
     titles = _titles(data.documents)
-    disputed = disagreements(data)  # empty for the overview
+    disputed = data.disputed  # empty for the overview
     records = []
     for _, row in rows.iterrows():
         code = str(row["indicator"])
@@ -695,7 +701,7 @@ def evidence(data: ReportData) -> pd.DataFrame:
     )
     meta = documents.set_index("document_id")
     catalogue = _catalogue(data.indicators)
-    disputed = _disputed_observations(disagreements(data), rows)
+    disputed = _disputed_observations(data.disputed, rows)
     records = []
     for _, obs in rows.iterrows():
         path = _source_path(str(obs["source"]), data.raw_dir)
@@ -1132,7 +1138,7 @@ def save_formats(data: ReportData, output_dir: str | Path) -> None:
     out = Path(output_dir)
     card, found = scorecard(data), summary(data)
     table = evidence(data)
-    disputed = disagreements(data)
+    disputed = data.disputed
     sheets = {
         "Bảng điểm": card.drop(columns=["colour", "value"]),
         "Nguồn": table.drop(columns=["Câu gốc"], errors="ignore"),

@@ -61,7 +61,7 @@ content.show(content.trajectory_chart(data), output_dir)
 
 # %%
 # The section "Số liệu chưa thống nhất giữa các nguồn", only when sources disagree (no empty heading).
-content.show_disagreements(content.disagreements(data))
+content.show_disagreements(data.disputed)
 
 # %% [markdown]
 # ## Phụ lục: nguồn của từng số liệu
