@@ -47,7 +47,7 @@ def _document(observation: dict, title: str, published: dt.date) -> dict:
         "n_chars": len(observation["evidence"]),
         "n_observations": 1,
         "extractor_version": "test",
-        "ingested_at": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
+        "ingested_at": dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
     }
 
 
