@@ -342,6 +342,23 @@ def test_bars_sorted_best_first_with_target_line(tables):
     draw_without_glyph_warnings(fig)
 
 
+def test_a_value_summed_from_some_lower_units_only_is_drawn_as_a_lower_bound(tables):
+    # 'sum_partial': the sum of the communes that reported, not the district's whole figure ('≥ 22').
+    progress = tables["progress"].copy()
+    partial = (progress["indicator"] == "online_dossier_rate") & (progress["latest_value"] == 66.4)
+    assert partial.sum() >= 1  # the test would pass on no such row
+    progress.loc[partial, "aggregation"] = "sum_partial"
+    bars = texts(plots.indicator_bars(progress, "online_dossier_rate", tables["indicators"]))
+    assert "≥ 66,4%  ↗  (6 tháng đầu năm 2023)" in bars and not any(t.startswith("≥ 40") for t in bars)
+    assert "≥ 66,4% ↗\n6 tháng đầu năm 2023" in texts(plots.target_heatmap(progress, tables["indicators"]))
+    grid = pd.DataFrame({"name": ["Huế"], "row": [0], "col": [0]})  # a short name: tiles shorten long ones
+    one = progress[partial].head(1).assign(unit_name="Huế")
+    tiles = texts(
+        plots.tile_maps(one, [("online_dossier_rate", str(one["admin_level"].iat[0]))], grid, tables["indicators"])
+    )
+    assert "Huế\n≥ 66,4%" in tiles
+
+
 def test_bars_mark_each_target_when_units_have_different_targets(tables):
     progress = tables["progress"].copy()
     progress.loc[progress["unit_code"] == "399", "target_value"] = 95.0

@@ -577,8 +577,7 @@ def scorecard(data: ReportData) -> pd.DataFrame:
                 "Mã chỉ tiêu": code,
                 "Chỉ tiêu": f"{info.name} ({_tier(row['admin_level'], data.post_reform)})",
                 "Indicator (EN)": info.name_en,
-                "Giá trị": ("≥ " if row["aggregation"] == "sum_partial" else "")  # a partial sum is a lower bound
-                + plots.format_value(row["latest_value"], unit),
+                "Giá trị": plots.bound_mark(row["aggregation"]) + plots.format_value(row["latest_value"], unit),
                 "Kỳ": human_label(row["latest_period"]) if pd.notna(row["latest_value"]) else "–",
                 "Tuổi số liệu": _age(row["latest_period"], end) if pd.notna(row["latest_value"]) else "–",
                 "Mục tiêu": _target_text(row, unit),

@@ -124,6 +124,12 @@ def _higher_is_better(catalogue: pd.DataFrame, code: str) -> bool:
     return bool(catalogue.at[code, "higher_is_better"]) if code in catalogue.index else True
 
 
+def bound_mark(aggregation: object) -> str:
+    """'≥ ' before a value summed from only some of a unit's lower units (``sum_partial``): a lower bound, so a
+    chart or a table does not show it as the unit's whole figure."""
+    return "≥ " if aggregation == "sum_partial" else ""
+
+
 def format_value(value: float, unit: str | None, exact: bool = False) -> str:
     """A value as a Vietnamese reader writes it: '95,5%', '4.573', '46 tỷ đồng'.
 
@@ -182,18 +188,22 @@ def target_heatmap(progress: pd.DataFrame, indicators: pd.DataFrame | None = Non
     units = valued[["unit_code", "map"]].drop_duplicates()
     shown = progress.merge(units, on=["unit_code", "map"]).merge(measures, on=["indicator", "admin_level"])
     shown = shown.assign(label=_unit_labels(shown))
-    long = shown.set_index(["indicator", "admin_level", "label"])[["latest_value", "latest_period", "status"]]
+    long = shown.set_index(["indicator", "admin_level", "label"])[
+        ["latest_value", "latest_period", "status", "aggregation"]
+    ]
     cells = pd.DataFrame(long[~long.index.duplicated()].unstack("label"))
     cells = cells.sort_index().sort_index(axis=1, key=_alphabetical)
     value = pd.DataFrame(cells["latest_value"])
     period, status = cells["latest_period"].to_numpy(), cells["status"].to_numpy()
+    aggregation = cells["aggregation"].to_numpy()
     order = list(STATUS_COLORS)
     codes = np.vectorize(lambda s: order.index(s) if s in order else order.index("no_data"), otypes=[int])(status)
     notes = np.empty(value.shape, dtype=object)
     for (i, j), v in np.ndenumerate(value.to_numpy(dtype=float)):
         mark = STATUS_MARKS.get(str(status[i, j]), STATUS_MARKS["no_data"])
         unit = _indicator_unit(catalogue, str(value.index[i][0]))
-        notes[i, j] = mark if np.isnan(v) else f"{format_value(v, unit)} {mark}\n{_short_period(str(period[i, j]))}"
+        value_text = f"{bound_mark(aggregation[i, j])}{format_value(v, unit)}"
+        notes[i, j] = mark if np.isnan(v) else f"{value_text} {mark}\n{_short_period(str(period[i, j]))}"
     n_rows, n_cols = value.shape  # indicators down, units across: there are fewer units than indicators
     fig = Figure(figsize=(max(7.0, 4.2 + 1.35 * n_cols), max(2.4, 1.2 + 0.52 * n_rows)), layout="constrained")
     ax = fig.add_subplot()
@@ -283,9 +293,11 @@ def _draw_bars(ax, rows: pd.DataFrame, missing: list[str], catalogue: pd.DataFra
         color=[STATUS_COLORS.get(s, STATUS_COLORS["no_data"]) for s in rows["status"]],
         height=0.65,
     )
-    for yi, value, status, period in zip(y, rows["latest_value"], rows["status"], periods):
+    for yi, value, status, period, aggregation in zip(
+        y, rows["latest_value"], rows["status"], periods, rows["aggregation"]
+    ):
         ax.annotate(
-            f"{format_value(value, unit)}  {STATUS_MARKS.get(status, '')}{period}",
+            f"{bound_mark(aggregation)}{format_value(value, unit)}  {STATUS_MARKS.get(status, '')}{period}",
             (value, yi),
             xytext=(4, 0),
             textcoords="offset points",
@@ -390,7 +402,7 @@ def tile_maps(
             text = (
                 short
                 if row is None or pd.isna(row["latest_value"])
-                else f"{short}\n{format_value(row['latest_value'], unit)}"
+                else f"{short}\n{bound_mark(row['aggregation'])}{format_value(row['latest_value'], unit)}"
             )
             r, g, b, _ = mpl.colors.to_rgba(colour)
             dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
