@@ -208,6 +208,21 @@ def test_index_is_a_sortable_dashboard_with_status_counts_and_freshness(tmp_path
     assert '<td class="n" data-sort="3">3</td>' in page and '<td class="n" data-sort="5">5</td>' in page
     assert '<td data-sort="2023-07-28">28/7/2023</td>' in page and "<td>4/13</td>" in page
     assert "addEventListener" in page and "<script src" not in page
+    assert "tỉnh × chỉ tiêu" not in page  # a province's row counts its own targets
+
+
+def test_the_overview_row_of_the_index_says_it_counts_province_target_pairs(tmp_path):
+    # Its counts (347 without data) sit beside provinces' rows of a few targets each: say what they count.
+    directory = tmp_path / "overview"
+    directory.mkdir()
+    (directory / "report.html").write_text("x", encoding="utf-8")
+    summary = {"counts": {"met": 1}, "without_data": 347, "units_reported": 12, "units_total": 34}
+    result = render.ReportResult(
+        "Tổng quan các tỉnh", "overview", "2025-Q4", directory, html=directory / "report.html", summary=summary
+    )
+    page = render.write_index([result], tmp_path, "2025-Q4").read_text(encoding="utf-8")
+    assert "<small>số cặp tỉnh × chỉ tiêu, cả 34 tỉnh, thành phố</small>" in page
+    assert '<td class="n" data-sort="347">347</td>' in page
 
 
 def test_status_table_writes_values_for_readers():
