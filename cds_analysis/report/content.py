@@ -699,13 +699,12 @@ def evidence(data: ReportData) -> pd.DataFrame:
         else pd.DataFrame(columns=["document_id", "title", "published", "path"])
     )
     meta = documents.set_index("document_id")
+    published = _published(documents)
     catalogue = _catalogue(data.indicators)
     disputed = _disputed_observations(data.disputed, rows)
     records = []
     for _, obs in rows.iterrows():
-        path = _source_path(str(obs["source"]), data.raw_dir)
-        text = _document_text(str(path)) if path else None
-        sentence, start, end = _sentence(text, int(obs["char_start"]), int(obs["char_end"]), str(obs["evidence"]))
+        quote = _quote(obs, data.raw_dir)
         doc = meta.loc[obs["document_id"]] if obs["document_id"] in meta.index else None
         code = str(obs["indicator"])
         records.append(
@@ -716,18 +715,35 @@ def evidence(data: ReportData) -> pd.DataFrame:
                 "Kỳ": human_label(obs["period_label"]) if pd.notna(obs["period_label"]) else "không ghi kỳ",
                 "Đơn vị nêu trong nguồn": _named_unit(obs),
                 "Dùng cho": users[obs["observation_id"]],
-                "Câu gốc": str(_highlight(sentence, start, end, obs["value"])),
-                "Câu": sentence,
+                "Câu gốc": quote.marked,
+                "Câu": quote.sentence,
                 "Tài liệu": (doc["title"] if doc is not None and pd.notna(doc["title"]) else str(obs["source"])),
-                "Ngày": (f"{doc['published']:%d/%m/%Y}" if doc is not None and pd.notna(doc["published"]) else "–"),
+                "Ngày": published.get(obs["document_id"], "–"),
                 "Tệp": str(obs["source"]),
-                "link": path.as_uri() if path else None,
+                "link": quote.link,
                 "Vị trí (ký tự)": f"{int(obs['char_start'])}–{int(obs['char_end'])}",
                 "Nguồn khác nhau": disputed.get(obs["observation_id"], ("", None))[0],
                 "conflict_id": disputed.get(obs["observation_id"], ("", None))[1],
             }
         )
     return pd.DataFrame(records)
+
+
+class _Quote(NamedTuple):
+    """Where an observation's figure stands in its document."""
+
+    sentence: str  # the whole sentence around the figure
+    marked: str  # the same, HTML-escaped, the number in <mark>
+    link: str | None  # the document's file as a file:// URI, when it is still there
+
+
+def _quote(obs: pd.Series, raw_dir: Path | None) -> _Quote:
+    """The whole sentence of an observation's figure, with the number marked, and a link to its document:
+    what the appendix and the section on disagreeing sources quote."""
+    path = _source_path(str(obs["source"]), raw_dir)
+    text = _document_text(str(path)) if path else None
+    sentence, start, end = _sentence(text, int(obs["char_start"]), int(obs["char_end"]), str(obs["evidence"]))
+    return _Quote(sentence, str(_highlight(sentence, start, end, obs["value"])), path.as_uri() if path else None)
 
 
 def _source_path(source: str, raw_dir: Path | None) -> Path | None:
@@ -834,9 +850,7 @@ def _disagreement_table(data: ReportData, found: pd.DataFrame, by_id: pd.DataFra
     for _, row in found.iterrows():
         obs = by_id.loc[row["observation_id"]]
         info = _indicator(catalogue, str(row["indicator"]))
-        path = _source_path(str(row["source"]), data.raw_dir)
-        text = _document_text(str(path)) if path else None
-        sentence, start, stop = _sentence(text, int(obs["char_start"]), int(obs["char_end"]), str(row["evidence"]))
+        quote = _quote(obs, data.raw_dir)  # the observation of the conflict row: its source, sentence and value
         target = " — mục tiêu" if row["is_target"] else ""
         records.append(
             {
@@ -851,9 +865,9 @@ def _disagreement_table(data: ReportData, found: pd.DataFrame, by_id: pd.DataFra
                 "Tài liệu": titles.get(obs["document_id"]) or str(row["source"]),
                 "Ngày": published.get(obs["document_id"], "–"),  # the rule reads it: a later document wins
                 "Tệp": str(row["source"]),
-                "link": path.as_uri() if path else None,
-                "Câu gốc": str(_highlight(sentence, start, stop, row["value"])),
-                "Câu": sentence,
+                "link": quote.link,
+                "Câu gốc": quote.marked,
+                "Câu": quote.sentence,
                 "shown": bool(row["shown"]),
                 **{column: row[column] for column in [*THING, "thing_key"]},
             }
