@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cds_analysis.lang.text import NormalizedText, fold, fold_key, normalize
+from cds_analysis.lang.text import NormalizedText, fold, fold_key, normalize, occurrences
 
 
 def test_both_tone_styles_and_forms_meet():
@@ -81,3 +81,9 @@ def test_composed_and_decomposed_inputs_normalise_alike(s):
     assert normalize(composed) == normalize(unicodedata.normalize("NFD", s))
     nt = NormalizedText.of(composed)
     assert len(nt.text) == len(composed) and nt.to_original(0, len(nt.text)) == (0, len(composed))
+
+
+def test_occurrences_are_every_start_overlapping_ones_too():
+    assert occurrences("xã Hòa Hòa Hòa", "Hòa Hòa") == [3, 7]  # the second starts inside the first
+    assert occurrences("Các xã lần lượt đạt 92% và 88%, lần lượt", "lần lượt") == [7, 32]
+    assert occurrences("huyện Lắk", "Đắk") == []

@@ -31,6 +31,7 @@ __all__ = [
     "fold_key",
     "led_by",
     "normalize",
+    "occurrences",
     "phrase_trie",
     "table_codes",
 ]
@@ -300,6 +301,15 @@ def phrase_trie(phrases, gap: str = r"\s+") -> str:
         return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
 
     return branches(trie)
+
+
+def occurrences(text: str, word: str) -> list[int]:
+    """Every start of ``word`` in ``text``, overlapping ones too (``str.find``: one pass, no regex to compile)."""
+    found, start = [], text.find(word)
+    while start >= 0:
+        found.append(start)
+        start = text.find(word, start + 1)
+    return found
 
 
 def led_by(words) -> str:

@@ -20,7 +20,7 @@ from bisect import bisect_left
 from functools import lru_cache
 
 from cds_analysis.lang.segments import Sentence, Span
-from cds_analysis.lang.text import led_by
+from cds_analysis.lang.text import led_by, occurrences
 from cds_analysis.rules import quantities
 from cds_analysis.rules.places import Place, PlaceContext
 
@@ -85,22 +85,15 @@ def _shared_words(t: str) -> tuple[list[int], list[int]]:
     No word of sharing can overlap another, so the words inside a stretch are
     the matches of the whole text that lie inside it: the occurrences of each
     word in the lower-cased text (found by ``str.find``, many times faster than
-    a case-blind scan), unless lower case changes the text's length.
+    a case-blind scan; no word overlaps itself), unless lower case changes the
+    text's length.
     """
     low = t.lower()
     if len(low) != len(t):  # a letter whose lower case is two ('İ'): the offsets would shift
         spans = [m.span() for m in _SHARED_WORD.finditer(t)]
     else:
-        spans = sorted((i, i + len(word)) for word in _SHARED_WORDS for i in _occurrences(low, word))
+        spans = sorted((i, i + len(word)) for word in _SHARED_WORDS for i in occurrences(low, word))
     return [s for s, _ in spans], [e for _, e in spans]
-
-
-def _occurrences(text: str, word: str) -> list[int]:
-    found, i = [], text.find(word)
-    while i >= 0:
-        found.append(i)
-        i = text.find(word, i + len(word))
-    return found
 
 
 def _has_shared_word(t: str, start: int, end: int) -> bool:

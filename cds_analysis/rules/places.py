@@ -26,7 +26,7 @@ from itertools import accumulate
 from urllib.parse import urlsplit
 
 from cds_analysis.lang.segments import Paragraph, Sentence, Span
-from cds_analysis.lang.text import phrase_trie
+from cds_analysis.lang.text import occurrences, phrase_trie
 from cds_analysis.reference import gazetteer
 from cds_analysis.reference.levels import RANK
 from cds_analysis.reference.vocab import load_vocabulary, phrase_pattern
@@ -359,7 +359,7 @@ class PlaceContext:
         self._focus_upto = list(
             accumulate((i if r.unit is not None and i not in compared else -1 for i, r in enumerate(self.refs)), max)
         )
-        self._respectively = _occurrences(text, "lần lượt")  # 'A và B lần lượt đạt 4 và 5' pairs units and numbers
+        self._respectively = occurrences(text, "lần lượt")  # 'A và B lần lượt đạt 4 và 5' pairs units and numbers
 
     def places_named(self, start: int, end: int) -> list[tuple[int, int, Place]]:
         """(start, end, place) of every unit and national body named in ``text[start:end]``, in order.
@@ -634,18 +634,9 @@ def site_units(text: str, on: date | None = None) -> dict[str, gazetteer.Unit]:
     return found
 
 
-def _occurrences(text: str, word: str) -> list[int]:
-    """Starts of ``word`` in ``text`` (str.find: one pass, no regex)."""
-    found, start = [], text.find(word)
-    while start >= 0:
-        found.append(start)
-        start = text.find(word, start + 1)
-    return found
-
-
 def _bare_occurrences(text: str, name: str):
     """Starts of ``name`` as a whole word in ``text`` (str.find: no regex to compile per name)."""
-    for start in _occurrences(text, name):
+    for start in occurrences(text, name):
         before = text[start - 1] if start else " "
         after = text[start + len(name)] if start + len(name) < len(text) else " "
         if not (before.isalnum() or before == ".") and not after.isalnum():
