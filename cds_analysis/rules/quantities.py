@@ -556,14 +556,17 @@ _ONE_PASS_RULES = tuple(r for r in EXCLUSION_RULES if r.name in _DIGIT_LED_RULES
 _ONE_PASS = OnePass([r.pattern for r in _ONE_PASS_RULES], _DIGIT_LED)
 
 
-# Gates that open on one character, searched as one pattern: re skips from one such character to the next.
+# Gates of a whole-text rule that open on one character, searched as one pattern: re skips from one such
+# character to the next. (The rules near digits have their gates looked for together: :func:`_gated_in`.)
 _ONE_GATE = {
-    r.name: re.compile("|".join(map(re.escape, r.gates))) for r in EXCLUSION_RULES if len({g[0] for g in r.gates}) == 1
+    r.name: re.compile("|".join(map(re.escape, r.gates)))
+    for r in EXCLUSION_RULES
+    if r.whole_text and len({g[0] for g in r.gates}) == 1
 }
 
 
 def _has_gate(r: _Rule, text: str) -> bool:
-    """Whether one of the gates of ``r`` occurs in ``text``."""
+    """Whether one of the gates of ``r`` occurs in ``text`` (asked of the whole-text rules)."""
     one = _ONE_GATE.get(r.name)
     return one.search(text) is not None if one is not None else any(g in text for g in r.gates)
 
