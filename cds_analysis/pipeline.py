@@ -839,13 +839,16 @@ def _by_province(observations: Path, folder: Path) -> dict[tuple[str | None, ...
         part_of[count["values"]] = len(parts) - 1
         rows += count["counts"]
     files = {tuple(codes): folder / f"{i}.parquet" for i, codes in enumerate(parts)}
+    # Each row's part, looked up by Arrow (the code's position among the codes, null among them too), not per row.
+    codes_known = pa.array(list(part_of), pa.string())
+    part_at = np.array(list(part_of.values()), np.int32)
     writers: dict[int, pq.ParquetWriter] = {}
     try:
         source = pq.ParquetFile(observations)
         for batch in source.iter_batches(batch_size=ROW_GROUP):
             table = pa.Table.from_batches([batch], schema=source.schema_arrow)
-            codes = table.column(key).to_numpy(zero_copy_only=False)
-            which = np.fromiter((part_of[c] for c in codes), np.int32, len(codes))
+            positions = pc.index_in(table.column(key), value_set=codes_known, skip_nulls=False)
+            which = part_at[positions.to_numpy(zero_copy_only=False)]
             for i in np.unique(which):
                 if i not in writers:
                     writers[i] = pq.ParquetWriter(folder / f"{i}.parquet", source.schema_arrow)
